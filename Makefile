@@ -1,0 +1,40 @@
+# Two entry points for a fresh machine: `make demo` and `make test`; each creates the virtualenv it needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test venv neo4j-start neo4j-stop bench bench-quick eval clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/kg build examples/seed_abstracts.jsonl -o out/demo.json.gz
+	$(BIN)/python examples/demo.py out/demo.json.gz
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+eval: $(STAMP)
+	$(BIN)/kg eval
+
+bench-quick: $(STAMP)
+	$(BIN)/python bench/run.py --quick
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+neo4j-start: $(STAMP)
+	$(BIN)/python -m kg.neo4j.server start
+
+neo4j-stop: $(STAMP)
+	$(BIN)/python -m kg.neo4j.server stop
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,1 @@
+"""paper-kg: research-paper abstracts -> knowledge graph."""

@@ -1,0 +1,46 @@
+"""Graph schema: the only node labels and relationship types the graph (and Neo4j) may hold."""
+
+from __future__ import annotations
+
+PAPER = "Paper"
+AUTHOR = "Author"
+ENTITY_NODE_LABELS: dict[str, str] = {
+    "METHOD": "Method",
+    "DATASET": "Dataset",
+    "TASK": "Task",
+    "METRIC": "Metric",
+}
+NODE_LABELS: frozenset[str] = frozenset({PAPER, AUTHOR, *ENTITY_NODE_LABELS.values()})
+
+# Relationship type -> allowed (source label, target label) pairs.
+RELATIONSHIP_TYPES: dict[str, frozenset[tuple[str, str]]] = {
+    "PROPOSES": frozenset({(PAPER, "Method"), (PAPER, "Dataset")}),
+    "USES": frozenset({(PAPER, "Method")}),
+    "EVALUATES_ON": frozenset({(PAPER, "Dataset")}),
+    "ADDRESSES": frozenset({(PAPER, "Task")}),
+    "REPORTS": frozenset({(PAPER, "Metric")}),
+    "USED_FOR": frozenset({("Method", "Task")}),
+    "EVALUATED_ON": frozenset({("Method", "Dataset")}),
+    "IS_A": frozenset({("Method", "Method"), ("Task", "Task"), ("Dataset", "Dataset"), ("Metric", "Metric")}),
+    "CITES": frozenset({(PAPER, PAPER)}),
+    "WROTE": frozenset({(AUTHOR, PAPER)}),
+}
+PAPER_ENTITY_TYPES: tuple[str, ...] = ("PROPOSES", "USES", "EVALUATES_ON", "ADDRESSES", "REPORTS")
+AGGREGATED_TYPES: tuple[str, ...] = ("USED_FOR", "EVALUATED_ON")
+# Paper -> X edges that count as "the paper works with X" in papers_using.
+USE_TYPES: tuple[str, ...] = ("PROPOSES", "USES", "EVALUATES_ON")
+MAX_EVIDENCE = 3  # sentences kept per edge
+
+
+def check_label(label: str) -> str:
+    """Return label if it is in the schema, else raise ValueError (guards every Cypher label)."""
+    if label not in NODE_LABELS:
+        raise ValueError(f"unknown node label {label!r}; expected one of {sorted(NODE_LABELS)}")
+    return label
+
+
+def check_relationship_type(rel_type: str) -> str:
+    """Return rel_type if it is in the schema, else raise ValueError (guards every Cypher type)."""
+    if rel_type not in RELATIONSHIP_TYPES:
+        raise ValueError(f"unknown relationship type {rel_type!r}; expected one of {sorted(RELATIONSHIP_TYPES)}")
+    return rel_type
