@@ -41,6 +41,9 @@ class Paper(BaseModel):
     external_ids: list[str] = Field(default_factory=list)
     # Identifiers (same scheme as external_ids) of works this paper cites; unmatched ones never become nodes.
     references: list[str] = Field(default_factory=list)
+    # Identifiers of works known to cite this paper (Semantic Scholar `citations`); the graph adds
+    # citing-paper CITES this-paper only when the citing paper is in the input too.
+    cited_by: list[str] = Field(default_factory=list)
 
     @field_validator("title", "abstract")
     @classmethod

@@ -1,0 +1,47 @@
+"""Demo: open the graph built from the sample abstracts and answer a few real questions."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from kg import KnowledgeGraph
+
+QUESTIONS = [
+    ("Which papers use sliced Wasserstein distances?", "papers_using", ("sliced Wasserstein distance",), {}),
+    ("Which papers use transformers for object detection?", "papers_using", ("transformer",), {"task": "object detection"}),
+    ("Which methods are used for image classification?", "methods_for", ("image classification",), {}),
+    ("Which datasets are used for object detection?", "datasets_for", ("object detection",), {}),
+    ("For which tasks are diffusion models used?", "tasks_for", ("diffusion model",), {}),
+]
+
+
+def main(path: str) -> None:
+    """Print the answers with their evidence sentences."""
+    console = Console()
+    graph = KnowledgeGraph.load(path)
+    stats = graph.stats()
+    console.print(
+        f"[bold]{stats['nodes']['Paper']} papers[/], "
+        + ", ".join(f"{n} {label}s" for label, n in stats["nodes"].items() if label not in ("Paper", "Author"))
+        + f"; {stats['share_with_method_and_task']:.0%} of papers have a method and a task\n"
+    )
+    for question, helper, args, kwargs in QUESTIONS:
+        console.rule(f"[bold cyan]{question}")
+        results = getattr(graph, helper)(*args, **kwargs, limit=5)
+        if not results:
+            console.print("  (no answers)")
+        for r in results:
+            if hasattr(r, "paper_id"):
+                console.print(f"  [bold]{r.title}[/] [dim]{r.paper_id} score {r.score:.2f}[/]")
+            else:
+                console.print(f"  [bold]{r.name}[/] [dim]{r.label}, {r.paper_count} papers, score {r.score:.2f}[/]")
+            for sentence in r.evidence[:1]:
+                console.print(f"     [green]“{sentence}”[/]")
+        console.print()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else str(Path("out/demo.json.gz")))

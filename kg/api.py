@@ -1,0 +1,155 @@
+"""The Python entry point: `KnowledgeGraph.build / load / neo4j`, then the query helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from kg.models import Paper, PaperExtraction
+from kg.query.access import GraphAccess
+from kg.query.embedded import NetworkxAccess
+from kg.query.engine import QueryEngine
+from kg.query.results import EntityResult, PaperResult
+
+
+class KnowledgeGraph:
+    """A built graph, embedded (networkx) or in Neo4j, with one query API over both."""
+
+    def __init__(
+        self,
+        access: GraphAccess,
+        *,
+        graph: nx.MultiDiGraph | None = None,
+        papers: list[Paper] | None = None,
+        extractions: list[PaperExtraction] | None = None,
+        closer: Any = None,
+    ) -> None:
+        self._access = access
+        self._engine = QueryEngine(access)
+        self.graph = graph
+        self.papers = papers or []
+        self.extractions = extractions or []
+        self._closer = closer
+
+    # -- constructors ----------------------------------------------------------------------------
+    @classmethod
+    def from_graph(
+        cls,
+        graph: nx.MultiDiGraph,
+        papers: list[Paper] | None = None,
+        extractions: list[PaperExtraction] | None = None,
+    ) -> "KnowledgeGraph":
+        """Wrap an in-memory graph."""
+        return cls(NetworkxAccess(graph), graph=graph, papers=papers, extractions=extractions)
+
+    @classmethod
+    def build(
+        cls,
+        inputs: Sequence[str | Path],
+        *,
+        format: str | None = None,
+        strict: bool = False,
+        column_map: Mapping[str, str] | None = None,
+        model: str | Path | None = None,
+        processes: int = 1,
+        progress: bool = False,
+    ) -> "KnowledgeGraph":
+        """Read the inputs, extract, resolve and build the embedded graph."""
+        from kg.extract import Extractor
+        from kg.ingest import read_papers
+        from kg.pipeline import build
+
+        papers = read_papers(list(inputs), format=format, strict=strict, column_map=column_map)
+        graph, paper_list, extractions = build(
+            papers, extractor=Extractor(model, n_process=processes), progress=progress
+        )
+        return cls.from_graph(graph, paper_list, extractions)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "KnowledgeGraph":
+        """Open a graph file written by `save` or `kg build`."""
+        from kg.graph.store import load_records
+
+        graph, papers, extractions = load_records(path)
+        return cls.from_graph(graph, papers, extractions)
+
+    @classmethod
+    def neo4j(
+        cls,
+        uri: str | None = None,
+        auth: tuple[str, str] | None = None,
+        database: str | None = None,
+    ) -> "KnowledgeGraph":
+        """Query a graph loaded into Neo4j (settings fall back to NEO4J_* environment variables)."""
+        from kg.neo4j.settings import Neo4jSettings, connect
+        from kg.query.neo4j_backend import Neo4jAccess
+
+        settings = Neo4jSettings.resolve(uri=uri, auth=auth, database=database)
+        driver = connect(settings)
+        return cls(Neo4jAccess(driver, settings.database), closer=driver)
+
+    # -- persistence -----------------------------------------------------------------------------
+    def _require_graph(self) -> nx.MultiDiGraph:
+        if self.graph is None:
+            raise RuntimeError("this KnowledgeGraph lives in Neo4j; save/export need an embedded graph")
+        return self.graph
+
+    def save(self, path: str | Path) -> Path:
+        """Write the embedded graph (with what `update` needs) to a .json.gz file."""
+        from kg.graph.store import save_graph
+
+        return save_graph(self._require_graph(), path, papers=self.papers, extractions=self.extractions)
+
+    def export(self, fmt: str, path: str | Path) -> Path:
+        """Export as graphml, json or neo4j-import (CSV folder)."""
+        from kg.graph.export import export_graph
+
+        return export_graph(self._require_graph(), fmt, path)
+
+    def close(self) -> None:
+        """Release the Neo4j connection, if any."""
+        if self._closer is not None:
+            self._closer.close()
+            self._closer = None
+
+    def __enter__(self) -> "KnowledgeGraph":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- queries ---------------------------------------------------------------------------------
+    def papers_using(self, x: str, task: str | None = None, *, limit: int = 20) -> list[PaperResult]:
+        """Papers that use X (or anything that IS_A X), optionally for task Y; linked sentences first."""
+        return self._engine.papers_using(x, task, limit=limit)
+
+    def papers_proposing(self, x: str, *, limit: int = 20) -> list[PaperResult]:
+        """Papers that introduce X."""
+        return self._engine.papers_proposing(x, limit=limit)
+
+    def methods_for(self, task: str, *, limit: int = 20) -> list[EntityResult]:
+        """Methods used for a task."""
+        return self._engine.methods_for(task, limit=limit)
+
+    def datasets_for(self, task: str, *, limit: int = 20) -> list[EntityResult]:
+        """Datasets used for a task."""
+        return self._engine.datasets_for(task, limit=limit)
+
+    def tasks_for(self, method: str, *, limit: int = 20) -> list[EntityResult]:
+        """Tasks a method is used for."""
+        return self._engine.tasks_for(method, limit=limit)
+
+    def related_papers(self, paper_id: str, *, limit: int = 10) -> list[PaperResult]:
+        """Papers related to a paper by shared entities and citations."""
+        return self._engine.related_papers(paper_id, limit=limit)
+
+    def lookup(self, name: str, label: str | None = None) -> list[EntityResult]:
+        """Entities known by this name through any alias."""
+        return self._engine.lookup(name, label)
+
+    def stats(self) -> dict:
+        """Node and relationship counts and extraction coverage."""
+        return self._engine.stats()

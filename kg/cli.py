@@ -1,0 +1,406 @@
+"""The `kg` command: build, query, extract, load, export, eval and a local Neo4j server."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, Iterator
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from kg.pipeline import default_graph_path
+
+app = typer.Typer(
+    help="paper-kg: turn research-paper abstracts into a knowledge graph and ask it questions.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+query_app = typer.Typer(help="Ask the graph (embedded file by default, Neo4j with --uri or NEO4J_URI).", no_args_is_help=True)
+neo4j_app = typer.Typer(help="Run a local Neo4j server from Maven Central jars (no Docker needed).", no_args_is_help=True)
+app.add_typer(query_app, name="query")
+app.add_typer(neo4j_app, name="neo4j")
+
+out = Console()
+err = Console(stderr=True)
+
+GraphOpt = Annotated[Path | None, typer.Option("--graph", "-g", help="embedded graph file [default: ./graph.json.gz]")]
+UriOpt = Annotated[str | None, typer.Option("--uri", help="Neo4j URI (or NEO4J_URI); answers come from Neo4j")]
+UserOpt = Annotated[str | None, typer.Option("--username", help="Neo4j user (or NEO4J_USERNAME)")]
+PasswordOpt = Annotated[
+    str | None, typer.Option("--password", help="Neo4j password (or NEO4J_PASSWORD); never printed", show_default=False)
+]
+DatabaseOpt = Annotated[str | None, typer.Option("--database", help="Neo4j database (or NEO4J_DATABASE)")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
+LimitOpt = Annotated[int, typer.Option("--limit", "-n", min=1, help="at most this many answers")]
+
+
+def _expected_errors() -> tuple[type[BaseException], ...]:
+    """Exceptions that mean bad input or environment: shown as one line, never as a traceback."""
+    from kg.graph.store import GraphFileError
+    from kg.ingest import IngestError
+
+    errors: list[type[BaseException]] = [GraphFileError, IngestError, ValueError, FileNotFoundError, PermissionError]
+    try:
+        from kg.neo4j.settings import Neo4jConnectionError
+
+        errors.append(Neo4jConnectionError)
+    except ImportError:
+        pass
+    try:
+        from kg.neo4j.server import Neo4jServerError
+
+        errors.append(Neo4jServerError)
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
+@contextmanager
+def _friendly_errors() -> Iterator[None]:
+    try:
+        yield
+    except _expected_errors() as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        raise typer.Exit(2) from None
+
+
+def _parse_map(mapping: str | None) -> dict[str, str] | None:
+    if not mapping:
+        return None
+    pairs = {}
+    for item in mapping.split(","):
+        ours, _, theirs = item.partition("=")
+        if not ours.strip() or not theirs.strip():
+            raise ValueError(f"--map expects field=column pairs separated by commas, got {item!r}")
+        pairs[ours.strip()] = theirs.strip()
+    return pairs
+
+
+def _neo4j_wanted(uri: str | None) -> bool:
+    return bool(uri or os.environ.get("NEO4J_URI"))
+
+
+def _open_graph(graph: Path | None, uri: str | None, username: str | None, password: str | None, database: str | None):
+    from kg.api import KnowledgeGraph
+
+    if graph is None and _neo4j_wanted(uri):
+        auth = (username or os.environ.get("NEO4J_USERNAME", "neo4j"), password) if password else None
+        return KnowledgeGraph.neo4j(uri, auth=auth, database=database)
+    return KnowledgeGraph.load(graph or default_graph_path())
+
+
+# ------------------------------------------------------------------------------------------------
+@app.command()
+def build(
+    inputs: Annotated[list[Path], typer.Argument(help="files or folders of papers (seeds txt, JSONL, CSV, arXiv, OpenAlex, S2)")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="graph file to write [default: ./graph.json.gz]")] = None,
+    update: Annotated[Path | None, typer.Option("--update", help="add INPUTS to this graph file, extracting only new papers")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="force the input format instead of detecting it")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="stop at the first bad record")] = False,
+    mapping: Annotated[str | None, typer.Option("--map", help="column mapping for JSONL/CSV, e.g. abstract=summary,title=name")] = None,
+    processes: Annotated[int, typer.Option("--processes", "-p", min=1, help="extraction processes")] = 1,
+    model: Annotated[Path | None, typer.Option("--model", help="spaCy NER pipeline directory [default: the shipped model]")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+) -> None:
+    """Read, extract, resolve and save the embedded graph."""
+    from kg.extract import Extractor
+    from kg.graph.store import load_records, save_graph
+    from kg.ingest import IngestReport, read_papers
+    from kg import pipeline
+
+    with _friendly_errors():
+        started = time.perf_counter()
+        report = IngestReport()
+        papers = list(read_papers(inputs, format=fmt, strict=strict, column_map=_parse_map(mapping), report=report))
+        extractor = Extractor(model, n_process=processes)
+        if update is not None:
+            _, old_papers, old_extractions = load_records(update)
+            graph, all_papers, extractions, extracted = pipeline.update(
+                old_papers, old_extractions, papers, extractor=extractor, progress=not quiet
+            )
+            target = output or update
+        else:
+            graph, all_papers, extractions = pipeline.build(papers, extractor=extractor, progress=not quiet)
+            extracted, target = len(all_papers), output or default_graph_path()
+        save_graph(graph, target, papers=all_papers, extractions=extractions)
+        elapsed = time.perf_counter() - started
+        err.print(report.summary(), highlight=False)
+        err.print(
+            f"graph: {sum(1 for _, l in graph.nodes(data='label') if l == 'Paper')} papers, "
+            f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} relationships; "
+            f"extracted {extracted} papers in {elapsed:.1f}s -> {target}",
+            highlight=False,
+        )
+
+
+@app.command()
+def extract(
+    inputs: Annotated[list[Path], typer.Argument(help="files or folders of papers")],
+    jsonl: Annotated[bool, typer.Option("--jsonl", help="one JSON line per paper (the only output format)")] = True,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="write here instead of stdout")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="force the input format")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="stop at the first bad record")] = False,
+    mapping: Annotated[str | None, typer.Option("--map", help="column mapping for JSONL/CSV")] = None,
+    processes: Annotated[int, typer.Option("--processes", "-p", min=1)] = 1,
+    model: Annotated[Path | None, typer.Option("--model", help="spaCy NER pipeline directory")] = None,
+) -> None:
+    """Print mentions and relations per paper (character offsets into title/abstract), no graph."""
+    from kg.extract import Extractor, extract_jsonl_record
+    from kg.ingest import IngestReport, read_papers
+
+    with _friendly_errors():
+        report = IngestReport()
+        papers = read_papers(inputs, format=fmt, strict=strict, column_map=_parse_map(mapping), report=report)
+        sink = output.open("w", encoding="utf-8") if output else sys.stdout
+        try:
+            for record in Extractor(model, n_process=processes).extract(papers):
+                sink.write(json.dumps(extract_jsonl_record(record), ensure_ascii=False) + "\n")
+        finally:
+            if output:
+                sink.close()
+        err.print(report.summary(), highlight=False)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="graphml | json | neo4j-import")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="file (graphml/json) or folder (neo4j-import)")],
+    graph: GraphOpt = None,
+) -> None:
+    """Export the embedded graph for Gephi/Cytoscape (GraphML), as JSON, or as neo4j-admin import CSVs."""
+    from kg.api import KnowledgeGraph
+
+    with _friendly_errors():
+        path = KnowledgeGraph.load(graph or default_graph_path()).export(fmt, output)
+        err.print(f"wrote {fmt} to {path}", highlight=False)
+
+
+@app.command()
+def load(
+    inputs: Annotated[list[Path] | None, typer.Argument(help="build from these inputs instead of a graph file")] = None,
+    graph: GraphOpt = None,
+    uri: UriOpt = None,
+    username: UserOpt = None,
+    password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="rows per UNWIND transaction")] = 5000,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+) -> None:
+    """Push the embedded graph into Neo4j (idempotent: loading twice changes nothing)."""
+    from kg.api import KnowledgeGraph
+    from kg.neo4j.loader import load_graph_into_neo4j
+    from kg.neo4j.settings import Neo4jSettings, connect
+
+    with _friendly_errors():
+        kg_ = KnowledgeGraph.build(inputs) if inputs else KnowledgeGraph.load(graph or default_graph_path())
+        auth = (username or os.environ.get("NEO4J_USERNAME", "neo4j"), password) if password else None
+        settings = Neo4jSettings.resolve(uri=uri, auth=auth, database=database)
+        with connect(settings) as driver:
+            summary = load_graph_into_neo4j(
+                kg_.graph, driver, database=settings.database, batch_size=batch_size, progress=not quiet
+            )
+        err.print(str(summary), highlight=False)
+
+
+@app.command(name="eval")
+def eval_(
+    files: Annotated[list[Path] | None, typer.Argument(help="SciERC JSON or TDMSci CoNLL files to score")] = None,
+    model: Annotated[Path | None, typer.Option("--model", help="spaCy NER pipeline directory")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Extraction P/R/F1 per label on the dev sets (or on the given annotated files)."""
+    from kg.eval import run_eval
+
+    with _friendly_errors():
+        report = run_eval(files or None, model=model)
+        if as_json:
+            out.print_json(data=report.model_dump() if hasattr(report, "model_dump") else report.to_dict())
+        else:
+            out.print(report.render(), highlight=False)
+
+
+# ------------------------------------------------------------------------------------------------
+def _print_answer(query: dict[str, Any], results: list, as_json: bool, kind: str) -> None:
+    if as_json:
+        payload = {"query": query, "results": [r.model_dump() for r in results]}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    title = " ".join(f"{k}={v!r}" for k, v in query.items() if v is not None)
+    if not results:
+        out.print(f"[yellow]no answers[/] for {title}")
+        return
+    table = Table(title=title, show_lines=True, expand=True)
+    if kind == "paper":
+        table.add_column("#", justify="right", width=3)
+        table.add_column("paper", ratio=2)
+        table.add_column("score", justify="right", width=6)
+        table.add_column("evidence", ratio=4)
+        for i, r in enumerate(results, 1):
+            head = f"[bold]{r.title}[/]\n{r.paper_id}" + (f" ({r.year})" if r.year else "")
+            table.add_row(str(i), head, f"{r.score:.2f}", "\n".join(f"• {s}" for s in r.evidence[:2]))
+    else:
+        table.add_column("#", justify="right", width=3)
+        table.add_column("name", ratio=2)
+        table.add_column("papers", justify="right", width=6)
+        table.add_column("score", justify="right", width=6)
+        table.add_column("evidence", ratio=4)
+        for i, r in enumerate(results, 1):
+            aliases = f"\n[dim]{', '.join(a for a in r.aliases if a != r.name)[:80]}[/]" if r.aliases else ""
+            table.add_row(str(i), f"[bold]{r.name}[/] ({r.label}){aliases}", str(r.paper_count), f"{r.score:.2f}",
+                          "\n".join(f"• {s}" for s in r.evidence[:2]))
+    out.print(table)
+
+
+def _run_query(
+    kind: str, query: dict[str, Any], call: Callable[[Any], list], graph, uri, username, password, database, as_json
+) -> None:
+    with _friendly_errors():
+        kg_ = _open_graph(graph, uri, username, password, database)
+        try:
+            results = call(kg_)
+        finally:
+            kg_.close()
+        _print_answer(query, results, as_json, kind)
+
+
+@query_app.command("papers-using")
+def q_papers_using(
+    x: Annotated[str, typer.Argument(help="method or dataset, any alias")],
+    task: Annotated[str | None, typer.Option("--for", help="task the papers address")] = None,
+    limit: LimitOpt = 20, graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
+    password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """Papers that use X (or anything that IS_A X), for task Y: same-sentence evidence ranks first."""
+    _run_query("paper", {"helper": "papers_using", "x": x, "task": task},
+               lambda g: g.papers_using(x, task, limit=limit), graph, uri, username, password, database, as_json)
+
+
+@query_app.command("papers-proposing")
+def q_papers_proposing(
+    x: Annotated[str, typer.Argument(help="method or dataset")],
+    limit: LimitOpt = 20, graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
+    password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """Papers that introduce X."""
+    _run_query("paper", {"helper": "papers_proposing", "x": x},
+               lambda g: g.papers_proposing(x, limit=limit), graph, uri, username, password, database, as_json)
+
+
+@query_app.command("methods-for")
+def q_methods_for(
+    task: Annotated[str, typer.Argument(help="task, any alias")],
+    limit: LimitOpt = 20, graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
+    password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """Methods used for a task."""
+    _run_query("entity", {"helper": "methods_for", "task": task},
+               lambda g: g.methods_for(task, limit=limit), graph, uri, username, password, database, as_json)
+
+
+@query_app.command("datasets-for")
+def q_datasets_for(
+    task: Annotated[str, typer.Argument(help="task, any alias")],
+    limit: LimitOpt = 20, graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
+    password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """Datasets used for a task."""
+    _run_query("entity", {"helper": "datasets_for", "task": task},
+               lambda g: g.datasets_for(task, limit=limit), graph, uri, username, password, database, as_json)
+
+
+@query_app.command("tasks-for")
+def q_tasks_for(
+    method: Annotated[str, typer.Argument(help="method, any alias")],
+    limit: LimitOpt = 20, graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
+    password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """Tasks a method is used for."""
+    _run_query("entity", {"helper": "tasks_for", "method": method},
+               lambda g: g.tasks_for(method, limit=limit), graph, uri, username, password, database, as_json)
+
+
+@query_app.command("related")
+def q_related(
+    paper_id: Annotated[str, typer.Argument(help="paper id, e.g. arxiv:2309.08349 or title:...")],
+    limit: LimitOpt = 10, graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
+    password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """Papers related by shared entities and citations."""
+    _run_query("paper", {"helper": "related_papers", "paper_id": paper_id},
+               lambda g: g.related_papers(paper_id, limit=limit), graph, uri, username, password, database, as_json)
+
+
+@query_app.command("lookup")
+def q_lookup(
+    name: Annotated[str, typer.Argument(help="any spelling: alias, abbreviation, plural")],
+    label: Annotated[str | None, typer.Option("--label", help="Method | Dataset | Task | Metric")] = None,
+    graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
+    password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """Entities known by a name through any alias."""
+    _run_query("entity", {"helper": "lookup", "name": name, "label": label},
+               lambda g: g.lookup(name, label), graph, uri, username, password, database, as_json)
+
+
+@query_app.command("stats")
+def q_stats(
+    graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
+    password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
+) -> None:
+    """Node and relationship counts and extraction coverage."""
+    with _friendly_errors():
+        kg_ = _open_graph(graph, uri, username, password, database)
+        try:
+            stats = kg_.stats()
+        finally:
+            kg_.close()
+        if as_json:
+            sys.stdout.write(json.dumps(stats, indent=2) + "\n")
+            return
+        table = Table(title="graph stats")
+        table.add_column("what")
+        table.add_column("count", justify="right")
+        for label, n in stats["nodes"].items():
+            table.add_row(f"(:{label})", str(n))
+        for rel, n in stats["relationships"].items():
+            table.add_row(f"[:{rel}]", str(n))
+        table.add_row("papers with abstract", str(stats["papers_with_abstract"]))
+        table.add_row("share with >=1 method and >=1 task", f"{stats['share_with_method_and_task']:.1%}")
+        out.print(table)
+
+
+# ------------------------------------------------------------------------------------------------
+@neo4j_app.command("start")
+def neo4j_start(
+    bolt_port: Annotated[int, typer.Option("--bolt-port")] = 7687,
+    http_port: Annotated[int, typer.Option("--http-port")] = 7474,
+    password: PasswordOpt = None,
+) -> None:
+    """Fetch (first time) and start a local Neo4j 5.26 Community server."""
+    from kg.neo4j import server
+
+    with _friendly_errors():
+        info = server.start(server.default_home(), bolt_port=bolt_port, http_port=http_port, password=password)
+        err.print(f"Neo4j is up: {info.uri}  Browser: {info.http_url}/browser/", highlight=False)
+
+
+@neo4j_app.command("stop")
+def neo4j_stop() -> None:
+    """Stop the local Neo4j server."""
+    from kg.neo4j import server
+
+    with _friendly_errors():
+        server.stop(server.default_home())
+        err.print("Neo4j stopped")
+
+
+if __name__ == "__main__":
+    app()

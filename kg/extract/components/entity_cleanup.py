@@ -1,0 +1,172 @@
+"""Entity post-processing: trim spans, and carry labels across abbreviation definitions and their uses."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from kg.extract.components.abbreviations import LONG_MENTIONS_KEY, MENTIONS_KEY
+from kg.extract.components.util import doc_text, sentence_char_starts
+
+SOURCE_ABBREVIATION = "abbrev"  # labelled through an abbreviation definition
+SOURCE_GUESS = "abbrev_guess"  # unlabelled definition labelled from its head noun / a "we propose" cue
+
+# Span.id_ source tag -> mention confidence. Empty id = the trained NER (no per-span score without beam).
+SOURCE_CONFIDENCE = {
+    "": 0.8,
+    "lexicon": 0.9,
+    "pattern": 0.7,
+    SOURCE_ABBREVIATION: 0.8,
+    SOURCE_GUESS: 0.6,
+}
+
+
+def _confidence(span: Span) -> float:
+    """Confidence of an entity span, from the component that produced it."""
+    return SOURCE_CONFIDENCE.get(span.id_, 0.7)
+
+
+Span.set_extension("confidence", getter=_confidence, force=True)
+
+_LEADING_WORDS = {"the", "a", "an", "this", "these", "those", "that", "our", "their", "its", "his", "her", "such", "each", "every"}
+_TRAILING_WORDS = {"'s", "'"}
+_KEEP_PUNCT = {"+", "#", "&", "@", "%"}  # "C++", "F#", "R@1" end or start names
+
+# Head nouns that give an unlabelled abbreviation definition its label (lexicon mode only).
+HEAD_LABELS = {
+    "METHOD": (
+        "method network model algorithm framework architecture approach technique scheme learning mechanism module "
+        "strategy procedure estimator transformer encoder decoder autoencoder optimizer classifier detector regression "
+        "machine layer attention embedding embeddings search sampling descent pruning distillation net networks models "
+        "algorithms methods frameworks machines process processes tuning adaptation augmentation normalization "
+        "optimization policy agent system systems units unit kernel field fields"
+    ).split(),
+    "DATASET": "dataset datasets benchmark benchmarks corpus corpora treebank database suite".split(),
+    "TASK": (
+        "detection classification segmentation recognition translation generation retrieval answering parsing tagging "
+        "labeling labelling summarization summarisation tracking localization captioning completion extraction "
+        "reasoning synthesis understanding reconstruction forecasting inpainting denoising super-resolution "
+        "identification verification disambiguation resolution prediction"
+    ).split(),
+    "METRIC": "score error rate accuracy precision recall distance ratio coefficient divergence loss metric".split(),
+}
+_HEAD_TO_LABEL = {word: label for label, words in HEAD_LABELS.items() for word in words}
+_PROPOSE_CUE = re.compile(r"\b(?:we|this (?:paper|work))\s+(?:\w+\s+){0,2}?(?:propose|introduce|present|develop|design)", re.I)
+
+
+@Language.factory("kg_entity_cleanup", default_config={"guess_abbreviation_labels": True})
+class EntityCleanup:
+    """Trims determiners/punctuation off entities and propagates labels to abbreviation uses."""
+
+    def __init__(self, nlp: Language, name: str, guess_abbreviation_labels: bool) -> None:
+        self.name = name
+        self.guess_abbreviation_labels = guess_abbreviation_labels
+
+    def __call__(self, doc: Doc) -> Doc:
+        """Rewrite doc.ents: trimmed spans plus long forms and short-form uses of labelled abbreviations."""
+        title_end = doc._.title_end
+        ents = [span for span in (self._trim(ent, title_end) for ent in doc.ents) if span is not None]
+        pairs = doc._.abbreviations
+        if pairs:
+            ents = self._propagate(doc, ents, pairs)
+        doc.ents = filter_spans(ents)
+        return doc
+
+    @staticmethod
+    def _trim(ent: Span, title_end: int | None) -> Span | None:
+        """Drop leading determiners, edge punctuation, "(ABBR)" tails and anything past the title."""
+        doc = ent.doc
+        start, end = ent.start, ent.end
+        if title_end is not None and ent.start_char <= title_end < ent.end_char:
+            # The NER cannot know the title ends at the separator token: keep the larger side.
+            sep = next(i for i in range(start, end) if doc[i].idx >= title_end)
+            start, end = (start, sep) if sep - start >= end - sep - 1 else (sep + 1, end)
+        for i in range(start + 1, end):
+            if doc[i].text == "(":
+                end = i  # "Vision Transformer (ViT)": the short form is its own mention
+                break
+        while start < end and (
+            doc[start].lower_ in _LEADING_WORDS
+            or doc[start].is_space
+            or (doc[start].is_punct and doc[start].text not in _KEEP_PUNCT)
+        ):
+            start += 1
+        while end > start and (
+            doc[end - 1].lower_ in _TRAILING_WORDS
+            or doc[end - 1].is_space
+            or (doc[end - 1].is_punct and doc[end - 1].text not in _KEEP_PUNCT)
+        ):
+            end -= 1
+        if start >= end:
+            return None
+        if start == ent.start and end == ent.end:
+            return ent
+        return Span(doc, start, end, label=ent.label, span_id=ent.id)
+
+    def _propagate(self, doc: Doc, ents: list[Span], pairs: list[tuple[Span, Span]]) -> list[Span]:
+        """Label long forms and every use of their short forms with the label either side carries."""
+        owner = [-1] * len(doc)  # token -> index into ents, so overlap tests stay O(span length)
+        for i, ent in enumerate(ents):
+            owner[ent.start : ent.end] = [i] * len(ent)
+        long_uses: dict[str, list[Span]] = {}
+        for use in doc.spans.get(LONG_MENTIONS_KEY, []):
+            long_uses.setdefault(use.text.lower().rstrip("s"), []).append(use)
+        labels: dict[str, str] = {}
+        source: dict[str, str] = {}
+        dropped: set[int] = set()
+        for short, long in pairs:
+            if short.text in labels:
+                continue
+            head = owner[long.end - 1]
+            label = ents[head].label_ if head >= 0 else None
+            if label is None and owner[short.start] >= 0:
+                label = ents[owner[short.start]].label_
+            tag = SOURCE_ABBREVIATION
+            if label is None and self.guess_abbreviation_labels:
+                label, tag = self._guess(doc, short, long), SOURCE_GUESS
+            if label is None:
+                continue
+            labels[short.text], source[short.text] = label, tag
+            for span in [long, *long_uses.get(long.text.lower().rstrip("s"), [])]:
+                self._cover(doc, ents, owner, dropped, span, label, tag)
+        if labels:
+            for use in doc.spans.get(MENTIONS_KEY, []):
+                key = use.text if use.text in labels else use.text[:-1]
+                if key in labels and all(owner[t] < 0 for t in range(use.start, use.end)):
+                    ents.append(Span(doc, use.start, use.end, label=labels[key], span_id=source[key]))
+        return [e for i, e in enumerate(ents) if i not in dropped]
+
+    @staticmethod
+    def _cover(doc: Doc, ents: list[Span], owner: list[int], dropped: set[int], span: Span, label: str, tag: str) -> None:
+        """Make span (a long form) one entity: new if untouched, widened if NER found only its head."""
+        covering = {owner[t] for t in range(span.start, span.end)} - {-1} - dropped
+        if not covering:
+            ents.append(Span(doc, span.start, span.end, label=label, span_id=tag))
+            owner[span.start : span.end] = [len(ents) - 1] * len(span)
+            return
+        head = owner[span.end - 1]
+        if head >= 0 and ents[head].end == span.end and all(ents[i].start >= span.start for i in covering):
+            # "dictionary learning" inside "supervised dictionary learning (SDL)": the definition names it.
+            dropped.update(covering - {head})
+            ents[head] = Span(doc, span.start, span.end, label=ents[head].label, span_id=ents[head].id)
+            owner[span.start : span.end] = [head] * len(span)
+
+    @staticmethod
+    def _guess(doc: Doc, short: Span, long: Span) -> str | None:
+        """Label an unlabelled definition from its head noun ("... network (XNet)", "XNet (...) method")."""
+        heads = [long[-1].lower_]
+        after = short.end + 1 if short.end < len(doc) and doc[short.end].text == ")" else short.end
+        if after < len(doc) and long.end <= short.start:
+            heads.append(doc[after].lower_)
+        for word in heads:
+            if word in _HEAD_TO_LABEL:
+                return _HEAD_TO_LABEL[word]
+        starts = sentence_char_starts(doc)
+        floor = starts[bisect_right(starts, long.start_char) - 1]
+        if _PROPOSE_CUE.search(doc_text(doc)[floor : long.start_char]):
+            return "METHOD"
+        return None

@@ -1,0 +1,120 @@
+"""Papers in, PaperExtraction records out: streaming, in input order, offsets into title and abstract."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import deque
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.extract.components.abbreviations import abbreviation_map
+from kg.extract.components.sentences import TITLE_SEPARATOR
+from kg.extract.components.util import sentence_token_starts
+from kg.extract.pipeline import build_pipeline
+from kg.models import Mention, Paper, PaperExtraction, Relation
+
+__all__ = ["Extractor", "compose_text", "doc_to_extraction", "extract_jsonl_record"]
+
+
+def compose_text(paper: Paper) -> str:
+    """The text the pipeline sees: title, separator, abstract (the abstract starts at len(title) + 2)."""
+    return f"{paper.title}{TITLE_SEPARATOR}{paper.abstract}" if paper.title else paper.abstract
+
+
+def doc_to_extraction(paper: Paper, doc: Doc) -> PaperExtraction:
+    """Map a processed doc back to the paper: sentences, mentions with field offsets, relations."""
+    offset = len(paper.title) + len(TITLE_SEPARATOR) if paper.title else 0
+    has_title = bool(paper.title)
+    bounds = sentence_token_starts(doc).tolist()
+    sents = [doc[a:b] for a, b in zip(bounds, [*bounds[1:], len(doc)])]
+    sentences: list[str] = []
+    for k, sent in enumerate(sents):
+        if has_title and k == 0:
+            sentences.append(paper.title)
+        else:
+            sentences.append(paper.abstract[sent.start_char - offset : sent.end_char - offset])
+    starts = [s.start for s in sents]
+    shorts = {short: long.text for short, long in abbreviation_map(doc).items()}
+    longs = {long.lower(): short for short, long in shorts.items()}
+    mentions = []
+    for ent in doc.ents:
+        in_title = has_title and ent.start_char < offset
+        base = 0 if in_title else offset
+        text = ent.text
+        long_form = shorts.get(text) or (shorts.get(text[:-1]) if text.endswith("s") else None)
+        mentions.append(
+            Mention(
+                field="title" if in_title else "abstract",
+                start=ent.start_char - base,
+                end=ent.end_char - base,
+                text=text,
+                label=ent.label_,
+                confidence=ent._.confidence,
+                sentence=max(bisect_right(starts, ent.start) - 1, 0),
+                long_form=long_form,
+                short_form=None if long_form else longs.get(text.lower()),
+            )
+        )
+    relations = []
+    for hit in doc._.relations:
+        tail = mentions[hit.tail]
+        relations.append(
+            Relation(
+                type=hit.type,
+                head=hit.head,
+                tail=hit.tail,
+                evidence=sentences[tail.sentence] if sentences else "",
+                confidence=hit.confidence,
+            )
+        )
+    return PaperExtraction(paper_id=paper.id, sentences=sentences, mentions=mentions, relations=relations)
+
+
+def extract_jsonl_record(extraction: PaperExtraction) -> dict:
+    """The `kg extract --jsonl` line for one paper (head None = the paper itself)."""
+    return {
+        "paper_id": extraction.paper_id,
+        "mentions": [
+            {"field": m.field, "start": m.start, "end": m.end, "text": m.text, "label": m.label, "confidence": m.confidence}
+            for m in extraction.mentions
+        ],
+        "relations": [
+            {"type": r.type, "head": r.head, "tail": r.tail, "evidence": r.evidence, "confidence": r.confidence}
+            for r in extraction.relations
+        ],
+    }
+
+
+class Extractor:
+    """Runs the extraction pipeline over papers with nlp.pipe."""
+
+    def __init__(
+        self,
+        model: str | Path | Language | None = None,
+        *,
+        batch_size: int = 64,
+        n_process: int = 1,
+    ) -> None:
+        self.nlp = model if isinstance(model, Language) else build_pipeline(model)
+        self.batch_size = batch_size
+        self.n_process = n_process
+
+    def extract(self, papers: Iterable[Paper]) -> Iterator[PaperExtraction]:
+        """One PaperExtraction per paper, lazily, in input order."""
+        pending: deque[Paper] = deque()
+
+        def texts() -> Iterator[str]:
+            # nlp.pipe reads ahead of what it yields, so queued papers line up with docs in order.
+            for paper in papers:
+                pending.append(paper)
+                yield compose_text(paper)
+
+        for doc in self.nlp.pipe(texts(), batch_size=self.batch_size, n_process=self.n_process):
+            yield doc_to_extraction(pending.popleft(), doc)
+
+    def extract_one(self, paper: Paper) -> PaperExtraction:
+        """Extraction for a single paper."""
+        return doc_to_extraction(paper, self.nlp(compose_text(paper)))

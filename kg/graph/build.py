@@ -1,0 +1,144 @@
+"""Assemble the one in-memory model: papers, extractions and resolution -> networkx MultiDiGraph."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+import networkx as nx
+
+from kg.graph.schema import (
+    AUTHOR,
+    ENTITY_NODE_LABELS,
+    MAX_EVIDENCE,
+    PAPER,
+    RELATIONSHIP_TYPES,
+)
+from kg.models import Paper, PaperExtraction, Resolution
+from kg.resolve import name_key
+
+PAPER_PROPERTIES = ("title", "abstract", "year", "date", "arxiv_id", "doi", "url", "venue", "source")
+
+
+def author_id(name: str) -> str:
+    """Stable Author node id from a display name (case, accents and spacing ignored)."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    key = " ".join(folded.replace(".", " ").split())
+    return "author:" + (key or hashlib.sha1(name.encode()).hexdigest()[:16])
+
+
+def _add_evidence(attrs: dict, sentence: str, confidence: float, limit: int = MAX_EVIDENCE) -> None:
+    """Merge one supporting sentence into an edge's evidence list and confidence."""
+    evidence: list[str] = attrs.setdefault("evidence", [])
+    if sentence and sentence not in evidence and len(evidence) < limit:
+        evidence.append(sentence)
+    attrs["confidence"] = round(max(attrs.get("confidence", 0.0), confidence), 4)
+
+
+def _allowed(rel_type: str, source_label: str, target_label: str) -> bool:
+    return (source_label, target_label) in RELATIONSHIP_TYPES[rel_type]
+
+
+def add_papers(graph: nx.MultiDiGraph, papers: Iterable[Paper]) -> None:
+    """Add Paper and Author nodes and WROTE edges."""
+    for paper in papers:
+        props = {k: v for k in PAPER_PROPERTIES if (v := getattr(paper, k)) not in (None, "")}
+        props.setdefault("abstract", "")
+        graph.add_node(paper.id, id=paper.id, label=PAPER, **props)
+        for name in paper.authors:
+            aid = author_id(name)
+            if aid not in graph:
+                graph.add_node(aid, id=aid, label=AUTHOR, name=name)
+            graph.add_edge(aid, paper.id, key="WROTE", type="WROTE")
+
+
+def add_citations(graph: nx.MultiDiGraph, papers: Sequence[Paper]) -> None:
+    """Add CITES edges between papers that are both in the input; others are dropped by design."""
+    by_external: dict[str, str] = {}
+    for paper in papers:
+        for ext in (paper.id, *paper.external_ids):
+            by_external.setdefault(ext, paper.id)
+    for paper in papers:
+        for ref in paper.references:
+            cited = by_external.get(ref)
+            if cited and cited != paper.id:
+                graph.add_edge(paper.id, cited, key="CITES", type="CITES")
+        for ref in paper.cited_by:
+            citing = by_external.get(ref)
+            if citing and citing != paper.id:
+                graph.add_edge(citing, paper.id, key="CITES", type="CITES")
+
+
+def add_entities(graph: nx.MultiDiGraph, resolution: Resolution) -> None:
+    """Add one node per canonical entity and the IS_A hierarchy."""
+    for entity in resolution.entities.values():
+        keys = sorted({name_key(a) for a in (entity.name, *entity.aliases)} - {""})
+        graph.add_node(
+            entity.id,
+            id=entity.id,
+            label=ENTITY_NODE_LABELS[entity.label],
+            name=entity.name,
+            aliases=sorted(entity.aliases),
+            keys=keys,
+            paper_count=entity.paper_count,
+        )
+    for child, parent in resolution.is_a:
+        if child in graph and parent in graph and child != parent:
+            graph.add_edge(child, parent, key="IS_A", type="IS_A")
+
+
+def add_extracted_relations(
+    graph: nx.MultiDiGraph, extractions: Iterable[PaperExtraction], resolution: Resolution
+) -> None:
+    """Add paper->entity edges and aggregated entity->entity edges, each with evidence and confidence."""
+    aggregated: dict[tuple[str, str, str], dict] = {}
+    for extraction in extractions:
+        pid = extraction.paper_id
+        entity_of = resolution.mention_entities.get(pid, [])
+        if pid not in graph or not entity_of:
+            continue
+        for rel in extraction.relations:
+            target = entity_of[rel.tail]
+            if rel.head is None:
+                source = pid
+            else:
+                source = entity_of[rel.head]
+                if source == target:
+                    continue
+            if not _allowed(rel.type, graph.nodes[source]["label"], graph.nodes[target]["label"]):
+                continue
+            if rel.head is None:
+                if not graph.has_edge(source, target, key=rel.type):
+                    graph.add_edge(source, target, key=rel.type, type=rel.type)
+                attrs = graph.edges[source, target, rel.type]
+                _add_evidence(attrs, rel.evidence, rel.confidence, limit=MAX_EVIDENCE + 2)
+            else:
+                attrs = aggregated.setdefault((source, target, rel.type), {"papers": set(), "count": 0})
+                attrs["papers"].add(pid)
+                attrs["count"] += 1
+                _add_evidence(attrs, rel.evidence, rel.confidence)
+    for (source, target, rel_type), attrs in aggregated.items():
+        graph.add_edge(
+            source,
+            target,
+            key=rel_type,
+            type=rel_type,
+            papers=sorted(attrs["papers"]),
+            count=attrs["count"],
+            evidence=attrs["evidence"],
+            confidence=attrs["confidence"],
+        )
+
+
+def build_graph(
+    papers: Sequence[Paper], extractions: Sequence[PaperExtraction], resolution: Resolution
+) -> nx.MultiDiGraph:
+    """Build the knowledge graph from papers, their extractions and the corpus resolution."""
+    graph = nx.MultiDiGraph()
+    add_papers(graph, papers)
+    add_citations(graph, papers)
+    add_entities(graph, resolution)
+    add_extracted_relations(graph, extractions, resolution)
+    return graph
+

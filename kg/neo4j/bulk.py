@@ -1,0 +1,203 @@
+"""CSV export for `neo4j-admin database import full`: the fast path for a first load of a large graph.
+
+The CSVs hold exactly what the Bolt loader would write (same whitelist checks, same property
+cleaning), so an imported database and a loaded one are identical. Ids are globally unique strings,
+so one id space (`id:ID`) serves every label; the `id` property is stored as well.
+"""
+
+from __future__ import annotations
+
+import math
+import shlex
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from kg.graph.schema import check_label, check_relationship_type
+from kg.neo4j.loader import plan_load
+from kg.neo4j.schema import schema_items
+
+# Unit separator: never inside a paper's text (readers collapse whitespace, and str.split treats
+# U+001F as whitespace), so list values split back exactly. neo4j-admin takes it as `U+001F`.
+ARRAY_DELIMITER = "\x1f"
+ARRAY_DELIMITER_ARG = "U+001F"
+SCALAR_TYPES = {str: "string", bool: "boolean", int: "long", float: "double"}
+
+
+def _kind(value: Any) -> type:
+    return bool if isinstance(value, bool) else type(value)
+
+
+def _column_types(rows: Iterable[dict[str, Any]], where: str) -> dict[str, str]:
+    """Neo4j import type per property (long+double columns widen to double)."""
+    seen: dict[str, set[tuple[bool, type]]] = {}
+    for props in rows:
+        for key, value in props.items():
+            is_list = isinstance(value, list)
+            kinds = {_kind(v) for v in value} if is_list else {_kind(value)}
+            seen.setdefault(key, set()).update((is_list, k) for k in kinds)
+    types = {}
+    for key, kinds in seen.items():
+        shapes = {is_list for is_list, _ in kinds}
+        scalars = {k for _, k in kinds}
+        if scalars == {int, float}:
+            scalars = {float}
+        if len(shapes) != 1 or len(scalars) != 1:
+            raise ValueError(f"{where}: property {key!r} mixes types {sorted(t.__name__ for t in scalars)} "
+                             "or lists and single values; neo4j-admin needs one type per column")
+        name = SCALAR_TYPES[scalars.pop()]
+        types[key] = name + "[]" if shapes.pop() else name
+    return types
+
+
+def _scalar(value: Any, type_name: str, where: str) -> str:
+    if type_name.startswith("string"):
+        return str(value)
+    if type_name.startswith("boolean"):
+        return "true" if value else "false"
+    if type_name.startswith("double"):
+        value = float(value)
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        return repr(value)
+    return str(int(value))
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _field(value: Any, type_name: str, where: str) -> str:
+    """One CSV field: absent -> empty (no property); strings always quoted, so "" stays an empty string."""
+    if value is None:
+        return ""
+    if type_name.endswith("[]"):
+        items = [_scalar(v, type_name, where) for v in value]
+        if any(ARRAY_DELIMITER in item for item in items):
+            raise ValueError(f"{where}: a list item contains the array delimiter U+001F")
+        return _quote(ARRAY_DELIMITER.join(items))
+    text = _scalar(value, type_name, where)
+    return _quote(text) if type_name == "string" else text
+
+
+def _write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.write(",".join(header) + "\n")
+        for row in rows:
+            fh.write(",".join(row) + "\n")
+
+
+def _needs_multiline(values: Iterable[Any]) -> bool:
+    for value in values:
+        items = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and ("\n" in v or "\r" in v) for v in items):
+            return True
+    return False
+
+
+def export_neo4j_import(graph: nx.MultiDiGraph, folder: str | Path) -> Path:
+    """Write node and relationship CSVs, import.sh and schema.cypher into `folder`; returns the folder."""
+    plan = plan_load(graph)  # same whitelist validation as the Bolt loader
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in list(folder.glob("nodes_*.csv")) + list(folder.glob("relationships_*.csv")):
+        old.unlink()  # a previous export's files would otherwise be imported too
+    node_files: list[str] = []
+    rel_files: list[str] = []
+    multiline = False
+    for label in sorted(plan.node_rows):
+        check_label(label)
+        rows = plan.node_rows[label]
+        props = [{k: v for k, v in row["props"].items() if k != "id"} for row in rows]
+        types = _column_types(props, f":{label}")
+        columns = sorted(types)
+        multiline |= _needs_multiline(v for p in props for v in p.values())
+        name = f"nodes_{label}.csv"
+        _write_csv(
+            folder / name,
+            ["id:ID", ":LABEL", *(f"{c}:{types[c]}" for c in columns)],
+            (
+                [_quote(row["id"]), label, *(_field(p.get(c), types[c], f"node {row['id']!r}") for c in columns)]
+                for row, p in zip(rows, props)
+            ),
+        )
+        node_files.append(name)
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for (rel_type, _, _), rows in sorted(plan.rel_rows.items()):
+        by_type.setdefault(check_relationship_type(rel_type), []).extend(rows)
+    for rel_type, rows in sorted(by_type.items()):
+        types = _column_types((row["props"] for row in rows), f"[:{rel_type}]")
+        columns = sorted(types)
+        multiline |= _needs_multiline(v for row in rows for v in row["props"].values())
+        name = f"relationships_{rel_type}.csv"
+        _write_csv(
+            folder / name,
+            [":START_ID", ":END_ID", ":TYPE", *(f"{c}:{types[c]}" for c in columns)],
+            (
+                [_quote(row["s"]), _quote(row["t"]), rel_type,
+                 *(_field(row["props"].get(c), types[c], f"{row['s']!r}-[{rel_type}]->{row['t']!r}") for c in columns)]
+                for row in rows
+            ),
+        )
+        rel_files.append(name)
+    args = import_arguments(node_files, rel_files, multiline=multiline)
+    _write_import_script(folder, args)
+    (folder / "schema.cypher").write_text(
+        "// Constraints and indexes paper-kg queries need; run after the import (cypher-shell -f schema.cypher).\n"
+        + "".join(item.cypher + ";\n" for item in schema_items()),
+        encoding="utf-8",
+    )
+    return folder
+
+
+def import_arguments(
+    node_files: Sequence[str | Path], rel_files: Sequence[str | Path], *, multiline: bool = False,
+    database: str = "neo4j",
+) -> list[str]:
+    """The `neo4j-admin` arguments importing these files into `database` (which must be stopped)."""
+    return [
+        "database", "import", "full",
+        "--overwrite-destination=true",
+        f"--array-delimiter={ARRAY_DELIMITER_ARG}",
+        f"--multiline-fields={'true' if multiline else 'false'}",
+        *(f"--nodes={f}" for f in node_files),
+        *(f"--relationships={f}" for f in rel_files),
+        database,
+    ]
+
+
+def read_import_arguments(folder: str | Path, database: str = "neo4j") -> list[str]:
+    """The neo4j-admin arguments recorded by export_neo4j_import, with absolute file paths."""
+    folder = Path(folder).resolve()
+    script = (folder / "import.sh").read_text(encoding="utf-8")
+    line = next(l for l in script.splitlines() if l.startswith('"$NEO4J_ADMIN"'))
+    args = shlex.split(line)[1:]
+    out = []
+    for arg in args[:-1]:
+        for flag in ("--nodes=", "--relationships="):
+            if arg.startswith(flag):
+                arg = flag + str(folder / arg[len(flag):])
+        out.append(arg)
+    return [*out, database]
+
+
+def _write_import_script(folder: Path, args: list[str]) -> None:
+    command = '"$NEO4J_ADMIN" ' + " ".join(shlex.quote(a) for a in args[:-1]) + ' "$DATABASE"'
+    script = f"""#!/bin/sh
+# Bulk-import this folder into an EMPTY Neo4j 5 database with neo4j-admin, then create the schema.
+# Community edition: stop the server first (the import overwrites the database), start it after,
+# then run schema.cypher (e.g. `cypher-shell -f schema.cypher`) or `kg load`, which creates it too.
+#   NEO4J_ADMIN=/path/to/neo4j-admin sh import.sh [database]
+set -eu
+NEO4J_ADMIN="${{NEO4J_ADMIN:-neo4j-admin}}"
+DATABASE="${{1:-neo4j}}"
+cd "$(dirname "$0")"
+{command}
+"""
+    path = folder / "import.sh"
+    path.write_text(script, encoding="utf-8")
+    path.chmod(0o755)

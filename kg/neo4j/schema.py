@@ -1,0 +1,89 @@
+"""Neo4j constraints and indexes for the graph schema, created idempotently before every load."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import neo4j
+
+from kg.graph.schema import ENTITY_NODE_LABELS, NODE_LABELS, check_label
+
+ENTITY_LABELS: tuple[str, ...] = tuple(ENTITY_NODE_LABELS.values())
+# Full-text index for people in Browser: tokenised, case-folded search over display names and aliases.
+NAME_INDEX = "entity_names"
+# Exact alias-key lookup for match_entities: the keyword analyzer indexes each `keys` element as one
+# untokenised term, so a quoted phrase query is an exact term lookup. Neo4j cannot range-index list
+# membership; this index answers "which entity has this key" without scanning.
+KEY_INDEX = "entity_keys"
+INDEX_WAIT_SECONDS = 300
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaItem:
+    """One constraint or index: its name and the DDL that creates it if missing."""
+
+    name: str
+    cypher: str
+
+
+def constraint_name(label: str) -> str:
+    """Name of the uniqueness constraint on `label`.id."""
+    return f"{check_label(label).lower()}_id_unique"
+
+
+def schema_items() -> list[SchemaItem]:
+    """Every constraint and index the loader and the query backend rely on, in creation order."""
+    items = [
+        SchemaItem(
+            constraint_name(label),
+            # Label and name come from the whitelist (check_label), never from input.
+            f"CREATE CONSTRAINT {constraint_name(label)} IF NOT EXISTS "
+            f"FOR (n:{check_label(label)}) REQUIRE n.id IS UNIQUE",
+        )
+        for label in sorted(NODE_LABELS)
+    ]
+    entity_union = "|".join(check_label(label) for label in ENTITY_LABELS)
+    items.append(
+        SchemaItem(
+            NAME_INDEX,
+            f"CREATE FULLTEXT INDEX {NAME_INDEX} IF NOT EXISTS "
+            f"FOR (n:{entity_union}) ON EACH [n.name, n.aliases]",
+        )
+    )
+    items.append(
+        SchemaItem(
+            KEY_INDEX,
+            f"CREATE FULLTEXT INDEX {KEY_INDEX} IF NOT EXISTS FOR (n:{entity_union}) ON EACH [n.keys] "
+            "OPTIONS {indexConfig: {`fulltext.analyzer`: 'keyword', `fulltext.eventually_consistent`: false}}",
+        )
+    )
+    return items
+
+
+def ensure_schema(driver: neo4j.Driver, *, database: str = "neo4j", wait: bool = True) -> list[str]:
+    """Create missing constraints and indexes; returns the names of those that were created."""
+    existing = _existing_names(driver, database)
+    created = []
+    for item in schema_items():
+        if item.name not in existing:
+            driver.execute_query(item.cypher, database_=database)
+            created.append(item.name)
+    if wait:
+        await_indexes(driver, database=database)
+    return created
+
+
+def await_indexes(driver: neo4j.Driver, *, database: str = "neo4j", seconds: int = INDEX_WAIT_SECONDS) -> None:
+    """Block until every index is online (full-text population runs in the background)."""
+    driver.execute_query("CALL db.awaitIndexes($seconds)", seconds=seconds, database_=database)
+
+
+def _existing_names(driver: neo4j.Driver, database: str) -> set[str]:
+    constraints, _, _ = driver.execute_query("SHOW CONSTRAINTS YIELD name RETURN name", database_=database)
+    indexes, _, _ = driver.execute_query("SHOW INDEXES YIELD name RETURN name", database_=database)
+    return {r["name"] for r in constraints} | {r["name"] for r in indexes}
+
+
+def lucene_term(value: str) -> str:
+    """A Lucene query matching exactly `value` as one keyword term (quoted, with \\ and \" escaped)."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

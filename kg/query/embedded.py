@@ -1,0 +1,149 @@
+"""GraphAccess over the in-memory networkx graph (the embedded backend)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+
+import networkx as nx
+
+from kg.graph.schema import AUTHOR, ENTITY_NODE_LABELS, PAPER, RELATIONSHIP_TYPES
+from kg.query.access import EntityLink, EntityRow, PaperLink, PaperRow
+
+ENTITY_LABELS = frozenset(ENTITY_NODE_LABELS.values())
+
+
+def _entity_row(node_id: str, attrs: dict) -> EntityRow:
+    return EntityRow(
+        id=node_id,
+        label=attrs["label"],
+        name=attrs.get("name", node_id),
+        aliases=tuple(attrs.get("aliases", ())),
+        paper_count=int(attrs.get("paper_count", 0)),
+    )
+
+
+class NetworkxAccess:
+    """Answers the GraphAccess primitives from a MultiDiGraph, with an alias-key index built once."""
+
+    def __init__(self, graph: nx.MultiDiGraph) -> None:
+        self.graph = graph
+        self._by_key: dict[str, list[str]] = defaultdict(list)
+        for node_id, attrs in graph.nodes(data=True):
+            if attrs.get("label") in ENTITY_LABELS:
+                for key in attrs.get("keys", ()):
+                    self._by_key[key].append(node_id)
+
+    def match_entities(self, key: str, labels: Sequence[str]) -> list[EntityRow]:
+        """Entities of the given labels having `key` among their alias keys."""
+        nodes = self.graph.nodes
+        return sorted(
+            (_entity_row(n, nodes[n]) for n in self._by_key.get(key, ()) if nodes[n]["label"] in labels),
+            key=lambda row: row.id,
+        )
+
+    def descendants(self, entity_ids: Collection[str]) -> dict[str, int]:
+        """The entities plus everything that IS_A them, with the shortest IS_A depth."""
+        depth = {e: 0 for e in entity_ids if e in self.graph}
+        frontier = sorted(depth)
+        level = 0
+        while frontier:
+            level += 1
+            nxt = []
+            for node in frontier:
+                for child, _, key in self.graph.in_edges(node, keys=True):
+                    if key == "IS_A" and child not in depth:
+                        depth[child] = level
+                        nxt.append(child)
+            frontier = sorted(nxt)
+        return depth
+
+    def paper_links(self, entity_ids: Collection[str], types: Sequence[str]) -> list[PaperLink]:
+        """Paper edges of the given types pointing at any of the entities."""
+        wanted = set(types)
+        rows = [
+            PaperLink(paper, entity, key, tuple(attrs.get("evidence", ())), float(attrs.get("confidence", 0.0)))
+            for entity in entity_ids
+            if entity in self.graph
+            for paper, _, key, attrs in self.graph.in_edges(entity, keys=True, data=True)
+            if key in wanted
+        ]
+        return sorted(rows, key=lambda r: (r.paper_id, r.entity_id, r.type))
+
+    def paper_links_of(self, paper_ids: Collection[str], types: Sequence[str]) -> list[PaperLink]:
+        """Edges of the given types leaving any of the papers."""
+        wanted = set(types)
+        rows = [
+            PaperLink(paper, entity, key, tuple(attrs.get("evidence", ())), float(attrs.get("confidence", 0.0)))
+            for paper in paper_ids
+            if paper in self.graph
+            for _, entity, key, attrs in self.graph.out_edges(paper, keys=True, data=True)
+            if key in wanted
+        ]
+        return sorted(rows, key=lambda r: (r.paper_id, r.entity_id, r.type))
+
+    def entity_links(
+        self, rel_type: str, *, sources: Collection[str] | None = None, targets: Collection[str] | None = None
+    ) -> list[EntityLink]:
+        """Aggregated entity edges of one type, filtered by source and/or target ids."""
+        if sources is not None:
+            edges = (e for s in sources if s in self.graph for e in self.graph.out_edges(s, keys=True, data=True))
+        elif targets is not None:
+            edges = (e for t in targets if t in self.graph for e in self.graph.in_edges(t, keys=True, data=True))
+        else:
+            edges = self.graph.edges(keys=True, data=True)
+        target_set = set(targets) if targets is not None else None
+        rows = [
+            EntityLink(
+                u, v, key, tuple(a.get("papers", ())), int(a.get("count", 0)),
+                tuple(a.get("evidence", ())), float(a.get("confidence", 0.0)),
+            )
+            for u, v, key, a in edges
+            if key == rel_type and (target_set is None or v in target_set)
+        ]
+        return sorted(rows, key=lambda r: (r.source, r.target))
+
+    def papers(self, paper_ids: Collection[str]) -> dict[str, PaperRow]:
+        """Paper rows by id."""
+        nodes = self.graph.nodes
+        return {
+            p: PaperRow(p, nodes[p].get("title", ""), nodes[p].get("year"))
+            for p in paper_ids
+            if p in nodes and nodes[p].get("label") == PAPER
+        }
+
+    def entities(self, entity_ids: Collection[str]) -> dict[str, EntityRow]:
+        """Entity rows by id."""
+        nodes = self.graph.nodes
+        return {e: _entity_row(e, nodes[e]) for e in entity_ids if e in nodes and nodes[e].get("label") in ENTITY_LABELS}
+
+    def citations(self, paper_id: str) -> tuple[list[str], list[str]]:
+        """(papers it cites, papers citing it)."""
+        if paper_id not in self.graph:
+            return [], []
+        cites = sorted(v for _, v, k in self.graph.out_edges(paper_id, keys=True) if k == "CITES")
+        cited_by = sorted(u for u, _, k in self.graph.in_edges(paper_id, keys=True) if k == "CITES")
+        return cites, cited_by
+
+    def stats(self) -> dict:
+        """Counts of nodes per label, edges per type, and extraction coverage."""
+        nodes: dict[str, int] = {label: 0 for label in (PAPER, *ENTITY_NODE_LABELS.values(), AUTHOR)}
+        for _, label in self.graph.nodes(data="label"):
+            nodes[label] = nodes.get(label, 0) + 1
+        edges: dict[str, int] = {t: 0 for t in RELATIONSHIP_TYPES}
+        for _, _, key in self.graph.edges(keys=True):
+            edges[key] += 1
+        with_abstract = with_method_and_task = 0
+        for node, attrs in self.graph.nodes(data=True):
+            if attrs.get("label") != PAPER or not attrs.get("abstract"):
+                continue
+            with_abstract += 1
+            kinds = {self.graph.nodes[v]["label"] for _, v, k in self.graph.out_edges(node, keys=True) if k != "CITES"}
+            if "Method" in kinds and "Task" in kinds:
+                with_method_and_task += 1
+        return {
+            "nodes": nodes,
+            "relationships": edges,
+            "papers_with_abstract": with_abstract,
+            "papers_with_method_and_task": with_method_and_task,
+        }

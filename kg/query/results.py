@@ -1,0 +1,38 @@
+"""Answer records returned by every query helper, whichever backend answered."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class PaperResult(BaseModel):
+    """A paper answering a question, with the sentence(s) that justify it."""
+
+    paper_id: str
+    title: str
+    year: int | None = None
+    evidence: list[str] = Field(default_factory=list)
+    score: float
+    matched: list[str] = Field(default_factory=list, description="names of the entities that matched")
+
+
+class EntityResult(BaseModel):
+    """A method, dataset, task or metric answering a question."""
+
+    entity_id: str
+    name: str
+    label: str
+    aliases: list[str] = Field(default_factory=list)
+    paper_count: int = Field(description="papers supporting this answer (for lookup: papers mentioning it)")
+    papers: list[str] = Field(default_factory=list, description="first supporting paper ids, sorted")
+    evidence: list[str] = Field(default_factory=list)
+    score: float
+
+
+class QueryAnswer(BaseModel):
+    """What `kg query ... --json` prints."""
+
+    query: dict[str, Any]
+    results: list[PaperResult] | list[EntityResult]

@@ -1,0 +1,75 @@
+"""IS_A between entities of one label, read off the structure of their names.
+
+"graph neural network" IS_A "neural network" (head-noun suffix), "DINO-DETR" IS_A "DETR" (hyphen
+compound; hyphens are spaces in keys), "BERT-large" IS_A "BERT" and "ResNet-50" IS_A "ResNet"
+(size/version variants). Only entities present in the corpus count, the result is acyclic, and only
+the nearest parent is kept (transitive reduction).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+
+import networkx as nx
+
+from kg.resolve.normalize import PREPOSITIONS
+from kg.resolve.suffixes import ALL_SUFFIXES
+
+Node = tuple[str, str]  # (label, canonical key)
+
+# A suffix starting here is no head noun of the name ("DETR-based detector" is not a kind of "based detector").
+_NO_SUFFIX_START: frozenset[str] = frozenset({
+    "based", "like", "style", "driven", "inspired", "guided", "aware", "free", "specific", "oriented",
+    "enhanced", "augmented", "powered", "level", "scale", "wise", "type",
+})
+# Coordinations ("CNN and transformer") and prepositional names ("mixture of experts") have no
+# head noun at the end.
+_NO_SUFFIX_WORDS: frozenset[str] = PREPOSITIONS | frozenset({"and", "or", "vs", "versus", "&"})
+_VARIANT_TAIL = re.compile(
+    r"large|base|small|tiny|huge|giant|medium|mini|xl|xxl|lite|plus|v?\d+(?:\.\d+)?[a-z]?|[a-z]\d+"
+)
+# One-word versions: "resnet50" -> "resnet", "yolov3" -> "yolo", "pointnet++" -> "pointnet"
+_VERSIONED = re.compile(r"(?P<base>[a-z]{3,}?)v?\d+(?:\.\d+)?[a-z]?|(?P<plus>[a-z]{3,})\+\+")
+
+
+def parent_candidates(key: str) -> tuple[list[str], list[str]]:
+    """(head-noun suffixes, variant prefixes) of a key, each nearest (longest) first."""
+    words = key.split(" ")
+    suffixes: list[str] = []
+    if not any(w in _NO_SUFFIX_WORDS for w in words):
+        suffixes = [" ".join(words[i:]) for i in range(1, len(words)) if words[i] not in _NO_SUFFIX_START]
+    prefixes: list[str] = []
+    j = len(words)
+    while j > 1 and _VARIANT_TAIL.fullmatch(words[j - 1]):
+        j -= 1
+        prefixes.append(" ".join(words[:j]))
+    if len(words) == 1 and (m := _VERSIONED.fullmatch(words[0])):
+        prefixes.append(m.group("base") or m.group("plus"))
+    return suffixes, prefixes
+
+
+def _usable_parent(key: str) -> bool:
+    # Bare generic words ("model", "dataset") would make everything a child of them.
+    return len(key) >= 2 and key not in ALL_SUFFIXES
+
+
+def is_a_edges(node_entity: Mapping[Node, str], entities: Collection[str]) -> list[tuple[str, str]]:
+    """(child id, parent id) pairs: same label, acyclic, transitively reduced, sorted."""
+    candidates: set[tuple[str, str]] = set()
+    for (label, key), child in node_entity.items():
+        if child not in entities:
+            continue
+        for group in parent_candidates(key):
+            for parent_key in group:
+                parent = node_entity.get((label, parent_key))
+                if parent is not None and parent != child and parent in entities and _usable_parent(parent_key):
+                    candidates.add((child, parent))
+                    break  # nearest of this kind only
+    dag = nx.DiGraph()
+    # Deterministic order; an edge closing a cycle (possible once aliases merge keys) is dropped.
+    for child, parent in sorted(candidates):
+        if parent in dag and child in dag and nx.has_path(dag, parent, child):
+            continue
+        dag.add_edge(child, parent)
+    return sorted(nx.transitive_reduction(dag).edges()) if dag.number_of_edges() else []

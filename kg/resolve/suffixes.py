@@ -1,0 +1,111 @@
+"""Label-aware canonical keys: drop generic head words ("BERT model" -> "bert") only when safe.
+
+"neural network" must not become "neural", so a suffix goes only when what remains is itself a
+specific name: it is written like one (acronym, CamelCase, letters with digits, or a Title Case
+dataset name), or the corpus mentions it on its own under the same label.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from functools import lru_cache
+
+from kg.resolve.normalize import display_surface
+
+GENERIC_SUFFIXES: dict[str, frozenset[str]] = {
+    "METHOD": frozenset({"network", "model", "method", "algorithm", "approach", "framework",
+                         "architecture", "technique", "module"}),
+    # name_key already folds "data set" into "dataset"
+    "DATASET": frozenset({"dataset", "benchmark", "corpus"}),
+    "TASK": frozenset({"task", "problem"}),
+    "METRIC": frozenset({"score", "metric"}),
+}
+ALL_SUFFIXES: frozenset[str] = frozenset().union(*GENERIC_SUFFIXES.values())
+# A remainder made only of these is no name ("proposed model", "neural network", "benchmark dataset").
+GENERIC_WORDS: frozenset[str] = ALL_SUFFIXES | frozenset({
+    "neural", "deep", "learning", "data", "new", "novel", "proposed", "baseline", "base", "large",
+    "small", "standard", "existing", "public", "publicly", "available", "training", "test", "testing",
+    "evaluation", "validation", "such", "other", "different", "several", "various", "same", "original",
+    "simple", "general", "common", "popular", "real", "world", "synthetic", "generative", "predictive",
+    "statistical", "computational", "mathematical", "first", "second", "two", "three", "multiple",
+    "single", "final", "full", "main", "key", "current", "previous", "prior", "both", "this", "that",
+    "which", "each", "every", "any", "all", "some", "many", "most", "more", "better", "best",
+})
+# "BERT-based model" is a model built on BERT, not BERT.
+_MODIFIER_TAILS: frozenset[str] = frozenset({
+    "based", "like", "style", "driven", "inspired", "guided", "aware", "free", "specific", "oriented",
+    "enhanced", "augmented", "powered", "level", "scale", "wise", "type", "of", "for", "and", "or",
+})
+_SURFACE_SUFFIX: dict[str, re.Pattern[str]] = {
+    label: re.compile(
+        r"^(?P<rest>.*?\w)[\s\-_]+(?:" + "|".join(sorted(words | ({"data set"} if label == "DATASET" else set())))
+        + r")$",
+        re.IGNORECASE,
+    )
+    for label, words in GENERIC_SUFFIXES.items()
+}
+_PIECES = re.compile(r"[\s\-_/]+")
+
+
+def drop_suffix(label: str, key: str) -> str | None:
+    """The key without its generic last word, or None when it has none or nothing specific is left."""
+    words = key.split(" ")
+    if len(words) < 2 or words[-1] not in GENERIC_SUFFIXES.get(label, ()):
+        return None
+    rest = words[:-1]
+    if rest[-1] in _MODIFIER_TAILS or all(w in GENERIC_WORDS for w in rest):
+        return None
+    if not any(c.isalpha() for c in "".join(rest)):
+        return None
+    return " ".join(rest)
+
+
+def _acronym_like(piece: str, in_compound: bool) -> bool:
+    uppers = sum(c.isupper() for c in piece)
+    if uppers >= 2 or any(c.isupper() for c in piece[1:]):
+        return True  # BERT, ViT, ResNet
+    if any(c.isdigit() for c in piece) and any(c.isalpha() for c in piece):
+        return True  # word2vec, YOLOv3
+    return in_compound and len(piece) == 1 and piece.isupper()  # the "U" of "U-Net"
+
+
+@lru_cache(maxsize=1 << 18)
+def surface_names_specific(label: str, text: str, title_case_counts: bool) -> bool:
+    """Whether a surface ending in a generic suffix writes its remainder as a specific name."""
+    m = _SURFACE_SUFFIX[label].match(display_surface(text)) if label in _SURFACE_SUFFIX else None
+    if not m:
+        return False
+    rest = m.group("rest")
+    for token in rest.split():
+        pieces = [p for p in _PIECES.split(token) if p]
+        if any(_acronym_like(p, len(pieces) > 1) for p in pieces):
+            return True
+    # Dataset names are proper nouns ("Penn Treebank dataset"); method names are often Title Cased
+    # ("Convolutional Neural Network") without being names, so this counts for datasets only.
+    words = [w for w in _PIECES.split(rest) if w]
+    return (
+        label == "DATASET" and title_case_counts and bool(words)
+        and all(w[0].isupper() or w[0].isdigit() for w in words)
+        and not all(w.casefold() in GENERIC_WORDS for w in words)
+    )
+
+
+def canonical_key(label: str, key: str, specific: bool, seen: Collection[tuple[str, str]]) -> str:
+    """Strip generic suffixes while the remainder is specific or seen alone under the same label."""
+    while (rest := drop_suffix(label, key)) is not None:
+        if not (specific or (label, rest) in seen):
+            break
+        key = rest
+    return key
+
+
+def strip_surface_suffix(label: str, surface: str, target_key: str, key_of) -> str:
+    """Drop generic suffix words from a display surface until its key is `target_key` (if it can be)."""
+    pattern = _SURFACE_SUFFIX.get(label)
+    while pattern is not None and key_of(surface) != target_key:
+        m = pattern.match(surface)
+        if not m:
+            break
+        surface = m.group("rest")
+    return surface

@@ -1,0 +1,90 @@
+"""The shipped NER model (kg/extract/model) loads offline and finds hand-checked entities."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+MODEL = REPO / "kg" / "extract" / "model"
+LABELS = {"METHOD", "DATASET", "TASK", "METRIC"}
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    import spacy
+
+    return spacy.load(MODEL)
+
+
+def ents(nlp, text):
+    return {(e.text, e.label_) for e in nlp(text).ents}
+
+
+def test_model_is_small_and_self_contained():
+    files = [p for p in MODEL.rglob("*") if p.is_file()]
+    assert (MODEL / "config.cfg").exists() and (MODEL / "meta.json").exists()
+    size = sum(p.stat().st_size for p in files)
+    assert size <= 20 * 1024 * 1024, size
+    assert not any(p.name.startswith("optimizer") for p in files)
+    cfg = (MODEL / "config.cfg").read_text(encoding="utf-8")
+    assert "/work/" not in cfg and "shared/data" not in cfg and "training/corpus" not in cfg
+    meta = json.loads((MODEL / "meta.json").read_text(encoding="utf-8"))
+    assert set(meta["labels"]["ner"]) >= LABELS
+
+
+def test_loads_offline_in_a_fresh_process():
+    code = (
+        "import socket\n"
+        "def _no_net(*a, **k): raise OSError('network disabled in test')\n"
+        "socket.socket.connect = _no_net\n"
+        "import spacy\n"
+        f"nlp = spacy.load({str(MODEL)!r})\n"
+        "print(','.join(nlp.pipe_names))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    names = out.stdout.strip().split(",")
+    assert "ner" in names and "tok2vec" in names
+
+
+def test_hand_checked_entities(nlp):
+    found = ents(nlp, "We evaluate on the COCO dataset and report mean average precision .")
+    assert ("COCO", "DATASET") in found
+    found = ents(nlp, "Our model achieves a new state of the art BLEU score on machine translation .")
+    assert ("BLEU", "METRIC") in found
+    assert ("machine translation", "TASK") in found
+    found = ents(nlp, "We propose a convolutional neural network for image classification .")
+    assert ("image classification", "TASK") in found
+    assert any(label == "METHOD" and "neural network" in text for text, label in found)
+
+
+def test_labels_are_the_product_labels(nlp):
+    doc = nlp(
+        "We train a recurrent neural network language model on the Penn Treebank and report perplexity. "
+        "Experiments on SQuAD show gains in F1 for question answering."
+    )
+    assert doc.ents
+    assert {e.label_ for e in doc.ents} <= LABELS
+
+
+def test_run_eval_on_a_copy_of_dev(tmp_path):
+    from kg.eval import run_eval
+    from kg.eval.readers import data_dir
+
+    dev = data_dir() / "scierc" / "dev.json"
+    if not dev.exists():
+        pytest.skip("shared data not present")
+    copy = tmp_path / "test.json"
+    shutil.copy(dev, copy)
+    report = run_eval([copy], relations=False)
+    (scores,) = report.ner
+    assert scores.micro.support == 452
+    assert scores.micro.f1 > 0.4
+    text = report.render()
+    assert "METHOD" in text and "micro" in text

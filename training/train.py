@@ -1,0 +1,216 @@
+"""Train the METHOD/DATASET/TASK/METRIC NER and ship it to kg/extract/model/.
+
+    python training/train.py                 # convert data (if needed), train the final recipe, export
+    python training/train.py --exp A_base    # one experiment from EXPERIMENTS below (no export)
+    python training/train.py --list          # list experiments
+    python training/train.py --export-only training/output/final/model-best
+
+Run from anywhere; needs ../shared/data beside the repo (or $KG_DATA_DIR). Single-threaded by design:
+OMP/OPENBLAS/MKL threads are pinned to 1. Output and logs go to training/output/<name>/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+CORPUS = HERE / "corpus"
+OUTPUT = HERE / "output"
+CONFIG = HERE / "configs" / "ner.cfg"
+MODEL_DIR = REPO / "kg" / "extract" / "model"
+
+# name -> (training files with repeat counts, config overrides, vectors?)
+# Files are DocBins written by training/convert.py. Dev is always SciERC dev + TDMSci fixed dev.
+EXPERIMENTS: dict[str, dict] = {
+    "A_base": {"train": {"scierc_train": 1, "tdmsci_train": 1}, "steps": 4000},
+    "B_extra": {"train": {"scierc_train_x": 1, "tdmsci_train": 1}, "steps": 4000},
+    "B2_sc_missing": {"train": {"scierc_train_m": 1, "tdmsci_train": 1}, "steps": 4000},
+    "C_tdm_mm": {"train": {"scierc_train": 1, "tdmsci_train_mm": 1}, "steps": 4000},
+    "C2_tdm_am": {"train": {"scierc_train": 1, "tdmsci_train_am": 1}, "steps": 4000},
+    "D_scirex": {"train": {"scierc_train": 2, "tdmsci_train_mm": 2, "scirex_train": 1}, "steps": 4000},
+    "E_vectors": {
+        "train": {"scierc_train": 2, "tdmsci_train_mm": 2, "scirex_train": 1},
+        "steps": 4000,
+        "vectors": True,
+    },
+}
+FINAL = "final"
+EXPERIMENTS[FINAL] = {
+    "train": {"scierc_train": 2, "tdmsci_train_mm": 2, "scirex_train": 1},
+    "steps": 6000,
+    "vectors": False,
+}
+
+
+def run(cmd: list[str], log: Path | None = None) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    if log is None:
+        subprocess.run(cmd, check=True)
+        return
+    with open(log, "a", encoding="utf-8") as f:
+        subprocess.run(cmd, check=True, stdout=f, stderr=subprocess.STDOUT)
+
+
+def ensure_corpus(force: bool = False) -> None:
+    if force or not (CORPUS / "scirex_train.spacy").exists():
+        run([sys.executable, str(HERE / "convert.py"), "--out", str(CORPUS)])
+
+
+def build_train(name: str, files: dict[str, int], seed: int = 0) -> Path:
+    """Concatenate (and repeat) DocBins into one shuffled training DocBin."""
+    import spacy
+    from spacy.tokens import DocBin
+
+    vocab = spacy.blank("en").vocab
+    docs = []
+    for fname, repeat in files.items():
+        part = list(DocBin().from_disk(CORPUS / f"{fname}.spacy").get_docs(vocab))
+        docs.extend(part * repeat)
+    random.Random(seed).shuffle(docs)
+    out = CORPUS / f"train_{name}.spacy"
+    DocBin(docs=docs, store_user_data=False).to_disk(out)
+    return out
+
+
+def build_dev() -> Path:
+    import spacy
+    from spacy.tokens import DocBin
+
+    vocab = spacy.blank("en").vocab
+    docs = []
+    for fname in ("scierc_dev", "tdmsci_dev"):
+        docs.extend(DocBin().from_disk(CORPUS / f"{fname}.spacy").get_docs(vocab))
+    out = CORPUS / "dev_all.spacy"
+    DocBin(docs=docs, store_user_data=False).to_disk(out)
+    return out
+
+
+def ensure_vectors() -> Path:
+    vec_dir = CORPUS / "vectors"
+    if not (vec_dir / "config.cfg").exists():
+        run([sys.executable, str(HERE / "vectors.py"), "--out", str(vec_dir)])
+    return vec_dir
+
+
+def train(name: str, spec: dict) -> Path:
+    out = OUTPUT / name
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    train_path = build_train(name, spec["train"])
+    dev_path = build_dev()
+    cmd = [
+        sys.executable, "-m", "spacy", "train", str(CONFIG),
+        "--output", str(out),
+        "--paths.train", str(train_path),
+        "--paths.dev", str(dev_path),
+        "--training.max_steps", str(spec.get("steps", 2000)),
+    ]
+    if spec.get("vectors"):
+        cmd += [
+            "--paths.vectors", str(ensure_vectors()),
+            "--components.tok2vec.model.embed.include_static_vectors", "true",
+        ]
+    for key, value in spec.get("overrides", {}).items():
+        cmd += [f"--{key}", str(value)]
+    t0 = time.time()
+    run(cmd, log=out / "train.log")
+    print(f"{name}: trained in {time.time() - t0:.0f}s -> {out / 'model-best'}", flush=True)
+    return out / "model-best"
+
+
+PRODUCT_LABELS = ("METHOD", "DATASET", "TASK", "METRIC")
+
+
+def suppress_extra_labels(nlp) -> list[str]:
+    """Make the NER never predict helper labels (e.g. GENERIC/OTHERTERM used only in training).
+
+    The transition model keeps its actions, but the output bias of every action of a helper label
+    is set to -1e4 (weights zeroed), so decoding always picks a product label or O instead. No
+    custom code is needed to load or run the model.
+    """
+    ner = nlp.get_pipe("ner")
+    extra = [lab for lab in ner.labels if lab not in PRODUCT_LABELS]
+    if not extra:
+        return []
+    upper = ner.model.get_ref("upper")
+    W = upper.get_param("W").copy()
+    b = upper.get_param("b").copy()
+    for i, name in enumerate(ner.move_names):
+        if "-" in name and name.split("-", 1)[1] in extra:
+            W[i] = 0.0
+            b[i] = -1e4
+    upper.set_param("W", W)
+    upper.set_param("b", b)
+    return extra
+
+
+def export(model_best: Path, dest: Path = MODEL_DIR) -> None:
+    """Copy model-best into kg/extract/model without training-only state; check it loads."""
+    import spacy
+
+    nlp = spacy.load(model_best)
+    extra = suppress_extra_labels(nlp)
+    if extra:
+        print(f"suppressed helper labels {extra}")
+    # Drop training references from the saved config (paths to corpora/vectors on this machine).
+    cfg = nlp.config.copy()
+    for key in list(cfg["paths"].keys()):
+        cfg["paths"][key] = None
+    cfg["initialize"]["vectors"] = None
+    cfg["initialize"]["init_tok2vec"] = None
+    nlp.config = cfg
+    nlp.meta["name"] = "paper_kg_ner"
+    nlp.meta["version"] = "0.1.0"
+    nlp.meta["description"] = (
+        "METHOD/DATASET/TASK/METRIC NER trained by paper-kg training/train.py "
+        "(SciERC, TDMSci, SciREX train splits)"
+    )
+    nlp.meta.pop("performance", None)
+    if dest.exists():
+        shutil.rmtree(dest)
+    nlp.to_disk(dest)
+    for junk in dest.rglob("*"):
+        if junk.name in ("optimizer", "optimizer.msg"):
+            junk.unlink()
+    check = spacy.load(dest)
+    assert check.pipe_names == nlp.pipe_names, check.pipe_names
+    size = sum(p.stat().st_size for p in dest.rglob("*") if p.is_file())
+    print(f"exported {model_best} -> {dest} ({size / 1e6:.1f} MB)")
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--exp", help="experiment name (default: the final recipe, then export)")
+    ap.add_argument("--list", action="store_true")
+    ap.add_argument("--reconvert", action="store_true", help="rebuild training/corpus/ first")
+    ap.add_argument("--export-only", type=Path, help="export this model-best dir and exit")
+    ap.add_argument("--no-export", action="store_true")
+    args = ap.parse_args(argv)
+    if args.list:
+        for k, v in EXPERIMENTS.items():
+            print(k, v)
+        return
+    if args.export_only:
+        export(args.export_only)
+        return
+    ensure_corpus(args.reconvert)
+    name = args.exp or FINAL
+    best = train(name, EXPERIMENTS[name])
+    if name == FINAL and not args.no_export:
+        export(best)
+
+
+if __name__ == "__main__":
+    main()
