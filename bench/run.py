@@ -18,7 +18,6 @@ import math
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -115,6 +114,8 @@ def fmt_s(x: float) -> str:
 
 
 def fmt_ms(x: float) -> str:
+    if x < 0.1:
+        return f"{x * 1000:.1f} µs"
     return f"{x:.2f} ms" if x < 10 else f"{x:.1f} ms"
 
 
@@ -295,10 +296,6 @@ def to_papers(records: list[dict]) -> list:
     return [Paper(id=r["id"], title=r["title"], abstract=r["abstract"], year=r.get("year")) for r in records]
 
 
-def ex_batch(n_process: int) -> int:
-    return 64 * n_process
-
-
 def describe_extractor() -> str:
     model = REPO / "kg" / "extract" / "model"
     with contextlib.suppress(Exception):
@@ -329,20 +326,24 @@ def time_extraction(papers: list, n_process: int) -> dict[str, float]:
     for _ in Extractor(None, n_process=1).extract(papers[:20]):
         pass
     words = [len(p.title.split()) + len(p.abstract.split()) for p in papers]
-    first_batch = min(len(papers) - 1, ex.batch_size * n_process)
+    # Records come back a batch at a time: the steady state runs from the first record and counts the
+    # words of everything after that first batch.
+    first_batch = min(len(papers) - 1, ex.batch_size)
     t0 = time.perf_counter()
     t_first = None
     mentions = relations = 0
-    for i, rec in enumerate(ex.extract(papers)):
-        if i == first_batch:
+    for rec in ex.extract(papers):
+        if t_first is None:
             t_first = time.perf_counter()
         mentions += len(rec.mentions)
         relations += len(rec.relations)
-    total = time.perf_counter() - t0
-    steady_words = sum(words[first_batch + 1:])
-    steady_s = time.perf_counter() - t_first if t_first else total
-    return {"seconds": total, "first_batch_s": (t_first or t0) - t0, "steady_words_per_s": steady_words / steady_s
-            if steady_words and steady_s > 0 else sum(words) / total, "mentions": mentions, "relations": relations}
+    end = time.perf_counter()
+    total = end - t0
+    steady_words = sum(words[first_batch:])
+    steady_s = end - (t_first or t0)
+    steady = steady_words / steady_s if len(papers) >= 4 * first_batch and steady_s > 0 else sum(words) / total
+    return {"seconds": total, "first_batch_s": (t_first or t0) - t0, "steady_words_per_s": steady,
+            "mentions": mentions, "relations": relations}
 
 
 def component_profile(papers: list) -> dict[str, float]:
@@ -725,10 +726,12 @@ def run_embedded(graph_path: Path, k: int, reps: int, budget_s: float) -> dict:
            "--worker-out", str(out), "--k", str(k), "--reps", str(reps), "--budget", str(budget_s)]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(REPO))
     if proc.returncode != 0 or not out.exists():
-        tail = [ln for ln in proc.stderr.strip().splitlines() if ln.strip()][-1:] or ["(no stderr)"]
-        if "ImportError" in tail[0] or "ModuleNotFoundError" in tail[0]:
-            raise NotAvailable(f"query path cannot run yet: {tail[0][:200]}")
-        raise RuntimeError(f"embedded query worker exited {proc.returncode}: {tail[0][:200]}")
+        lines = [ln.strip() for ln in proc.stderr.strip().splitlines() if ln.strip()]
+        tail = lines[-1] if lines else "(no stderr)"
+        where = next((ln for ln in reversed(lines) if ln.startswith("File ")), "")
+        if "ImportError" in tail or "ModuleNotFoundError" in tail:
+            raise NotAvailable(f"query path cannot run yet: {tail[:200]}")
+        raise RuntimeError(f"embedded query worker exited {proc.returncode}: {tail[:200]} ({where[:160]})")
     data = json.loads(out.read_text())
     data["other_cores"] = meter.other_cores()
     return data
@@ -736,46 +739,61 @@ def run_embedded(graph_path: Path, k: int, reps: int, budget_s: float) -> dict:
 
 # ------------------------------------------------------------------------------------------------
 # Neo4j
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Neo4jBench:
-    """Starts the repo's own server (kg.neo4j.server) in a bench-only home on free ports."""
+    """The repo's own server (kg.neo4j.server): shared jar cache, a bench-only instance on free ports."""
 
-    def __init__(self, home: Path) -> None:
+    HEAP = "1g"
+    PAGECACHE = "512m"
+
+    def __init__(self, instance: Path) -> None:
         try:
             from kg.neo4j import server
-        except Exception as exc:
-            raise NotAvailable(f"kg.neo4j.server not importable ({short_exc(exc, 120)})") from exc
-        if not shutil.which("java"):
-            raise NotAvailable("Java is not installed (the repo's server script needs a JDK 17/21)")
+        except ImportError as exc:
+            raise NotAvailable(f"kg.neo4j.server not there yet ({short_exc(exc, 120)})") from exc
         self.server = server
-        self.home = home
+        try:
+            server.find_java()
+        except Exception as exc:
+            raise NotAvailable(f"Java not usable: {short_exc(exc, 160)}") from exc
+        self.home = server.default_home()
+        self.instance = instance
         self.info = None
         self.driver = None
         self.uri = None
         self.database = "neo4j"
         self.start_s = 0.0
+        self.fetch_s = 0.0
+        self.attempted = False
 
-    def start(self) -> None:
-        self.home.mkdir(parents=True, exist_ok=True)
-        bolt, http = free_port(), free_port()
-        t0 = time.perf_counter()
+    def fetch(self) -> None:
+        """One-time Maven download of the jars (not timed as part of any figure)."""
+        if self.server.is_fetched(self.home, apoc=False):
+            return
         try:
-            self.info = self.server.start(self.home, bolt_port=bolt, http_port=http)
+            self.server.find_maven()
         except Exception as exc:
-            if not shutil.which("mvn") and "mvn" in str(exc).lower():
-                raise NotAvailable(f"Maven is not installed to fetch the Neo4j jars ({short_exc(exc, 120)})") from exc
-            raise
+            raise NotAvailable(f"Neo4j jars not fetched and Maven not usable: {short_exc(exc, 160)}") from exc
+        t0 = time.perf_counter()
+        self.server.fetch(self.home, apoc=False)
+        self.fetch_s = time.perf_counter() - t0
+
+    def start(self, fresh: bool = False) -> None:
+        if fresh and self.instance.exists():
+            shutil.rmtree(self.instance)
+        self.instance.mkdir(parents=True, exist_ok=True)
+        self.fetch()
+        bolt, http = self.server.free_port(), self.server.free_port()
+        while http == bolt:
+            http = self.server.free_port()
+        t0 = time.perf_counter()
+        self.attempted = True
+        self.info = self.server.start(self.home, bolt_port=bolt, http_port=http, instance_dir=self.instance,
+                                      heap=self.HEAP, pagecache=self.PAGECACHE)
         self.start_s = time.perf_counter() - t0
-        self.uri = getattr(self.info, "uri", None) or f"bolt://127.0.0.1:{bolt}"
+        self.uri = self.info.uri
         from neo4j import GraphDatabase
 
-        auth = getattr(self.info, "auth", None)
-        self.driver = GraphDatabase.driver(self.uri, auth=auth)
+        self.driver = GraphDatabase.driver(self.uri, auth=None)
         self.driver.verify_connectivity()
 
     def stop(self) -> None:
@@ -783,10 +801,14 @@ class Neo4jBench:
             with contextlib.suppress(Exception):
                 self.driver.close()
             self.driver = None
-        if self.info is not None:
+        if self.info is not None or self.attempted:  # also after a failed start: no half-started JVM left
             with contextlib.suppress(Exception):
-                self.server.stop(self.home)
+                self.server.stop(self.home, instance_dir=self.instance)
             self.info = None
+            self.attempted = False
+
+    def admin(self, *args: str):
+        return self.server.admin(self.home, *args, instance_dir=self.instance, heap=self.HEAP, check=False)
 
     def version(self) -> str:
         with contextlib.suppress(Exception):
@@ -822,7 +844,8 @@ def bolt_create_baseline(nb: Neo4jBench, n_rels: int, batch: int = 10_000) -> fl
             rows=rows[i : i + batch], database_=db,
         )
     rate = n_rels / (time.perf_counter() - t0)
-    d.execute_query("MATCH (n:BenchTmp) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS", database_=db)
+    with d.session(database=db) as session:  # CALL {} IN TRANSACTIONS needs an implicit transaction
+        session.run("MATCH (n:BenchTmp) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
     d.execute_query("DROP INDEX bench_tmp IF EXISTS", database_=db)
     return rate
 
@@ -884,14 +907,20 @@ def bulk_import(nb: Neo4jBench, graph, folder: Path) -> dict:
         args = read_import_arguments(folder, nb.database)
     except ImportError:
         args = import_args(exported, folder, nb.database)
+    # neo4j-admin (picocli) reads a database name after a trailing --relationships=... as one more file;
+    # the database goes right after `full` (kg/neo4j/bulk.py puts it last, which fails: "File 'neo4j' doesn't exist")
+    if args and args[-1] == nb.database and "full" in args:
+        at = args.index("full") + 1
+        args = [*args[:at], nb.database, *args[at:-1]]
     nb.stop()  # neo4j-admin import needs the database offline
     meter = LoadMeter()
     t0 = time.perf_counter()
-    proc = nb.server.admin(nb.home, *args)
+    proc = nb.admin(*args)
     wall = time.perf_counter() - t0
     text = admin_output(proc)
     if getattr(proc, "returncode", 0) not in (0, None):
-        raise RuntimeError(f"neo4j-admin import exited {proc.returncode}: {text.strip().splitlines()[-1:] }")
+        lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip() and not ln.startswith("\tat ")]
+        raise RuntimeError(f"neo4j-admin import exited {proc.returncode}: {' | '.join(lines[-2:])[:300]}")
     import re
 
     internal = None
@@ -959,7 +988,7 @@ class Config:
 
 def build_config(args) -> Config:
     if args.quick:
-        cfg = Config(True, args.seed, 1000, 2000, 300, 4, 3, 3.0, not args.no_neo4j, 5000)
+        cfg = Config(True, args.seed, 1000, 2000, 300, 3, 2, 2.0, not args.no_neo4j, 5000)
     else:
         cfg = Config(False, args.seed, 10_000, 100_000, 3000, 10, 10, 20.0, not args.no_neo4j, 5000)
     if args.small:
@@ -977,6 +1006,9 @@ class Runner:
         self.console = console
         self.rows: dict[str, Row] = {name: Row(name) for name in ROW_NAMES}
         self.raw: dict[str, Any] = {}
+        self._nb: Neo4jBench | None = None
+        self._pool = None
+        self._neo_future = None
         self.started = time.perf_counter()
 
     def log(self, msg: str) -> None:
@@ -1008,9 +1040,34 @@ class Runner:
         self.raw.setdefault("stage_seconds", {})[label] = round(time.perf_counter() - t0, 2)
 
     # --------------------------------------------------------------------------------------------
+    def _start_neo4j(self) -> "Neo4jBench":
+        nb = Neo4jBench(OUT / "neo4j-instance")
+        self._nb = nb
+        try:
+            nb.start(fresh=True)
+        except BaseException:
+            nb.stop()
+            raise
+        return nb
+
     def run(self) -> None:
+        try:
+            self._run()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+            if self._nb is not None:  # never leave a server behind, whatever happened
+                self._nb.stop()
+
+    def _run(self) -> None:
         cfg = self.cfg
         OUT.mkdir(parents=True, exist_ok=True)
+        if cfg.quick and cfg.neo4j:
+            # --quick overlaps the server's start-up with the other rows (smoke figures only)
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(1)
+            self._neo_future = self._pool.submit(self._start_neo4j)
         self.raw["machine"] = machine_info()
         self.raw["config"] = asdict(cfg)
         t0 = time.perf_counter()
@@ -1089,7 +1146,7 @@ class Runner:
                     self.rows[name] = Row(
                         name, n, f"{fmt_int(steady)} words/s ({fmt_int(per_proc)}/proc) · {n / s:,.1f} abstracts/s",
                         ratio + " (per process)", f"≥ {fmt_int(target)} words/s per process", status,
-                        f"{model}; steady state after the first {ex_batch(nproc)} abstracts; incl. start-up "
+                        f"{model}; steady state after the first batch of 64; incl. start-up "
                         f"{fmt_int(wps)} words/s ({res['first_batch_s']:.1f}s to first batch); "
                         f"{mentions / n:.1f} mentions, {relations / n:.1f} relations per abstract; "
                         f"other load {other:.2f} cores" + ("; target judged in the full run" if cfg.quick else ""),
@@ -1207,7 +1264,7 @@ class Runner:
                 note = f"cause: frequent-entity arguments; {note}"
             self.rows[name] = Row(
                 name, size, f"p50 {fmt_ms(q['p50_ms'])} · p95 {fmt_ms(q['p95_ms'])}",
-                f"{q['p95_ms'] / base_p50:.0f}× baseline p50" if base_p50 else "", target, status, note, q)
+                f"{q['p95_ms'] / base_p50:,.0f}× baseline p50" if base_p50 else "", target, status, note, q)
 
     # --------------------------------------------------------------------------------------------
     def neo4j(self, graph_path: Path, plan: dict | None, rows: list[str]) -> None:
@@ -1222,18 +1279,19 @@ class Runner:
             graph = load_graph(graph_path)
             if plan is None:
                 plan = pick_plan(graph, cfg.k)
-            home = OUT / "neo4j-home"
-            nb = Neo4jBench(home)
-            nb.start()
+            nb = self._neo_future.result() if self._neo_future is not None else self._start_neo4j()
             self.raw["neo4j_version"] = nb.version()
             self.raw["machine"]["neo4j_server"] = self.raw["neo4j_version"]
-            self.log(f"  {self.raw['neo4j_version']} up at {nb.uri} in {nb.start_s:.0f}s")
+            self.raw["neo4j_start_s"] = nb.start_s
+            self.raw["neo4j_fetch_s"] = nb.fetch_s
+            self.log(f"  {self.raw['neo4j_version']} up at {nb.uri} in {nb.start_s:.0f}s"
+                     + (f" (after a one-time jar fetch of {nb.fetch_s:.0f}s)" if nb.fetch_s else ""))
         if nb is None or nb.driver is None:
             return
         try:
             n_edges = graph.number_of_edges()
             with self.stage("Bolt CREATE baseline", ["baseline: Bolt UNWIND CREATE"]):
-                n = min(n_edges, 200_000 if not cfg.quick else 20_000)
+                n = min(n_edges, 200_000 if not cfg.quick else 5_000)
                 rate = bolt_create_baseline(nb, n)
                 self.raw["bolt_create_rate"] = rate
                 self.rows["baseline: Bolt UNWIND CREATE"] = Row(
@@ -1341,6 +1399,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--extract-sample", type=int, help="abstracts for the extraction throughput rows")
     parser.add_argument("--no-neo4j", action="store_true", help="skip the Neo4j rows (shown as n/a)")
     parser.add_argument("--width", type=int, default=None, help="table width [terminal]")
+    parser.add_argument("--out", type=Path, default=None, help="working folder for corpora, graphs, Neo4j [bench/out]")
     # internal: the embedded-query subprocess
     parser.add_argument("--worker", choices=["embedded"], help=argparse.SUPPRESS)
     parser.add_argument("--graph", type=Path, help=argparse.SUPPRESS)
@@ -1349,6 +1408,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, default=3, help=argparse.SUPPRESS)
     parser.add_argument("--budget", type=float, default=5.0, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.out is not None:
+        global OUT
+        OUT = args.out.resolve()
 
     if args.worker == "embedded":
         embedded_worker(args.graph, args.worker_out, args.k, args.reps, args.budget)

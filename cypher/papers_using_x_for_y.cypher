@@ -1,4 +1,5 @@
-// Papers that use X (a method or dataset, or anything that IS_A X) for task Y (or any sub-task of Y).
+// Papers that use X (a method, dataset or metric, or anything that IS_A X) for task Y (or any
+// sub-task of Y): the paper proposes, uses, evaluates on or reports X and addresses Y.
 // A paper ranks first when one sentence supports both the use of X and the task; `evidence` is that
 // sentence when there is one, else the sentence supporting the use of X.
 // Names match case-insensitively through the display name, every alias and the normalised alias
@@ -8,10 +9,10 @@
 WITH toLower(trim($x)) AS qx, toLower(trim($y)) AS qy
 WITH [qx] + CASE WHEN qx ENDS WITH 's' THEN [left(qx, size(qx) - 1)] ELSE [] END AS xs,
      [qy] + CASE WHEN qy ENDS WITH 's' THEN [left(qy, size(qy) - 1)] ELSE [] END AS ys
-MATCH (x:Method|Dataset)
+MATCH (x:Method|Dataset|Metric)
 WHERE any(q IN xs WHERE q IN coalesce(x.keys, []) OR q = toLower(x.name)
           OR q IN [a IN coalesce(x.aliases, []) | toLower(a)])
-MATCH (p:Paper)-[u:USES|PROPOSES|EVALUATES_ON]->(xsub)-[:IS_A*0..]->(x)
+MATCH (p:Paper)-[u:USES|PROPOSES|EVALUATES_ON|REPORTS]->(xsub)-[:IS_A*0..]->(x)
 MATCH (p)-[a:ADDRESSES]->(ysub:Task)-[:IS_A*0..]->(y:Task)
 WHERE any(q IN ys WHERE q IN coalesce(y.keys, []) OR q = toLower(y.name)
           OR q IN [al IN coalesce(y.aliases, []) | toLower(al)])

@@ -36,11 +36,11 @@ EXPERIMENTS: dict[str, dict] = {
     "A_base": {"train": {"scierc_train": 1, "tdmsci_train": 1}, "steps": 4000},
     "B_extra": {"train": {"scierc_train_x": 1, "tdmsci_train": 1}, "steps": 4000},
     "B2_sc_missing": {"train": {"scierc_train_m": 1, "tdmsci_train": 1}, "steps": 4000},
-    "C_tdm_mm": {"train": {"scierc_train": 1, "tdmsci_train_mm": 1}, "steps": 4000},
-    "C2_tdm_am": {"train": {"scierc_train": 1, "tdmsci_train_am": 1}, "steps": 4000},
-    "D_scirex": {"train": {"scierc_train": 2, "tdmsci_train_mm": 2, "scirex_train": 1}, "steps": 4000},
+    "C_tdm_mm": {"train": {"scierc_train_x": 1, "tdmsci_train_mm": 1}, "steps": 4000},
+    "C2_tdm_am": {"train": {"scierc_train_x": 1, "tdmsci_train_am": 1}, "steps": 4000},
+    "D_scirex": {"train": {"scierc_train_x": 2, "tdmsci_train_mm": 2, "scirex_train": 1}, "steps": 4000},
     "E_vectors": {
-        "train": {"scierc_train": 2, "tdmsci_train_mm": 2, "scirex_train": 1},
+        "train": {"scierc_train_x": 2, "tdmsci_train_mm": 2, "scirex_train": 1},
         "steps": 4000,
         "vectors": True,
     },
@@ -103,6 +103,33 @@ def ensure_vectors() -> Path:
     return vec_dir
 
 
+def ensure_pretrained(epochs: int = 2) -> Path:
+    """`spacy pretrain` the tok2vec (characters objective) on raw_text.txt; returns the weights file."""
+    out = CORPUS / "pretrain"
+    weights = out / f"model{epochs - 1}.bin"
+    if weights.exists():
+        return weights
+    raw_jsonl = CORPUS / "raw_text.jsonl"
+    if not raw_jsonl.exists():
+        import json
+
+        with open(CORPUS / "raw_text.txt", encoding="utf-8") as f, open(raw_jsonl, "w", encoding="utf-8") as g:
+            for line in f:
+                if len(line.split()) >= 5:
+                    g.write(json.dumps({"text": line.strip()}) + "\n")
+    if out.exists():
+        shutil.rmtree(out)
+    run(
+        [
+            sys.executable, "-m", "spacy", "pretrain", str(CONFIG), str(out),
+            "--paths.raw_text", str(raw_jsonl),
+            "--pretraining.max_epochs", str(epochs),
+        ],
+        log=CORPUS / "pretrain.log",
+    )
+    return weights
+
+
 def train(name: str, spec: dict) -> Path:
     out = OUTPUT / name
     if out.exists():
@@ -122,6 +149,8 @@ def train(name: str, spec: dict) -> Path:
             "--paths.vectors", str(ensure_vectors()),
             "--components.tok2vec.model.embed.include_static_vectors", "true",
         ]
+    if spec.get("pretrain"):
+        cmd += ["--paths.init_tok2vec", str(ensure_pretrained(spec["pretrain"]))]
     for key, value in spec.get("overrides", {}).items():
         cmd += [f"--{key}", str(value)]
     t0 = time.time()

@@ -27,8 +27,10 @@ RELATIONSHIP_TYPES: dict[str, frozenset[tuple[str, str]]] = {
 }
 PAPER_ENTITY_TYPES: tuple[str, ...] = ("PROPOSES", "USES", "EVALUATES_ON", "ADDRESSES", "REPORTS")
 AGGREGATED_TYPES: tuple[str, ...] = ("USED_FOR", "EVALUATED_ON")
-# Paper -> X edges that count as "the paper works with X" in papers_using.
-USE_TYPES: tuple[str, ...] = ("PROPOSES", "USES", "EVALUATES_ON")
+# Paper -> X edges that count as "the paper works with X" in papers_using; REPORTS lets a metric
+# (e.g. "sliced Wasserstein distance", often tagged Metric) be asked about like a method.
+USE_TYPES: tuple[str, ...] = ("PROPOSES", "USES", "EVALUATES_ON", "REPORTS")
+USE_LABELS: tuple[str, ...] = ("Method", "Dataset", "Metric")
 MAX_EVIDENCE = 3  # sentences kept per edge
 
 

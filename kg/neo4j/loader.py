@@ -32,7 +32,7 @@ import networkx as nx
 import neo4j
 
 from kg.graph.schema import NODE_LABELS, RELATIONSHIP_TYPES, check_label, check_relationship_type
-from kg.neo4j.schema import ensure_schema
+from kg.neo4j.schema import MAX_TERM_BYTES, QUIET_SESSION, ensure_schema
 
 DEFAULT_BATCH_SIZE = 5000
 SCALARS = (str, int, float, bool)
@@ -52,6 +52,7 @@ class LoadSummary:
     seconds: float = 0.0
     nodes_per_label: dict[str, int] = field(default_factory=dict)
     relationships_per_type: dict[str, int] = field(default_factory=dict)
+    phase_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def relationships_per_second(self) -> float:
@@ -119,6 +120,7 @@ def plan_load(graph: nx.MultiDiGraph) -> LoadPlan:
         if attrs.get("id", node) != node:
             raise ValueError(f"node {node!r} has a different id attribute {attrs.get('id')!r}")
         props = _props(attrs, NODE_META, f"node {node!r}")
+        _check_keys(node, props.get("keys"))
         props["id"] = node
         labels[node] = label
         node_rows[label].append({"id": node, "props": props})
@@ -139,6 +141,17 @@ def plan_load(graph: nx.MultiDiGraph) -> LoadPlan:
         for label in sorted(_source_labels())
     }
     return LoadPlan(dict(node_rows), dict(rel_rows), keep_rows)
+
+
+def _check_keys(node: str, keys: Any) -> None:
+    """Alias keys go into a keyword full-text index: strings within Lucene's term limit only."""
+    if keys is None:
+        return
+    for key in keys if isinstance(keys, list) else [keys]:
+        if not isinstance(key, str):
+            raise ValueError(f"node {node!r}: alias keys must be strings, got {type(key).__name__}")
+        if len(key.encode("utf-8", "surrogatepass")) > MAX_TERM_BYTES:
+            raise ValueError(f"node {node!r}: an alias key is longer than {MAX_TERM_BYTES} bytes (Lucene's term limit)")
 
 
 def _source_labels() -> dict[str, list[str]]:
@@ -236,38 +249,43 @@ def load_graph_into_neo4j(
     )
     bar = _Progress(total, progress)
     try:
-        with driver.session(database=database) as session:
+        with driver.session(database=database, **QUIET_SESSION) as session:
 
             def write(query: str, rows: Sequence[Any], on_counters: Callable[[neo4j.SummaryCounters], None] | None = None,
-                      advance: bool = True) -> None:
+                      advance: bool = True, phase: str = "") -> None:
+                began = time.perf_counter()
                 for batch in _batches(rows, batch_size):
                     counters = session.execute_write(_run_batch, query, batch)
                     if on_counters is not None:
                         on_counters(counters)
                     if advance:
                         bar.update(len(batch))
+                if phase:
+                    summary.phase_seconds[phase] = summary.phase_seconds.get(phase, 0.0) + time.perf_counter() - began
 
             for label in sorted(plan.node_rows):
                 bar.phase(f"nodes :{label}")
-                write(_merge_nodes_query(label), plan.node_rows[label])
+                write(_merge_nodes_query(label), plan.node_rows[label], phase="nodes")
                 summary.nodes += len(plan.node_rows[label])
 
             bar.phase("stale nodes")
             for label in sorted(NODE_LABELS):
                 wanted = {row["id"] for row in plan.node_rows.get(label, [])}
                 stale = _stale_node_ids(session, label, wanted)
-                write(_delete_nodes_query(label), stale, lambda c: _add_deleted(summary, c), advance=False)
+                write(_delete_nodes_query(label), stale, lambda c: _add_deleted(summary, c), advance=False,
+                      phase="stale nodes")
 
             for (rel_type, source, target) in sorted(plan.rel_rows):
                 rows = plan.rel_rows[(rel_type, source, target)]
                 bar.phase(f"rels :{rel_type}")
-                write(_merge_rels_query(rel_type, source, target), rows)
+                write(_merge_rels_query(rel_type, source, target), rows, phase="relationships")
                 summary.relationships += len(rows)
 
             sources = _source_labels()
             for label in sorted(plan.keep_rows):
                 bar.phase(f"stale rels from :{label}")
-                write(_prune_rels_query(label, sources[label]), plan.keep_rows[label], lambda c: _add_deleted(summary, c))
+                write(_prune_rels_query(label, sources[label]), plan.keep_rows[label], lambda c: _add_deleted(summary, c),
+                      phase="stale relationships")
     finally:
         bar.close()
     summary.seconds = time.perf_counter() - started

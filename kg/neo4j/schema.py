@@ -16,6 +16,15 @@ NAME_INDEX = "entity_names"
 # membership; this index answers "which entity has this key" without scanning.
 KEY_INDEX = "entity_keys"
 INDEX_WAIT_SECONDS = 300
+# Lucene's limit on one indexed term (UTF-8 bytes). A longer alias key reaching the keyword index
+# fails the commit *after* the transaction log write and takes the database down, so the loader
+# rejects such graphs up front.
+MAX_TERM_BYTES = 32766
+# Session settings for the loader and the query backend: a graph without, say, REPORTS edges makes
+# every query naming that type draw an "unknown relationship type" warning, which is expected here.
+QUIET_SESSION: dict[str, object] = {
+    "notifications_disabled_classifications": [neo4j.NotificationDisabledClassification.UNRECOGNIZED],
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +71,7 @@ def schema_items() -> list[SchemaItem]:
 
 def ensure_schema(driver: neo4j.Driver, *, database: str = "neo4j", wait: bool = True) -> list[str]:
     """Create missing constraints and indexes; returns the names of those that were created."""
+    _drop_failed_indexes(driver, database)
     existing = _existing_names(driver, database)
     created = []
     for item in schema_items():
@@ -76,6 +86,18 @@ def ensure_schema(driver: neo4j.Driver, *, database: str = "neo4j", wait: bool =
 def await_indexes(driver: neo4j.Driver, *, database: str = "neo4j", seconds: int = INDEX_WAIT_SECONDS) -> None:
     """Block until every index is online (full-text population runs in the background)."""
     driver.execute_query("CALL db.awaitIndexes($seconds)", seconds=seconds, database_=database)
+
+
+def _drop_failed_indexes(driver: neo4j.Driver, database: str) -> None:
+    """Drop our own indexes left FAILED (e.g. by an immense key written before the length check)."""
+    ours = {item.name for item in schema_items()}
+    records, _, _ = driver.execute_query(
+        "SHOW INDEXES YIELD name, state WHERE state = 'FAILED' RETURN name", database_=database
+    )
+    for record in records:
+        if record["name"] in ours:
+            # The name is one of ours (schema_items), not input, so it may be spliced in.
+            driver.execute_query(f"DROP INDEX {record['name']} IF EXISTS", database_=database)
 
 
 def _existing_names(driver: neo4j.Driver, database: str) -> set[str]:

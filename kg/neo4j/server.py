@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import fcntl
+import functools
 import getpass
 import json
 import os
@@ -114,9 +115,14 @@ def _instance(home: Path, instance_dir: str | Path | None) -> Path:
 # -- tools -----------------------------------------------------------------------------------------
 def find_java() -> str:
     """Path of a Java 17+ `java` ($JAVA_HOME first, then PATH)."""
-    java_home = os.environ.get("JAVA_HOME")
+    return _find_java(os.environ.get("JAVA_HOME"), os.environ.get("PATH", ""))
+
+
+@functools.lru_cache(maxsize=8)
+def _find_java(java_home: str | None, path: str) -> str:
+    # Cached per (JAVA_HOME, PATH): `java -version` costs a JVM start, and every command needs java.
     candidate = Path(java_home, "bin", "java") if java_home else None
-    java = str(candidate) if candidate and candidate.is_file() else shutil.which("java")
+    java = str(candidate) if candidate and candidate.is_file() else shutil.which("java", path=path)
     if not java:
         raise Neo4jToolMissing("Java not found: Neo4j 5.26 needs Java 17 or 21 (install a JDK or set JAVA_HOME)")
     major = _java_major(java)
@@ -372,18 +378,26 @@ def _pid_file(instance: Path) -> Path:
 
 
 def _server_process(instance: Path) -> psutil.Process | None:
-    # Only a live Neo4j JVM serving *this* instance counts; a stale pid file may name a recycled pid.
-    try:
-        pid = int(_pid_file(instance).read_text().strip())
-        process = psutil.Process(pid)
-        if process.status() == psutil.STATUS_ZOMBIE:
-            return None
-        cmdline = process.cmdline()
-    except (OSError, ValueError, psutil.Error):
-        return None
-    if ENTRY_POINT in cmdline and f"--home-dir={instance}" in cmdline:
-        return process
-    return None
+    # Only a live Neo4j JVM serving *this* instance counts: a stale pid file may name a recycled pid,
+    # and a bootloader killed mid-start may have left a server without a pid file.
+    with contextlib.suppress(OSError, ValueError, psutil.Error):
+        process = psutil.Process(int(_pid_file(instance).read_text().strip()))
+        if _serves(process.cmdline(), instance) and process.status() != psutil.STATUS_ZOMBIE:
+            return process
+    return next(iter(_instance_processes(instance)), None)
+
+
+def _instance_processes(instance: Path) -> list[psutil.Process]:
+    found = []
+    for process in psutil.process_iter(["cmdline"]):
+        with contextlib.suppress(psutil.Error):
+            if _serves(process.info["cmdline"] or [], instance) and process.status() != psutil.STATUS_ZOMBIE:
+                found.append(process)
+    return found
+
+
+def _serves(cmdline: list[str], instance: Path) -> bool:
+    return ENTRY_POINT in cmdline and f"--home-dir={instance}" in cmdline
 
 
 def status(home: str | Path | None = None, *, instance_dir: str | Path | None = None) -> int | None:
@@ -397,14 +411,26 @@ def _bootloader(home: Path, main: str, args: Sequence[str]) -> list[str]:
     return [find_java(), *BOOTLOADER_JVM, "-cp", str(home / "lib" / "*"), main, *args]
 
 
-def _run(command: list[str], instance: Path, timeout: float | None, **extra_env: str) -> subprocess.CompletedProcess:
+def _run(
+    command: list[str], instance: Path, timeout: float | None, output: Path | None = None, **extra_env: str
+) -> subprocess.CompletedProcess:
+    # With `output`, stdout+stderr go to that file instead of a pipe: the server JVM inherits them
+    # from the bootloader, and a pipe would stay open (and block us) until the server is nearly up.
+    env = _java_env(instance, **extra_env)
     try:
-        return subprocess.run(
-            command, capture_output=True, text=True, env=_java_env(instance, **extra_env), timeout=timeout, cwd=instance
-        )
+        if output is None:
+            return subprocess.run(command, capture_output=True, text=True, env=env, timeout=timeout, cwd=instance)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with output.open("w", encoding="utf-8") as sink:
+            done = subprocess.run(
+                command, stdout=sink, stderr=subprocess.STDOUT, env=env, timeout=timeout, cwd=instance
+            )
+        text = output.read_text(encoding="utf-8", errors="replace")
+        return subprocess.CompletedProcess(command, done.returncode, text, "")
     except subprocess.TimeoutExpired as exc:
-        output = (exc.stdout or b"").decode(errors="replace") if isinstance(exc.stdout, bytes) else exc.stdout or ""
-        raise Neo4jServerError(f"{command[-1]} did not finish within {timeout:.0f} s:\n{_tail(output, 20)}") from None
+        captured = exc.stdout or (output.read_text(errors="replace") if output and output.exists() else "")
+        captured = captured.decode(errors="replace") if isinstance(captured, bytes) else captured
+        raise Neo4jServerError(f"{command[-1]} did not finish within {timeout:.0f} s:\n{_tail(captured, 20)}") from None
 
 
 # -- start / stop ----------------------------------------------------------------------------------
@@ -423,41 +449,56 @@ def start(
     """Start the server on 127.0.0.1 and return once it answers RETURN 1 (auth only if password is set)."""
     home = _home(home)
     instance = _instance(home, instance_dir)
-    find_java()
-    if not is_fetched(home, apoc=False):
-        if not fetch_if_missing:
-            raise Neo4jServerError(f"Neo4j is not fetched into {home}: run `python -m kg.neo4j.server fetch`")
-        fetch(home)
+    # Cheap checks first, so a taken port fails in milliseconds rather than after a download.
     running = _server_process(instance)
     if running:
-        bolt, http = configured_ports(instance)
+        bolt, _ = configured_ports(instance)
         raise Neo4jServerError(
             f"Neo4j is already running from {instance} (pid {running.pid}, bolt://{DEFAULT_HOST}:{bolt}); stop it first"
         )
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
         raise Neo4jServerError(f"the Neo4j password must have at least {MIN_PASSWORD_LENGTH} characters")
     _check_ports(bolt_port, http_port)
+    find_java()
+    if not is_fetched(home, apoc=False):
+        if not fetch_if_missing:
+            raise Neo4jServerError(f"Neo4j is not fetched into {home}: run `python -m kg.neo4j.server fetch`")
+        fetch(home)
     _write_config(
         home, instance, bolt_port=bolt_port, http_port=http_port, auth_enabled=password is not None,
         heap=heap, pagecache=pagecache,
     )  # fmt: skip
     if password is not None:
         _set_initial_password(home, instance, password)
-    result = _run(_bootloader(home, SERVER_COMMAND, ["start"]), instance, timeout=60)
+    # The 5.26 bootloader returns only once the server logged "Started." (or died), so it gets the
+    # whole budget; the RETURN 1 poll afterwards proves the default database answers queries.
+    deadline = time.monotonic() + timeout
+    console = _console_log(instance)
+    try:
+        result = _run(_bootloader(home, SERVER_COMMAND, ["start"]), instance, timeout=timeout, output=console)
+    except Neo4jServerError:
+        _kill_instance(instance)  # never leave a half-started server behind
+        raise Neo4jServerError(_failure(f"Neo4j did not start within {timeout:g} s", instance, console)) from None
     process = _server_process(instance)
     if result.returncode != 0 or process is None:
-        raise Neo4jServerError(_failure("Neo4j refused to start", instance, result.stdout + result.stderr))
+        _kill_instance(instance)
+        raise Neo4jServerError(_failure("Neo4j refused to start", instance, console))
     info = ServerInfo(
         uri=f"bolt://{DEFAULT_HOST}:{bolt_port}", http_url=f"http://{DEFAULT_HOST}:{http_port}",
         pid=process.pid, instance=instance,
     )  # fmt: skip
     auth = (DEFAULT_USERNAME, password) if password is not None else None
     try:
-        wait_until_ready(info.uri, auth, timeout, process=process)
+        wait_until_ready(info.uri, auth, max(deadline - time.monotonic(), 10.0), process=process)
     except Neo4jServerError as exc:
-        _kill(process)  # never leave a half-started server behind
-        raise Neo4jServerError(_failure(str(exc), instance, result.stdout)) from None
+        _kill_instance(instance)
+        raise Neo4jServerError(_failure(str(exc), instance, console)) from None
     return info
+
+
+def _console_log(instance: Path) -> Path:
+    """Output of the bootloader and of the server JVM's stdout/stderr (JVM crashes end up here)."""
+    return instance / "logs" / "console.log"
 
 
 def _set_initial_password(home: Path, instance: Path, password: str) -> None:
@@ -520,9 +561,19 @@ def stop(
         )  # fmt: skip
     with contextlib.suppress(psutil.Error):
         process.wait(timeout=5)
+    if process.is_running():  # e.g. the pid file was gone, so the bootloader did not find it
+        with contextlib.suppress(psutil.Error):
+            process.terminate()
+            process.wait(timeout=timeout)
     _kill(process)
     _pid_file(instance).unlink(missing_ok=True)
     return True
+
+
+def _kill_instance(instance: Path) -> None:
+    for process in _instance_processes(instance):
+        _kill(process)
+    _pid_file(instance).unlink(missing_ok=True)
 
 
 def _kill(process: psutil.Process) -> None:
@@ -551,9 +602,10 @@ def admin(
     extra = {"HEAP_SIZE": heap} if heap else {}
     result = _run(_bootloader(home, ADMIN_COMMAND, list(args)), instance, timeout=timeout, **extra)
     if check and result.returncode != 0:
+        # picocli prints the reason first and then the whole usage text: keep the reason.
+        reason = result.stderr.split("\nUSAGE")[0]
         raise Neo4jServerError(
-            f"neo4j-admin {' '.join(args[:3])} failed (exit {result.returncode}):\n"
-            + _tail(result.stdout + result.stderr, 25)
+            f"neo4j-admin {' '.join(args[:3])} failed (exit {result.returncode}):\n" + _tail(result.stdout + reason, 25)
         )
     return result
 
@@ -572,8 +624,10 @@ def dry_run(
     instance = _instance(home, instance_dir)
     if not is_fetched(home, apoc=False):
         raise Neo4jServerError(f"Neo4j is not fetched into {home}: run `python -m kg.neo4j.server fetch`")
-    if _server_process(instance) is None:  # never rewrite the config under a running server
-        _write_config(home, instance, bolt_port=bolt_port, http_port=http_port, heap=heap, pagecache=pagecache)
+    running = _server_process(instance)
+    if running:  # the bootloader refuses, and the config of a running server must not be rewritten
+        raise Neo4jServerError(f"Neo4j is running from {instance} (pid {running.pid}); stop it to dry-run a start")
+    _write_config(home, instance, bolt_port=bolt_port, http_port=http_port, heap=heap, pagecache=pagecache)
     result = _run(_bootloader(home, SERVER_COMMAND, ["console", "--dry-run"]), instance, timeout=60)
     if result.returncode != 0:
         raise Neo4jServerError(_failure("Neo4j rejected its configuration", instance, result.stdout + result.stderr))
@@ -586,7 +640,9 @@ def _tail(text: str, lines: int) -> str:
     return "\n".join(f"  {line}" for line in kept) or "  (no output)"
 
 
-def _failure(headline: str, instance: Path, console: str = "") -> str:
+def _failure(headline: str, instance: Path, console: str | Path = "") -> str:
+    if isinstance(console, Path):
+        console = console.read_text(encoding="utf-8", errors="replace") if console.is_file() else ""
     parts = [headline]
     if console.strip():
         parts.append("console output:\n" + _tail(console, 15))
@@ -607,7 +663,10 @@ def _parser() -> argparse.ArgumentParser:
         prog="python -m kg.neo4j.server",
         description=f"Fetch and run a local Neo4j {NEO4J_VERSION} Community server from Maven Central jars.",
     )
-    parser.add_argument("command", choices=["fetch", "start", "stop", "status", "dry-run"])
+    parser.add_argument(
+        "command", choices=["fetch", "start", "stop", "status", "dry-run"],
+        help="fetch: download the jars once; start/stop/status: the server; dry-run: print the server's java command",
+    )  # fmt: skip
     parser.add_argument("--home", type=Path, default=None, help=f"server home (default: ${HOME_ENV} or {DEFAULT_HOME})")
     parser.add_argument("--bolt-port", type=int, default=DEFAULT_BOLT_PORT)
     parser.add_argument("--http-port", type=int, default=DEFAULT_HTTP_PORT)
@@ -627,7 +686,8 @@ def _command(args: argparse.Namespace) -> str:
     if args.command == "fetch":
         started = time.monotonic()
         fetch(home, apoc=not args.no_apoc)
-        return f"Neo4j {NEO4J_VERSION} ready in {home} ({json.dumps(fetched(home))}, {time.monotonic() - started:.1f} s)"
+        took = time.monotonic() - started
+        return f"Neo4j {NEO4J_VERSION} ready in {home} ({json.dumps(fetched(home))}, {took:.1f} s)"
     if args.command == "start":
         password = getpass.getpass("Neo4j password for user neo4j: ") if args.password == "" else args.password
         started = time.monotonic()
@@ -646,7 +706,8 @@ def _command(args: argparse.Namespace) -> str:
         if pid is None:
             raise Neo4jServerError(f"Neo4j is not running from {home}")
         bolt, http = configured_ports(home)
-        return f"Neo4j is running (pid {pid}): bolt://{DEFAULT_HOST}:{bolt}  Browser: http://{DEFAULT_HOST}:{http}/browser/"
+        where = f"bolt://{DEFAULT_HOST}:{bolt}  Browser: http://{DEFAULT_HOST}:{http}/browser/"
+        return f"Neo4j is running (pid {pid}): {where}"
     return dry_run(home, args.bolt_port, args.http_port, heap=args.heap, pagecache=args.pagecache)
 
 

@@ -99,7 +99,8 @@ class Neo4jSettings(BaseModel):
         return (self.username, self.password.get_secret_value())
 
     def __str__(self) -> str:
-        return f"{self.uri} (user {self.username}, database {self.database}, password {'set' if self.password else 'not set'})"
+        password = "set" if self.password else "not set"
+        return f"{self.uri} (user {self.username}, database {self.database}, password {password})"
 
 
 def check_uri(uri: str) -> str:

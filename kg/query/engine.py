@@ -10,15 +10,27 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from kg.graph.schema import MAX_EVIDENCE, PAPER_ENTITY_TYPES, USE_TYPES
+from kg.graph.schema import MAX_EVIDENCE, PAPER_ENTITY_TYPES, USE_LABELS, USE_TYPES
 from kg.query.access import EntityLink, EntityRow, GraphAccess, PaperLink
 from kg.query.results import EntityResult, PaperResult
 from kg.resolve import name_key
+from kg.resolve.suffixes import ALL_SUFFIXES, GENERIC_WORDS
 
 ALL_ENTITY_LABELS = ("Method", "Dataset", "Task", "Metric")
 # Entities mentioned by more papers than this carry little signal for "related" and dominate cost.
 RELATED_HUB_LIMIT = 2000
 MAX_SUPPORTING_PAPERS = 10
+# Head words a question may add to a name the graph stores without them ("sliced Wasserstein
+# distances" -> "sliced Wasserstein"); tried only when the full name matches nothing.
+FALLBACK_HEADS = ALL_SUFFIXES | {"distance", "loss", "function", "measure", "estimator"}
+
+
+def fallback_key(key: str) -> str | None:
+    """The key without a generic head word, when something specific remains."""
+    words = key.split(" ")
+    if len(words) < 2 or words[-1] not in FALLBACK_HEADS or all(w in GENERIC_WORDS for w in words[:-1]):
+        return None
+    return " ".join(words[:-1])
 
 
 def _dedupe(sentences: Iterable[str], limit: int = MAX_EVIDENCE) -> list[str]:
@@ -55,6 +67,8 @@ class QueryEngine:
         """Entities matching `name` (through aliases, case, plural) plus their IS_A descendants."""
         key = name_key(name)
         matched = self.access.match_entities(key, labels) if key else []
+        if not matched and (shorter := fallback_key(key)):
+            matched = self.access.match_entities(shorter, labels)
         return self.access.descendants([row.id for row in matched]), matched
 
     def lookup(self, name: str, label: str | None = None) -> list[EntityResult]:
@@ -73,7 +87,7 @@ class QueryEngine:
     # -- papers ----------------------------------------------------------------------------------
     def papers_using(self, x: str, task: str | None = None, *, limit: int = 20) -> list[PaperResult]:
         """Papers that propose, use or evaluate on X (or anything that IS_A X), optionally for task Y."""
-        x_depth, x_rows = self._expand(x, ("Method", "Dataset"))
+        x_depth, _ = self._expand(x, USE_LABELS)
         if not x_depth:
             return []
         uses = _by_paper(self.access.paper_links(list(x_depth), USE_TYPES))

@@ -18,7 +18,7 @@ from kg.resolve.normalize import clean_text, split_parenthetical
 
 # An abbreviation joins its long form corpus-wide when that long form has at least this share of
 # the papers defining it (and at least DOMINANT_MIN_PAPERS of them); one definition alone suffices.
-DOMINANT_SHARE = 0.9
+DOMINANT_SHARE = 0.8
 DOMINANT_MIN_PAPERS = 3
 
 Node = tuple[str, str]  # (label, canonical key)

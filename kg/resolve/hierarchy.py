@@ -49,25 +49,39 @@ def parent_candidates(key: str) -> tuple[list[str], list[str]]:
     return suffixes, prefixes
 
 
-def _usable_parent(key: str) -> bool:
+def _usable_parent(node: Node, abbreviations: Collection[Node]) -> bool:
+    key = node[1]
     # Bare generic words ("model", "dataset") would make everything a child of them.
-    return len(key) >= 2 and key not in ALL_SUFFIXES
+    if len(key) < 2 or key in ALL_SUFFIXES:
+        return False
+    # A two-letter abbreviation as the parent is too often a coincidence ("k-NN" is no kind of "NN").
+    return not (len(key) < 3 and node in abbreviations)
 
 
-def is_a_edges(node_entity: Mapping[Node, str], entities: Collection[str]) -> list[tuple[str, str]]:
-    """(child id, parent id) pairs: same label, acyclic, transitively reduced, sorted."""
+def is_a_edges(
+    node_entity: Mapping[Node, str], entities: Collection[str], abbreviations: Collection[Node] = ()
+) -> list[tuple[str, str]]:
+    """(child id, parent id) pairs: same label, acyclic, transitively reduced, sorted.
+
+    `abbreviations` are nodes merged into an entity as the short form of its long form.
+    """
     candidates: set[tuple[str, str]] = set()
-    for (label, key), child in node_entity.items():
-        if child not in entities:
+    for node, child in node_entity.items():
+        # An abbreviation's letters abbreviate the whole long form ("MM-PDE" is a kind of solver,
+        # not of PDE): the long form's own words decide.
+        if child not in entities or node in abbreviations:
             continue
+        label, key = node
         for group in parent_candidates(key):
             for parent_key in group:
                 parent = node_entity.get((label, parent_key))
-                if parent is not None and parent != child and parent in entities and _usable_parent(parent_key):
+                usable = parent is not None and parent != child and parent in entities
+                if usable and _usable_parent((label, parent_key), abbreviations):
                     candidates.add((child, parent))
                     break  # nearest of this kind only
     dag = nx.DiGraph()
-    # Deterministic order; an edge closing a cycle (possible once aliases merge keys) is dropped.
+    # Keys shrink along every candidate edge, but an entity holding several keys could still close
+    # a cycle; in a deterministic order, an edge that would is dropped.
     for child, parent in sorted(candidates):
         if parent in dag and child in dag and nx.has_path(dag, parent, child):
             continue

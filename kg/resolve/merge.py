@@ -19,7 +19,13 @@ from kg.models import Entity, Mention, PaperExtraction, Resolution
 from kg.resolve.abbreviations import Definition, mention_pair, plan
 from kg.resolve.hierarchy import is_a_edges
 from kg.resolve.normalize import clean_text, display_surface, name_key
-from kg.resolve.suffixes import GENERIC_SUFFIXES, canonical_key, strip_surface_suffix, surface_names_specific
+from kg.resolve.suffixes import (
+    GENERIC_SUFFIXES,
+    GENERIC_WORDS,
+    canonical_key,
+    strip_surface_suffix,
+    surface_names_specific,
+)
 
 Node = tuple[str, str]  # (label, key)
 
@@ -80,10 +86,10 @@ def _collect(extractions: Sequence[PaperExtraction]) -> _Corpus:
         for m in ex.mentions:
             node = (m.label, _key(m.text))
             counts[node] = counts.get(node, 0) + 1
-            if " " in node[1]:
+            if node[1].rpartition(" ")[2] in GENERIC_SUFFIXES[m.label]:
                 _note_suffix_evidence(corpus, node, m.text, m, ex.sentences)
             nodes.append(node)
-            if m.long_form or m.short_form or m.text.endswith((")", "]")):
+            if m.long_form or m.short_form or m.text.rstrip().endswith((")", "]")):
                 _collect_definition(corpus, ex, m)
         corpus.mention_nodes.append(nodes)
     return corpus
@@ -95,7 +101,8 @@ def _collect_definition(corpus: _Corpus, ex: PaperExtraction, m: Mention) -> Non
         return
     long_surface, short_surface = pair
     long_key, short_key = name_key(long_surface), name_key(short_surface)
-    if not long_key or not short_key or long_key == short_key:
+    # "MoEs" defined as "models" is an extraction slip; a bare generic word is no long form.
+    if not long_key or not short_key or long_key == short_key or long_key in GENERIC_WORDS:
         return
     for key in (long_key, short_key):
         corpus.counts.setdefault((m.label, key), 0)
@@ -131,63 +138,92 @@ def _display_candidate(label: str, text: str, canonical: str) -> str:
 
 
 def _recase(name: str, variants: dict[str, float]) -> str:
-    """Keep acronym/CamelCase spellings ("resnet" -> "ResNet") seen for any word of the name."""
+    """Restore acronym/CamelCase spellings of lower-case words ("resnet" -> "ResNet", "bert" -> "BERT")."""
+    weight = variants.get(name, 0.0)
     best: dict[str, tuple[float, str]] = {}
-    for variant, weight in variants.items():
+    for variant, w in variants.items():
+        if variant[1:] == variant[1:].lower():
+            continue
         for word in _WORD_SPLIT.split(variant):
-            if any(c.isupper() for c in word[1:]):
-                low = word.casefold()
-                if low not in best or weight > best[low][0]:
-                    best[low] = (weight, word)
+            if word[1:] == word[1:].lower():
+                continue
+            # An acronym is trusted outright; odd casing ("TransfORmer") only when it is common.
+            if (word.isupper() or 2 * w >= weight) and w > best.get(word.casefold(), (0.0, ""))[0]:
+                best[word.casefold()] = (w, word)
     if not best:
         return name
-    return "".join(best.get(w.casefold(), (0.0, w))[1] for w in _WORD_SPLIT.split(name))
+    return "".join(best[w][1] if w.islower() and w in best else w for w in _WORD_SPLIT.split(name))
 
 
 def choose_name(long_votes: dict[str, float], short_votes: dict[str, float]) -> str:
     """Display name: the best-supported long form (abbreviations only when no long form exists)."""
     votes = long_votes or short_votes
+    top = max(votes.values())
     # Ties go to the more capitalised spelling ("Vision Transformer" over "vision transformer").
-    name = min(votes.items(), key=lambda kv: (-kv[1], -sum(c.isupper() for c in kv[0]), kv[0]))[0]
+    tied = [s for s, w in votes.items() if w == top]
+    name = tied[0] if len(tied) == 1 else min(tied, key=lambda s: (-sum(c.isupper() for c in s), s))
     return _recase(name, {**short_votes, **long_votes})
 
 
-def resolve(extractions: Sequence[PaperExtraction]) -> Resolution:
-    """One canonical entity per concept and label across the corpus, with aliases and IS_A."""
-    corpus = _collect(extractions)
+@dataclass(slots=True)
+class _Merge:
+    """Corpus-wide decisions: canonical node of each name_key node, entity of each canonical node."""
+
+    canon: dict[Node, Node]
+    node_entity: dict[Node, str]
+    shorts: set[Node]  # canonical nodes merged into an entity as an abbreviation
+    per_paper: dict[str, dict[Node, Node]]  # paper -> its own abbreviation -> long form
+
+
+def _decide(corpus: _Corpus) -> _Merge:
     seen = corpus.counts
-    canon: dict[Node, Node] = {
-        node: (node[0], canonical_key(node[0], node[1], node in corpus.specific, seen)) for node in seen
-    }
+    canon = {node: (node[0], canonical_key(node[0], node[1], node in corpus.specific, seen)) for node in seen}
     canonical_counts: dict[Node, int] = defaultdict(int)
     for node, n in seen.items():
         canonical_counts[canon[node]] += n
-    definitions = [
+    unions, per_paper = plan(
         Definition(d.paper, d.label, canon[(d.label, d.short_key)][1], canon[(d.label, d.long_key)][1])
         for d in corpus.definitions
-    ]
-    unions, per_paper = plan(definitions)
+    )
     node_entity, shorts = _components(canonical_counts, unions)
+    return _Merge(canon, node_entity, shorts, per_paper)
 
+
+# (entity, surface, canonical key, is abbreviation, field) -> number of mentions
+Occurrences = dict[tuple[str, str, str, bool, str], int]
+
+
+def _assign(
+    extractions: Sequence[PaperExtraction], corpus: _Corpus, merge: _Merge
+) -> tuple[dict[str, list[str]], dict[str, set[str]], Occurrences]:
+    """Entity of every mention, papers per entity, and the distinct surfaces seen per entity."""
     mention_entities: dict[str, list[str]] = {}
     papers: dict[str, set[str]] = defaultdict(set)
-    # (entity, surface, canonical key, is abbreviation, field) -> mentions; names and aliases come
-    # from these few distinct tuples rather than from every mention.
-    occurrences: dict[tuple[str, str, str, bool, str], int] = defaultdict(int)
+    occurrences: Occurrences = defaultdict(int)
+    node_entity = merge.node_entity
+    # One lookup per mention in this hot loop: name_key node -> (entity, canonical key, is abbreviation).
+    target = {node: (node_entity[c], c[1], c in merge.shorts) for node, c in merge.canon.items()}
     for ex, nodes in zip(extractions, corpus.mention_nodes):
-        redirect = per_paper.get(ex.paper_id, {})
+        redirect = merge.per_paper.get(ex.paper_id)
+        pid = ex.paper_id
         ids: list[str] = []
         for m, node in zip(ex.mentions, nodes):
-            cnode = canon[node]
-            is_short = cnode in shorts
-            if cnode in redirect:  # this paper's own definition of the abbreviation decides
-                cnode, is_short = redirect[cnode], True
-            eid = node_entity[cnode]
+            eid, ckey, is_short = target[node]
+            if redirect and (long := redirect.get((m.label, ckey))) is not None:
+                # the paper's own definition of the abbreviation decides
+                eid, ckey, is_short = node_entity[long], long[1], True
             ids.append(eid)
-            papers[eid].add(ex.paper_id)
-            occurrences[(eid, m.text, cnode[1], is_short, m.field)] += 1
-        mention_entities[ex.paper_id] = ids
+            occurrences[(eid, m.text, ckey, is_short, m.field)] += 1
+        for eid in set(ids):
+            papers[eid].add(pid)
+        mention_entities[pid] = ids
+    return mention_entities, papers, occurrences
 
+
+def _entities(
+    papers: dict[str, set[str]], occurrences: Occurrences, corpus: _Corpus, merge: _Merge
+) -> dict[str, Entity]:
+    """Entity records: display name by weighted votes, aliases, paper counts."""
     aliases: dict[str, set[str]] = defaultdict(set)
     long_votes: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     short_votes: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -199,28 +235,38 @@ def resolve(extractions: Sequence[PaperExtraction]) -> Resolution:
 
     bonus_given: set[tuple[str, str, str, str]] = set()
     for d in corpus.definitions:
-        long_node = canon[(d.label, d.long_key)]
-        eid = node_entity[long_node]
+        long_node = merge.canon[(d.label, d.long_key)]
+        eid = merge.node_entity[long_node]
         if eid not in papers:
             continue
-        if d.from_detector:
+        if d.from_detector:  # strings the detector read in the abstract
             aliases[eid].update((d.long_surface, d.short_surface))
         marker = (d.paper, d.label, d.short_key, d.long_key)
         if marker not in bonus_given:
             bonus_given.add(marker)
             long_votes[eid][_display_candidate(d.label, d.long_surface, long_node[1])] += DEFINITION_BONUS
 
-    entities: dict[str, Entity] = {}
-    for eid in sorted(papers):
-        label = eid.split(":", 1)[0].upper()
-        entities[eid] = Entity(
+    # model_construct: every field is built well-formed here, and validation costs at corpus scale.
+    return {
+        eid: Entity.model_construct(
             id=eid,
-            label=label,
+            label=eid.partition(":")[0].upper(),
             name=choose_name(long_votes.get(eid, {}), short_votes.get(eid, {})),
             aliases=sorted(aliases[eid]),
             paper_count=len(papers[eid]),
         )
-    # model_construct: the parts are built (and validated) above; re-validating millions of ids is slow.
+        for eid in sorted(papers)
+    }
+
+
+def resolve(extractions: Sequence[PaperExtraction]) -> Resolution:
+    """One canonical entity per concept and label across the corpus, with aliases and IS_A."""
+    corpus = _collect(extractions)
+    merge = _decide(corpus)
+    mention_entities, papers, occurrences = _assign(extractions, corpus, merge)
+    entities = _entities(papers, occurrences, corpus, merge)
     return Resolution.model_construct(
-        entities=entities, mention_entities=mention_entities, is_a=is_a_edges(node_entity, entities)
+        entities=entities,
+        mention_entities=mention_entities,
+        is_a=is_a_edges(merge.node_entity, entities, merge.shorts),
     )

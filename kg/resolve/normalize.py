@@ -22,11 +22,24 @@ PREPOSITIONS: frozenset[str] = frozenset({
     "between", "across", "through", "into", "at", "as", "against", "towards", "toward", "within",
     "among", "per",
 })
+# Bound prefixes and compounds written open, hyphenated or closed ("multi-layer" == "multilayer",
+# "feed forward" == "feedforward"): the key always closes them.
+BOUND_PREFIXES: frozenset[str] = frozenset({
+    "pre", "post", "multi", "non", "semi", "bi", "tri", "uni", "meta", "hyper", "auto", "sub", "intra",
+    "inter", "anti",
+})
+CLOSED_COMPOUNDS: frozenset[tuple[str, str]] = frozenset({
+    ("feed", "forward"), ("fine", "tuning"), ("fine", "tuned"), ("fine", "tune"), ("back", "propagation"),
+    ("down", "sampling"), ("up", "sampling"), ("over", "fitting"), ("under", "fitting"),
+    ("over", "smoothing"), ("over", "parameterized"), ("over", "parameterization"), ("key", "point"),
+    ("check", "point"), ("bench", "mark"), ("work", "flow"), ("data", "set"), ("data", "base"),
+    ("frame", "work"), ("time", "step"), ("life", "long"),
+})
 _SEPARATORS = re.compile(r"[\s\-_/]+")
+_KEEP_SEPARATORS = re.compile(r"([\-_/])")
 # "Vision Transformer (ViT)", "ViT [Vision Transformer]"
 _TRAILING_PAREN = re.compile(r"^(?P<outer>.*?\S)\s*[(\[](?P<inner>[^()\[\]]+)[)\]]$")
 _LETTER_DIGIT = re.compile(r"(?<=[a-z]) (?=\d)|(?<=[a-z]) (?=v\d)|(?<=\d) (?=[a-z]\b)")
-_DATA_SET = re.compile(r"\bdata set\b")
 
 
 def _strip_accents(text: str) -> str:
@@ -54,39 +67,69 @@ def split_parenthetical(text: str) -> tuple[str, str] | None:
     return (outer, inner) if outer and inner else None
 
 
-def _words(text: str) -> list[str]:
-    """Case-preserving words of a surface: parenthetical dropped, separators split, determiners off."""
-    s = _strip_accents(clean_text(text))
-    parts = split_parenthetical(s)
-    if parts:
-        s = parts[0]
+def _tokens(s: str) -> list[str]:
     # Determiners only as whole space-separated words: "A-GEM" keeps its "A".
     tokens = s.strip(SURROUND).split()
     while len(tokens) > 1 and tokens[0].casefold() in DETERMINERS:
         tokens = tokens[1:]
-    return [w for w in (t.strip(SURROUND) for t in _SEPARATORS.split(" ".join(tokens))) if w]
+    return tokens
 
 
-def head_index(lower_words: list[str]) -> int:
-    """Index of the head noun: the word before the first preposition, else the last word."""
-    for i, w in enumerate(lower_words[1:], start=1):
-        if w in PREPOSITIONS:
+def _head_of(words: list[str]) -> int:
+    for i, w in enumerate(words[1:], start=1):
+        if w.casefold() in PREPOSITIONS:
             return i - 1
-    return len(lower_words) - 1
+    return len(words) - 1
+
+
+def head_position(pieces: list[list[str]]) -> tuple[int, int]:
+    """(token, piece) of the head noun: before the first preposition, else last.
+
+    Prepositions split phrases between space-separated tokens ("mixtures of experts") and inside
+    the head token's hyphen compound ("bag-of-words"), but a compound elsewhere does not hide the
+    head ("click-through rates").
+    """
+    i = _head_of([" ".join(p) for p in pieces])
+    return i, _head_of(pieces[i]) if pieces[i] else 0
+
+
+def _pieces(text: str) -> list[list[str]]:
+    """Case-preserving words per space-separated token: parenthetical and determiners dropped."""
+    s = _strip_accents(clean_text(text))
+    parts = split_parenthetical(s)
+    if parts:
+        s = parts[0]
+    out = []
+    for token in _tokens(s):
+        words = [w for w in (p.strip(SURROUND) for p in _SEPARATORS.split(token)) if w]
+        if words:
+            out.append(words)
+    return out
 
 
 @lru_cache(maxsize=1 << 20)
 def name_key(text: str) -> str:
     """Normalised lookup key: unicode, case, accents, hyphens, determiners, plural head; "" if nothing left."""
-    words = _words(text)
-    if not words:
+    pieces = _pieces(text)
+    if not pieces:
         return ""
-    lower = [w.casefold() for w in words]
-    h = head_index(lower)
-    lower[h] = singular_word(words[h])
-    key = " ".join(lower)
-    key = _LETTER_DIGIT.sub("", key)
-    return _DATA_SET.sub("dataset", key)
+    i, j = head_position(pieces)
+    lower = [[w.casefold() for w in token] for token in pieces]
+    lower[i][j] = singular_word(pieces[i][j])
+    flat = [w for token in pieces for w in token]
+    return _LETTER_DIGIT.sub("", " ".join(_close_compounds(flat, [w for token in lower for w in token])))
+
+
+def _close_compounds(original: list[str], lower: list[str]) -> list[str]:
+    out: list[str] = []
+    for orig, w in zip(original, lower):
+        # "Meta-DETR" keeps its DETR as a word, for IS_A.
+        acronym = sum(c.isupper() for c in orig) >= 2
+        if out and not acronym and (out[-1] in BOUND_PREFIXES or (out[-1], w) in CLOSED_COMPOUNDS):
+            out[-1] += w
+        else:
+            out.append(w)
+    return out
 
 
 @lru_cache(maxsize=1 << 18)
@@ -96,14 +139,13 @@ def display_surface(text: str) -> str:
     parts = split_parenthetical(s)
     if parts:
         s = parts[0]
-    tokens = s.strip(SURROUND).split()
-    while len(tokens) > 1 and tokens[0].casefold() in DETERMINERS:
-        tokens = tokens[1:]
-    # Words at even positions, separators at odd ones, so the head is found as name_key finds it.
-    pieces = re.split(r"(\s+|[\-_/])", " ".join(tokens))
-    words = pieces[::2]
-    nonempty = [i for i, w in enumerate(words) if w]
-    if nonempty:
-        h = nonempty[head_index([words[i].casefold() for i in nonempty])]
-        pieces[2 * h] = singular_surface(words[h])
-    return "".join(pieces) or text
+    # Per token: words at even positions, separators at odd ones, so the head is found as in name_key.
+    split = [_KEEP_SEPARATORS.split(token) for token in _tokens(s)]
+    words = [[w for w in token[::2] if w] for token in split]
+    if any(words):
+        keep = [k for k, w in enumerate(words) if w]
+        i, j = head_position([words[k] for k in keep])
+        token = split[keep[i]]
+        positions = [p for p in range(0, len(token), 2) if token[p]]
+        token[positions[j]] = singular_surface(token[positions[j]])
+    return " ".join("".join(token) for token in split) or text

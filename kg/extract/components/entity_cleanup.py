@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -32,7 +33,9 @@ def _confidence(span: Span) -> float:
 
 Span.set_extension("confidence", getter=_confidence, force=True)
 
-_LEADING_WORDS = {"the", "a", "an", "this", "these", "those", "that", "our", "their", "its", "his", "her", "such", "each", "every"}
+_LEADING_WORDS = {
+    "the", "a", "an", "this", "these", "those", "that", "our", "their", "its", "his", "her", "such", "each", "every",
+}
 _TRAILING_WORDS = {"'s", "'"}
 _KEEP_PUNCT = {"+", "#", "&", "@", "%"}  # "C++", "F#", "R@1" end or start names
 
@@ -55,21 +58,29 @@ HEAD_LABELS = {
     "METRIC": "score error rate accuracy precision recall distance ratio coefficient divergence loss metric".split(),
 }
 _HEAD_TO_LABEL = {word: label for label, words in HEAD_LABELS.items() for word in words}
-_PROPOSE_CUE = re.compile(r"\b(?:we|this (?:paper|work))\s+(?:\w+\s+){0,2}?(?:propose|introduce|present|develop|design)", re.I)
+_PROPOSE_CUE = re.compile(
+    r"\b(?:we|this (?:paper|work))\s+(?:\w+\s+){0,2}?(?:propose|introduce|present|develop|design)", re.I
+)
 
 
-@Language.factory("kg_entity_cleanup", default_config={"guess_abbreviation_labels": True})
+@Language.factory(
+    "kg_entity_cleanup",
+    default_config={"guess_abbreviation_labels": True, "labels": ["METHOD", "DATASET", "TASK", "METRIC"]},
+)
 class EntityCleanup:
     """Trims determiners/punctuation off entities and propagates labels to abbreviation uses."""
 
-    def __init__(self, nlp: Language, name: str, guess_abbreviation_labels: bool) -> None:
+    def __init__(self, nlp: Language, name: str, guess_abbreviation_labels: bool, labels: list[str]) -> None:
         self.name = name
         self.guess_abbreviation_labels = guess_abbreviation_labels
+        # A model may carry helper labels from training (e.g. OTHERTERM); only these reach the graph.
+        self.labels = set(labels)
 
     def __call__(self, doc: Doc) -> Doc:
         """Rewrite doc.ents: trimmed spans plus long forms and short-form uses of labelled abbreviations."""
         title_end = doc._.title_end
-        ents = [span for span in (self._trim(ent, title_end) for ent in doc.ents) if span is not None]
+        ents = [self._trim(ent, title_end) for ent in doc.ents if ent.label_ in self.labels]
+        ents = [span for span in ents if span is not None]
         pairs = doc._.abbreviations
         if pairs:
             ents = self._propagate(doc, ents, pairs)
@@ -115,6 +126,13 @@ class EntityCleanup:
         long_uses: dict[str, list[Span]] = {}
         for use in doc.spans.get(LONG_MENTIONS_KEY, []):
             long_uses.setdefault(use.text.lower().rstrip("s"), []).append(use)
+        # Labels the NER gave to later uses of each short form, for definitions it left unlabelled.
+        use_labels: dict[str, Counter] = {}
+        uses = list(doc.spans.get(MENTIONS_KEY, []))
+        for use in uses:
+            i = owner[use.start]
+            if i >= 0 and ents[i].start == use.start and ents[i].end == use.end:
+                use_labels.setdefault(use.text.rstrip("s"), Counter())[ents[i].label_] += 1
         labels: dict[str, str] = {}
         source: dict[str, str] = {}
         dropped: set[int] = set()
@@ -125,6 +143,8 @@ class EntityCleanup:
             label = ents[head].label_ if head >= 0 else None
             if label is None and owner[short.start] >= 0:
                 label = ents[owner[short.start]].label_
+            if label is None and short.text.rstrip("s") in use_labels:
+                label = use_labels[short.text.rstrip("s")].most_common(1)[0][0]
             tag = SOURCE_ABBREVIATION
             if label is None and self.guess_abbreviation_labels:
                 label, tag = self._guess(doc, short, long), SOURCE_GUESS
@@ -134,7 +154,7 @@ class EntityCleanup:
             for span in [long, *long_uses.get(long.text.lower().rstrip("s"), [])]:
                 self._cover(doc, ents, owner, dropped, span, label, tag)
         if labels:
-            for use in doc.spans.get(MENTIONS_KEY, []):
+            for use in uses:
                 key = use.text if use.text in labels else use.text[:-1]
                 if key in labels and all(owner[t] < 0 for t in range(use.start, use.end)):
                     ents.append(Span(doc, use.start, use.end, label=labels[key], span_id=source[key]))
@@ -163,8 +183,10 @@ class EntityCleanup:
         if after < len(doc) and long.end <= short.start:
             heads.append(doc[after].lower_)
         for word in heads:
-            if word in _HEAD_TO_LABEL:
-                return _HEAD_TO_LABEL[word]
+            # "distances", "networks": the singular decides
+            label = _HEAD_TO_LABEL.get(word) or (_HEAD_TO_LABEL.get(word[:-1]) if word.endswith("s") else None)
+            if label:
+                return label
         starts = sentence_char_starts(doc)
         floor = starts[bisect_right(starts, long.start_char) - 1]
         if _PROPOSE_CUE.search(doc_text(doc)[floor : long.start_char]):

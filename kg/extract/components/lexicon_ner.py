@@ -24,7 +24,7 @@ SOURCE_PATTERN = "pattern"
 # Families whose variants are named "<Name>-DETR", "BERT-large", "Swin-T", ...
 MODEL_FAMILIES = [
     "DETR", "BERT", "GPT", "GAN", "YOLO", "ViT", "CLIP", "Net", "NeRF", "VAE", "LSTM", "CNN", "RNN", "GNN",
-    "GCN", "Former", "former", "Transformer", "T5", "LLaMA", "RoBERTa", "Diffusion", "Mamba", "MLP", "SAM",
+    "GCN", "Former", "Transformer", "T5", "LLaMA", "RoBERTa", "Diffusion", "Mamba", "MLP", "SAM",
 ]
 VARIANT_SUFFIXES_NOT_NAMES = {"based", "like", "style", "free", "aware", "only", "level", "wise", "driven", "specific"}
 DATA_HEADS = ["dataset", "datasets", "benchmark", "benchmarks", "corpus", "corpora", "treebank"]
@@ -127,10 +127,11 @@ class LexiconRecognizer:
                     if _SUFFIX_RE.match(nxt.text) and nxt.lower_ not in VARIANT_SUFFIXES_NOT_NAMES:
                         spans.append((start, end + 2, "METHOD"))
             elif key == self.cue_id:
-                # "a model called FooNet" / "namely ISS-P"
+                # "a model called FooNet" / "namely ISS-P"; "a new benchmark called FooBench" is a dataset
                 stop = self._name_end(doc, end)
                 if stop > end:
-                    spans.append((end, stop, "METHOD"))
+                    data = any(t.lower_ in DATA_HEADS for t in doc[max(start - 4, 0) : start])
+                    spans.append((end, stop, "DATASET" if data else "METHOD"))
             else:
                 # "the KITTI dataset", "the MS COCO benchmark": one or two coined-name tokens before the head.
                 first = start
@@ -146,7 +147,9 @@ class LexiconRecognizer:
         if i >= len(doc) or not _NAME_RE.match(doc[i].text):
             return i
         end = i + 1
-        while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_ and _SUFFIX_RE.match(doc[end + 1].text):
+        while end + 1 < len(doc) and doc[end].text == "-" and not doc[end - 1].whitespace_:
+            if not _SUFFIX_RE.match(doc[end + 1].text):
+                break
             end += 2
         return end
 

@@ -9,6 +9,7 @@ from typing import NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.extract.components.lexicon_ner import SEED_LEXICON, load_lexicon
 from kg.extract.components.util import doc_text, drop_text_cache, sentence_token_starts
 
 
@@ -32,17 +33,18 @@ Doc.set_extension("relations", getter=_relations, force=True)
 
 I = re.I
 _W = r"[\w\-/+.']+"  # one word, loosely
+_GAP = r"(?:[^.;]|\.(?=\d))"  # any char within the sentence ("43.5" is no sentence end)
 
 # ---- paper-level cues, matched against the text left (…\Z) or right (\A…) of one entity in its sentence ----
 _WE = r"\b(?:we|this (?:paper|work|study|article|letter|thesis)|here(?:in)?|in this (?:paper|work|study)|i)\b"
 _PROPOSE_METHOD = re.compile(
-    rf"{_WE}[^.;]{{0,40}}?\b(?:propose|introduce|present|develop|design|devise|put forward|formulate|contribute)[sd]?\b"
-    r"(?P<gap>[^.;]{0,90})\Z",
+    rf"{_WE}{_GAP}{{0,40}}?\b(?:propose|introduce|present|develop|design|devise|put forward|formulate|"
+    rf"contribute)[sd]?\b(?P<gap>{_GAP}{{0,90}})\Z",
     I,
 )
 _PROPOSE_DATASET = re.compile(
-    rf"{_WE}[^.;]{{0,40}}?\b(?:propose|introduce|present|develop|release|collect|construct|build|create|curate|"
-    r"contribute|provide|design)(?:s|d|ed)?\b(?P<gap>[^.;]{0,90})\Z",
+    rf"{_WE}{_GAP}{{0,40}}?\b(?:propose|introduce|present|develop|release|collect|construct|build|create|curate|"
+    rf"contribute|provide|design)(?:s|d|ed)?\b(?P<gap>{_GAP}{{0,90}})\Z",
     I,
 )
 # Words in the gap after "we propose" that make the entity something the new thing is built from.
@@ -54,30 +56,37 @@ _GAP_BLOCKS = re.compile(
 )
 _NAMED = re.compile(
     r"(?:\b(?:called|named|dubbed|termed|coined|namely|denoted(?: as)?|referred to as|abbreviated(?: as)?)|"
-    r"\bwe (?:call|name|dub|term)\b[^.;]{0,30})\s*[,:]?\s*(?:the\s+|as\s+)?[\"'“]?\Z",
+    rf"\bwe (?:call|name|dub|term)\b{_GAP}{{0,30}})\s*[,:]?\s*(?:the\s+|as\s+)?[\"'“]?\Z",
     I,
 )
-_OURS = re.compile(r"\b(?P<cue>our|the proposed|the presented|the introduced|the new|the novel|a novel|a new)\s+"
-                   r"(?:(?:proposed|novel|new|method|approach|model|framework|algorithm|system|dataset|benchmark),?\s+){0,2}\Z", I)
+_OURS = re.compile(
+    r"\b(?P<cue>our|the proposed|the presented|the introduced|the new|the novel|a novel|a new)\s+"
+    r"(?:(?:proposed|novel|new|method|approach|model|framework|algorithm|system|dataset|benchmark),?\s+){0,2}\Z",
+    I,
+)
 _APPOSITIVE_NEW = re.compile(
-    r"\A\s*(?:\([^)]{1,40}\)\s*)?,\s*(?:a|an|the|our)\s+(?:[\w-]+\s+){0,3}?(?:novel|new|simple|general|unified|efficient|"
-    r"effective|lightweight|scalable|principled|first|proposed|large-scale)\b",
+    r"\A\s*(?:\([^)]{1,40}\)\s*)?,\s*(?:a|an|the|our)\s+(?:[\w-]+\s+){0,3}?(?:novel|new|simple|general|unified|"
+    r"efficient|effective|lightweight|scalable|principled|first|proposed|large-scale)\b",
     I,
 )
 _MODIFIER = re.compile(r"\A\s*-?\s*(?:based|like|style|inspired|powered|driven|guided|augmented|enhanced)\b", I)
 _USE_STRONG = re.compile(
-    r"\b(?:use[sd]?|using|adopt(?:s|ed|ing)?|apply|applies|applied|applying|employ(?:s|ed|ing)?|leverag(?:e|es|ed|ing)|"
-    r"utili[sz](?:e|es|ed|ing)|build(?:s|ing)? (?:up)?on|built (?:up)?on|based on|rel(?:y|ies|ying) on|"
+    r"\b(?:use[sd]?|using|adopt(?:s|ed|ing)?|apply|applies|applied|applying|employ(?:s|ed|ing)?|"
+    r"leverag(?:e|es|ed|ing)|utili[sz](?:e|es|ed|ing)|build(?:s|ing)? (?:up)?on|built (?:up)?on|based on|"
+    r"rel(?:y|ies|ying) on|"
     r"incorporat(?:e|es|ed|ing)|exploit(?:s|ed|ing)?|harness(?:es|ed|ing)?|extend(?:s|ed|ing)?|on top of|"
     r"fine-?tun(?:e|es|ed|ing)|equip(?:s|ped)?|integrat(?:e|es|ed|ing)|plug(?:s|ged)? into|borrow(?:s|ed|ing)?|"
-    r"inspired by|follow(?:s|ed|ing)?)\b(?P<gap>[^.;]{0,60})\Z",
+    rf"inspired by|follow(?:s|ed|ing)?)\b(?P<gap>{_GAP}{{0,60}})\Z",
     I,
 )
-_USE_WEAK = re.compile(rf"\b(?:with|via|through|by|upon|from|backbones?|such as|including|e\.g\.,?)\s+(?:{_W}\s+){{0,3}}\Z", I)
+_USE_WEAK = re.compile(
+    rf"\b(?:with|via|through|by|upon|from|backbones?|such as|including|e\.g\.,?)\s+(?:{_W}\s+){{0,3}}\Z", I
+)
 _BASELINE = re.compile(
-    r"\b(?:outperform(?:s|ed|ing)?|than|compared (?:to|with|against)|comparisons? (?:to|with)|unlike|surpass(?:es|ed|ing)?|"
-    r"beat(?:s|ing)?|superior to|against|versus|vs\.?|instead of|rather than|alternatives? to|replac(?:e|es|ed|ing)|"
-    r"over(?![\w-]))\b(?P<gap>[^.;]{0,60})\Z",
+    r"\b(?:outperform(?:s|ed|ing)?|than|compared (?:to|with|against)|comparisons? (?:to|with)|unlike|"
+    r"surpass(?:es|ed|ing)?|beat(?:s|ing)?|superior to|against|versus|vs\.?|instead of|rather than|alternatives? to|"
+    r"replac(?:e|es|ed|ing)|"
+    rf"over(?![\w-]))\b(?P<gap>{_GAP}{{0,60}})\Z",
     I,
 )
 _NEW_DATASET = re.compile(
@@ -93,13 +102,13 @@ _TRAINED_ON = re.compile(
 _EVAL_ON = re.compile(
     r"\b(?:evaluat\w*|experiment\w*|results?|test(?:s|ed|ing)?|benchmark\w*|performance|accurac\w*|state-of-the-art|"
     r"sota|achiev\w*|outperform\w*|surpass\w*|perform\w*|report\w*|scor\w*|validat\w*|demonstrat\w*|show\w*|"
-    rf"improv\w*|gains?|error)\b[^.;]{{0,100}}?\b(?:on|across|over|using|in)\s+(?:the\s+)?(?:{_W}\s+){{0,6}}?\Z",
+    rf"improv\w*|gains?|error)\b{_GAP}{{0,100}}?\b(?:on|across|over|using|in)\s+(?:the\s+)?(?:{_W}\s+){{0,6}}?\Z",
     I,
 )
 _ON = re.compile(rf"\b(?:on|across)\s+(?:the\s+)?(?:{_W}\s+){{0,4}}?\Z", I)
 _DATA_LIST = re.compile(
     r"\b(?:datasets?|benchmarks?|corpora|corpus|data sets?)\s*(?:such as|including|like|namely|:|\(|,|e\.g\.,?)\s*"
-    r"[^.;]{0,80}\Z",
+    rf"{_GAP}{{0,80}}\Z",
     I,
 )
 _TASK_LEFT = re.compile(
@@ -111,57 +120,67 @@ _TASK_OF = re.compile(r"\b(?:task|problem|challenge)s?\s+of\s+(?:the\s+)?\Z", I)
 _TASK_RIGHT = re.compile(r"\A\s*(?:tasks?|problems?|challenges?|benchmarks?)\b", I)
 _METRIC_CONTEXT = re.compile(
     r"\b(?:in terms of|measured (?:by|in|with|using)|metrics?|improv\w*|gains?|scores?|achiev\w*|reach\w*|higher|"
-    r"lower|better)\b[^.;]{0,40}\Z",
+    rf"lower|better)\b{_GAP}{{0,40}}\Z",
     I,
 )
 _DIGIT = re.compile(r"\d")
+_TITLE_NEW_NAME = re.compile(r"\A(?:\s*,|\s+-+\s|\s+(?:for|in|with|via|towards|to)\b)", I)
 
 # ---- sentence-level cues, matched against the text between two entities ----
 _CLAUSE_BREAK = re.compile(r";|\b(?:while|whereas|but|however|although|though|unlike)\b", I)
 _B_BASED = re.compile(rf"\A\s*-?\s*based\s+(?:{_W}\s+){{0,3}}?\Z", I)
 _B_FOR = re.compile(
-    rf"\A(?:\s*\([^)]*\))?\s*(?:{_W}\s+){{0,6}}?(?:for|towards)\s+(?:the\s+|a\s+|an\s+)?(?:(?:task|problem)s?\s+of\s+)?"
-    rf"(?:{_W}\s+){{0,3}}?\Z",
+    rf"\A(?:\s*\([^)]*\))?\s*(?:{_W}\s+){{0,6}}?(?:for|towards)\s+(?:the\s+|a\s+|an\s+)?"
+    rf"(?:(?:task|problem)s?\s+of\s+)?(?:{_W}\s+){{0,3}}?\Z",
     I,
 )
 _B_APPLIED_TO = re.compile(
-    rf"\A(?:\s*\([^)]*\))?\s*(?:{_W}\s+){{0,4}}?(?:is|are|was|were|can be|be|been)?\s*(?:appl(?:y|ied|ies)|used?|employ(?:ed)?|"
-    rf"adapt(?:ed)?|extend(?:ed)?|leverag(?:e|ed)|exploit(?:ed)?|tailor(?:ed)?|design(?:ed)?|develop(?:ed)?|suitable|"
-    rf"effective|useful|helps?|allows?|enables?)\s+(?:{_W}\s+){{0,3}}?(?:to|for|in)\s+(?:the\s+)?(?:{_W}\s+){{0,3}}?\Z",
+    rf"\A(?:\s*\([^)]*\))?\s*(?:{_W}\s+){{0,4}}?(?:is|are|was|were|can be|be|been)?\s*"
+    rf"(?:appl(?:y|ied|ies)|used?|employ(?:ed)?|adapt(?:ed)?|extend(?:ed)?|leverag(?:e|ed)|exploit(?:ed)?|"
+    rf"tailor(?:ed)?|design(?:ed)?|develop(?:ed)?|suitable|"
+    rf"effective|useful|helps?|allows?|enables?)\s+(?:{_W}\s+){{0,3}}?(?:to|for|in)\s+(?:the\s+)?"
+    rf"(?:{_W}\s+){{0,3}}?\Z",
     I,
 )
 _B_TO_DO = re.compile(
-    rf"\A(?:\s*\([^)]*\))?,?\s*(?:{_W}\s+){{0,5}}?(?:to|which|that)\s+(?:solve|address|tackle|perform|improve|handle|do|"
-    rf"achieve|enable|support|boost|help|facilitate|automate|deal with|build|make|produce|carry out|"
+    rf"\A(?:\s*\([^)]*\))?,?\s*(?:{_W}\s+){{0,5}}?(?:to|which|that)\s+"
+    rf"(?:solve|address|tackle|perform|improve|handle|do|achieve|enable|support|boost|help|facilitate|automate|"
+    rf"deal with|build|make|produce|carry out|"
     rf"solves|addresses|tackles|performs|improves|handles|achieves|enables|supports|yields|allows|facilitates|"
     rf"automates|deals with|produces|carries out)\s+(?:the\s+|a\s+|an\s+)?(?:{_W}\s+){{0,3}}?\Z",
     I,
 )
 _B_IN = re.compile(rf"\A\s*(?:{_W}\s+){{0,1}}?(?:in|on)\s+(?:the\s+)?(?:{_W}\s+){{0,1}}?\Z", I)
 _B_OF = re.compile(r"\A\s*of\s+(?:the\s+)?\Z", I)
-_METHOD_HEAD = re.compile(r"\b(?:model|models|approach|approaches|method|methods|framework|algorithm|algorithms|theory|system)\Z", I)
-_LEFT_USE = re.compile(r"\b(?:use|using|uses|used|apply|applying|applies|adopt\w*|employ\w*|leverag\w*|utili[sz]\w*|exploit\w*)\b[^.;]{0,40}\Z", I)
+_METHOD_HEAD = re.compile(
+    r"\b(?:model|models|approach|approaches|method|methods|framework|algorithm|algorithms|theory|system)\Z", I
+)
+_LEFT_USE = re.compile(
+    r"\b(?:use|using|uses|used|apply|applying|applies|adopt\w*|employ\w*|leverag\w*|utili[sz]\w*|exploit\w*)\b"
+    rf"{_GAP}{{0,40}}\Z",
+    I,
+)
 _B_TASK_USING = re.compile(
-    rf"\A(?:\s*\([^)]*\))?[^.;]{{0,40}}?\b(?P<cue>using|uses?|used|via|based on|through|by means of|leverag\w*|employ\w*|"
-    rf"utili[sz]\w*|exploit\w*|rel(?:y|ies|ying) on|adopt\w*|apply\w*|applied|with|by)\s+"
+    rf"\A(?:\s*\([^)]*\))?{_GAP}{{0,40}}?\b(?P<cue>using|uses?|used|via|based on|through|by means of|"
+    rf"leverag\w*|employ\w*|utili[sz]\w*|exploit\w*|rel(?:y|ies|ying) on|adopt\w*|apply\w*|applied|with|by)\s+"
     rf"(?:the\s+|a\s+|an\s+|our\s+)?(?:{_W}\s+){{0,3}}?\Z",
     I,
 )
 _B_TASK_PROPOSE = re.compile(
-    rf"\A(?:\s*\([^)]*\))?\s*,\s*(?:we|this paper|this work)\s+(?:{_W}\s+){{0,2}}?(?:propose|introduce|present|develop|use|"
-    rf"apply|adopt|employ|describe)s?d?\s+(?:{_W}\s+){{0,3}}?\Z",
+    rf"\A(?:\s*\([^)]*\))?\s*,\s*(?:we|this paper|this work)\s+(?:{_W}\s+){{0,2}}?"
+    rf"(?:propose|introduce|present|develop|use|apply|adopt|employ|describe)s?d?\s+(?:{_W}\s+){{0,3}}?\Z",
     I,
 )
 _B_EVAL_VERB_ON = re.compile(
     r"\b(?:evaluat\w*|test(?:s|ed|ing)?|verif\w*|validat\w*|benchmark\w*|assess\w*|experiment\w*|results?|"
     r"performance|accuracy|achiev\w*|obtain\w*|reach\w*|attain\w*|outperform\w*|surpass\w*|scor\w*|improv\w*|gains?)"
-    r"\b[^.;]{0,60}?\b(?:on|in|with|using|across|against|over)\b",
+    rf"\b{_GAP}{{0,60}}?\b(?:on|in|with|using|across|against|over)\b",
     I,
 )
 _B_ON_ONLY = re.compile(r"\A\s*on\s+(?:the\s+)?\Z", I)
 _B_NOT_EVAL_ON = re.compile(
-    r"\b(?:based|depend\w*|rel(?:y|ies|ying)|built|trained|train\w*|pre-?train\w*|estimated|learn\w*|focus\w*|fine-?tun\w*)"
-    r"\s+(?:up)?on\b",
+    r"\b(?:based|depend\w*|rel(?:y|ies|ying)|built|trained|train\w*|pre-?train\w*|estimated|learn\w*|focus\w*|"
+    r"fine-?tun\w*)\s+(?:up)?on\b",
     I,
 )
 _B_SHOW = re.compile(
@@ -169,22 +188,39 @@ _B_SHOW = re.compile(
     r"improv\w*|perform\w*|surpass\w*|verif\w*|validat\w*)\b",
     I,
 )
-_LEFT_EVAL_CONTEXT = re.compile(r"\b(?:on|experiments?|results?|evaluations?|tests?|benchmarks?)\b[^.;]{0,40}\Z", I)
+_LEFT_EVAL_CONTEXT = re.compile(
+    rf"\b(?:on|experiments?|results?|evaluations?|tests?|benchmarks?)\b{_GAP}{{0,40}}\Z", I
+)
 
 
 def _words(text: str) -> int:
     return text.count(" ") + 1 if text.strip() else 0
 
 
-@Language.factory("kg_relations", default_config={"max_pair_tokens": 30, "left_chars": 160, "right_chars": 100})
+@Language.factory(
+    "kg_relations",
+    default_config={"max_pair_tokens": 30, "left_chars": 160, "right_chars": 100, "known_names": []},
+)
 class RelationTyper:
     """Types paper->entity relations per mention and METHOD->TASK / METHOD->DATASET links per sentence."""
 
-    def __init__(self, nlp: Language, name: str, max_pair_tokens: int, left_chars: int, right_chars: int) -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        max_pair_tokens: int,
+        left_chars: int,
+        right_chars: int,
+        known_names: list[str],
+    ) -> None:
         self.name = name
         self.max_pair_tokens = max_pair_tokens
         self.left_chars = left_chars
         self.right_chars = right_chars
+        # Names of existing methods/datasets (lexicon files; the seed lexicon when empty): a title that starts
+        # with one ("BERT for X") applies it; one that starts with a new name ("Rank-DETR for X") proposes it.
+        paths = known_names or [str(SEED_LEXICON)]
+        self.known = {row["pattern"].lower() for path in paths for row in load_lexicon(path)}
 
     def __call__(self, doc: Doc) -> Doc:
         """Store the relations in doc._.relation_rows; read them as RelationHit via doc._.relations."""
@@ -214,10 +250,14 @@ class RelationTyper:
         left = text[max(sent.start_char, ent.start_char - self.left_chars) : ent.start_char]
         right = text[ent.end_char : min(sent.end_char, ent.end_char + self.right_chars)]
         label = ent.label_
+        title_start = in_title and ent.start_char == sent.start_char
+        if title_start and label in ("METHOD", "DATASET") and ent.text.lower() not in self.known:
+            if _TITLE_NEW_NAME.match(right):
+                return RelationHit("PROPOSES", None, i, 0.8, "title_new_name")
         if label == "METHOD":
-            rel, conf, cue = self._method(left, right, in_title and ent.start_char == sent.start_char)
+            rel, conf, cue = self._method(left, right, title_start)
         elif label == "DATASET":
-            rel, conf, cue = self._dataset(left, right, in_title and ent.start_char == sent.start_char)
+            rel, conf, cue = self._dataset(left, right, title_start)
         elif label == "TASK":
             rel, conf, cue = self._task(left, right, in_title)
         elif label == "METRIC":
@@ -267,7 +307,7 @@ class RelationTyper:
             return "PROPOSES", 0.85, "we_propose"
         if _TRAINED_ON.search(left[-90:]):
             return "EVALUATES_ON", 0.45, "trained_on"
-        if _EVAL_ON.search(left[-70:]):
+        if _EVAL_ON.search(left[-140:]):
             return "EVALUATES_ON", 0.9, "evaluate_on"
         if _ON.search(left[-70:]):
             return "EVALUATES_ON", 0.75, "on"
@@ -374,6 +414,7 @@ class RelationTyper:
             if _CLAUSE_BREAK.search(between) or _words(between) > 12:
                 return None
             left = text[sent.start_char : data.start_char]
-            if _LEFT_EVAL_CONTEXT.search(left) and _B_SHOW.search(text[data.end_char : min(sent.end_char, method.end_char + 80)]):
+            after = text[data.end_char : min(sent.end_char, method.end_char + 80)]
+            if _LEFT_EVAL_CONTEXT.search(left) and _B_SHOW.search(after):
                 return 0.6, "on_y_x_achieves"
         return None

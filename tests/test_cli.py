@@ -1,0 +1,107 @@
+"""The `kg` command end to end on the sample corpus: build, query, extract, export, errors.
+
+Expected answers were checked by reading the abstracts in examples/seed_abstracts.jsonl.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import app
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "examples" / "seed_abstracts.jsonl"
+KG = str(Path(sys.executable).with_name("kg"))
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def graph_file(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("cli") / "seeds.json.gz"
+    proc = subprocess.run([KG, "build", str(SAMPLE), "-o", str(out), "-q"], capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr
+    assert "699 papers" in proc.stderr
+    return out
+
+
+def _query(graph_file: Path, *args: str) -> dict:
+    result = runner.invoke(app, ["query", *args, "--graph", str(graph_file), "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def _titles(answer: dict) -> list[str]:
+    return [r["title"] for r in answer["results"]]
+
+
+def test_transformers_for_object_detection(graph_file):
+    answer = _query(graph_file, "papers-using", "transformers", "--for", "object detection")
+    assert answer["query"] == {"helper": "papers_using", "x": "transformers", "task": "object detection"}
+    titles = _titles(answer)
+    # "Modern detection transformers (DETRs) ..." -- the Rank-DETR abstract.
+    assert "Rank-DETR for High Quality Object Detection" in titles[:3]
+    first = answer["results"][0]
+    assert set(first) >= {"paper_id", "title", "evidence", "score"} and first["evidence"]
+
+
+def test_sliced_wasserstein(graph_file):
+    titles = _titles(_query(graph_file, "papers-using", "sliced Wasserstein distances"))
+    assert "Sliced Wasserstein Estimation with Control Variates" in titles
+
+
+def test_lookup_through_abbreviation(graph_file):
+    # "Supervised dictionary learning (SDL) is a classical machine learning method ..."
+    answer = _query(graph_file, "lookup", "SDL")
+    names = [r["name"].lower() for r in answer["results"]]
+    assert "supervised dictionary learning" in names
+
+
+def test_stats_json(graph_file):
+    result = runner.invoke(app, ["query", "stats", "--graph", str(graph_file), "--json"])
+    stats = json.loads(result.stdout)
+    assert stats["nodes"]["Paper"] == 699
+    assert stats["nodes"]["Method"] > 100 and stats["nodes"]["Task"] > 30
+    assert 0.2 < stats["share_with_method_and_task"] <= 1.0
+
+
+def test_table_output_has_evidence(graph_file):
+    result = runner.invoke(app, ["query", "papers-using", "transformer", "--for", "object detection", "-g", str(graph_file)])
+    assert result.exit_code == 0 and "Rank-DETR" in result.stdout
+
+
+def test_export_graphml_and_json(graph_file, tmp_path):
+    for fmt, name in (("graphml", "g.graphml"), ("json", "g.json")):
+        result = runner.invoke(app, ["export", "--format", fmt, "-o", str(tmp_path / name), "--graph", str(graph_file)])
+        assert result.exit_code == 0, result.output
+    assert nx.read_graphml(tmp_path / "g.graphml").number_of_nodes() == len(json.loads((tmp_path / "g.json").read_text())["nodes"])
+
+
+def test_extract_jsonl_offsets(tmp_path):
+    src = tmp_path / "two.jsonl"
+    src.write_text("".join(SAMPLE.read_text().splitlines(keepends=True)[:2]))
+    proc = subprocess.run([KG, "extract", str(src), "--jsonl"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    papers = {json.loads(l)["id"]: json.loads(l) for l in src.read_text().splitlines()}
+    lines = [json.loads(l) for l in proc.stdout.splitlines()]
+    assert [l["paper_id"] for l in lines] == list(papers)
+    for line in lines:
+        assert line["mentions"], "every sample abstract mentions something"
+        for m in line["mentions"]:
+            assert papers[line["paper_id"]][m["field"]][m["start"]:m["end"]] == m["text"]
+
+
+def test_errors_are_one_line_without_traceback(tmp_path):
+    missing = subprocess.run([KG, "query", "stats", "--graph", str(tmp_path / "nope.json.gz")], capture_output=True, text=True)
+    assert missing.returncode == 2 and "graph file not found" in missing.stderr
+    assert "Traceback" not in missing.stderr
+    weird = tmp_path / "data.bin"
+    weird.write_bytes(b"\x00\x01\x02")
+    bad = subprocess.run([KG, "build", str(weird), "-o", str(tmp_path / "g.json.gz")], capture_output=True, text=True)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr and str(weird.name) in bad.stderr
