@@ -175,6 +175,13 @@ def machine_info() -> dict[str, Any]:
 
 # ------------------------------------------------------------------------------------------------
 # corpora
+def rel(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(REPO))
+    except ValueError:
+        return str(path)
+
+
 def corpus_path(size: int, seed: int) -> Path:
     return OUT / f"corpus-{size}-s{seed}.jsonl"
 
@@ -990,7 +997,7 @@ def build_config(args) -> Config:
     if args.quick:
         cfg = Config(True, args.seed, 1000, 2000, 300, 3, 2, 2.0, not args.no_neo4j, 5000)
     else:
-        cfg = Config(False, args.seed, 10_000, 100_000, 3000, 10, 10, 20.0, not args.no_neo4j, 5000)
+        cfg = Config(False, args.seed, 10_000, 100_000, 3000, 10, 10, 10.0, not args.no_neo4j, 5000)
     if args.small:
         cfg.small = args.small
     if args.large:
@@ -1074,8 +1081,8 @@ class Runner:
         small = ensure_corpus(cfg.small, cfg.seed)
         large = ensure_corpus(cfg.large, cfg.seed)
         self.raw["corpus"] = {
-            "small": {"path": str(small.relative_to(REPO)), "papers": cfg.small, "words": corpus_words(small)},
-            "large": {"path": str(large.relative_to(REPO)), "papers": cfg.large, "words": corpus_words(large)},
+            "small": {"path": rel(small), "papers": cfg.small, "words": corpus_words(small)},
+            "large": {"path": rel(large), "papers": cfg.large, "words": corpus_words(large)},
             "generate_s": round(time.perf_counter() - t0, 2),
         }
         self.log(f"corpora ready ({self.raw['corpus']['generate_s']} s): {small.name}, {large.name}")

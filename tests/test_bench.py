@@ -176,7 +176,8 @@ def test_query_plan_picks_frequent_entities():
 def test_quick_run_writes_every_row(tmp_path):
     out = tmp_path / "bench.json"
     proc = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "run.py"), "--quick", "--json", str(out), "--width", "300"],
+        [sys.executable, str(REPO / "bench" / "run.py"), "--quick", "--json", str(out), "--width", "300",
+         "--out", str(tmp_path / "work")],
         capture_output=True, text=True, timeout=300, cwd=str(REPO),
     )
     assert proc.returncode == 0, proc.stderr[-2000:]

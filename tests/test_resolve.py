@@ -114,6 +114,17 @@ def test_dominant_sense_of_an_abbreviation_is_used_where_undefined():
     assert "method:cnn" not in r.entities
 
 
+def test_generic_word_is_no_long_form():
+    # An extraction slip defining "MoEs" as "models" must not make "MoE" ambiguous.
+    papers = [paper(f"d{i}", "Mixture of Experts (MoE)", ("Mixture of Experts (MoE)", "METHOD")) for i in range(3)]
+    papers.append(paper("slip", "MoEs", ("MoEs", "METHOD", {"long_form": "models"})))
+    papers.append(paper("u", "an MoE", ("MoE", "METHOD")))
+    r = resolve(papers)
+    assert r.mention_entities["slip"] == ["method:mixture of experts"]
+    assert r.mention_entities["u"] == ["method:mixture of experts"]
+    assert "method:model" not in r.entities
+
+
 def test_abbreviations_never_cross_labels():
     r = resolve([
         paper("p1", "named entity recognition (NER)", ("named entity recognition (NER)", "TASK")),
@@ -209,6 +220,16 @@ def test_acronym_casing_kept_in_display_name():
     ])
     assert r.entities["method:bert"].name == "BERT"
     assert r.entities["method:resnet"].name == "ResNet"
+
+
+def test_odd_casing_is_not_imposed_on_the_name():
+    r = resolve([
+        paper("p1", "transformer and transformer", ("transformer", "METHOD"), ("transformer", "METHOD")),
+        paper("p2", "the transformer", ("transformer", "METHOD")),
+        paper("p3", "TransfORmers", ("TransfORmers", "METHOD")),
+    ])
+    assert r.entities["method:transformer"].name == "transformer"
+    assert "TransfORmers" in r.entities["method:transformer"].aliases
 
 
 def test_title_mentions_count_less_for_the_display_name():

@@ -159,34 +159,20 @@ def import_arguments(
     database: str = "neo4j",
 ) -> list[str]:
     """The `neo4j-admin` arguments importing these files into `database` (which must be stopped)."""
+    # The database name goes first: after --nodes/--relationships (arity 1..n) it would be read as a file.
     return [
-        "database", "import", "full",
+        "database", "import", "full", database,
         "--overwrite-destination=true",
         f"--array-delimiter={ARRAY_DELIMITER_ARG}",
         f"--multiline-fields={'true' if multiline else 'false'}",
         *(f"--nodes={f}" for f in node_files),
         *(f"--relationships={f}" for f in rel_files),
-        database,
     ]
 
 
-def read_import_arguments(folder: str | Path, database: str = "neo4j") -> list[str]:
-    """The neo4j-admin arguments recorded by export_neo4j_import, with absolute file paths."""
-    folder = Path(folder).resolve()
-    script = (folder / "import.sh").read_text(encoding="utf-8")
-    line = next(l for l in script.splitlines() if l.startswith('"$NEO4J_ADMIN"'))
-    args = shlex.split(line)[1:]
-    out = []
-    for arg in args[:-1]:
-        for flag in ("--nodes=", "--relationships="):
-            if arg.startswith(flag):
-                arg = flag + str(folder / arg[len(flag):])
-        out.append(arg)
-    return [*out, database]
-
-
 def _write_import_script(folder: Path, args: list[str]) -> None:
-    command = '"$NEO4J_ADMIN" ' + " ".join(shlex.quote(a) for a in args[:-1]) + ' "$DATABASE"'
+    head, options = args[:3], args[4:]  # args[3] is the database name: the script takes it as $1
+    command = '"$NEO4J_ADMIN" ' + " ".join(head) + ' "$DATABASE" ' + " ".join(shlex.quote(a) for a in options)
     script = f"""#!/bin/sh
 # Bulk-import this folder into an EMPTY Neo4j 5 database with neo4j-admin, then create the schema.
 # Community edition: stop the server first (the import overwrites the database), start it after,

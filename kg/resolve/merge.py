@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import networkx as nx
 
-from kg.models import Entity, Mention, PaperExtraction, Resolution
+from kg.models import ENTITY_LABELS, Entity, Mention, PaperExtraction, Resolution
 from kg.resolve.abbreviations import Definition, mention_pair, plan
 from kg.resolve.hierarchy import is_a_edges
 from kg.resolve.normalize import clean_text, display_surface, name_key
@@ -63,35 +63,55 @@ class _RawDefinition:
 
 @dataclass(slots=True)
 class _Corpus:
-    """What the first pass learns about the corpus."""
+    """What the first pass learns. Mentions are interned as surface ids: one per (label, field, text)."""
 
+    surfaces: list[tuple[str, str, str]] = field(default_factory=list)  # id -> (label, field, text)
+    surface_node: list[Node] = field(default_factory=list)  # id -> (label, name_key)
+    mention_surfaces: list[list[int]] = field(default_factory=list)  # aligned with extractions/mentions
     counts: dict[Node, int] = field(default_factory=dict)  # mentions per (label, name_key)
     specific: set[Node] = field(default_factory=set)  # suffix remainder written as a specific name
-    mention_nodes: list[list[Node]] = field(default_factory=list)  # aligned with extractions/mentions
     definitions: list[_RawDefinition] = field(default_factory=list)
 
 
+def _has_generic_suffix(node: Node) -> bool:
+    return node[1].rpartition(" ")[2] in GENERIC_SUFFIXES[node[0]]
+
+
 def _note_suffix_evidence(corpus: _Corpus, node: Node, text: str, m: Mention, sentences: Sequence[str]) -> None:
-    label, key = node
-    if node not in corpus.specific and key.rpartition(" ")[2] in GENERIC_SUFFIXES.get(label, ()):
-        if surface_names_specific(label, text, _title_case_counts(m, sentences)):
-            corpus.specific.add(node)
+    if node not in corpus.specific and surface_names_specific(node[0], text, _title_case_counts(m, sentences)):
+        corpus.specific.add(node)
 
 
 def _collect(extractions: Sequence[PaperExtraction]) -> _Corpus:
     corpus = _Corpus()
-    counts = corpus.counts
+    counts, surfaces, surface_node = corpus.counts, corpus.surfaces, corpus.surface_node
+    # label -> field -> text -> surface id; nested so the hot loop builds no tuples
+    ids: dict[str, dict[str, dict[str, int]]] = {label: {"abstract": {}, "title": {}} for label in ENTITY_LABELS}
+    per_surface: list[int] = []
+    suffixed: list[bool] = []
+    bracketed: list[bool] = []  # "Vision Transformer (ViT)" may define an abbreviation
     for ex in extractions:
-        nodes: list[Node] = []
+        sids: list[int] = []
         for m in ex.mentions:
-            node = (m.label, _key(m.text))
-            counts[node] = counts.get(node, 0) + 1
-            if node[1].rpartition(" ")[2] in GENERIC_SUFFIXES[m.label]:
-                _note_suffix_evidence(corpus, node, m.text, m, ex.sentences)
-            nodes.append(node)
-            if m.long_form or m.short_form or m.text.rstrip().endswith((")", "]")):
+            by_text = ids[m.label][m.field]
+            sid = by_text.get(m.text)
+            if sid is None:
+                sid = by_text[m.text] = len(surfaces)
+                node = (m.label, _key(m.text))
+                surfaces.append((m.label, m.field, m.text))
+                surface_node.append(node)
+                per_surface.append(0)
+                suffixed.append(_has_generic_suffix(node))
+                bracketed.append(m.text.rstrip().endswith((")", "]")))
+            per_surface[sid] += 1
+            if suffixed[sid]:
+                _note_suffix_evidence(corpus, surface_node[sid], m.text, m, ex.sentences)
+            if m.long_form or m.short_form or bracketed[sid]:
                 _collect_definition(corpus, ex, m)
-        corpus.mention_nodes.append(nodes)
+            sids.append(sid)
+        corpus.mention_surfaces.append(sids)
+    for node, n in zip(surface_node, per_surface):
+        counts[node] = counts.get(node, 0) + n
     return corpus
 
 
@@ -106,7 +126,8 @@ def _collect_definition(corpus: _Corpus, ex: PaperExtraction, m: Mention) -> Non
         return
     for key in (long_key, short_key):
         corpus.counts.setdefault((m.label, key), 0)
-    _note_suffix_evidence(corpus, (m.label, long_key), long_surface, m, ex.sentences)
+    if _has_generic_suffix((m.label, long_key)):
+        _note_suffix_evidence(corpus, (m.label, long_key), long_surface, m, ex.sentences)
     corpus.definitions.append(_RawDefinition(
         ex.paper_id, m.label, short_key, long_key, long_surface, short_surface,
         from_detector=bool(m.long_form or m.short_form),
@@ -189,34 +210,49 @@ def _decide(corpus: _Corpus) -> _Merge:
     return _Merge(canon, node_entity, shorts, per_paper)
 
 
-# (entity, surface, canonical key, is abbreviation, field) -> number of mentions
-Occurrences = dict[tuple[str, str, str, bool, str], int]
+# (entity, canonical key, is abbreviation, field, text) -> number of mentions
+Occurrences = dict[tuple[str, str, bool, str, str], int]
 
 
 def _assign(
     extractions: Sequence[PaperExtraction], corpus: _Corpus, merge: _Merge
 ) -> tuple[dict[str, list[str]], dict[str, set[str]], Occurrences]:
     """Entity of every mention, papers per entity, and the distinct surfaces seen per entity."""
+    node_entity = merge.node_entity
+    # surface id -> (entity, canonical key, is abbreviation), so most papers need no dict work per mention
+    target = [
+        (node_entity[c], c[1], c in merge.shorts) for c in (merge.canon[node] for node in corpus.surface_node)
+    ]
+    entity_of = [t[0] for t in target]
+    canon_of = [merge.canon[node] for node in corpus.surface_node]
+    redirectable = {short for redirect in merge.per_paper.values() for short in redirect}
+    may_redirect = [c in redirectable for c in canon_of]
+    per_surface = [0] * len(target)
+    occurrences: Occurrences = defaultdict(int)
     mention_entities: dict[str, list[str]] = {}
     papers: dict[str, set[str]] = defaultdict(set)
-    occurrences: Occurrences = defaultdict(int)
-    node_entity = merge.node_entity
-    # One lookup per mention in this hot loop: name_key node -> (entity, canonical key, is abbreviation).
-    target = {node: (node_entity[c], c[1], c in merge.shorts) for node, c in merge.canon.items()}
-    for ex, nodes in zip(extractions, corpus.mention_nodes):
-        redirect = merge.per_paper.get(ex.paper_id)
+    for ex, sids in zip(extractions, corpus.mention_surfaces):
         pid = ex.paper_id
-        ids: list[str] = []
-        for m, node in zip(ex.mentions, nodes):
-            eid, ckey, is_short = target[node]
-            if redirect and (long := redirect.get((m.label, ckey))) is not None:
-                # the paper's own definition of the abbreviation decides
-                eid, ckey, is_short = node_entity[long], long[1], True
-            ids.append(eid)
-            occurrences[(eid, m.text, ckey, is_short, m.field)] += 1
+        ids = [entity_of[sid] for sid in sids]
+        for sid in sids:
+            per_surface[sid] += 1
+        redirect = merge.per_paper.get(pid)
+        if redirect is not None:
+            for i, sid in enumerate(sids):
+                if may_redirect[sid] and (long := redirect.get(canon_of[sid])) is not None:
+                    # the paper's own definition of the abbreviation decides
+                    ids[i] = node_entity[long]
+                    per_surface[sid] -= 1
+                    _, fld, text = corpus.surfaces[sid]
+                    occurrences[(ids[i], long[1], True, fld, text)] += 1
         for eid in set(ids):
             papers[eid].add(pid)
         mention_entities[pid] = ids
+    for sid, n in enumerate(per_surface):
+        if n:
+            eid, ckey, is_short = target[sid]
+            _, fld, text = corpus.surfaces[sid]
+            occurrences[(eid, ckey, is_short, fld, text)] += n
     return mention_entities, papers, occurrences
 
 
@@ -227,7 +263,7 @@ def _entities(
     aliases: dict[str, set[str]] = defaultdict(set)
     long_votes: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     short_votes: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for (eid, text, ckey, is_short, field_name), n in occurrences.items():
+    for (eid, ckey, is_short, field_name, text), n in occurrences.items():
         aliases[eid].add(text)
         votes = short_votes if is_short else long_votes
         label = eid.partition(":")[0].upper()

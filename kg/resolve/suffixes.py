@@ -8,7 +8,7 @@ dataset name), or the corpus mentions it on its own under the same label.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from functools import lru_cache
 
 from kg.resolve.normalize import display_surface
@@ -100,7 +100,7 @@ def canonical_key(label: str, key: str, specific: bool, seen: Collection[tuple[s
     return key
 
 
-def strip_surface_suffix(label: str, surface: str, target_key: str, key_of) -> str:
+def strip_surface_suffix(label: str, surface: str, target_key: str, key_of: Callable[[str], str]) -> str:
     """Drop generic suffix words from a display surface until its key is `target_key` (if it can be)."""
     pattern = _SURFACE_SUFFIX.get(label)
     while pattern is not None and key_of(surface) != target_key:
