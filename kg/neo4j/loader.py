@@ -35,7 +35,7 @@ from kg.graph.schema import NODE_LABELS, RELATIONSHIP_TYPES, check_label, check_
 from kg.neo4j.schema import MAX_TERM_BYTES, QUIET_SESSION, ensure_schema
 
 DEFAULT_BATCH_SIZE = 5000
-SCALARS = (str, int, float, bool)
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # Graph attributes that become the node label / relationship type rather than a property.
 NODE_META = ("label",)
 EDGE_META = ("type",)
@@ -70,21 +70,45 @@ class LoadSummary:
 
 
 # -- validation and row building (no database access) ------------------------------------------------
+def _scalar_kind(value: Any, where: str) -> type:
+    """The Neo4j-storable kind of one value (str, bool, int, float); ValueError otherwise."""
+    if isinstance(value, str):
+        _check_text(value, where)
+        return str
+    if isinstance(value, bool):
+        return bool
+    if isinstance(value, int):
+        if not INT64_MIN <= value <= INT64_MAX:
+            raise ValueError(f"{where}: integer {value} does not fit Neo4j's 64-bit integers")
+        return int
+    if isinstance(value, float):
+        return float
+    raise ValueError(f"{where}: a value of type {type(value).__name__} cannot be stored in Neo4j")
+
+
 def _clean_value(value: Any, where: str) -> Any:
     """A property value Neo4j can store, or None to drop it; ValueError for anything else."""
     if value is None:
         return None
-    if isinstance(value, SCALARS):
+    if not isinstance(value, (list, tuple)):
+        _scalar_kind(value, where)
         return value
-    if isinstance(value, (list, tuple)):
-        if not value:
-            return None
-        kinds = {bool if isinstance(v, bool) else str if isinstance(v, str) else float if isinstance(v, float)
-                 else int if isinstance(v, int) else None for v in value}
-        if None in kinds or len(kinds - {int, float}) > 1 or (kinds & {int, float} and kinds - {int, float}):
-            raise ValueError(f"{where}: list property must hold strings, numbers or booleans of one kind")
-        return [float(v) for v in value] if kinds == {int, float} else list(value)
-    raise ValueError(f"{where}: property of type {type(value).__name__} cannot be stored in Neo4j")
+    if not value:
+        return None
+    kinds = {_scalar_kind(v, where) for v in value}
+    if kinds == {int, float}:
+        return [float(v) for v in value]  # Neo4j lists are homogeneous: widen like neo4j-admin does
+    if len(kinds) > 1:
+        raise ValueError(f"{where}: a list property must hold values of one kind, got {sorted(k.__name__ for k in kinds)}")
+    return list(value)
+
+
+def _check_text(text: str, where: str) -> None:
+    # Bolt sends UTF-8: a lone surrogate would fail half-way through a load, so refuse it up front.
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(f"{where}: text is not valid Unicode (lone surrogate)") from None
 
 
 def _props(attrs: dict[str, Any], meta: Sequence[str], where: str) -> dict[str, Any]:
@@ -116,6 +140,7 @@ def plan_load(graph: nx.MultiDiGraph) -> LoadPlan:
     for node, attrs in graph.nodes(data=True):
         if not isinstance(node, str) or not node:
             raise ValueError(f"node id {node!r} must be a non-empty string")
+        _check_text(node, "node id")
         label = check_label(str(attrs.get("label")))
         if attrs.get("id", node) != node:
             raise ValueError(f"node {node!r} has a different id attribute {attrs.get('id')!r}")

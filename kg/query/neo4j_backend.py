@@ -22,6 +22,19 @@ ALL_LABELS: tuple[str, ...] = (PAPER, *ENTITY_LABELS, AUTHOR)
 STAT_LABELS: tuple[str, ...] = (PAPER, *ENTITY_LABELS, AUTHOR)
 
 
+def _sendable(text: object) -> bool:
+    """True for strings Bolt can carry; a lone surrogate cannot be stored, so it can match nothing."""
+    try:
+        str(text).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _ids(values: Iterable[str]) -> list[str]:
+    return [v for v in values if isinstance(v, str) and _sendable(v)]
+
+
 def _labels_of(rel_types: Iterable[str], end: int) -> tuple[str, ...]:
     """Source (end=0) or target (end=1) labels the whitelist allows for these types, in schema order."""
     wanted = {pair[end] for t in rel_types for pair in RELATIONSHIP_TYPES[check_relationship_type(t)]}
@@ -77,7 +90,7 @@ class Neo4jAccess:
     def match_entities(self, key: str, labels: Sequence[str]) -> list[EntityRow]:
         """Entities of the given labels having `key` among their alias keys (full-text keyword lookup)."""
         wanted = [label for label in labels if label in ENTITY_LABELS]
-        if not key or not wanted or len(key.encode("utf-8", "surrogatepass")) > MAX_TERM_BYTES:
+        if not key or not wanted or not _sendable(key) or len(key.encode("utf-8")) > MAX_TERM_BYTES:
             return []
         records = self._read(
             f"CALL db.index.fulltext.queryNodes($index, $term) YIELD node AS n "
@@ -89,7 +102,7 @@ class Neo4jAccess:
 
     def descendants(self, entity_ids: Collection[str]) -> dict[str, int]:
         """The entities plus everything that IS_A them, with the shortest IS_A depth."""
-        ids = sorted(set(entity_ids))
+        ids = sorted(set(_ids(entity_ids)))
         if not ids:
             return {}
         records = self._read(
@@ -103,7 +116,7 @@ class Neo4jAccess:
     def paper_links(self, entity_ids: Collection[str], types: Sequence[str]) -> list[PaperLink]:
         """Paper edges of the given types pointing at any of the entities."""
         types = [t for t in dict.fromkeys(types) if t in RELATIONSHIP_TYPES]
-        ids = list(entity_ids)
+        ids = _ids(entity_ids)
         if not types or not ids:
             return []
         records = self._read(
@@ -117,7 +130,7 @@ class Neo4jAccess:
     def paper_links_of(self, paper_ids: Collection[str], types: Sequence[str]) -> list[PaperLink]:
         """Edges of the given types leaving any of the papers."""
         types = [t for t in dict.fromkeys(types) if t in RELATIONSHIP_TYPES]
-        ids = list(paper_ids)
+        ids = _ids(paper_ids)
         if not types or not ids:
             return []
         records = self._read(
@@ -140,10 +153,10 @@ class Neo4jAccess:
             "r.evidence AS evidence, r.confidence AS confidence"
         )
         if sources is not None:
-            ids = list(sources)
+            ids = _ids(sources)
             query = f"UNWIND $ids AS id {_node_by_id('a', _labels_of([rel], 0))} MATCH (a)-[r:{rel}]->(b) RETURN {fields}"
         elif targets is not None:
-            ids = list(targets)
+            ids = _ids(targets)
             query = f"UNWIND $ids AS id {_node_by_id('b', _labels_of([rel], 1))} MATCH (a)-[r:{rel}]->(b) RETURN {fields}"
         else:
             ids = []
@@ -163,7 +176,7 @@ class Neo4jAccess:
 
     def papers(self, paper_ids: Collection[str]) -> dict[str, PaperRow]:
         """Paper rows by id (unknown ids are absent)."""
-        ids = list(dict.fromkeys(paper_ids))
+        ids = list(dict.fromkeys(_ids(paper_ids)))
         if not ids:
             return {}
         records = self._read(
@@ -175,7 +188,7 @@ class Neo4jAccess:
 
     def entities(self, entity_ids: Collection[str]) -> dict[str, EntityRow]:
         """Entity rows by id (unknown ids are absent)."""
-        ids = list(dict.fromkeys(entity_ids))
+        ids = list(dict.fromkeys(_ids(entity_ids)))
         if not ids:
             return {}
         records = self._read(
@@ -187,6 +200,8 @@ class Neo4jAccess:
 
     def citations(self, paper_id: str) -> tuple[list[str], list[str]]:
         """(papers it cites, papers citing it), each sorted."""
+        if not _sendable(paper_id):
+            return [], []
         records = self._read(
             "MATCH (p:Paper {id: $id}) "
             "RETURN [(p)-[:CITES]->(q) | q.id] AS cites, [(q)-[:CITES]->(p) | q.id] AS cited_by",
