@@ -1,11 +1,12 @@
-// The most used methods of every task: for each task, the $per_task methods that most papers
-// addressing it use or propose (ties by name); tasks with more papers first.
+// The most used methods of every task: for each task, the $per_task methods (1 to 100) that most
+// papers addressing it use or propose (ties by name); tasks with more papers first.
 // :param per_task => 3
+WITH CASE WHEN $per_task < 1 THEN 1 WHEN $per_task > 100 THEN 100 ELSE $per_task END AS k
 MATCH (t:Task)<-[:ADDRESSES]-(p:Paper)-[:USES|PROPOSES]->(m:Method)
-WITH t, m, count(DISTINCT p) AS papers
+WITH k, t, m, count(DISTINCT p) AS papers
 ORDER BY papers DESC, m.name
-WITH t, collect(m.name)[..$per_task] AS methods, collect(papers)[..$per_task] AS counts
-UNWIND range(0, size(methods) - 1) AS i
+WITH k, t, collect(m.name) AS methods, collect(papers) AS counts
+UNWIND range(0, CASE WHEN size(methods) < k THEN size(methods) ELSE k END - 1) AS i
 RETURN t.name AS task, coalesce(t.paper_count, 0) AS task_papers, i + 1 AS rank,
        methods[i] AS method, counts[i] AS papers
 ORDER BY task_papers DESC, task, rank

@@ -4,6 +4,7 @@ lines, over the hand-built corpus loaded by the Bolt loader, and returns the row
 from __future__ import annotations
 
 import ast
+import html
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -143,3 +144,97 @@ def test_papers_using_file_covers_the_helpers_use_types():
     text = (CYPHER / "papers_using_x_for_y.cypher").read_text(encoding="utf-8")
     for rel in USE_TYPES:
         assert rel in text
+
+
+# -- the Neo4j Browser guide and style (docs/browser/) ------------------------------------------------
+BROWSER = Path(__file__).resolve().parent.parent / "docs" / "browser"
+RUNNABLE = re.compile(r'<pre class="[^"]*\brunnable\b[^"]*">(.*?)</pre>', re.S)
+
+
+def guide_blocks() -> list[str]:
+    """The runnable blocks of the guide, as Browser puts them in its editor (HTML entities decoded)."""
+    return [html.unescape(block).strip() for block in RUNNABLE.findall((BROWSER / "guide.html").read_text("utf-8"))]
+
+
+def test_guide_is_a_browser_guide():
+    text = (BROWSER / "guide.html").read_text(encoding="utf-8")
+    assert '<article class="guide">' in text and "<carousel" in text and text.count("<slide") >= 6
+    assert re.search(r"<title>[^<]+</title>", text)  # `:guide` shows it in the sidebar
+    assert "<script" not in text  # Browser strips scripts anyway
+    assert len(guide_blocks()) >= 12
+
+
+def test_guide_queries_run_in_order(hand_db):
+    driver, database = hand_db
+    params: dict[str, Any] = {}
+    results: dict[int, list[dict[str, Any]]] = {}
+    for i, block in enumerate(guide_blocks()):
+        if block.startswith(":param"):
+            name, value = PARAM_LINE.match("// " + block).groups()
+            params[name] = ast.literal_eval(value.strip())
+        elif block.startswith(":style"):
+            assert block.split()[1].endswith("/style.grass")
+        else:
+            assert not block.startswith(":"), block
+            used = set(re.findall(r"\$(\w+)", block))
+            records, _, _ = driver.execute_query(block, parameters_={k: params[k] for k in used}, database_=database)
+            results[i] = [dict(r) for r in records]
+    assert all(rows for rows in results.values()), "every guide query answers on the hand-built corpus"
+    using = next(rows for rows in results.values() if rows and "same_sentence_evidence" in rows[0])
+    assert [r["paper"] for r in using] == ["arxiv:1"] and using[0]["same_sentence_evidence"] == S_RANK
+
+
+def test_style_gives_every_label_a_colour_and_caption():
+    text = (BROWSER / "style.grass").read_text(encoding="utf-8")
+    rules = dict(re.findall(r"^(node\.\w+|relationship\.\w+|node|relationship)\s*\{(.*?)^\}", text, re.M | re.S))
+    assert "node" in rules and "relationship" in rules
+    captions = {"Paper": "{title}", "Method": "{name}", "Dataset": "{name}", "Task": "{name}", "Metric": "{name}",
+                "Author": "{name}"}
+    for label, caption in captions.items():
+        body = rules[f"node.{label}"]
+        assert re.search(r"color:\s*#[0-9A-Fa-f]{6};", body) and f'caption: "{caption}";' in body
+    colours = {re.search(r"\bcolor:\s*(#\w+)", rules[f"node.{l}"]).group(1) for l in captions}
+    assert len(colours) == len(captions)  # each label its own colour
+
+
+def test_guide_and_style_are_servable_to_browser(neo4j_server, hand_db):
+    """What `:play http://localhost:PORT/guide.html` needs: an allow-listed host and CORS answers."""
+    import sys
+    import threading
+    import urllib.request
+
+    sys.path.insert(0, str(BROWSER))
+    try:
+        import serve  # docs/browser/serve.py
+    finally:
+        sys.path.remove(str(BROWSER))
+    httpd = serve.make_server(0)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://localhost:{httpd.server_address[1]}"
+        origin = neo4j_server.http_url or "http://localhost:7474"
+        # the CORS preflight Browser's fetch triggers (it sends pragma / cache-control headers)
+        preflight = urllib.request.Request(f"{base}/guide.html", method="OPTIONS", headers={
+            "Origin": origin, "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "pragma,cache-control"})
+        with urllib.request.urlopen(preflight, timeout=10) as response:
+            assert response.status == 204
+            assert response.headers["Access-Control-Allow-Origin"] == "*"
+            assert "pragma" in response.headers["Access-Control-Allow-Headers"]
+        for name, needle in (("guide.html", '<article class="guide">'), ("style.grass", "node.Paper")):
+            request = urllib.request.Request(f"{base}/{name}", headers={"Origin": origin, "Pragma": "no-cache"})
+            with urllib.request.urlopen(request, timeout=10) as response:
+                assert response.status == 200 and response.headers["Access-Control-Allow-Origin"] == "*"
+                assert needle in response.read().decode("utf-8")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    # the server tells Browser which hosts it may fetch from; `localhost` is allowed out of the box
+    driver, database = hand_db
+    config = {r["name"]: r["value"] for r in driver.execute_query("CALL dbms.clientConfig()", database_=database).records}
+    allowlist = config.get("browser.remote_content_hostname_allowlist") or config["browser.remote_content_hostname_whitelist"]
+    assert allowlist.strip() == "*" or "localhost" in [h.strip() for h in allowlist.split(",")]
+    if neo4j_server.http_url:  # the server really serves Browser
+        with urllib.request.urlopen(f"{neo4j_server.http_url}/browser/", timeout=30) as response:
+            assert response.status == 200 and "<html" in response.read().decode("utf-8", "replace").lower()

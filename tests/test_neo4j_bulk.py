@@ -11,7 +11,6 @@ import csv
 import os
 import subprocess
 import time
-from pathlib import Path
 
 import networkx as nx
 import pytest

@@ -22,6 +22,7 @@ from kg.graph.schema import RELATIONSHIP_TYPES
 from kg.graph.store import save_graph
 from kg.neo4j.loader import LoadSummary, load_graph_into_neo4j, snapshot_database, snapshot_graph
 from kg.neo4j.schema import schema_items
+from kg.resolve import name_key
 
 REPO = Path(__file__).resolve().parent.parent
 WORDS = (
@@ -50,7 +51,7 @@ def synthetic_graph(n_papers: int, seed: int = 0) -> nx.MultiDiGraph:
             eid = f"{label.lower()}:{name}"
             aliases = sorted({name, name.upper(), f"{name}s"})
             g.add_node(eid, id=eid, label=label, name=name, aliases=aliases,
-                       keys=sorted({a.lower().rstrip("s") for a in aliases} | {name}), paper_count=0)
+                       keys=sorted({name_key(a) for a in aliases} - {""}), paper_count=0)
             ids.append(eid)
         entities[label] = ids
         for i, child in enumerate(ids[3:], start=3):  # a forest: everything IS_A an earlier entity

@@ -32,7 +32,10 @@ def main(argv=None):
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     t0 = time.time()
-    tokens = args.raw.read_text(encoding="utf-8").lower().split()
+    cased = args.raw.read_text(encoding="utf-8").split()
+    counts_cased = Counter(cased)
+    tokens = [t.lower() for t in cased]
+    del cased
     counts = Counter(tokens)
     vocab = [w for w, c in counts.most_common(args.vocab) if c >= 3]
     index = {w: i for i, w in enumerate(vocab)}
@@ -77,7 +80,19 @@ def main(argv=None):
     from spacy.vectors import Vectors
 
     nlp = spacy.blank("en")
-    vectors = Vectors(strings=nlp.vocab.strings, data=vecs.astype(np.float32), keys=vocab, attr="LOWER")
+    # Keys are matched on ORTH (the attr of a spaCy Vectors table is not saved with a pipeline), so
+    # every casing seen in the raw text ("BLEU", "Translation") points at its lower-case row.
+    vectors = Vectors(strings=nlp.vocab.strings, shape=(V, args.dim))
+    vectors.data[:] = vecs.astype(np.float32)
+    for i, w in enumerate(vocab):
+        vectors.add(w, row=i)
+    n_variants = 0
+    for form, c in counts_cased.items():
+        row = index.get(form.lower())
+        if row is not None and form != form.lower() and c >= 2:
+            vectors.add(form, row=row)
+            n_variants += 1
+    print(f"{n_variants} cased variants mapped", flush=True)
     nlp.vocab.vectors = vectors
     args.out.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(args.out)

@@ -52,7 +52,7 @@ def _column_types(rows: Iterable[dict[str, Any]], where: str) -> dict[str, str]:
     return types
 
 
-def _scalar(value: Any, type_name: str, where: str) -> str:
+def _scalar(value: Any, type_name: str) -> str:
     if type_name.startswith("string"):
         return str(value)
     if type_name.startswith("boolean"):
@@ -76,11 +76,11 @@ def _field(value: Any, type_name: str, where: str) -> str:
     if value is None:
         return ""
     if type_name.endswith("[]"):
-        items = [_scalar(v, type_name, where) for v in value]
+        items = [_scalar(v, type_name) for v in value]
         if any(ARRAY_DELIMITER in item for item in items):
             raise ValueError(f"{where}: a list item contains the array delimiter U+001F")
         return _quote(ARRAY_DELIMITER.join(items))
-    text = _scalar(value, type_name, where)
+    text = _scalar(value, type_name)
     return _quote(text) if type_name == "string" else text
 
 

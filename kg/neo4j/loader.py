@@ -294,11 +294,12 @@ def load_graph_into_neo4j(
                 summary.nodes += len(plan.node_rows[label])
 
             bar.phase("stale nodes")
+            began = time.perf_counter()
             for label in sorted(NODE_LABELS):
                 wanted = {row["id"] for row in plan.node_rows.get(label, [])}
-                stale = _stale_node_ids(session, label, wanted)
-                write(_delete_nodes_query(label), stale, lambda c: _add_deleted(summary, c), advance=False,
-                      phase="stale nodes")
+                stale = _stale_node_ids(session, label, wanted, summary)
+                write(_delete_nodes_query(label), stale, lambda c: _add_deleted(summary, c), advance=False)
+            summary.phase_seconds["stale nodes"] = time.perf_counter() - began
 
             for (rel_type, source, target) in sorted(plan.rel_rows):
                 rows = plan.rel_rows[(rel_type, source, target)]
@@ -329,8 +330,8 @@ def _add_deleted(summary: LoadSummary, counters: neo4j.SummaryCounters) -> None:
     summary.relationships_deleted += counters.relationships_deleted
 
 
-def _stale_node_ids(session: neo4j.Session, label: str, wanted: set[str]) -> list[Any]:
-    """Ids of `label` nodes in the database that the graph does not have (nodes without id included)."""
+def _stale_node_ids(session: neo4j.Session, label: str, wanted: set[str], summary: LoadSummary) -> list[Any]:
+    """Ids of `label` nodes in the database that the graph does not have; id-less nodes are deleted here."""
 
     def read(tx: neo4j.ManagedTransaction) -> list[Any]:
         return [r["id"] for r in tx.run(f"MATCH (n:{check_label(label)}) RETURN n.id AS id")]
@@ -338,9 +339,10 @@ def _stale_node_ids(session: neo4j.Session, label: str, wanted: set[str]) -> lis
     stale = [i for i in session.execute_read(read) if i not in wanted]
     if None in stale:
         # A node without an id cannot be matched by id: remove those in one statement.
-        session.execute_write(
-            lambda tx: tx.run(f"MATCH (n:{check_label(label)}) WHERE n.id IS NULL DETACH DELETE n").consume()
+        counters = session.execute_write(
+            lambda tx: tx.run(f"MATCH (n:{check_label(label)}) WHERE n.id IS NULL DETACH DELETE n").consume().counters
         )
+        _add_deleted(summary, counters)
         stale = [i for i in stale if i is not None]
     return stale
 
