@@ -21,6 +21,8 @@ from kg.neo4j.settings import connect
 from test_graph_query import EXTRACTIONS, PAPERS, RESOLUTION, S_CNN, S_RANK
 from test_neo4j_loader import reset_database
 
+pytestmark = pytest.mark.neo4j  # every test here belongs to the Neo4j suite (`-m neo4j`)
+
 CYPHER = Path(__file__).resolve().parent.parent / "cypher"
 FILES = sorted(CYPHER.glob("*.cypher"))
 EXPECTED_FILES = {

@@ -26,6 +26,8 @@ from kg.query.neo4j_backend import Neo4jAccess
 from kg.query.embedded import NetworkxAccess
 from test_neo4j_loader import reset_database, synthetic_graph
 
+pytestmark = pytest.mark.neo4j  # every test here belongs to the Neo4j suite (`-m neo4j`)
+
 
 def awkward_graph(n_papers: int) -> nx.MultiDiGraph:
     """The synthetic graph plus values that trip CSV writers: quotes, commas, newlines, empty strings."""

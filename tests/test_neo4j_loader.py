@@ -24,6 +24,8 @@ from kg.neo4j.loader import LoadSummary, load_graph_into_neo4j, snapshot_databas
 from kg.neo4j.schema import schema_items
 from kg.resolve import name_key
 
+pytestmark = pytest.mark.neo4j  # every test here belongs to the Neo4j suite (`-m neo4j`)
+
 REPO = Path(__file__).resolve().parent.parent
 WORDS = (
     "graph neural attention transformer diffusion contrastive sparse latent adversarial recurrent "

@@ -26,6 +26,8 @@ from kg.query.neo4j_backend import Neo4jAccess
 from test_graph_query import EXTRACTIONS, PAPERS, RESOLUTION
 from test_neo4j_loader import reset_database
 
+pytestmark = pytest.mark.neo4j  # every test here belongs to the Neo4j suite (`-m neo4j`)
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "examples" / "seed_abstracts.jsonl"
 

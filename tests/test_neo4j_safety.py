@@ -25,6 +25,8 @@ from test_cypher_files import FILES, header_params, run_file
 from test_graph_query import EXTRACTIONS, PAPERS, RESOLUTION
 from test_neo4j_loader import reset_database
 
+pytestmark = pytest.mark.neo4j  # every test here belongs to the Neo4j suite (`-m neo4j`)
+
 HOSTILE = [
     "x}) DETACH DELETE n //",
     "' OR 1=1 //",
