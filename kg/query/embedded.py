@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 import networkx as nx
 
@@ -21,6 +21,17 @@ def _entity_row(node_id: str, attrs: dict) -> EntityRow:
         aliases=tuple(attrs.get("aliases", ())),
         paper_count=int(attrs.get("paper_count", 0)),
     )
+
+
+def _paper_links(edges: Iterable[tuple[str, str, str, dict]], types: Sequence[str]) -> list[PaperLink]:
+    """PaperLink rows for the (paper, entity, type, attrs) edges of the wanted types, sorted."""
+    wanted = set(types)
+    rows = [
+        PaperLink(paper, entity, key, tuple(attrs.get("evidence", ())), float(attrs.get("confidence", 0.0)))
+        for paper, entity, key, attrs in edges
+        if key in wanted
+    ]
+    return sorted(rows, key=lambda r: (r.paper_id, r.entity_id, r.type))
 
 
 class NetworkxAccess:
@@ -60,27 +71,13 @@ class NetworkxAccess:
 
     def paper_links(self, entity_ids: Collection[str], types: Sequence[str]) -> list[PaperLink]:
         """Paper edges of the given types pointing at any of the entities."""
-        wanted = set(types)
-        rows = [
-            PaperLink(paper, entity, key, tuple(attrs.get("evidence", ())), float(attrs.get("confidence", 0.0)))
-            for entity in entity_ids
-            if entity in self.graph
-            for paper, _, key, attrs in self.graph.in_edges(entity, keys=True, data=True)
-            if key in wanted
-        ]
-        return sorted(rows, key=lambda r: (r.paper_id, r.entity_id, r.type))
+        edges = (e for entity in entity_ids if entity in self.graph for e in self.graph.in_edges(entity, keys=True, data=True))
+        return _paper_links(edges, types)
 
     def paper_links_of(self, paper_ids: Collection[str], types: Sequence[str]) -> list[PaperLink]:
         """Edges of the given types leaving any of the papers."""
-        wanted = set(types)
-        rows = [
-            PaperLink(paper, entity, key, tuple(attrs.get("evidence", ())), float(attrs.get("confidence", 0.0)))
-            for paper in paper_ids
-            if paper in self.graph
-            for _, entity, key, attrs in self.graph.out_edges(paper, keys=True, data=True)
-            if key in wanted
-        ]
-        return sorted(rows, key=lambda r: (r.paper_id, r.entity_id, r.type))
+        edges = (e for paper in paper_ids if paper in self.graph for e in self.graph.out_edges(paper, keys=True, data=True))
+        return _paper_links(edges, types)
 
     def entity_links(
         self, rel_type: str, *, sources: Collection[str] | None = None, targets: Collection[str] | None = None
