@@ -30,8 +30,9 @@ class KnowledgeGraph:
         self._access = access
         self._engine = QueryEngine(access)
         self.graph = graph
-        self.papers = papers or []
-        self.extractions = extractions or []
+        self._papers = papers
+        self._extractions = extractions
+        self._records_path: Path | None = None
         self._closer = closer
 
     # -- constructors ----------------------------------------------------------------------------
@@ -71,10 +72,13 @@ class KnowledgeGraph:
     @classmethod
     def load(cls, path: str | Path) -> "KnowledgeGraph":
         """Open a graph file written by `save` or `kg build`."""
-        from kg.graph.store import load_records
+        from kg.graph.store import load_graph
 
-        graph, papers, extractions = load_records(path)
-        return cls.from_graph(graph, papers, extractions)
+        # The paper and extraction records in the file are parsed only when asked for (save, update):
+        # as pydantic objects they take several times the graph's memory at 100k papers.
+        kg_ = cls.from_graph(load_graph(path))
+        kg_._records_path = Path(path)
+        return kg_
 
     @classmethod
     def neo4j(
@@ -90,6 +94,28 @@ class KnowledgeGraph:
         settings = Neo4jSettings.resolve(uri=uri, auth=auth, database=database)
         driver = connect(settings)
         return cls(Neo4jAccess(driver, settings.database), closer=driver)
+
+    # -- records -------------------------------------------------------------------------------
+    def _load_records(self) -> None:
+        from kg.graph.store import load_records
+
+        _, papers, extractions = load_records(self._records_path) if self._records_path else (None, [], [])
+        self._papers = self._papers if self._papers is not None else papers
+        self._extractions = self._extractions if self._extractions is not None else extractions
+
+    @property
+    def papers(self) -> list[Paper]:
+        """The paper records the graph was built from (read from the graph file on first use)."""
+        if self._papers is None:
+            self._load_records()
+        return self._papers or []
+
+    @property
+    def extractions(self) -> list[PaperExtraction]:
+        """The per-paper extractions the graph was built from (read from the graph file on first use)."""
+        if self._extractions is None:
+            self._load_records()
+        return self._extractions or []
 
     # -- persistence -----------------------------------------------------------------------------
     def _require_graph(self) -> nx.MultiDiGraph:

@@ -260,3 +260,12 @@ def test_exports(tmp_path, graph):
     assert len(data["nodes"]) == graph.number_of_nodes()
     with pytest.raises(ValueError, match="unknown export format"):
         export_graph(graph, "pdf", tmp_path / "g.pdf")
+
+
+def test_load_reads_records_only_when_asked(tmp_path, graph):
+    path = save_graph(graph, tmp_path / "g.json.gz", papers=PAPERS, extractions=EXTRACTIONS)
+    loaded = KnowledgeGraph.load(path)
+    assert loaded._papers is None and loaded._extractions is None  # queries need only the graph
+    assert loaded.papers == PAPERS and loaded.extractions == EXTRACTIONS
+    again = loaded.save(tmp_path / "copy.json.gz")
+    assert load_records(again)[1] == PAPERS

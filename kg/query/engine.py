@@ -6,6 +6,7 @@ order; only the primitives differ.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -100,19 +101,27 @@ class QueryEngine:
             candidates = sorted(set(uses) & set(addresses))
         else:
             candidates = sorted(uses)
-        scored = []
+        def linked_sentences(pid: str) -> list[str]:
+            task_ev = {s for link in addresses.get(pid, ()) for s in link.evidence}
+            return [s for link in uses[pid] for s in link.evidence if s in task_ev]
+
+        # Score every candidate cheaply; build evidence only for the answers returned (hub entities
+        # such as "neural network" have tens of thousands of candidate papers at 100k).
+        ranked = []
         for pid in candidates:
+            score = 0.5 * max(l.confidence for l in uses[pid]) - 0.05 * min(x_depth[l.entity_id] for l in uses[pid])
+            if task is not None:
+                linked = 1.0 if linked_sentences(pid) else 0.0
+                score += 0.5 * max(l.confidence for l in addresses[pid]) + linked
+            ranked.append((round(score, 4), pid))
+        scored = []
+        for score, pid in heapq.nsmallest(limit, ranked, key=lambda t: (-t[0], t[1])):
             use_ev = _evidence(uses[pid])
             task_ev = _evidence(addresses.get(pid, []))
             linked = [s for s in use_ev if s in task_ev]
-            cx = max(l.confidence for l in uses[pid])
-            depth = min(x_depth[l.entity_id] for l in uses[pid])
-            score = 0.5 * cx - 0.05 * depth
-            if task is not None:
-                score += 0.5 * max(l.confidence for l in addresses[pid]) + (1.0 if linked else 0.0)
             evidence = _dedupe([*linked, *use_ev, *task_ev])
             matched = sorted({l.entity_id for l in uses[pid]} | {l.entity_id for l in addresses.get(pid, [])})
-            scored.append((round(score, 4), pid, evidence, matched))
+            scored.append((score, pid, evidence, matched))
         return self._paper_results(scored, limit)
 
     def papers_proposing(self, x: str, *, limit: int = 20) -> list[PaperResult]:
