@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
@@ -13,6 +13,9 @@ from kg.query.access import GraphAccess
 from kg.query.embedded import NetworkxAccess
 from kg.query.engine import QueryEngine
 from kg.query.results import EntityResult, PaperResult
+
+if TYPE_CHECKING:  # the pipeline imports spaCy; queries should not pay for that
+    from kg.pipeline import RecordSpool
 
 
 class KnowledgeGraph:
@@ -33,6 +36,7 @@ class KnowledgeGraph:
         self._papers = papers
         self._extractions = extractions
         self._records_path: Path | None = None
+        self._spools: tuple[RecordSpool[Paper], RecordSpool[PaperExtraction]] | None = None
         self._closer = closer
 
     # -- constructors ----------------------------------------------------------------------------
@@ -64,10 +68,13 @@ class KnowledgeGraph:
         from kg.pipeline import build
 
         papers = read_papers(list(inputs), format=format, strict=strict, column_map=column_map)
-        graph, paper_list, extractions = build(
+        graph, paper_spool, extraction_spool = build(
             papers, extractor=Extractor(model, n_process=processes), progress=progress
         )
-        return cls.from_graph(graph, paper_list, extractions)
+        kg_ = cls.from_graph(graph)
+        # The records stay on disk until asked for (save, or the papers / extractions properties).
+        kg_._spools = (paper_spool, extraction_spool)
+        return kg_
 
     @classmethod
     def load(cls, path: str | Path) -> "KnowledgeGraph":
@@ -97,9 +104,18 @@ class KnowledgeGraph:
 
     # -- records -------------------------------------------------------------------------------
     def _load_records(self) -> None:
-        from kg.graph.store import load_records
+        from kg.graph.store import iter_records
 
-        _, papers, extractions = load_records(self._records_path) if self._records_path else (None, [], [])
+        papers: list[Paper] = []
+        extractions: list[PaperExtraction] = []
+        if self._spools is not None:
+            papers, extractions = list(self._spools[0]), list(self._spools[1])
+        elif self._records_path is not None:
+            for tag, record in iter_records(self._records_path):
+                if tag == "P":
+                    papers.append(Paper.model_validate(record))
+                else:
+                    extractions.append(PaperExtraction.model_validate(record))
         self._papers = self._papers if self._papers is not None else papers
         self._extractions = self._extractions if self._extractions is not None else extractions
 
@@ -127,7 +143,10 @@ class KnowledgeGraph:
         """Write the embedded graph (with what `update` needs) to a .json.gz file."""
         from kg.graph.store import save_graph
 
-        return save_graph(self._require_graph(), path, papers=self.papers, extractions=self.extractions)
+        graph = self._require_graph()
+        if self._spools is not None and self._papers is None and self._extractions is None:
+            return save_graph(graph, path, papers=self._spools[0].lines(), extractions=self._spools[1].lines())
+        return save_graph(graph, path, papers=self.papers, extractions=self.extractions)
 
     def export(self, fmt: str, path: str | Path) -> Path:
         """Export as graphml, json or neo4j-import (CSV folder)."""

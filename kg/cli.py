@@ -128,9 +128,13 @@ def build(
             )
             target = output or update
         else:
-            graph, all_papers, extractions = pipeline.build(papers, extractor=extractor, progress=not quiet)
-            extracted, target = len(all_papers), output or default_graph_path()
-        save_graph(graph, target, papers=all_papers, extractions=extractions)
+            total = len(papers)
+            # drain: each paper record leaves memory once it is spooled with its extraction
+            graph, all_papers, extractions = pipeline.build(
+                pipeline.drain(papers), extractor=extractor, progress=not quiet, total=total
+            )
+            extracted, target = total, output or default_graph_path()
+        save_graph(graph, target, papers=all_papers.lines(), extractions=extractions.lines())
         elapsed = time.perf_counter() - started
         err.print(report.summary(), highlight=False)
         err.print(

@@ -150,10 +150,10 @@ def test_schema_labels_and_types(graph):
     assert graph.has_edge("arxiv:1", "dataset:coco", key="EVALUATES_ON")
     assert graph.has_edge("arxiv:1", "doi:10.1/cited", key="CITES")
     used_for = graph.edges["method:rank-detr", "task:object detection", "USED_FOR"]
-    assert used_for["papers"] == ["arxiv:1"] and used_for["count"] == 1 and used_for["evidence"] == [S_RANK]
+    assert used_for["papers"] == ("arxiv:1",) and used_for["count"] == 1 and used_for["evidence"] == (S_RANK,)
     # the cited paper has no abstract: a node, with nothing extracted
     assert graph.out_degree("doi:10.1/cited") == 0
-    assert graph.nodes["method:vision transformer"]["keys"] == ["vision transformer", "vit"]
+    assert graph.nodes["method:vision transformer"]["keys"] == ("vision transformer", "vit")
 
 
 def test_citation_outside_input_is_dropped():

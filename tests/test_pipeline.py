@@ -47,6 +47,7 @@ def test_update_equals_full_rebuild(tmp_path, extractor, sample_papers):
 
     assert extracted == len(rest)
     assert [p.id for p in merged] == [p.id for p in sample_papers]
+    assert len(merged) == len(sample_papers)
     assert _nodes(updated) == _nodes(full_graph)
     assert _edges(updated) == _edges(full_graph)
 
@@ -65,4 +66,4 @@ def test_update_reextracts_changed_text(extractor, sample_papers):
 def test_papers_without_abstract_stay_without_extraction(extractor):
     papers = [Paper(id="doi:10.1/x", title="Only a title about BERT for question answering")]
     graph, _, extractions = pipeline.build(papers, extractor=extractor)
-    assert extractions[0].mentions == [] and graph.out_degree("doi:10.1/x") == 0
+    assert list(extractions)[0].mentions == [] and graph.out_degree("doi:10.1/x") == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import heapq
 import unicodedata
 from collections.abc import Iterable, Sequence
 
@@ -13,11 +14,15 @@ from kg.graph.schema import (
     ENTITY_NODE_LABELS,
     MAX_EVIDENCE,
     PAPER,
+    PAPER_ENTITY_TYPES,
     RELATIONSHIP_TYPES,
+    TOP_PAPERS,
 )
+from kg.graph.store import Interner
 from kg.models import Paper, PaperExtraction, Resolution
 from kg.resolve import name_key
 
+ENTITY_LABELS = frozenset(ENTITY_NODE_LABELS.values())
 PAPER_PROPERTIES = ("title", "abstract", "year", "date", "arxiv_id", "doi", "url", "venue", "source")
 
 
@@ -50,7 +55,7 @@ def add_papers(graph: nx.MultiDiGraph, papers: Iterable[Paper]) -> None:
             aid = author_id(name)
             if aid not in graph:
                 graph.add_node(aid, id=aid, label=AUTHOR, name=name)
-            graph.add_edge(aid, paper.id, key="WROTE", type="WROTE")
+            graph.add_edge(aid, paper.id, key="WROTE")
 
 
 def add_citations(graph: nx.MultiDiGraph, papers: Sequence[Paper]) -> None:
@@ -63,11 +68,11 @@ def add_citations(graph: nx.MultiDiGraph, papers: Sequence[Paper]) -> None:
         for ref in paper.references:
             cited = by_external.get(ref)
             if cited and cited != paper.id:
-                graph.add_edge(paper.id, cited, key="CITES", type="CITES")
+                graph.add_edge(paper.id, cited, key="CITES")
         for ref in paper.cited_by:
             citing = by_external.get(ref)
             if citing and citing != paper.id:
-                graph.add_edge(citing, paper.id, key="CITES", type="CITES")
+                graph.add_edge(citing, paper.id, key="CITES")
 
 
 def add_entities(graph: nx.MultiDiGraph, resolution: Resolution) -> None:
@@ -79,13 +84,13 @@ def add_entities(graph: nx.MultiDiGraph, resolution: Resolution) -> None:
             id=entity.id,
             label=ENTITY_NODE_LABELS[entity.label],
             name=entity.name,
-            aliases=sorted(entity.aliases),
-            keys=keys,
+            aliases=tuple(sorted(entity.aliases)),
+            keys=tuple(keys),
             paper_count=entity.paper_count,
         )
     for child, parent in resolution.is_a:
         if child in graph and parent in graph and child != parent:
-            graph.add_edge(child, parent, key="IS_A", type="IS_A")
+            graph.add_edge(child, parent, key="IS_A")
 
 
 def add_extracted_relations(
@@ -93,6 +98,8 @@ def add_extracted_relations(
 ) -> None:
     """Add paper->entity edges and aggregated entity->entity edges, each with evidence and confidence."""
     aggregated: dict[tuple[str, str, str], dict] = {}
+    # Sentences repeat across the edges of a paper (and across papers in synthetic corpora): one copy each.
+    shared = Interner()
     for extraction in extractions:
         pid = extraction.paper_id
         entity_of = resolution.mention_entities.get(pid, [])
@@ -110,25 +117,47 @@ def add_extracted_relations(
                 continue
             if rel.head is None:
                 if not graph.has_edge(source, target, key=rel.type):
-                    graph.add_edge(source, target, key=rel.type, type=rel.type)
+                    graph.add_edge(source, target, key=rel.type)
                 attrs = graph.edges[source, target, rel.type]
-                _add_evidence(attrs, rel.evidence, rel.confidence, limit=MAX_EVIDENCE + 2)
+                _add_evidence(attrs, shared(rel.evidence), rel.confidence, limit=MAX_EVIDENCE + 2)
             else:
                 attrs = aggregated.setdefault((source, target, rel.type), {"papers": set(), "count": 0})
                 attrs["papers"].add(pid)
                 attrs["count"] += 1
-                _add_evidence(attrs, rel.evidence, rel.confidence)
+                _add_evidence(attrs, shared(rel.evidence), rel.confidence)
     for (source, target, rel_type), attrs in aggregated.items():
         graph.add_edge(
             source,
             target,
             key=rel_type,
-            type=rel_type,
-            papers=sorted(attrs["papers"]),
+            papers=tuple(sorted(attrs["papers"])),
             count=attrs["count"],
-            evidence=attrs["evidence"],
+            evidence=tuple(attrs["evidence"]),
             confidence=attrs["confidence"],
         )
+    for _, _, key, attrs in graph.edges(keys=True, data=True):
+        if key in PAPER_ENTITY_TYPES:
+            attrs["evidence"] = tuple(attrs.get("evidence", ()))
+
+
+def add_top_papers(graph: nx.MultiDiGraph, limit: int = TOP_PAPERS) -> None:
+    """Give every entity its `limit` strongest papers, best first: `top_papers` ids and `top_conf`.
+
+    A paper's strength for an entity is its most confident edge to it; ties go to the smaller id. With
+    these lists a query over a frequent entity (and its IS_A family) merges a few short lists instead
+    of reading tens of thousands of edges; the ranking is exact for up to `limit` answers.
+    """
+    for node, label in graph.nodes(data="label"):
+        if label not in ENTITY_LABELS:
+            continue
+        best: dict[str, float] = {}
+        for source, _, key, conf in graph.in_edges(node, keys=True, data="confidence"):
+            if key in PAPER_ENTITY_TYPES and (conf or 0.0) > best.get(source, -1.0):
+                best[source] = conf or 0.0
+        top = heapq.nsmallest(limit, best.items(), key=lambda item: (-item[1], item[0]))
+        attrs = graph.nodes[node]
+        attrs["top_papers"] = tuple(pid for pid, _ in top)
+        attrs["top_conf"] = tuple(conf for _, conf in top)
 
 
 def build_graph(
@@ -140,5 +169,6 @@ def build_graph(
     add_citations(graph, papers)
     add_entities(graph, resolution)
     add_extracted_relations(graph, extractions, resolution)
+    add_top_papers(graph)
     return graph
 

@@ -32,6 +32,9 @@ AGGREGATED_TYPES: tuple[str, ...] = ("USED_FOR", "EVALUATED_ON")
 USE_TYPES: tuple[str, ...] = ("PROPOSES", "USES", "EVALUATES_ON", "REPORTS")
 USE_LABELS: tuple[str, ...] = ("Method", "Dataset", "Metric")
 MAX_EVIDENCE = 3  # sentences kept per edge
+# Strongest papers stored on each entity node (top_papers / top_conf): the most answers a
+# papers_using call can rank from those lists alone.
+TOP_PAPERS = 50
 
 
 def check_label(label: str) -> str:

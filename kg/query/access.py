@@ -66,6 +66,10 @@ class GraphAccess(Protocol):
         """Paper edges of the given types pointing at any of the entities."""
         ...
 
+    def top_papers(self, entity_ids: Collection[str]) -> dict[str, tuple[tuple[str, ...], tuple[float, ...]]]:
+        """Each entity's stored strongest papers and their confidences, best first (absent if not stored)."""
+        ...
+
     def paper_links_of(self, paper_ids: Collection[str], types: Sequence[str]) -> list[PaperLink]:
         """Edges of the given types leaving any of the papers."""
         ...

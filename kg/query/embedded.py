@@ -74,6 +74,15 @@ class NetworkxAccess:
         edges = (e for entity in entity_ids if entity in self.graph for e in self.graph.in_edges(entity, keys=True, data=True))
         return _paper_links(edges, types)
 
+    def top_papers(self, entity_ids: Collection[str]) -> dict[str, tuple[tuple[str, ...], tuple[float, ...]]]:
+        """Each entity's stored strongest papers and their confidences, best first."""
+        nodes = self.graph.nodes
+        return {
+            e: (tuple(nodes[e]["top_papers"]), tuple(nodes[e].get("top_conf", ())))
+            for e in entity_ids
+            if e in nodes and "top_papers" in nodes[e]
+        }
+
     def paper_links_of(self, paper_ids: Collection[str], types: Sequence[str]) -> list[PaperLink]:
         """Edges of the given types leaving any of the papers."""
         edges = (e for paper in paper_ids if paper in self.graph for e in self.graph.out_edges(paper, keys=True, data=True))

@@ -9,9 +9,9 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
-from kg.graph.schema import MAX_EVIDENCE, PAPER_ENTITY_TYPES, USE_LABELS, USE_TYPES
+from kg.graph.schema import MAX_EVIDENCE, PAPER_ENTITY_TYPES, TOP_PAPERS, USE_LABELS, USE_TYPES
 from kg.query.access import EntityLink, EntityRow, GraphAccess, PaperLink
 from kg.query.results import EntityResult, PaperResult
 from kg.resolve import name_key
@@ -21,6 +21,11 @@ ALL_ENTITY_LABELS = ("Method", "Dataset", "Task", "Metric")
 # Entities mentioned by more papers than this carry little signal for "related" and dominate cost.
 RELATED_HUB_LIMIT = 2000
 MAX_SUPPORTING_PAPERS = 10
+DEPTH_PENALTY = 0.05  # per IS_A step between the entity asked for and the one a paper names
+# papers_using with a task: a sentence linking X to Y lifts a paper above every co-mention.
+LINKED_TIER = 2.0
+SAME_SENTENCE_BONUS = 0.5  # co-mention whose X and Y evidence share a sentence
+PAPER_FANOUT = 16  # typical paper->entity edges per paper (100k synthetic: 16.4)
 # Head words a question may add to a name the graph stores without them ("sliced Wasserstein
 # distances" -> "sliced Wasserstein"); tried only when the full name matches nothing.
 FALLBACK_HEADS = ALL_SUFFIXES | {"distance", "loss", "function", "measure", "estimator"}
@@ -32,6 +37,50 @@ def fallback_key(key: str) -> str | None:
     if len(words) < 2 or words[-1] not in FALLBACK_HEADS or all(w in GENERIC_WORDS for w in words[:-1]):
         return None
     return " ".join(words[:-1])
+
+
+def _rank_key(item: tuple[float, str]) -> tuple[float, str]:
+    """Best score first, then the smaller paper id (deterministic on ties)."""
+    return (-item[0], item[1])
+
+
+def use_score(links: Iterable[PaperLink], depth: dict[str, int]) -> float:
+    """A paper's strength for an entity family: its best link, 0.5 x confidence less 0.05 per IS_A step."""
+    return max(0.5 * l.confidence - DEPTH_PENALTY * depth[l.entity_id] for l in links)
+
+
+def rank_users(links: Iterable[PaperLink], depth: dict[str, int], limit: int) -> list[tuple[float, str]]:
+    """(score, paper) of the `limit` best papers among all their links (the full-scan ranking)."""
+    grouped = _by_paper(l for l in links if l.entity_id in depth)
+    best = heapq.nsmallest(limit, ((use_score(ls, depth), pid) for pid, ls in grouped.items()), key=_rank_key)
+    return [(round(score, 4), pid) for score, pid in best]
+
+
+def merge_top_lists(
+    lists: dict[str, tuple[Sequence[str], Sequence[float]]], depth: dict[str, int], limit: int
+) -> list[tuple[float, str]]:
+    """The `limit` best papers from per-entity strongest-first lists; equals rank_users while limit <= list size.
+
+    Each list is sorted by (-confidence, paper id) and the depth shift is constant within a list, so
+    a k-way merge meets every paper first at its best score.
+    """
+    def stream(papers: Sequence[str], confs: Sequence[float], shift: float) -> Iterator[tuple[float, str]]:
+        return ((-(0.5 * conf - shift), pid) for pid, conf in zip(papers, confs))
+
+    streams = [
+        stream(papers, confs, DEPTH_PENALTY * depth[entity])
+        for entity, (papers, confs) in sorted(lists.items())
+        if entity in depth
+    ]
+    out: list[tuple[float, str]] = []
+    seen: set[str] = set()
+    for negative, pid in heapq.merge(*streams):
+        if pid not in seen:
+            seen.add(pid)
+            out.append((round(-negative, 4), pid))
+            if len(out) == limit:
+                break
+    return out
 
 
 def _dedupe(sentences: Iterable[str], limit: int = MAX_EVIDENCE) -> list[str]:
@@ -87,42 +136,94 @@ class QueryEngine:
 
     # -- papers ----------------------------------------------------------------------------------
     def papers_using(self, x: str, task: str | None = None, *, limit: int = 20) -> list[PaperResult]:
-        """Papers that propose, use or evaluate on X (or anything that IS_A X), optionally for task Y."""
+        """Papers that propose, use or evaluate on X (or anything that IS_A X), optionally for task Y.
+
+        Without a task, a paper scores its strongest link to the X family (see use_score). With a task,
+        papers where one sentence states X is used for Y (an extracted USED_FOR) come first, then papers
+        that only mention both.
+        """
         x_depth, _ = self._expand(x, USE_LABELS)
         if not x_depth:
             return []
-        uses = _by_paper(self.access.paper_links(list(x_depth), USE_TYPES))
-        addresses: dict[str, list[PaperLink]] = {}
-        if task is not None:
+        if task is None:
+            ranked = self._ranked_from_top_lists(x_depth, limit)
+            if ranked is None:
+                ranked = rank_users(self.access.paper_links(list(x_depth), USE_TYPES), x_depth, limit)
+            y_depth: dict[str, int] = {}
+        else:
             y_depth, _ = self._expand(task, ("Task",))
             if not y_depth:
                 return []
-            addresses = _by_paper(self.access.paper_links(list(y_depth), ("ADDRESSES",)))
-            candidates = sorted(set(uses) & set(addresses))
-        else:
-            candidates = sorted(uses)
-        def linked_sentences(pid: str) -> list[str]:
-            task_ev = {s for link in addresses.get(pid, ()) for s in link.evidence}
-            return [s for link in uses[pid] for s in link.evidence if s in task_ev]
-
-        # Score every candidate cheaply; build evidence only for the answers returned (hub entities
-        # such as "neural network" have tens of thousands of candidate papers at 100k).
-        ranked = []
-        for pid in candidates:
-            score = 0.5 * max(l.confidence for l in uses[pid]) - 0.05 * min(x_depth[l.entity_id] for l in uses[pid])
-            if task is not None:
-                linked = 1.0 if linked_sentences(pid) else 0.0
-                score += 0.5 * max(l.confidence for l in addresses[pid]) + linked
-            ranked.append((round(score, 4), pid))
+            ranked = self._ranked_for_task(x_depth, y_depth, limit)
+        # Evidence only for the answers returned: a frequent X has tens of thousands of candidates.
+        links = self.access.paper_links_of([pid for _, pid in ranked], (*USE_TYPES, "ADDRESSES"))
+        uses = _by_paper(l for l in links if l.entity_id in x_depth and l.type in USE_TYPES)
+        addresses = _by_paper(l for l in links if l.entity_id in y_depth and l.type == "ADDRESSES")
         scored = []
-        for score, pid in heapq.nsmallest(limit, ranked, key=lambda t: (-t[0], t[1])):
-            use_ev = _evidence(uses[pid])
+        for score, pid in ranked:
+            use_ev = _evidence(uses.get(pid, []))
             task_ev = _evidence(addresses.get(pid, []))
             linked = [s for s in use_ev if s in task_ev]
-            evidence = _dedupe([*linked, *use_ev, *task_ev])
-            matched = sorted({l.entity_id for l in uses[pid]} | {l.entity_id for l in addresses.get(pid, [])})
-            scored.append((score, pid, evidence, matched))
+            matched = sorted({l.entity_id for l in uses.get(pid, [])} | {l.entity_id for l in addresses.get(pid, [])})
+            scored.append((score, pid, _dedupe([*linked, *use_ev, *task_ev]), matched))
         return self._paper_results(scored, limit)
+
+    def _ranked_from_top_lists(self, x_depth: dict[str, int], limit: int) -> list[tuple[float, str]] | None:
+        """Top papers from the entities' stored strongest-paper lists; None when those cannot decide."""
+        if limit > TOP_PAPERS:
+            return None
+        lists = self.access.top_papers(list(x_depth))
+        if any(entity not in lists for entity in x_depth):
+            return None  # a graph built before the lists existed
+        return merge_top_lists(lists, x_depth, limit)
+
+    def _ranked_for_task(self, x_depth: dict[str, int], y_depth: dict[str, int], limit: int) -> list[tuple[float, str]]:
+        """Papers with a USED_FOR sentence from the X family to the Y family first, then co-mentions."""
+        edges = self.access.entity_links("USED_FOR", sources=list(x_depth), targets=list(y_depth))
+        linked: dict[str, float] = {}
+        for edge in edges:
+            if edge.source not in x_depth or edge.target not in y_depth:
+                continue
+            score = round(LINKED_TIER + edge.confidence - DEPTH_PENALTY * (x_depth[edge.source] + y_depth[edge.target]), 4)
+            for pid in edge.papers:
+                if score > linked.get(pid, -math.inf):
+                    linked[pid] = score
+        ranked = heapq.nsmallest(limit, ((s, p) for p, s in linked.items()), key=_rank_key)
+        if len(ranked) < limit:
+            uses, addresses = self._co_mentions(x_depth, y_depth)
+            extra = []
+            for pid in uses.keys() & addresses.keys():
+                if pid in linked:
+                    continue
+                score = use_score(uses[pid], x_depth) + use_score(addresses[pid], y_depth)
+                use_ev = {s for l in uses[pid] for s in l.evidence}
+                if any(s in use_ev for l in addresses[pid] for s in l.evidence):
+                    score += SAME_SENTENCE_BONUS
+                extra.append((round(score, 4), pid))
+            ranked += heapq.nsmallest(limit - len(ranked), extra, key=_rank_key)
+        return ranked
+
+    def _co_mentions(
+        self, x_depth: dict[str, int], y_depth: dict[str, int]
+    ) -> tuple[dict[str, list[PaperLink]], dict[str, list[PaperLink]]]:
+        """Use links and task links of the papers linked to both families, reading the rarer side first."""
+        rows = self.access.entities([*x_depth, *y_depth])
+        x_size = sum(rows[e].paper_count for e in x_depth if e in rows)
+        y_size = sum(rows[e].paper_count for e in y_depth if e in rows)
+        # Reading one side's papers' own edges costs ~one row per edge of those papers (about
+        # PAPER_FANOUT each): cheaper than reading the other side whole only when that side is large.
+        if x_size * PAPER_FANOUT < y_size:
+            uses = _by_paper(self.access.paper_links(list(x_depth), USE_TYPES))
+            addresses = _by_paper(
+                l for l in self.access.paper_links_of(list(uses), ("ADDRESSES",)) if l.entity_id in y_depth
+            )
+        elif y_size * PAPER_FANOUT < x_size:
+            addresses = _by_paper(self.access.paper_links(list(y_depth), ("ADDRESSES",)))
+            uses = _by_paper(l for l in self.access.paper_links_of(list(addresses), USE_TYPES) if l.entity_id in x_depth)
+        else:
+            uses = _by_paper(self.access.paper_links(list(x_depth), USE_TYPES))
+            addresses = _by_paper(self.access.paper_links(list(y_depth), ("ADDRESSES",)))
+        return uses, addresses
 
     def papers_proposing(self, x: str, *, limit: int = 20) -> list[PaperResult]:
         """Papers that introduce X (or something that IS_A X)."""

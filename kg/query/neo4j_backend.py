@@ -134,6 +134,18 @@ class Neo4jAccess:
         )
         return sorted(map(_paper_link, rows), key=_link_order)
 
+    def top_papers(self, entity_ids: Collection[str]) -> dict[str, tuple[tuple[str, ...], tuple[float, ...]]]:
+        """Each entity's stored strongest papers and their confidences, best first."""
+        ids = list(dict.fromkeys(_ids(entity_ids)))
+        if not ids:
+            return {}
+        rows = self._rows(
+            f"UNWIND $ids AS id {_node_by_id('n', ENTITY_LABELS)} WHERE n.top_papers IS NOT NULL "
+            "RETURN collect([n.id, n.top_papers, n.top_conf]) AS rows",
+            ids=ids,
+        )
+        return {e: (tuple(papers), tuple(float(c) for c in confs or ())) for e, papers, confs in rows}
+
     def paper_links_of(self, paper_ids: Collection[str], types: Sequence[str]) -> list[PaperLink]:
         """Edges of the given types leaving any of the papers."""
         types, ids = _known_types(types), _ids(paper_ids)
