@@ -70,8 +70,10 @@ class GraphAccess(Protocol):
         """Each entity's stored strongest papers and their confidences, best first (absent if not stored)."""
         ...
 
-    def paper_links_of(self, paper_ids: Collection[str], types: Sequence[str]) -> list[PaperLink]:
-        """Edges of the given types leaving any of the papers."""
+    def paper_links_of(
+        self, paper_ids: Collection[str], types: Sequence[str], *, to: Collection[str] | None = None
+    ) -> list[PaperLink]:
+        """Edges of the given types leaving any of the papers (only those reaching `to`, when given)."""
         ...
 
     def entity_links(

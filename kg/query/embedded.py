@@ -23,13 +23,11 @@ def _entity_row(node_id: str, attrs: dict) -> EntityRow:
     )
 
 
-def _paper_links(edges: Iterable[tuple[str, str, str, dict]], types: Sequence[str]) -> list[PaperLink]:
-    """PaperLink rows for the (paper, entity, type, attrs) edges of the wanted types, sorted."""
-    wanted = set(types)
+def _paper_links(edges: Iterable[tuple[str, str, str, dict]]) -> list[PaperLink]:
+    """PaperLink rows for (paper, entity, type, attrs) edges, sorted."""
     rows = [
         PaperLink(paper, entity, key, tuple(attrs.get("evidence", ())), float(attrs.get("confidence", 0.0)))
         for paper, entity, key, attrs in edges
-        if key in wanted
     ]
     return sorted(rows, key=lambda r: (r.paper_id, r.entity_id, r.type))
 
@@ -40,10 +38,15 @@ class NetworkxAccess:
     def __init__(self, graph: nx.MultiDiGraph) -> None:
         self.graph = graph
         self._by_key: dict[str, list[str]] = defaultdict(list)
+        # IS_A children per parent: walking a frequent parent's in-edges would read all its paper links.
+        self._children: dict[str, list[str]] = defaultdict(list)
         for node_id, attrs in graph.nodes(data=True):
             if attrs.get("label") in ENTITY_LABELS:
                 for key in attrs.get("keys", ()):
                     self._by_key[key].append(node_id)
+                for parent, keydict in graph.succ[node_id].items():
+                    if "IS_A" in keydict:
+                        self._children[parent].append(node_id)
 
     def match_entities(self, key: str, labels: Sequence[str]) -> list[EntityRow]:
         """Entities of the given labels having `key` among their alias keys."""
@@ -62,31 +65,48 @@ class NetworkxAccess:
             level += 1
             nxt = []
             for node in frontier:
-                for child, _, key in self.graph.in_edges(node, keys=True):
-                    if key == "IS_A" and child not in depth:
+                for child in self._children.get(node, ()):
+                    if child not in depth:
                         depth[child] = level
                         nxt.append(child)
             frontier = sorted(nxt)
         return depth
 
+    # The two link primitives read networkx's adjacency dicts directly (as its own algorithms do):
+    # the public views wrap every neighbour in an object, which was most of a query's time.
     def paper_links(self, entity_ids: Collection[str], types: Sequence[str]) -> list[PaperLink]:
         """Paper edges of the given types pointing at any of the entities."""
-        edges = (e for entity in entity_ids if entity in self.graph for e in self.graph.in_edges(entity, keys=True, data=True))
-        return _paper_links(edges, types)
+        pred, wanted = self.graph._pred, set(types)
+        edges = (
+            (paper, entity, key, attrs)
+            for entity in entity_ids if entity in pred
+            for paper, keydict in pred[entity].items()
+            for key, attrs in keydict.items() if key in wanted
+        )
+        return _paper_links(edges)
 
     def top_papers(self, entity_ids: Collection[str]) -> dict[str, tuple[tuple[str, ...], tuple[float, ...]]]:
         """Each entity's stored strongest papers and their confidences, best first."""
         nodes = self.graph.nodes
         return {
-            e: (tuple(nodes[e]["top_papers"]), tuple(nodes[e].get("top_conf", ())))
+            e: (nodes[e]["top_papers"], nodes[e].get("top_conf", ()))
             for e in entity_ids
             if e in nodes and "top_papers" in nodes[e]
         }
 
-    def paper_links_of(self, paper_ids: Collection[str], types: Sequence[str]) -> list[PaperLink]:
-        """Edges of the given types leaving any of the papers."""
-        edges = (e for paper in paper_ids if paper in self.graph for e in self.graph.out_edges(paper, keys=True, data=True))
-        return _paper_links(edges, types)
+    def paper_links_of(
+        self, paper_ids: Collection[str], types: Sequence[str], *, to: Collection[str] | None = None
+    ) -> list[PaperLink]:
+        """Edges of the given types leaving any of the papers (only those reaching `to`, when given)."""
+        succ, wanted = self.graph._succ, set(types)
+        targets = None if to is None else set(to)
+        edges = (
+            (paper, entity, key, attrs)
+            for paper in paper_ids if paper in succ
+            for entity, keydict in succ[paper].items() if targets is None or entity in targets
+            for key, attrs in keydict.items() if key in wanted
+        )
+        return _paper_links(edges)
 
     def entity_links(
         self, rel_type: str, *, sources: Collection[str] | None = None, targets: Collection[str] | None = None

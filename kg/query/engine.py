@@ -62,24 +62,25 @@ def merge_top_lists(
     """The `limit` best papers from per-entity strongest-first lists; equals rank_users while limit <= list size.
 
     Each list is sorted by (-confidence, paper id) and the depth shift is constant within a list, so
-    a k-way merge meets every paper first at its best score.
+    a k-way merge over the list heads meets every paper first at its best score.
     """
-    def stream(papers: Sequence[str], confs: Sequence[float], shift: float) -> Iterator[tuple[float, str]]:
-        return ((-(0.5 * conf - shift), pid) for pid, conf in zip(papers, confs))
-
-    streams = [
-        stream(papers, confs, DEPTH_PENALTY * depth[entity])
-        for entity, (papers, confs) in sorted(lists.items())
-        if entity in depth
-    ]
+    heads = []
+    for entity, (papers, confs) in lists.items():
+        if entity in depth and papers:
+            shift = DEPTH_PENALTY * depth[entity]
+            heads.append((-(0.5 * confs[0] - shift), papers[0], 0, shift, papers, confs))
+    heapq.heapify(heads)
     out: list[tuple[float, str]] = []
     seen: set[str] = set()
-    for negative, pid in heapq.merge(*streams):
+    while heads and len(out) < limit:
+        negative, pid, i, shift, papers, confs = heads[0]
         if pid not in seen:
             seen.add(pid)
             out.append((round(-negative, 4), pid))
-            if len(out) == limit:
-                break
+        if i + 1 < len(papers):
+            heapq.heapreplace(heads, (-(0.5 * confs[i + 1] - shift), papers[i + 1], i + 1, shift, papers, confs))
+        else:
+            heapq.heappop(heads)
     return out
 
 
@@ -156,7 +157,7 @@ class QueryEngine:
                 return []
             ranked = self._ranked_for_task(x_depth, y_depth, limit)
         # Evidence only for the answers returned: a frequent X has tens of thousands of candidates.
-        links = self.access.paper_links_of([pid for _, pid in ranked], (*USE_TYPES, "ADDRESSES"))
+        links = self.access.paper_links_of([pid for _, pid in ranked], (*USE_TYPES, "ADDRESSES"), to=[*x_depth, *y_depth])
         uses = _by_paper(l for l in links if l.entity_id in x_depth and l.type in USE_TYPES)
         addresses = _by_paper(l for l in links if l.entity_id in y_depth and l.type == "ADDRESSES")
         scored = []
@@ -214,12 +215,10 @@ class QueryEngine:
         # PAPER_FANOUT each): cheaper than reading the other side whole only when that side is large.
         if x_size * PAPER_FANOUT < y_size:
             uses = _by_paper(self.access.paper_links(list(x_depth), USE_TYPES))
-            addresses = _by_paper(
-                l for l in self.access.paper_links_of(list(uses), ("ADDRESSES",)) if l.entity_id in y_depth
-            )
+            addresses = _by_paper(self.access.paper_links_of(list(uses), ("ADDRESSES",), to=list(y_depth)))
         elif y_size * PAPER_FANOUT < x_size:
             addresses = _by_paper(self.access.paper_links(list(y_depth), ("ADDRESSES",)))
-            uses = _by_paper(l for l in self.access.paper_links_of(list(addresses), USE_TYPES) if l.entity_id in x_depth)
+            uses = _by_paper(self.access.paper_links_of(list(addresses), USE_TYPES, to=list(x_depth)))
         else:
             uses = _by_paper(self.access.paper_links(list(x_depth), USE_TYPES))
             addresses = _by_paper(self.access.paper_links(list(y_depth), ("ADDRESSES",)))

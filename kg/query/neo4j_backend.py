@@ -146,15 +146,18 @@ class Neo4jAccess:
         )
         return {e: (tuple(papers), tuple(float(c) for c in confs or ())) for e, papers, confs in rows}
 
-    def paper_links_of(self, paper_ids: Collection[str], types: Sequence[str]) -> list[PaperLink]:
-        """Edges of the given types leaving any of the papers."""
+    def paper_links_of(
+        self, paper_ids: Collection[str], types: Sequence[str], *, to: Collection[str] | None = None
+    ) -> list[PaperLink]:
+        """Edges of the given types leaving any of the papers (only those reaching `to`, when given)."""
         types, ids = _known_types(types), _ids(paper_ids)
-        if not types or not ids:
+        if not types or not ids or (to is not None and not to):
             return []
+        only = "" if to is None else "WHERE e.id IN $to "
         rows = self._rows(
             f"UNWIND $ids AS id {_node_by_id('p', _labels_of(types, 0))} "
-            f"MATCH (p)-[r:{_rel_union(types)}]->(e) RETURN collect({LINK_FIELDS}) AS rows",
-            ids=ids,
+            f"MATCH (p)-[r:{_rel_union(types)}]->(e) {only}RETURN collect({LINK_FIELDS}) AS rows",
+            ids=ids, to=None if to is None else _ids(to),
         )
         return sorted(map(_paper_link, rows), key=_link_order)
 
