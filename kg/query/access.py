@@ -51,6 +51,43 @@ class EntityLink:
     confidence: float
 
 
+@dataclass(frozen=True, slots=True)
+class FamilyMember:
+    """One entity of a name's IS_A family, with what ranking needs of it."""
+
+    id: str
+    depth: int  # IS_A steps from the nearest entity the name matched
+    name: str
+    paper_count: int
+    top_papers: tuple[str, ...] | None  # stored strongest papers, best first (None: not stored)
+    top_conf: tuple[float, ...]
+
+
+def stored_top(top: Sequence[str] | None, paper_count: int) -> tuple[str, ...] | None:
+    """An entity's top-paper list as both backends report it.
+
+    Neo4j drops empty list properties, so an empty list reads as absent there; an entity without
+    papers (an IS_A parent such as "DETR") has nothing to list, anything else without one is a graph
+    built before the lists existed (None: rank by a full scan).
+    """
+    if top:
+        return tuple(top)
+    return () if paper_count == 0 else None
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    """The entities a name matches plus everything that IS_A them."""
+
+    matched: tuple[EntityRow, ...]
+    members: dict[str, FamilyMember]
+
+    @property
+    def depth(self) -> dict[str, int]:
+        """Entity id -> IS_A depth."""
+        return {e: m.depth for e, m in self.members.items()}
+
+
 class GraphAccess(Protocol):
     """Read primitives over the stored graph; rows come back sorted deterministically."""
 
@@ -66,8 +103,8 @@ class GraphAccess(Protocol):
         """Paper edges of the given types pointing at any of the entities."""
         ...
 
-    def top_papers(self, entity_ids: Collection[str]) -> dict[str, tuple[tuple[str, ...], tuple[float, ...]]]:
-        """Each entity's stored strongest papers and their confidences, best first (absent if not stored)."""
+    def family(self, key: str, labels: Sequence[str]) -> Family:
+        """match_entities(key, labels) plus their IS_A descendants, in one call (one round trip on Neo4j)."""
         ...
 
     def paper_links_of(

@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable, Sequence
 import networkx as nx
 
 from kg.graph.schema import AUTHOR, ENTITY_NODE_LABELS, PAPER, RELATIONSHIP_TYPES
-from kg.query.access import EntityLink, EntityRow, PaperLink, PaperRow
+from kg.query.access import EntityLink, EntityRow, Family, FamilyMember, PaperLink, PaperRow, stored_top
 
 ENTITY_LABELS = frozenset(ENTITY_NODE_LABELS.values())
 
@@ -85,14 +85,19 @@ class NetworkxAccess:
         )
         return _paper_links(edges)
 
-    def top_papers(self, entity_ids: Collection[str]) -> dict[str, tuple[tuple[str, ...], tuple[float, ...]]]:
-        """Each entity's stored strongest papers and their confidences, best first."""
+    def family(self, key: str, labels: Sequence[str]) -> Family:
+        """match_entities(key, labels) plus their IS_A descendants."""
+        matched = self.match_entities(key, labels)
         nodes = self.graph.nodes
-        return {
-            e: (nodes[e]["top_papers"], nodes[e].get("top_conf", ()))
-            for e in entity_ids
-            if e in nodes and "top_papers" in nodes[e]
-        }
+        members = {}
+        for entity, depth in self.descendants([row.id for row in matched]).items():
+            attrs = nodes[entity]
+            count = int(attrs.get("paper_count", 0))
+            members[entity] = FamilyMember(
+                entity, depth, attrs.get("name", entity), count,
+                stored_top(attrs.get("top_papers"), count), tuple(attrs.get("top_conf", ())),
+            )
+        return Family(tuple(matched), members)
 
     def paper_links_of(
         self, paper_ids: Collection[str], types: Sequence[str], *, to: Collection[str] | None = None

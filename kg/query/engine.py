@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 
 from kg.graph.schema import MAX_EVIDENCE, PAPER_ENTITY_TYPES, TOP_PAPERS, USE_LABELS, USE_TYPES
-from kg.query.access import EntityLink, EntityRow, GraphAccess, PaperLink
+from kg.query.access import EntityLink, EntityRow, Family, GraphAccess, PaperLink
 from kg.query.results import EntityResult, PaperResult
 from kg.resolve import name_key
 from kg.resolve.suffixes import ALL_SUFFIXES, GENERIC_WORDS
@@ -114,13 +114,18 @@ class QueryEngine:
         self.access = access
 
     # -- name resolution -------------------------------------------------------------------------
-    def _expand(self, name: str, labels: Sequence[str]) -> tuple[dict[str, int], list[EntityRow]]:
+    def _family(self, name: str, labels: Sequence[str]) -> Family:
         """Entities matching `name` (through aliases, case, plural) plus their IS_A descendants."""
         key = name_key(name)
-        matched = self.access.match_entities(key, labels) if key else []
-        if not matched and (shorter := fallback_key(key)):
-            matched = self.access.match_entities(shorter, labels)
-        return self.access.descendants([row.id for row in matched]), matched
+        family = self.access.family(key, labels) if key else Family((), {})
+        if not family.matched and (shorter := fallback_key(key)):
+            family = self.access.family(shorter, labels)
+        return family
+
+    def _expand(self, name: str, labels: Sequence[str]) -> tuple[dict[str, int], list[EntityRow]]:
+        """(IS_A depth per entity, matched rows) for `name`."""
+        family = self._family(name, labels)
+        return family.depth, list(family.matched)
 
     def lookup(self, name: str, label: str | None = None) -> list[EntityResult]:
         """Entities known by `name` through any alias, most-mentioned first."""
@@ -143,19 +148,23 @@ class QueryEngine:
         papers where one sentence states X is used for Y (an extracted USED_FOR) come first, then papers
         that only mention both.
         """
-        x_depth, _ = self._expand(x, USE_LABELS)
+        x_family = self._family(x, USE_LABELS)
+        x_depth = x_family.depth
         if not x_depth:
             return []
+        names = {e: m.name for e, m in x_family.members.items()}
         if task is None:
-            ranked = self._ranked_from_top_lists(x_depth, limit)
+            ranked = self._ranked_from_top_lists(x_family, limit)
             if ranked is None:
                 ranked = rank_users(self.access.paper_links(list(x_depth), USE_TYPES), x_depth, limit)
             y_depth: dict[str, int] = {}
         else:
-            y_depth, _ = self._expand(task, ("Task",))
+            y_family = self._family(task, ("Task",))
+            y_depth = y_family.depth
             if not y_depth:
                 return []
-            ranked = self._ranked_for_task(x_depth, y_depth, limit)
+            names.update((e, m.name) for e, m in y_family.members.items())
+            ranked = self._ranked_for_task(x_family, y_family, limit)
         # Evidence only for the answers returned: a frequent X has tens of thousands of candidates.
         links = self.access.paper_links_of([pid for _, pid in ranked], (*USE_TYPES, "ADDRESSES"), to=[*x_depth, *y_depth])
         uses = _by_paper(l for l in links if l.entity_id in x_depth and l.type in USE_TYPES)
@@ -167,19 +176,18 @@ class QueryEngine:
             linked = [s for s in use_ev if s in task_ev]
             matched = sorted({l.entity_id for l in uses.get(pid, [])} | {l.entity_id for l in addresses.get(pid, [])})
             scored.append((score, pid, _dedupe([*linked, *use_ev, *task_ev]), matched))
-        return self._paper_results(scored, limit)
+        return self._paper_results(scored, limit, names)
 
-    def _ranked_from_top_lists(self, x_depth: dict[str, int], limit: int) -> list[tuple[float, str]] | None:
+    def _ranked_from_top_lists(self, x_family: Family, limit: int) -> list[tuple[float, str]] | None:
         """Top papers from the entities' stored strongest-paper lists; None when those cannot decide."""
-        if limit > TOP_PAPERS:
-            return None
-        lists = self.access.top_papers(list(x_depth))
-        if any(entity not in lists for entity in x_depth):
-            return None  # a graph built before the lists existed
-        return merge_top_lists(lists, x_depth, limit)
+        if limit > TOP_PAPERS or any(m.top_papers is None for m in x_family.members.values()):
+            return None  # more answers than the lists hold, or a graph built before the lists existed
+        lists = {e: (m.top_papers or (), m.top_conf) for e, m in x_family.members.items()}
+        return merge_top_lists(lists, x_family.depth, limit)
 
-    def _ranked_for_task(self, x_depth: dict[str, int], y_depth: dict[str, int], limit: int) -> list[tuple[float, str]]:
+    def _ranked_for_task(self, x_family: Family, y_family: Family, limit: int) -> list[tuple[float, str]]:
         """Papers with a USED_FOR sentence from the X family to the Y family first, then co-mentions."""
+        x_depth, y_depth = x_family.depth, y_family.depth
         edges = self.access.entity_links("USED_FOR", sources=list(x_depth), targets=list(y_depth))
         linked: dict[str, float] = {}
         for edge in edges:
@@ -191,7 +199,7 @@ class QueryEngine:
                     linked[pid] = score
         ranked = heapq.nsmallest(limit, ((s, p) for p, s in linked.items()), key=_rank_key)
         if len(ranked) < limit:
-            uses, addresses = self._co_mentions(x_depth, y_depth)
+            uses, addresses = self._co_mentions(x_family, y_family)
             extra = []
             for pid in uses.keys() & addresses.keys():
                 if pid in linked:
@@ -205,12 +213,12 @@ class QueryEngine:
         return ranked
 
     def _co_mentions(
-        self, x_depth: dict[str, int], y_depth: dict[str, int]
+        self, x_family: Family, y_family: Family
     ) -> tuple[dict[str, list[PaperLink]], dict[str, list[PaperLink]]]:
         """Use links and task links of the papers linked to both families, reading the rarer side first."""
-        rows = self.access.entities([*x_depth, *y_depth])
-        x_size = sum(rows[e].paper_count for e in x_depth if e in rows)
-        y_size = sum(rows[e].paper_count for e in y_depth if e in rows)
+        x_depth, y_depth = x_family.depth, y_family.depth
+        x_size = sum(m.paper_count for m in x_family.members.values())
+        y_size = sum(m.paper_count for m in y_family.members.values())
         # Reading one side's papers' own edges costs ~one row per edge of those papers (about
         # PAPER_FANOUT each): cheaper than reading the other side whole only when that side is large.
         if x_size * PAPER_FANOUT < y_size:
@@ -257,14 +265,18 @@ class QueryEngine:
             scored.append((round(score, 4), pid, _dedupe(s for l in strongest for s in l.evidence), shared))
         return self._paper_results(scored, limit)
 
-    def _paper_results(self, scored: list[tuple[float, str, list[str], list[str]]], limit: int) -> list[PaperResult]:
+    def _paper_results(
+        self, scored: list[tuple[float, str, list[str], list[str]]], limit: int, names: dict[str, str] | None = None
+    ) -> list[PaperResult]:
         top = sorted(scored, key=lambda t: (-t[0], t[1]))[:limit]
         rows = self.access.papers([pid for _, pid, _, _ in top])
-        names = self.access.entities({e for *_, matched in top for e in matched})
+        wanted = {e for *_, matched in top for e in matched}
+        if names is None or not wanted <= names.keys():
+            names = {e: row.name for e, row in self.access.entities(wanted).items()}
         return [
             PaperResult(
                 paper_id=pid, title=rows[pid].title if pid in rows else "", year=rows[pid].year if pid in rows else None,
-                evidence=evidence, score=score, matched=[names[e].name for e in matched if e in names],
+                evidence=evidence, score=score, matched=[names[e] for e in matched if e in names],
             )
             for score, pid, evidence, matched in top
         ]

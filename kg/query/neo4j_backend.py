@@ -15,7 +15,7 @@ import neo4j
 
 from kg.graph.schema import AUTHOR, ENTITY_NODE_LABELS, PAPER, RELATIONSHIP_TYPES, check_label, check_relationship_type
 from kg.neo4j.schema import KEY_INDEX, MAX_TERM_BYTES, QUIET_SESSION, lucene_term
-from kg.query.access import EntityLink, EntityRow, PaperLink, PaperRow
+from kg.query.access import EntityLink, EntityRow, Family, FamilyMember, PaperLink, PaperRow, stored_top
 
 ENTITY_LABELS: tuple[str, ...] = tuple(ENTITY_NODE_LABELS.values())
 ALL_LABELS: tuple[str, ...] = (PAPER, *ENTITY_LABELS, AUTHOR)
@@ -134,17 +134,33 @@ class Neo4jAccess:
         )
         return sorted(map(_paper_link, rows), key=_link_order)
 
-    def top_papers(self, entity_ids: Collection[str]) -> dict[str, tuple[tuple[str, ...], tuple[float, ...]]]:
-        """Each entity's stored strongest papers and their confidences, best first."""
-        ids = list(dict.fromkeys(_ids(entity_ids)))
-        if not ids:
-            return {}
-        rows = self._rows(
-            f"UNWIND $ids AS id {_node_by_id('n', ENTITY_LABELS)} WHERE n.top_papers IS NOT NULL "
-            "RETURN collect([n.id, n.top_papers, n.top_conf]) AS rows",
-            ids=ids,
+    def family(self, key: str, labels: Sequence[str]) -> Family:
+        """match_entities(key, labels) plus their IS_A descendants, in one query."""
+        wanted = [label for label in labels if label in ENTITY_LABELS]
+        if not key or not wanted or not _sendable(key) or len(key.encode("utf-8")) > MAX_TERM_BYTES:
+            return Family((), {})
+        records = self._read(
+            "CALL db.index.fulltext.queryNodes($index, $term) YIELD node AS n "
+            "WITH n WHERE $key IN n.keys AND any(l IN labels(n) WHERE l IN $labels) "
+            "WITH collect(n) AS roots "
+            "UNWIND roots AS e "
+            "MATCH p = ANY SHORTEST (sub)-[:IS_A]->*(e) "
+            "WITH roots, sub, min(length(p)) AS depth "
+            f"RETURN [n IN roots | {ENTITY_FIELDS}] AS matched, "
+            "collect([sub.id, depth, sub.name, sub.paper_count, sub.top_papers, sub.top_conf]) AS family",
+            index=KEY_INDEX, term=lucene_term(key), key=key, labels=wanted, entity_labels=wanted,
         )
-        return {e: (tuple(papers), tuple(float(c) for c in confs or ())) for e, papers, confs in rows}
+        if not records:
+            return Family((), {})
+        matched = tuple(sorted((_entity_row(r) for r in records[0]["matched"]), key=lambda row: row.id))
+        members = {
+            entity: FamilyMember(
+                entity, int(depth), name if name is not None else entity, int(count or 0),
+                stored_top(top, int(count or 0)), tuple(float(c) for c in conf or ()),
+            )
+            for entity, depth, name, count, top, conf in sorted(records[0]["family"], key=lambda r: (r[1], r[0]))
+        }
+        return Family(matched, members)
 
     def paper_links_of(
         self, paper_ids: Collection[str], types: Sequence[str], *, to: Collection[str] | None = None
