@@ -187,6 +187,8 @@ class Neo4jAccess:
         if sources is not None:
             ids = _ids(sources)
             match = f"UNWIND $ids AS id {_node_by_id('a', _labels_of([rel], 0))} MATCH (a)-[r:{rel}]->(b)"
+            if targets is not None:  # filter in the query: a frequent source has many edges
+                match += " WHERE b.id IN $targets"
         elif targets is not None:
             ids = _ids(targets)
             match = f"UNWIND $ids AS id {_node_by_id('b', _labels_of([rel], 1))} MATCH (a)-[r:{rel}]->(b)"
@@ -199,7 +201,8 @@ class Neo4jAccess:
             EntityLink(source, target, rel, tuple(papers or ()), int(count or 0), tuple(evidence or ()),
                        float(confidence or 0.0))
             for source, target, papers, count, evidence, confidence in self._rows(
-                f"{match} RETURN collect({ENTITY_LINK_FIELDS}) AS rows", ids=ids
+                f"{match} RETURN collect({ENTITY_LINK_FIELDS}) AS rows", ids=ids,
+                targets=None if targets is None else _ids(targets),
             )
             if target_set is None or target in target_set
         ]
