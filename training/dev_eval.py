@@ -37,11 +37,13 @@ def main(argv=None):
     readers, ner = load_kg_eval()
     import spacy
 
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import scorer  # noqa: F401  (runs selected with the product-label scorer reference it)
+
     d = readers.data_dir()
     for m in args.models:
         nlp = spacy.load(m)
         if args.suppress:
-            sys.path.insert(0, str(Path(__file__).resolve().parent))
             from train import suppress_extra_labels
 
             print("  suppressed:", suppress_extra_labels(nlp))
