@@ -160,6 +160,60 @@ def test_load_mirrors_graph_and_is_idempotent(clean_database, database):
     assert snapshot_database(clean_database, database=database) == expected
 
 
+def with_top_lists(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Entities carry `top_papers` (str list) and `top_conf` (float list, one int among them, widened)
+    like built graphs; one paper and one edge have property names that are not plain identifiers."""
+    g = graph.copy()
+    for node, attrs in g.nodes(data=True):
+        if attrs["label"] != "Paper":
+            papers = sorted(u for u, _ in g.in_edges(node))[:5]
+            if papers:
+                attrs["top_papers"] = tuple(papers)
+                attrs["top_conf"] = tuple([1] + [round(0.9 - 0.1 * i, 2) for i in range(1, len(papers))])
+    paper = next(n for n, label in g.nodes(data="label") if label == "Paper")
+    g.nodes[paper]["odd key-1"] = "kept"
+    source, target = next((u, v) for u, v, k in g.edges(keys=True) if k == "USES")
+    g.edges[source, target, "USES"]["weird`name"] = 0.5
+    return g
+
+
+def test_first_load_creates_what_the_merge_path_writes(clean_database, database):
+    graph = with_top_lists(synthetic_graph(300, seed=13))
+    expected = snapshot_graph(graph)
+    first = load_graph_into_neo4j(graph, clean_database, database=database, batch_size=97)
+    assert first.mode == "create"  # the database held no paper-kg node
+    assert first.nodes == graph.number_of_nodes() and first.relationships == graph.number_of_edges()
+    created = snapshot_database(clean_database, database=database)
+    assert created == expected
+    conf = clean_database.execute_query(
+        "MATCH (n:Method) WHERE n.top_conf IS NOT NULL RETURN n.top_conf AS c, n.top_papers AS p LIMIT 1",
+        database_=database,
+    ).records[0]
+    assert conf["c"][0] == 1.0 and all(isinstance(c, float) for c in conf["c"])
+    assert all(isinstance(p, str) for p in conf["p"])
+
+    reset_database(clean_database, database)
+    merged = load_graph_into_neo4j(graph, clean_database, database=database, batch_size=97, mode="merge", workers=1)
+    assert merged.mode == "merge"
+    assert snapshot_database(clean_database, database=database) == created  # same digest, both paths
+
+    again = load_graph_into_neo4j(graph, clean_database, database=database, batch_size=1000)
+    assert again.mode == "merge"  # nodes are there now: MERGE and prune
+    assert again.nodes_deleted == again.relationships_deleted == 0
+    assert snapshot_database(clean_database, database=database) == expected
+
+
+def test_foreign_nodes_do_not_make_a_load_take_the_merge_path(clean_database, database):
+    clean_database.execute_query("CREATE (:Unrelated {id: 'x'})-[:LINKS]->(:Unrelated {id: 'y'})", database_=database)
+    graph = synthetic_graph(40, seed=2)
+    summary = load_graph_into_neo4j(graph, clean_database, database=database)
+    assert summary.mode == "create"
+    rows = clean_database.execute_query("MATCH (n:Unrelated) RETURN count(n) AS n", database_=database).records
+    assert rows[0]["n"] == 2  # left alone
+    assert {k: v for k, v in snapshot_database(clean_database, database=database).nodes.items() if k != "Unrelated"} \
+        == snapshot_graph(graph).nodes
+
+
 def test_schema_constraints_and_indexes_exist(clean_database, database):
     load_graph_into_neo4j(synthetic_graph(20), clean_database, database=database)
     constraints = {r["name"] for r in clean_database.execute_query("SHOW CONSTRAINTS YIELD name", database_=database).records}
