@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from kg.graph.store import save_graph
 from kg.neo4j import server
-from kg.neo4j.bulk import ARRAY_DELIMITER, export_neo4j_import
+from kg.neo4j.bulk import ARRAY_DELIMITER, export_neo4j_import, read_import_arguments
 from kg.neo4j.loader import load_graph_into_neo4j, snapshot_database, snapshot_graph
 from kg.neo4j.schema import ensure_schema
 from kg.neo4j.settings import Neo4jSettings, connect
@@ -38,6 +38,8 @@ def awkward_graph(n_papers: int) -> nx.MultiDiGraph:
     g.nodes[papers[2]].update(title="  leading and trailing spaces  ")
     method = next(n for n, label in g.nodes(data="label") if label == "Method")
     g.nodes[method]["aliases"] = [*g.nodes[method]["aliases"], 'say "hi"', "a,b", "semi;colon", ""]
+    # entity top lists as built graphs have them: a float list (with an int, widened) and a str list
+    g.nodes[method].update(top_papers=tuple(papers[:3]), top_conf=(1, 0.5, 0.125))
     edge = next((u, v) for u, v, k in g.edges(keys=True) if k == "USES")
     g.edges[edge[0], edge[1], "USES"]["evidence"] = ['He said "yes", then left.', "Line one\nline two"]
     return g
@@ -52,6 +54,9 @@ def test_export_writes_typed_headers_and_import_script(tmp_path):
     with (folder / "nodes_Paper.csv").open(encoding="utf-8", newline="") as fh:
         header = next(csv.reader(fh))
     assert header[:2] == ["id:ID", ":LABEL"] and "year:long" in header and "title:string" in header
+    with (folder / "nodes_Method.csv").open(encoding="utf-8", newline="") as fh:
+        header = next(csv.reader(fh))
+    assert "top_conf:double[]" in header and "top_papers:string[]" in header
     with (folder / "relationships_USED_FOR.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == [":START_ID", ":END_ID", ":TYPE", "confidence:double", "count:long", "evidence:string[]",
@@ -62,6 +67,29 @@ def test_export_writes_typed_headers_and_import_script(tmp_path):
     assert "--multiline-fields=true" in script  # the graph has a newline in a title
     assert "--nodes=nodes_Paper.csv" in script and "--relationships=relationships_CITES.csv" in script
     assert "CREATE CONSTRAINT paper_id_unique" in (folder / "schema.cypher").read_text()
+
+
+def test_read_import_arguments_names_the_database_first_and_absolute_files(tmp_path):
+    folder = export_neo4j_import(awkward_graph(20), tmp_path / "import")
+    args = read_import_arguments(folder, "papers")
+    # picocli would read a database name after --relationships=... as one more file
+    assert args[:4] == ["database", "import", "full", "papers"]
+    files = [a.split("=", 1)[1] for a in args if a.startswith(("--nodes=", "--relationships="))]
+    assert files and all(os.path.isabs(f) and os.path.exists(f) for f in files)
+    assert "--multiline-fields=true" in args  # the graph has a newline in a title
+    with pytest.raises(ValueError, match="import.json"):
+        read_import_arguments(tmp_path / "nothing-here")
+
+
+def test_neo4j_admin_runs_read_import_arguments_from_any_directory(neo4j_home, tmp_path):
+    # server.admin runs neo4j-admin inside the instance: relative file names would not be found there
+    graph = awkward_graph(200)
+    folder = export_neo4j_import(graph, tmp_path / "csv")
+    result = server.admin(neo4j_home, *read_import_arguments(folder), instance_dir=tmp_path / "instance", heap="512m",
+                          timeout=600)
+    assert "IMPORT DONE" in result.stdout
+    assert f"{graph.number_of_nodes()} nodes" in result.stdout
+    assert f"{graph.number_of_edges()} relationships" in result.stdout
 
 
 def test_cli_export_neo4j_import(tmp_path):

@@ -7,6 +7,7 @@ so one id space (`id:ID`) serves every label; the `id` property is stored as wel
 
 from __future__ import annotations
 
+import json
 import math
 import shlex
 from collections.abc import Iterable, Sequence
@@ -24,6 +25,8 @@ from kg.neo4j.schema import schema_items
 ARRAY_DELIMITER = "\x1f"
 ARRAY_DELIMITER_ARG = "U+001F"
 SCALAR_TYPES = {str: "string", bool: "boolean", int: "long", float: "double"}
+# The file list and options of an export, for read_import_arguments (import.sh is for people).
+MANIFEST = "import.json"
 
 
 def _kind(value: Any) -> type:
@@ -104,15 +107,15 @@ def export_neo4j_import(graph: nx.MultiDiGraph, folder: str | Path) -> Path:
     plan = plan_load(graph)  # same whitelist validation as the Bolt loader
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    for old in list(folder.glob("nodes_*.csv")) + list(folder.glob("relationships_*.csv")):
-        old.unlink()  # a previous export's files would otherwise be imported too
+    for old in [*folder.glob("nodes_*.csv"), *folder.glob("relationships_*.csv"), folder / MANIFEST]:
+        old.unlink(missing_ok=True)  # a previous export's files would otherwise be imported too
     node_files: list[str] = []
     rel_files: list[str] = []
     multiline = False
     for label in sorted(plan.node_rows):
         check_label(label)
         rows = plan.node_rows[label]
-        props = [{k: v for k, v in row["props"].items() if k != "id"} for row in rows]
+        props = [{k: v for k, v in row.items() if k != "id"} for row in rows]
         types = _column_types(props, f":{label}")
         columns = sorted(types)
         multiline |= _needs_multiline(v for p in props for v in p.values())
@@ -126,32 +129,52 @@ def export_neo4j_import(graph: nx.MultiDiGraph, folder: str | Path) -> Path:
             ),
         )
         node_files.append(name)
-    by_type: dict[str, list[dict[str, Any]]] = {}
+    by_type: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
     for (rel_type, _, _), rows in sorted(plan.rel_rows.items()):
         by_type.setdefault(check_relationship_type(rel_type), []).extend(rows)
     for rel_type, rows in sorted(by_type.items()):
-        types = _column_types((row["props"] for row in rows), f"[:{rel_type}]")
+        types = _column_types((p for _, _, p in rows), f"[:{rel_type}]")
         columns = sorted(types)
-        multiline |= _needs_multiline(v for row in rows for v in row["props"].values())
+        multiline |= _needs_multiline(v for _, _, p in rows for v in p.values())
         name = f"relationships_{rel_type}.csv"
         _write_csv(
             folder / name,
             [":START_ID", ":END_ID", ":TYPE", *(f"{c}:{types[c]}" for c in columns)],
             (
-                [_quote(row["s"]), _quote(row["t"]), rel_type,
-                 *(_field(row["props"].get(c), types[c], f"{row['s']!r}-[{rel_type}]->{row['t']!r}") for c in columns)]
-                for row in rows
+                [_quote(s), _quote(t), rel_type,
+                 *(_field(p.get(c), types[c], f"{s!r}-[{rel_type}]->{t!r}") for c in columns)]
+                for s, t, p in rows
             ),
         )
         rel_files.append(name)
     args = import_arguments(node_files, rel_files, multiline=multiline)
     _write_import_script(folder, args)
+    (folder / MANIFEST).write_text(
+        json.dumps({"nodes": node_files, "relationships": rel_files, "multiline": multiline}, indent=2) + "\n",
+        encoding="utf-8",
+    )
     (folder / "schema.cypher").write_text(
         "// Constraints and indexes paper-kg queries need; run after the import (cypher-shell -f schema.cypher).\n"
         + "".join(item.cypher + ";\n" for item in schema_items()),
         encoding="utf-8",
     )
     return folder
+
+
+def read_import_arguments(folder: str | Path, database: str = "neo4j") -> list[str]:
+    """The `neo4j-admin` arguments importing an exported `folder` into `database`, with absolute file paths
+    (so they work from any working directory, e.g. `kg.neo4j.server.admin`, which runs in the instance)."""
+    folder = Path(folder).resolve()
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"{folder} holds no readable {MANIFEST}: export it with export_neo4j_import first ({exc})") from None
+    return import_arguments(
+        [folder / name for name in manifest["nodes"]],
+        [folder / name for name in manifest["relationships"]],
+        multiline=bool(manifest["multiline"]),
+        database=database,
+    )
 
 
 def import_arguments(
