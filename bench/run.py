@@ -970,16 +970,12 @@ def bulk_import(nb: Neo4jBench, graph, folder: Path) -> dict:
     exported = export_neo4j_import(graph, folder)
     export_s = time.perf_counter() - t0
     try:
+        # the exporter's own argument list: database right after `full`, absolute file paths
         from kg.neo4j.bulk import read_import_arguments
 
         args = read_import_arguments(folder, nb.database)
     except ImportError:
         args = import_args(exported, folder, nb.database)
-    # neo4j-admin (picocli) reads a database name after a trailing --relationships=... as one more file;
-    # the database goes right after `full` (kg/neo4j/bulk.py puts it last, which fails: "File 'neo4j' doesn't exist")
-    if args and args[-1] == nb.database and "full" in args:
-        at = args.index("full") + 1
-        args = [*args[:at], nb.database, *args[at:-1]]
     nb.stop()  # neo4j-admin import needs the database offline
     meter = LoadMeter()
     t0 = time.perf_counter()
@@ -1410,7 +1406,8 @@ class Runner:
                     batched = sum(p[1] for p in res["phases"])
                     top = "; ".join(f"{p[0][:70]}… {p[1]:.0f}s for {p[3]:,} rows ({p[3] / p[1]:,.0f}/s)"
                                     for p in res["phases"][:3] if p[1] > 0)
-                    cause = (f"{wall_share(res['wall_s'] - batched, res['wall_s'])} outside the batches (schema, stale "
+                    # the loader writes through parallel sessions: batch times can add up past the wall time
+                    cause = (f"{wall_share(max(0.0, res['wall_s'] - batched), res['wall_s'])} outside the batches (schema, stale "
                              f"checks, planning); slowest query shapes: {top}") if res["phases"] else "see JSON"
                     if base:
                         cause += f"; a bare UNWIND CREATE on this server does {fmt_int(base)} rels/s"
