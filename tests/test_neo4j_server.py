@@ -127,6 +127,7 @@ def test_config_has_the_ports_paths_and_auth_asked_for(tmp_path: Path) -> None:
         f"server.directories.lib={tmp_path / 'h' / 'lib'}",
         f"server.directories.data={tmp_path / 'i' / 'data'}",
         "dbms.security.procedures.unrestricted=apoc.*",
+        f"db.tx_log.rotation.retention_policy={server.TX_LOG_RETENTION}",
     } <= lines
     assert "server.jvm.additional=-XX:+UseG1GC" in lines
 
@@ -141,7 +142,7 @@ def test_config_passes_neo4j_strict_validation(neo4j_home: Path, tmp_path: Path)
 def test_dry_run_prints_the_community_server_command(neo4j_home: Path, tmp_path: Path) -> None:
     command = server.dry_run(neo4j_home, 7690, 7491, instance_dir=tmp_path)
     assert server.ENTRY_POINT in command and f"--home-dir={tmp_path}" in command
-    assert "-Xmx524288k" in command  # the configured 512m heap reached the JVM
+    assert "-Xmx1048576k" in command  # the configured 1g default heap reached the JVM
 
 
 def test_neo4j_admin_import_full_is_available(neo4j_home: Path, tmp_path: Path) -> None:

@@ -49,8 +49,13 @@ STAMP = "fetched.json"
 
 START_TIMEOUT_S = 120.0
 STOP_TIMEOUT_S = 60.0
-DEFAULT_HEAP = "512m"
-DEFAULT_PAGECACHE = "256m"
+# The same defaults as docker-compose.yml. A 100k-paper graph is a ~720 MB store: with a 256m page cache
+# a load spends its time evicting pages (91 s against 84 s at 1g/512m, measured under the same load).
+DEFAULT_HEAP = "1g"
+DEFAULT_PAGECACHE = "512m"
+# Transaction logs beyond the last checkpoint serve only backups (an Enterprise feature): keep at most
+# this much instead of Neo4j's "2 days", which keeps ~1.3 GB per 100k-paper load on disk.
+TX_LOG_RETENTION = "1G size"
 MIN_PASSWORD_LENGTH = 8  # dbms.security.auth_minimum_password_length default
 
 ENTRY_POINT = "org.neo4j.server.CommunityEntryPoint"
@@ -316,6 +321,7 @@ def render_config(
         "server.memory.heap.initial_size": heap,
         "server.memory.heap.max_size": heap,
         "server.memory.pagecache.size": pagecache,
+        "db.tx_log.rotation.retention_policy": TX_LOG_RETENTION,
     }
     lines = [f"# Written by kg.neo4j.server for Neo4j {NEO4J_VERSION}; rewritten on every start.\n"]
     lines += [f"{key}={value}\n" for key, value in settings.items()]
