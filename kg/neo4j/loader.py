@@ -50,6 +50,8 @@ from kg.graph.schema import NODE_LABELS, RELATIONSHIP_TYPES, check_label, check_
 from kg.neo4j.schema import MAX_TERM_BYTES, QUIET_SESSION, ensure_schema
 
 DEFAULT_BATCH_SIZE = 5000
+# Writer sessions: with two, the server commits one batch while the client builds and packs the next
+# (100k papers on two idle cores: 49.6 s against 57.1 s with one).
 DEFAULT_WORKERS = 2
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # Graph attributes that become the node label / relationship type rather than a property.
