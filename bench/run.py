@@ -1409,6 +1409,11 @@ class Runner:
                     # the loader writes through parallel sessions: batch times can add up past the wall time
                     cause = (f"{wall_share(max(0.0, res['wall_s'] - batched), res['wall_s'])} outside the batches (schema, stale "
                              f"checks, planning); slowest query shapes: {top}") if res["phases"] else "see JSON"
+                    phases = res.get("summary_fields", {}).get("phase_seconds") or {}
+                    if phases:  # the loader's own split (batch times above exclude commits)
+                        mode = res.get("summary_fields", {}).get("mode")
+                        cause += ("; loader phases" + (f" ({mode} path)" if mode else "") + ": "
+                                  + ", ".join(f"{k} {v:.1f}s" for k, v in phases.items()))
                     if base:
                         cause += f"; a bare UNWIND CREATE on this server does {fmt_int(base)} rels/s"
                     note = f"cause: {cause}; " + note
