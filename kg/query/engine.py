@@ -44,9 +44,14 @@ def _rank_key(item: tuple[float, str]) -> tuple[float, str]:
     return (-item[0], item[1])
 
 
+def link_strength(confidence: float, depth: int) -> float:
+    """One edge's strength: 0.5 x confidence less 0.05 per IS_A step (the one formula both rankings use)."""
+    return 0.5 * confidence - DEPTH_PENALTY * depth
+
+
 def use_score(links: Iterable[PaperLink], depth: dict[str, int]) -> float:
     """A paper's strength for an entity family: its best link, 0.5 x confidence less 0.05 per IS_A step."""
-    return max(0.5 * l.confidence - DEPTH_PENALTY * depth[l.entity_id] for l in links)
+    return max(link_strength(l.confidence, depth[l.entity_id]) for l in links)
 
 
 def rank_users(links: Iterable[PaperLink], depth: dict[str, int], limit: int) -> list[tuple[float, str]]:
@@ -61,24 +66,24 @@ def merge_top_lists(
 ) -> list[tuple[float, str]]:
     """The `limit` best papers from per-entity strongest-first lists; equals rank_users while limit <= list size.
 
-    Each list is sorted by (-confidence, paper id) and the depth shift is constant within a list, so
+    Each list is sorted by (-confidence, paper id) and the depth is constant within a list, so
     a k-way merge over the list heads meets every paper first at its best score.
     """
     heads = []
     for entity, (papers, confs) in lists.items():
         if entity in depth and papers:
-            shift = DEPTH_PENALTY * depth[entity]
-            heads.append((-(0.5 * confs[0] - shift), papers[0], 0, shift, papers, confs))
+            level = depth[entity]
+            heads.append((-link_strength(confs[0], level), papers[0], 0, level, papers, confs))
     heapq.heapify(heads)
     out: list[tuple[float, str]] = []
     seen: set[str] = set()
     while heads and len(out) < limit:
-        negative, pid, i, shift, papers, confs = heads[0]
+        negative, pid, i, level, papers, confs = heads[0]
         if pid not in seen:
             seen.add(pid)
             out.append((round(-negative, 4), pid))
         if i + 1 < len(papers):
-            heapq.heapreplace(heads, (-(0.5 * confs[i + 1] - shift), papers[i + 1], i + 1, shift, papers, confs))
+            heapq.heapreplace(heads, (-link_strength(confs[i + 1], level), papers[i + 1], i + 1, level, papers, confs))
         else:
             heapq.heappop(heads)
     return out
