@@ -104,18 +104,14 @@ class KnowledgeGraph:
 
     # -- records -------------------------------------------------------------------------------
     def _load_records(self) -> None:
-        from kg.graph.store import iter_records
+        from kg.graph.store import read_records
 
         papers: list[Paper] = []
         extractions: list[PaperExtraction] = []
         if self._spools is not None:
             papers, extractions = list(self._spools[0]), list(self._spools[1])
         elif self._records_path is not None:
-            for tag, record in iter_records(self._records_path):
-                if tag == "P":
-                    papers.append(Paper.model_validate(record))
-                else:
-                    extractions.append(PaperExtraction.model_validate(record))
+            papers, extractions = read_records(self._records_path)
         self._papers = self._papers if self._papers is not None else papers
         self._extractions = self._extractions if self._extractions is not None else extractions
 

@@ -235,8 +235,8 @@ def iter_records(path: str | Path) -> Iterator[tuple[str, dict[str, Any]]]:
                 yield tag, record
 
 
-def load_records(path: str | Path) -> tuple[nx.MultiDiGraph, list[Paper], list[PaperExtraction]]:
-    """Read the graph with the paper and extraction records it was built from."""
+def read_records(path: str | Path) -> tuple[list[Paper], list[PaperExtraction]]:
+    """The paper and extraction records stored with the graph (the graph itself is not read)."""
     papers: list[Paper] = []
     extractions: list[PaperExtraction] = []
     for tag, record in iter_records(path):
@@ -244,4 +244,10 @@ def load_records(path: str | Path) -> tuple[nx.MultiDiGraph, list[Paper], list[P
             papers.append(Paper.model_validate(record))
         else:
             extractions.append(PaperExtraction.model_validate(record))
+    return papers, extractions
+
+
+def load_records(path: str | Path) -> tuple[nx.MultiDiGraph, list[Paper], list[PaperExtraction]]:
+    """Read the graph with the paper and extraction records it was built from."""
+    papers, extractions = read_records(path)
     return load_graph(path), papers, extractions
