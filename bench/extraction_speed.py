@@ -107,7 +107,9 @@ def main(argv=None) -> None:
     report("tokenizer", 1, timed(lambda: [None for _ in tok_nlp.tokenizer.pipe(texts)], args.repeat), n_tokens)
 
     if args.model.exists():
-        nlp = spacy.load(args.model)
+        from kg.extract.pipeline import load_model
+
+        nlp = load_model(args.model)  # as production loads it (numpy's BLAS, not BLIS)
         if "sentencizer" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
             nlp.add_pipe("sentencizer", first=True)
         bench_nlp("ner", nlp)
@@ -123,7 +125,7 @@ def main(argv=None) -> None:
     papers = [Paper(id=f"bench:{i}", title="", abstract=t) for i, t in enumerate(texts)]
     for n_proc in procs:
         try:
-            ex = Extractor(n_process=n_proc)
+            ex = Extractor(args.model, n_process=n_proc)
             list(ex.extract(papers[:20]))
 
             def run():

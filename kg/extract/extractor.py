@@ -11,10 +11,11 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
+from threadpoolctl import threadpool_limits
 
 from kg.extract.components.abbreviations import abbreviation_map
 from kg.extract.components.sentences import TITLE_SEPARATOR
-from kg.extract.components.util import sentence_token_starts
+from kg.extract.components.util import remember_text, sentence_token_starts
 from kg.extract.pipeline import build_pipeline
 from kg.models import Mention, Paper, PaperExtraction, Relation
 
@@ -119,13 +120,15 @@ class Extractor:
     def _extract(nlp: Language, papers: Iterable[Paper], batch_size: int) -> Iterator[PaperExtraction]:
         pending: deque[Paper] = deque()
 
-        def texts() -> Iterator[str]:
+        def docs() -> Iterator[Doc]:
             # nlp.pipe reads ahead of what it yields, so queued papers line up with docs in order.
+            # The text is known here; caching it spares the components Doc.text's walk over every token.
             for paper in papers:
                 pending.append(paper)
-                yield compose_text(paper)
+                text = compose_text(paper)
+                yield remember_text(nlp.make_doc(text), text)
 
-        for doc in nlp.pipe(texts(), batch_size=batch_size):
+        for doc in nlp.pipe(docs(), batch_size=batch_size):
             yield doc_to_extraction(pending.popleft(), doc)
 
     def _extract_parallel(self, papers: Iterable[Paper]) -> Iterator[PaperExtraction]:
@@ -148,11 +151,14 @@ class Extractor:
 
 _worker_nlp: Language | None = None
 _worker_batch_size = 64
+_worker_blas_limit: threadpool_limits | None = None
 
 
 def _init_worker(seed: Language | str | Path | None, batch_size: int) -> None:
     """Pool initializer: the pipeline each worker process uses."""
-    global _worker_nlp, _worker_batch_size
+    global _worker_nlp, _worker_batch_size, _worker_blas_limit
+    # The workers already fill the cores: BLAS threads of their own would only contend for them.
+    _worker_blas_limit = threadpool_limits(limits=1)
     _worker_nlp = seed if isinstance(seed, Language) else build_pipeline(seed)
     _worker_batch_size = batch_size
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from thinc.api import use_ops
 
 import kg.extract.components  # noqa: F401  (registers the kg_* factories)
 from kg.extract.components.lexicon_ner import SEED_LEXICON
@@ -13,12 +14,32 @@ from kg.extract.components.sentences import TITLE_SEPARATOR
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 
-__all__ = ["MODEL_DIR", "SEED_LEXICON", "TITLE_SEPARATOR", "build_lexicon_pipeline", "build_pipeline", "has_trained_model"]
+__all__ = [
+    "MODEL_DIR",
+    "SEED_LEXICON",
+    "TITLE_SEPARATOR",
+    "build_lexicon_pipeline",
+    "build_pipeline",
+    "has_trained_model",
+    "load_model",
+]
 
 
 def has_trained_model(path: str | Path = MODEL_DIR) -> bool:
     """True when path holds a complete spaCy pipeline (a half-written training output does not count)."""
     return (Path(path) / "config.cfg").is_file() and (Path(path) / "meta.json").is_file()
+
+
+def load_model(path: str | Path) -> Language:
+    """spacy.load(path) with the model's matrix products done by numpy's BLAS instead of BLIS.
+
+    The blis wheel falls back to its generic reference kernel on CPUs it does not recognise (3x slower
+    matrix products on the machine the benchmarks ran on), while numpy's OpenBLAS picks its kernels by
+    CPU features. Layers keep the ops they were built with, so this holds for the pipeline's lifetime;
+    the products, and so the predictions, are the same.
+    """
+    with use_ops("numpy", use_blis=False):
+        return spacy.load(path)
 
 
 def build_pipeline(model: str | Path | None = None) -> Language:
@@ -31,7 +52,7 @@ def build_pipeline(model: str | Path | None = None) -> Language:
         raise FileNotFoundError(f"no spaCy pipeline at {path} (expected config.cfg and meta.json)")
     if not has_trained_model(path):
         return build_lexicon_pipeline()
-    nlp = spacy.load(path)
+    nlp = load_model(path)
     nlp.add_pipe("kg_sentencizer", first=True)
     after = "ner" if "ner" in nlp.pipe_names else nlp.pipe_names[-1]
     nlp.add_pipe("kg_abbreviations", after=after)

@@ -17,6 +17,12 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def remember_text(doc: Doc, text: str) -> Doc:
+    """Cache text as doc's text (spaCy's tokenizer is lossless, so doc.text == text for make_doc(text))."""
+    doc.user_data[_TEXT_KEY] = text
+    return doc
+
+
 def drop_text_cache(doc: Doc) -> None:
     """Forget the cached text (the last component calls this so Doc.to_bytes stays small)."""
     doc.user_data.pop(_TEXT_KEY, None)
