@@ -38,7 +38,7 @@ def main(argv=None):
     import spacy
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import scorer  # noqa: F401  (runs selected with the product-label scorer reference it)
+    import components  # noqa: F401  (registers what training configs name: product scorer, kg_gazetteer)
 
     d = readers.data_dir()
     for m in args.models:

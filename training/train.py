@@ -12,6 +12,7 @@ OMP/OPENBLAS/MKL threads are pinned to 1. Output and logs go to training/output/
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import shutil
@@ -72,6 +73,31 @@ EXPERIMENTS["J_b2_fast"] = {
 }
 # H for longer (its best checkpoint was its last; same seed, so the first 8000 steps replay H).
 EXPERIMENTS["K_b2_long"] = dict(EXPERIMENTS["H_b2_prodsel"], steps=12000)
+# J with the tok2vec pretrained on the corpora's raw text (characters objective, 3 epochs).
+EXPERIMENTS["L_j_pretrain"] = dict(EXPERIMENTS["J_b2_fast"], pretrain=3)
+# J with gazetteer hints (kg_gazetteer: PwC train leaderboard names + seed lexicon, embedded as TAG).
+EXPERIMENTS["M_j_gazetteer"] = dict(EXPERIMENTS["J_b2_fast"], gazetteer=True)
+# J with the mix rebalanced towards the two scored corpora: SciREX (17k sentences, 5x the others)
+# halved, SciERC and TDMSci x3.
+EXPERIMENTS["N_j_balanced"] = dict(
+    EXPERIMENTS["J_b2_fast"], train={"scierc_train_m": 3, "tdmsci_train_mm": 3, "scirex_train": 0.5}
+)
+# J plus 2000 PwC train abstracts labelled by the d3 teachers H and I where they agree (disagreement
+# = missing; training/pseudo_label.py): distilling the d3 network into the fast one.
+EXPERIMENTS["Q_j_distil"] = dict(
+    EXPERIMENTS["J_b2_fast"],
+    train={"scierc_train_m": 2, "tdmsci_train_mm": 2, "scirex_train": 1, "pwc_pseudo": 0.5},
+)
+# Where does d3's lead over the fast network come from? One ingredient of D3 at a time on J.
+EXPERIMENTS["R_j_shape"] = dict(
+    EXPERIMENTS["J_b2_fast"],
+    overrides={
+        "components.tok2vec.model.embed.attrs": '["NORM","PREFIX","SUFFIX","SHAPE"]',
+        "components.tok2vec.model.embed.rows": "[5000,1000,2500,2500]",
+    },
+)
+EXPERIMENTS["S_j_depth3"] = dict(EXPERIMENTS["J_b2_fast"], overrides={"components.tok2vec.model.encode.depth": 3})
+EXPERIMENTS["T_j_hidden64"] = dict(EXPERIMENTS["J_b2_fast"], overrides={"components.ner.model.hidden_width": 64})
 FINAL = "final"
 # The shipped recipe: same data and vectors as F_final_d3 with the faster network of ner.cfg.
 EXPERIMENTS[FINAL] = {"train": _MIX, "steps": 8000, "vectors": True}
@@ -91,8 +117,11 @@ def ensure_corpus(force: bool = False) -> None:
         run([sys.executable, str(HERE / "convert.py"), "--out", str(CORPUS)])
 
 
-def build_train(name: str, files: dict[str, int], seed: int = 0) -> Path:
-    """Concatenate (and repeat) DocBins into one shuffled training DocBin."""
+def build_train(name: str, files: dict[str, float], seed: int = 0) -> Path:
+    """Concatenate (and repeat) DocBins into one shuffled training DocBin.
+
+    A repeat count may be fractional: 2.5 takes the file twice plus a seeded half of it, 0.5 a seeded half.
+    """
     import spacy
     from spacy.tokens import DocBin
 
@@ -100,7 +129,10 @@ def build_train(name: str, files: dict[str, int], seed: int = 0) -> Path:
     docs = []
     for fname, repeat in files.items():
         part = list(DocBin().from_disk(CORPUS / f"{fname}.spacy").get_docs(vocab))
-        docs.extend(part * repeat)
+        whole, frac = int(repeat), repeat - int(repeat)
+        docs.extend(part * whole)
+        if frac:
+            docs.extend(random.Random(seed).sample(part, round(len(part) * frac)))
     random.Random(seed).shuffle(docs)
     out = CORPUS / f"train_{name}.spacy"
     DocBin(docs=docs, store_user_data=False).to_disk(out)
@@ -131,31 +163,80 @@ def ensure_vectors() -> Path:
     return vec_dir
 
 
-def ensure_pretrained(epochs: int = 2) -> Path:
-    """`spacy pretrain` the tok2vec (characters objective) on raw_text.txt; returns the weights file."""
-    out = CORPUS / "pretrain"
+def ensure_pretrained(spec: dict) -> Path:
+    """`spacy pretrain` the tok2vec (characters objective) on raw_text.txt; returns the weights file.
+
+    The pretrained tok2vec must have the training network's shape, so the spec's vectors and
+    network overrides are passed to `spacy pretrain` as well; each network gets its own folder.
+    """
+    epochs = int(spec["pretrain"])
+    net = "d3" if spec.get("overrides") is D3 else "fast"
+    vec = "vec" if spec.get("vectors") else "novec"
+    out = CORPUS / f"pretrain_{net}_{vec}"
     weights = out / f"model{epochs - 1}.bin"
     if weights.exists():
         return weights
     raw_jsonl = CORPUS / "raw_text.jsonl"
     if not raw_jsonl.exists():
-        import json
-
         with open(CORPUS / "raw_text.txt", encoding="utf-8") as f, open(raw_jsonl, "w", encoding="utf-8") as g:
             for line in f:
                 if len(line.split()) >= 5:
                     g.write(json.dumps({"text": line.strip()}) + "\n")
     if out.exists():
         shutil.rmtree(out)
-    run(
-        [
-            sys.executable, "-m", "spacy", "pretrain", str(CONFIG), str(out),
-            "--paths.raw_text", str(raw_jsonl),
-            "--pretraining.max_epochs", str(epochs),
-        ],
-        log=CORPUS / "pretrain.log",
-    )
+    cmd = [
+        sys.executable, "-m", "spacy", "pretrain", str(CONFIG), str(out),
+        "--paths.raw_text", str(raw_jsonl),
+        "--pretraining.max_epochs", str(epochs),
+    ]
+    cmd += _network_args(spec)
+    run(cmd, log=out.with_suffix(".log"))
     return weights
+
+
+def _network_args(spec: dict) -> list[str]:
+    """spaCy CLI overrides for the spec's network: static vectors and size overrides."""
+    args: list[str] = []
+    if spec.get("vectors"):
+        args += [
+            "--paths.vectors", str(ensure_vectors()),
+            "--components.tok2vec.model.embed.include_static_vectors", "true",
+        ]
+    for key, value in spec.get("overrides", {}).items():
+        if spec.get("gazetteer") and key.endswith("embed.attrs"):
+            value = json.dumps(json.loads(value) + ["TAG"])
+        elif spec.get("gazetteer") and key.endswith("embed.rows"):
+            value = json.dumps(json.loads(value) + [GAZETTEER_ROWS])
+        args += [f"--{key}", str(value)]
+    return args
+
+
+GAZETTEER_ROWS = 64
+
+
+def ensure_gazetteer() -> Path:
+    """The gazetteer names (training/gazetteer.py: PwC train leaderboards + the seed lexicon)."""
+    names = CORPUS / "gazetteer.jsonl"
+    if not names.exists():
+        run([sys.executable, str(HERE / "gazetteer.py"), "--out", str(names)])
+    return names
+
+
+def gazetteer_config(name: str) -> Path:
+    """ner.cfg with kg_gazetteer first, annotating the training docs, and TAG embedded by the tok2vec."""
+    from thinc.api import Config
+
+    cfg = Config().from_disk(CONFIG, interpolate=False)
+    cfg["nlp"]["pipeline"] = ["gazetteer", *cfg["nlp"]["pipeline"]]
+    cfg["components"]["gazetteer"] = {"factory": "kg_gazetteer"}
+    cfg["initialize"]["components"]["gazetteer"] = {"names": str(ensure_gazetteer())}
+    cfg["training"]["annotating_components"] = ["gazetteer"]
+    embed = cfg["components"]["tok2vec"]["model"]["embed"]
+    embed["attrs"] = [*embed["attrs"], "TAG"]
+    embed["rows"] = [*embed["rows"], GAZETTEER_ROWS]
+    out = CORPUS / f"config_{name}.cfg"
+    cfg.to_disk(out)
+    return out
 
 
 def train(name: str, spec: dict) -> Path:
@@ -165,30 +246,25 @@ def train(name: str, spec: dict) -> Path:
     out.mkdir(parents=True)
     train_path = build_train(name, spec["train"])
     dev_path = build_dev()
+    config = gazetteer_config(name) if spec.get("gazetteer") else CONFIG
     cmd = [
-        sys.executable, "-m", "spacy", "train", str(CONFIG),
+        sys.executable, "-m", "spacy", "train", str(config),
         "--output", str(out),
         "--paths.train", str(train_path),
         "--paths.dev", str(dev_path),
         "--training.max_steps", str(spec.get("steps", 2000)),
     ]
-    if spec.get("vectors"):
-        cmd += [
-            "--paths.vectors", str(ensure_vectors()),
-            "--components.tok2vec.model.embed.include_static_vectors", "true",
-        ]
+    cmd += ["--code", str(HERE / "components.py")]
+    cmd += _network_args(spec)
     if spec.get("pretrain"):
-        cmd += ["--paths.init_tok2vec", str(ensure_pretrained(spec["pretrain"]))]
+        cmd += ["--paths.init_tok2vec", str(ensure_pretrained(spec))]
     if spec.get("select") == "product":
         # model-best by micro F over the product labels only (training/scorer.py)
         cmd += [
-            "--code", str(HERE / "scorer.py"),
             "--components.ner.scorer", '{"@scorers":"paper_kg.product_ner_scorer.v1"}',
             "--training.score_weights.ents_f", "0.0",
             "--training.score_weights.ents_prod_f", "1.0",
         ]
-    for key, value in spec.get("overrides", {}).items():
-        cmd += [f"--{key}", str(value)]
     t0 = time.time()
     run(cmd, log=out / "train.log")
     print(f"{name}: trained in {time.time() - t0:.0f}s -> {out / 'model-best'}", flush=True)
