@@ -151,3 +151,21 @@ def test_pwc_helpers():
     assert strip_latex(r"We use \textbf{ImageNet}~\cite{deng09} for $x$") == "We use ImageNet for x"
     assert loose_match("ImageNet", "imagenet") and loose_match("COCO dataset", "COCO")
     assert loose_match("object detection", "Object Detection") and not loose_match("a", "ImageNet")
+
+
+@needs_data
+def test_run_eval_scores_relations_with_the_given_model(tmp_path: Path):
+    """`kg eval --model M` runs the end-to-end relation scores on M too, not on the shipped model."""
+    import spacy
+
+    from kg.eval import run_eval
+
+    silent = spacy.blank("en")
+    ruler = silent.add_pipe("entity_ruler")  # a pipeline that finds no entities at all
+    ruler.add_patterns([{"label": "METHOD", "pattern": "no such phrase in SciERC dev"}])
+    silent.to_disk(tmp_path / "silent")
+    report = run_eval([SCIERC_DEV], model=tmp_path / "silent")
+    assert report.ner[0].micro.tp == 0 and report.ner[0].micro.fn == 452
+    (name, relations), = report.relations
+    assert relations["ner"] == str(tmp_path / "silent")
+    assert relations["end_to_end"]["USED_FOR"]["tp"] == 0

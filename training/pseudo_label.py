@@ -1,6 +1,6 @@
 """Teacher-labelled PwC train abstracts for distilling a bigger NER into the shipped (fast) network.
 
-    python training/pseudo_label.py TEACHER [TEACHER ...] [--n 3000] [--out training/corpus/pwc_pseudo.spacy]
+    python training/pseudo_label.py TEACHER [TEACHER ...] [--n 4000] [--out training/corpus/pwc_pseudo.spacy]
 
 Each abstract (LaTeX stripped as for raw_text.txt) is run through every teacher. A span becomes an
 entity when all teachers predict it with the same label; tokens on which the teachers disagree are
@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("teachers", nargs="+", type=Path)
     ap.add_argument("--data", type=Path, default=Path(os.environ.get("KG_DATA_DIR", REPO.parent / "shared" / "data")))
-    ap.add_argument("--n", type=int, default=3000)
+    ap.add_argument("--n", type=int, default=4000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", type=Path, default=HERE / "corpus" / "pwc_pseudo.spacy")
     args = ap.parse_args(argv)

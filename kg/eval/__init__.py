@@ -164,7 +164,7 @@ def run_eval(
         report.ner.append(evaluate_file(nlp, path, fmt=kind, part=part, name=name))
         if kind == "scierc" and rel_fn is not None:
             try:
-                report.relations.append((name, rel_fn(path)))
+                report.relations.append((name, rel_fn(path, model_path)))
             except Exception as exc:  # report, don't fail the NER evaluation
                 report.notes.append(f"relation evaluation failed on {name}: {exc!r}")
     return report
