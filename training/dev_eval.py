@@ -33,6 +33,12 @@ def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("models", nargs="+", type=Path)
     ap.add_argument("--suppress", action="store_true", help="suppress helper labels as the export does")
+    ap.add_argument(
+        "--ruler",
+        choices=("after", "before"),
+        help="add spaCy's entity_ruler with the seed lexicon (lower-case phrase patterns) after the NER "
+        "(fills gaps only) or before it (its matches win)",
+    )
     args = ap.parse_args(argv)
     readers, ner = load_kg_eval()
     import spacy
@@ -47,6 +53,13 @@ def main(argv=None):
             from train import suppress_extra_labels
 
             print("  suppressed:", suppress_extra_labels(nlp))
+        if args.ruler:
+            import json
+
+            rows = [json.loads(line) for line in open(REPO / "kg" / "extract" / "lexicon" / "seed_lexicon.jsonl")]
+            where = {"after": "ner"} if args.ruler == "after" else {"before": "ner"}
+            ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"}, **where)
+            ruler.add_patterns([{"label": r["label"], "pattern": r["pattern"]} for r in rows])
         s1 = ner.evaluate_file(nlp, d / "scierc" / "dev.json")
         s2 = ner.evaluate_file(nlp, d / "tdmsci" / "train_1500_v2.conll", part="dev")
         def fmt(s):
