@@ -121,6 +121,10 @@ EXPERIMENTS["W_d3s_distil_bal"] = dict(
 )
 # V with another seed (spaCy's system.seed: initial weights, dropout, batch order), for the noise.
 EXPERIMENTS["V1_seed1"] = dict(EXPERIMENTS["V_d3s_distil"], overrides={**FAST_D3S, "system.seed": 1})
+# Session 3, after shipping W: W's recipe with another seed (noise), and on the d3 network (hidden 64)
+# as a better teacher for a second distillation round.
+EXPERIMENTS["W1_seed1"] = dict(EXPERIMENTS["W_d3s_distil_bal"], overrides={**FAST_D3S, "system.seed": 1})
+EXPERIMENTS["X_d3_teacher"] = dict(EXPERIMENTS["W_d3s_distil_bal"], overrides=D3)
 FINAL = "final"
 # The shipped recipe (= W_d3s_distil_bal): encoder depth 3 + SHAPE, NER hidden 48, static vectors;
 # SciERC (Generic/OST missing) x3, TDMSci (method-like untagged missing) x3, half the SciREX sample,
