@@ -125,11 +125,15 @@ EXPERIMENTS["V1_seed1"] = dict(EXPERIMENTS["V_d3s_distil"], overrides={**FAST_D3
 # as a better teacher for a second distillation round.
 EXPERIMENTS["W1_seed1"] = dict(EXPERIMENTS["W_d3s_distil_bal"], overrides={**FAST_D3S, "system.seed": 1})
 EXPERIMENTS["X_d3_teacher"] = dict(EXPERIMENTS["W_d3s_distil_bal"], overrides=D3)
+# W with TDMSci weighted further (x5), two seeds: does N's TDMSci gain keep growing?
+_TDM5 = {"scierc_train_m": 3, "tdmsci_train_mm": 5, "scirex_train": 0.5, "pwc_pseudo": 0.5}
+EXPERIMENTS["Y_tdm5"] = dict(EXPERIMENTS["W_d3s_distil_bal"], train=_TDM5)
+EXPERIMENTS["Y1_tdm5_seed1"] = dict(EXPERIMENTS["W1_seed1"], train=_TDM5)
 FINAL = "final"
-# The shipped recipe (= W_d3s_distil_bal): encoder depth 3 + SHAPE, NER hidden 48, static vectors;
-# SciERC (Generic/OST missing) x3, TDMSci (method-like untagged missing) x3, half the SciREX sample,
+# The shipped recipe (= Y_tdm5): encoder depth 3 + SHAPE, NER hidden 48, static vectors;
+# SciERC (Generic/OST missing) x3, TDMSci (method-like untagged missing) x5, half the SciREX sample,
 # 2000 teacher-labelled PwC abstracts. Session 2's "final" was F_final_d3's data on ner.cfg as is.
-EXPERIMENTS[FINAL] = dict(EXPERIMENTS["W_d3s_distil_bal"])
+EXPERIMENTS[FINAL] = dict(EXPERIMENTS["Y_tdm5"])
 
 
 def run(cmd: list[str], log: Path | None = None) -> None:
