@@ -118,6 +118,10 @@ def test_two_processes_match_one(results):
     assert [e.model_dump() for e in parallel] == [e.model_dump() for e in results]
 
 
+def test_extract_one_matches_the_stream(extractor, results):
+    assert [extractor.extract_one(p).model_dump() for p in PAPERS] == [e.model_dump() for e in results]
+
+
 def test_model_directory_swaps_in_the_trained_ner(tmp_path):
     import spacy
 

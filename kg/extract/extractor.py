@@ -114,7 +114,7 @@ class Extractor:
 
     def extract_one(self, paper: Paper) -> PaperExtraction:
         """Extraction for a single paper."""
-        return doc_to_extraction(paper, self.nlp(compose_text(paper)))
+        return next(self._extract(self.nlp, [paper], 1))
 
     @staticmethod
     def _extract(nlp: Language, papers: Iterable[Paper], batch_size: int) -> Iterator[PaperExtraction]:
