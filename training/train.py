@@ -129,6 +129,10 @@ EXPERIMENTS["X_d3_teacher"] = dict(EXPERIMENTS["W_d3s_distil_bal"], overrides=D3
 _TDM5 = {"scierc_train_m": 3, "tdmsci_train_mm": 5, "scirex_train": 0.5, "pwc_pseudo": 0.5}
 EXPERIMENTS["Y_tdm5"] = dict(EXPERIMENTS["W_d3s_distil_bal"], train=_TDM5)
 EXPERIMENTS["Y1_tdm5_seed1"] = dict(EXPERIMENTS["W1_seed1"], train=_TDM5)
+# Y with TDMSci x8 (two seeds): does the trend go on?
+_TDM8 = {"scierc_train_m": 3, "tdmsci_train_mm": 8, "scirex_train": 0.5, "pwc_pseudo": 0.5}
+EXPERIMENTS["Z_tdm8"] = dict(EXPERIMENTS["W_d3s_distil_bal"], train=_TDM8)
+EXPERIMENTS["Z1_tdm8_seed1"] = dict(EXPERIMENTS["W1_seed1"], train=_TDM8)
 FINAL = "final"
 # The shipped recipe (= Y_tdm5): encoder depth 3 + SHAPE, NER hidden 48, static vectors;
 # SciERC (Generic/OST missing) x3, TDMSci (method-like untagged missing) x5, half the SciREX sample,
