@@ -961,21 +961,16 @@ def neo4j_queries(nb: Neo4jBench, plan: dict, reps: int, budget_s: float) -> dic
 
 def bulk_import(nb: Neo4jBench, graph, folder: Path) -> dict:
     try:
-        from kg.neo4j.bulk import export_neo4j_import
+        from kg.neo4j.bulk import export_neo4j_import, read_import_arguments
     except Exception as exc:
         raise NotAvailable(f"kg.neo4j.bulk not importable ({short_exc(exc, 120)})") from exc
     if folder.exists():
         shutil.rmtree(folder)
     t0 = time.perf_counter()
-    exported = export_neo4j_import(graph, folder)
+    export_neo4j_import(graph, folder)
     export_s = time.perf_counter() - t0
-    try:
-        # the exporter's own argument list: database right after `full`, absolute file paths
-        from kg.neo4j.bulk import read_import_arguments
-
-        args = read_import_arguments(folder, nb.database)
-    except ImportError:
-        args = import_args(exported, folder, nb.database)
+    # the exporter's own argument list: database right after `full`, absolute file paths
+    args = read_import_arguments(folder, nb.database)
     nb.stop()  # neo4j-admin import needs the database offline
     meter = LoadMeter()
     t0 = time.perf_counter()
@@ -999,30 +994,6 @@ def bulk_import(nb: Neo4jBench, graph, folder: Path) -> dict:
     return {"export_s": export_s, "wall_s": wall, "internal_s": internal, "records": nodes + rels, "nodes": nodes,
             "relationships": rels, "args": args, "other_cores": meter.other_cores(), "stages": stages,
             "output_tail": text.strip().splitlines()[-40:]}
-
-
-def import_args(exported: Any, folder: Path, database: str) -> list[str]:
-    """neo4j-admin arguments for the CSV folder: the exporter's own list when it gives one, else by file name."""
-    for attr in ("admin_args", "import_args", "args"):
-        value = getattr(exported, attr, None)
-        if callable(value):
-            with contextlib.suppress(TypeError):
-                value = value(database)
-        if isinstance(value, (list, tuple)) and value:
-            args = [str(a) for a in value]
-            if "import" in args:
-                return args
-            return ["database", "import", "full", *args, "--overwrite-destination=true", database]
-    args = ["database", "import", "full"]
-    for csv in sorted(Path(folder).glob("*.csv*")):
-        name = csv.name.split(".")[0]
-        if "header" in name.lower():
-            continue
-        header = next(iter(sorted(Path(folder).glob(f"{name}*header*"))), None)
-        files = f"{header},{csv}" if header else str(csv)
-        kind = "--relationships" if name.lower().startswith(("rel", "r_")) or name.isupper() else "--nodes"
-        args.append(f"{kind}={files}")
-    return [*args, "--overwrite-destination=true", database]
 
 
 def admin_output(proc: Any) -> str:
