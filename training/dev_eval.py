@@ -1,6 +1,7 @@
 """Score a trained pipeline on the dev sets exactly as `kg eval` does (gold tokens, exact spans).
 
     python training/dev_eval.py training/output/A_base/model-best [more model dirs...] [--ruler]
+    python training/dev_eval.py MODEL MODEL [MODEL ...] --vote   # majority vote of the models
 
 Loads kg/eval/*.py without importing the rest of the kg package, so it works while other parts of
 the tree are mid-change. Prints one line per model: SciERC micro + per label, TDMSci micro + per label.
@@ -39,6 +40,12 @@ def main(argv=None):
         help="add spaCy's entity_ruler with the seed lexicon (lower-case phrase patterns) after the NER "
         "(fills gaps only) or before it (its matches win)",
     )
+    ap.add_argument(
+        "--vote",
+        action="store_true",
+        help="score the models' vote instead: a span is kept when at least k models predict it, "
+        "one line per k (pseudo_label.voted_spans, as used to label the distillation data)",
+    )
     args = ap.parse_args(argv)
     readers, ner = load_kg_eval()
     import spacy
@@ -47,6 +54,9 @@ def main(argv=None):
     import components  # noqa: F401  (registers what training configs name: product scorer, kg_gazetteer)
 
     d = readers.data_dir()
+    if args.vote:
+        vote(ner, d, args.models)
+        return
     for m in args.models:
         nlp = spacy.load(m)
         if args.suppress:
@@ -67,6 +77,26 @@ def main(argv=None):
             mi = s.micro
             return f"micro P={mi.precision:.3f} R={mi.recall:.3f} F={mi.f1:.3f} [{per}]"
         print(f"{m}\n  SciERC dev  {fmt(s1)}\n  TDMSci dev  {fmt(s2)}", flush=True)
+
+
+def vote(ner, data_dir: Path, models: list[Path]) -> None:
+    """Print SciERC and TDMSci dev micro scores of the models' vote for every threshold k."""
+    import spacy
+
+    from pseudo_label import voted_spans
+
+    files = (("SciERC", data_dir / "scierc" / "dev.json", "all"), ("TDMSci", data_dir / "tdmsci" / "train_1500_v2.conll", "dev"))
+    gold = {name: ner.load_gold(path, None, part) for name, path, part in files}
+    preds: dict[str, list] = {name: [] for name, _, _ in files}
+    for m in models:
+        nlp = spacy.load(m)
+        for name, (_fmt, docs, _spans, _labels) in gold.items():
+            preds[name].append(ner.predict_on_gold_tokens(nlp, docs))
+    for name, (_fmt, docs, spans, labels) in gold.items():
+        for k in range(1, len(models) + 1):
+            voted = [voted_spans([set(p[i]) for p in preds[name]], k) for i in range(len(docs))]
+            mi = ner.score_spans(spans, voted, labels).micro
+            print(f"{name} dev, >= {k} of {len(models)}: P={mi.precision:.3f} R={mi.recall:.3f} F={mi.f1:.3f}")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
 """Teacher-labelled PwC train abstracts for distilling a bigger NER into the shipped (fast) network.
 
-    python training/pseudo_label.py TEACHER [TEACHER ...] [--n 4000] [--out training/corpus/pwc_pseudo.spacy]
+    python training/pseudo_label.py TEACHER [TEACHER ...] [--n 4000] [--min-votes K]
+                                    [--out training/corpus/pwc_pseudo.spacy]
 
 Each abstract (LaTeX stripped as for raw_text.txt) is run through every teacher. A span becomes an
-entity when all teachers predict it with the same label; tokens on which the teachers disagree are
-marked missing (no supervision), every other token O. With one teacher that is plain self-training.
+entity when at least K teachers (default: all) predict it with the same label, most votes first
+where kept spans would overlap; tokens some teacher tags but no kept span covers are marked missing
+(no supervision), every other token O. With one teacher that is plain self-training.
 PwC train abstracts are unlabelled at span level and come from no dev or test split.
 """
 
@@ -15,6 +17,7 @@ import json
 import os
 import random
 import re
+from collections import Counter
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -40,13 +43,29 @@ def pwc_abstracts(path: Path, n: int, seed: int) -> list[str]:
     return random.Random(seed).sample(texts, min(n, len(texts)))
 
 
-def agreed_doc(vocab, docs):
-    """A Doc with the entities every teacher agrees on; tokens where they disagree are missing."""
+def voted_spans(views: list[set[tuple[int, int, str]]], min_votes: int) -> set[tuple[int, int, str]]:
+    """Spans predicted by at least min_votes views; where kept spans overlap, the most-voted wins."""
+    votes: Counter[tuple[int, int, str]] = Counter(span for view in views for span in view)
+    kept: set[tuple[int, int, str]] = set()
+    taken: set[int] = set()
+    # most votes first, then longer spans, then position: deterministic
+    for span, n in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0][0] - kv[0][1], kv[0])):
+        if n < min_votes:
+            break
+        tokens = set(range(span[0], span[1]))
+        if not tokens & taken:
+            kept.add(span)
+            taken |= tokens
+    return kept
+
+
+def agreed_doc(vocab, docs, min_votes: int | None = None):
+    """A Doc with the entities at least min_votes teachers (default all) agree on; other tagged tokens missing."""
     from spacy.tokens import Doc, Span
 
     first = docs[0]
     spans = [{(e.start, e.end, e.label_) for e in d.ents} for d in docs]
-    agreed = set.intersection(*spans)
+    agreed = voted_spans(spans, min_votes or len(spans))
     inside = {i for (a, b, _) in agreed for i in range(a, b)}
     disputed = {i for s in spans for (a, b, _) in s - agreed for i in range(a, b)} - inside
     out = Doc(vocab, words=[t.text for t in first], spaces=[bool(t.whitespace_) for t in first])
@@ -69,6 +88,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--data", type=Path, default=Path(os.environ.get("KG_DATA_DIR", REPO.parent / "shared" / "data")))
     ap.add_argument("--n", type=int, default=4000)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--min-votes", type=int, help="teachers that must agree on a span (default: all)")
     ap.add_argument("--out", type=Path, default=HERE / "corpus" / "pwc_pseudo.spacy")
     args = ap.parse_args(argv)
     teachers = [spacy.load(t) for t in args.teachers]
@@ -81,7 +101,7 @@ def main(argv: list[str] | None = None) -> None:
         words = [t.text for t in doc]
         spaces = [bool(t.whitespace_) for t in doc]
         views = [doc] + [t(Doc(t.vocab, words=words, spaces=spaces)) for t in teachers[1:]]
-        out = agreed_doc(vocab, views)
+        out = agreed_doc(vocab, views, args.min_votes)
         n_ents += len(out.ents)
         n_missing += sum(1 for t in out if t.ent_iob == 0)
         docs.append(out)

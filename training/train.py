@@ -133,6 +133,26 @@ EXPERIMENTS["Y1_tdm5_seed1"] = dict(EXPERIMENTS["W1_seed1"], train=_TDM5)
 _TDM8 = {"scierc_train_m": 3, "tdmsci_train_mm": 8, "scirex_train": 0.5, "pwc_pseudo": 0.5}
 EXPERIMENTS["Z_tdm8"] = dict(EXPERIMENTS["W_d3s_distil_bal"], train=_TDM8)
 EXPERIMENTS["Z1_tdm8_seed1"] = dict(EXPERIMENTS["W1_seed1"], train=_TDM8)
+# Session 4: ceilings. Y's network and selection trained on one scored corpus alone (model-best on
+# that corpus's dev): how far does this network get when no other corpus's span convention competes?
+EXPERIMENTS["SO_scierc_only"] = dict(EXPERIMENTS["Y_tdm5"], train={"scierc_train_m": 1}, dev=["scierc_dev"])
+EXPERIMENTS["TO_tdmsci_only"] = dict(EXPERIMENTS["Y_tdm5"], train={"tdmsci_train_mm": 1}, dev=["tdmsci_dev"])
+# Session 4: how far does the CNN family go on Y's data when speed is ignored? Wider encoders
+# (4x and 9x the shipped encoder's matrix work), depth 4, NER hidden 64.
+_BIG = {
+    "components.tok2vec.model.encode.depth": 4,
+    "components.ner.model.hidden_width": 64,
+    "components.tok2vec.model.embed.attrs": '["NORM","PREFIX","SUFFIX","SHAPE"]',
+    "components.tok2vec.model.embed.rows": "[10000,2000,5000,2500]",
+}
+EXPERIMENTS["BIG_w128d4"] = dict(EXPERIMENTS["Y_tdm5"], overrides={**_BIG, "components.tok2vec.model.encode.width": 128})
+EXPERIMENTS["BIG_w192d4"] = dict(EXPERIMENTS["Y_tdm5"], overrides={**_BIG, "components.tok2vec.model.encode.width": 192})
+# Y with the PwC abstracts labelled by a 7-model majority vote (BIG_w128d4, BIG_w192d4, H, I, Y, Y1,
+# W; at least 4 agree) instead of H and I's unanimous vote: on dev the 7-model vote scores 0.587 /
+# 0.541 against 0.576 / 0.543 for its best single member.
+_ENS = {"scierc_train_m": 3, "tdmsci_train_mm": 5, "scirex_train": 0.5, "pwc_pseudo_ens": 0.5}
+EXPERIMENTS["E_ens"] = dict(EXPERIMENTS["Y_tdm5"], train=_ENS)
+EXPERIMENTS["E2_ens_all"] = dict(EXPERIMENTS["Y_tdm5"], train={**_ENS, "pwc_pseudo_ens": 1})
 FINAL = "final"
 # The shipped recipe (= Y_tdm5): encoder depth 3 + SHAPE, NER hidden 48, static vectors;
 # SciERC (Generic/OST missing) x3, TDMSci (method-like untagged missing) x5, half the SciREX sample,
@@ -176,19 +196,20 @@ def build_train(name: str, files: dict[str, float], seed: int = 0) -> Path:
     return out
 
 
-def build_dev() -> Path:
+def build_dev(parts: tuple[str, ...] = ("scierc_dev", "tdmsci_dev")) -> Path:
+    """The model-best dev set: both dev corpora by default, or only the named ones."""
     import spacy
     from spacy.tokens import DocBin
 
     vocab = spacy.blank("en").vocab
     docs = []
-    for fname in ("scierc_dev", "tdmsci_dev"):
+    for fname in parts:
         part = list(DocBin().from_disk(CORPUS / f"{fname}.spacy").get_docs(vocab))
         if fname == "tdmsci_dev":  # TDMSci has no METHOD: the product scorer ignores it there
             for d in part:
                 d.user_data["scored_labels"] = TDMSCI_LABELS
         docs.extend(part)
-    out = CORPUS / "dev_all.spacy"
+    out = CORPUS / ("dev_all.spacy" if len(parts) == 2 else f"dev_{'_'.join(parts)}.spacy")
     DocBin(docs=docs, store_user_data=True).to_disk(out)
     return out
 
@@ -304,7 +325,7 @@ def train(name: str, spec: dict) -> Path:
         shutil.rmtree(out)
     out.mkdir(parents=True)
     train_path = build_train(name, spec["train"])
-    dev_path = build_dev()
+    dev_path = build_dev(tuple(spec["dev"])) if spec.get("dev") else build_dev()
     config = gazetteer_config(name) if spec.get("gazetteer") else CONFIG
     cmd = [
         sys.executable, "-m", "spacy", "train", str(config),
