@@ -153,6 +153,11 @@ EXPERIMENTS["BIG_w192d4"] = dict(EXPERIMENTS["Y_tdm5"], overrides={**_BIG, "comp
 _ENS = {"scierc_train_m": 3, "tdmsci_train_mm": 5, "scirex_train": 0.5, "pwc_pseudo_ens": 0.5}
 EXPERIMENTS["E_ens"] = dict(EXPERIMENTS["Y_tdm5"], train=_ENS)
 EXPERIMENTS["E2_ens_all"] = dict(EXPERIMENTS["Y_tdm5"], train={**_ENS, "pwc_pseudo_ens": 1})
+# Y with 4 of TDMSci's 5 copies mention-replaced (training/augment.py): names from TDMSci itself, or
+# also from the PwC train leaderboards.
+_AUG = {"scierc_train_m": 3, "tdmsci_train_mm": 1, "scirex_train": 0.5, "pwc_pseudo": 0.5}
+EXPERIMENTS["AUG1_tdm"] = dict(EXPERIMENTS["Y_tdm5"], train={**_AUG, "tdmsci_train_mm_aug": 1})
+EXPERIMENTS["AUG2_tdm_pwc"] = dict(EXPERIMENTS["Y_tdm5"], train={**_AUG, "tdmsci_train_mm_augpwc": 1})
 FINAL = "final"
 # The shipped recipe (= Y_tdm5): encoder depth 3 + SHAPE, NER hidden 48, static vectors;
 # SciERC (Generic/OST missing) x3, TDMSci (method-like untagged missing) x5, half the SciREX sample,
@@ -174,6 +179,22 @@ def ensure_corpus(force: bool = False) -> None:
         run([sys.executable, str(HERE / "convert.py"), "--out", str(CORPUS)])
 
 
+# Mention-replacement copies (training/augment.py): name -> (source DocBin, extra augment.py flags).
+AUGMENTED: dict[str, tuple[str, list[str]]] = {
+    "tdmsci_train_mm_aug": ("tdmsci_train_mm", []),
+    "tdmsci_train_mm_augpwc": ("tdmsci_train_mm", ["--pwc"]),
+}
+
+
+def ensure_augmented(fname: str) -> Path:
+    """CORPUS/<fname>.spacy: 4 mention-replaced copies of its source DocBin, built once."""
+    out = CORPUS / f"{fname}.spacy"
+    if not out.exists():
+        source, flags = AUGMENTED[fname]
+        run([sys.executable, str(HERE / "augment.py"), str(CORPUS / f"{source}.spacy"), str(out), "--copies", "4", *flags])
+    return out
+
+
 def build_train(name: str, files: dict[str, float], seed: int = 0) -> Path:
     """Concatenate (and repeat) DocBins into one shuffled training DocBin.
 
@@ -185,6 +206,8 @@ def build_train(name: str, files: dict[str, float], seed: int = 0) -> Path:
     vocab = spacy.blank("en").vocab
     docs = []
     for fname, repeat in files.items():
+        if fname in AUGMENTED:
+            ensure_augmented(fname)
         part = list(DocBin().from_disk(CORPUS / f"{fname}.spacy").get_docs(vocab))
         whole, frac = int(repeat), repeat - int(repeat)
         docs.extend(part * whole)
