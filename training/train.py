@@ -149,7 +149,9 @@ EXPERIMENTS["BIG_w128d4"] = dict(EXPERIMENTS["Y_tdm5"], overrides={**_BIG, "comp
 EXPERIMENTS["BIG_w192d4"] = dict(EXPERIMENTS["Y_tdm5"], overrides={**_BIG, "components.tok2vec.model.encode.width": 192})
 # Y with the PwC abstracts labelled by a 7-model majority vote (BIG_w128d4, BIG_w192d4, H, I, Y, Y1,
 # W; at least 4 agree) instead of H and I's unanimous vote: on dev the 7-model vote scores 0.587 /
-# 0.541 against 0.576 / 0.543 for its best single member.
+# 0.541 against 0.576 / 0.543 for its best single member. Rejected, so its data is not built here:
+#   cd training && python pseudo_label.py output/{BIG_w128d4,BIG_w192d4,H_b2_prodsel,I_f_prodsel,
+#     Y_tdm5,Y1_tdm5_seed1,W_d3s_distil_bal}/model-best --n 4000 --min-votes 4 --out corpus/pwc_pseudo_ens.spacy
 _ENS = {"scierc_train_m": 3, "tdmsci_train_mm": 5, "scirex_train": 0.5, "pwc_pseudo_ens": 0.5}
 EXPERIMENTS["E_ens"] = dict(EXPERIMENTS["Y_tdm5"], train=_ENS)
 EXPERIMENTS["E2_ens_all"] = dict(EXPERIMENTS["Y_tdm5"], train={**_ENS, "pwc_pseudo_ens": 1})
