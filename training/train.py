@@ -12,6 +12,7 @@ OMP/OPENBLAS/MKL threads are pinned to 1. Output and logs go to training/output/
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
@@ -160,6 +161,11 @@ EXPERIMENTS["E2_ens_all"] = dict(EXPERIMENTS["Y_tdm5"], train={**_ENS, "pwc_pseu
 _AUG = {"scierc_train_m": 3, "tdmsci_train_mm": 1, "scirex_train": 0.5, "pwc_pseudo": 0.5}
 EXPERIMENTS["AUG1_tdm"] = dict(EXPERIMENTS["Y_tdm5"], train={**_AUG, "tdmsci_train_mm_aug": 1})
 EXPERIMENTS["AUG2_tdm_pwc"] = dict(EXPERIMENTS["Y_tdm5"], train={**_AUG, "tdmsci_train_mm_augpwc": 1})
+# Y with the tok2vec pretrained on the raw text (L's ingredient on the shipped network), and Y with
+# a third seed for the noise.
+EXPERIMENTS["YP_pretrain"] = dict(EXPERIMENTS["Y_tdm5"], pretrain=3)
+EXPERIMENTS["YP1_pretrain_seed1"] = dict(EXPERIMENTS["Y1_tdm5_seed1"], pretrain=3)
+EXPERIMENTS["Y2_tdm5_seed2"] = dict(EXPERIMENTS["Y_tdm5"], overrides={**FAST_D3S, "system.seed": 2})
 FINAL = "final"
 # The shipped recipe (= Y_tdm5): encoder depth 3 + SHAPE, NER hidden 48, static vectors;
 # SciERC (Generic/OST missing) x3, TDMSci (method-like untagged missing) x5, half the SciREX sample,
@@ -253,7 +259,15 @@ def ensure_pretrained(spec: dict) -> Path:
     network overrides are passed to `spacy pretrain` as well; each network gets its own folder.
     """
     epochs = int(spec["pretrain"])
-    net = "d3" if spec.get("overrides") is D3 else "fast"
+    overrides = spec.get("overrides") or {}
+    # the network's shape, without settings such as system.seed that do not change it
+    shape = {k: v for k, v in overrides.items() if k.startswith("components.")}
+    if overrides is D3:
+        net = "d3"
+    elif not shape:
+        net = "fast"
+    else:  # any other network gets a folder keyed by its shape
+        net = hashlib.sha1(json.dumps(shape, sort_keys=True).encode()).hexdigest()[:8]
     vec = "vec" if spec.get("vectors") else "novec"
     out = CORPUS / f"pretrain_{net}_{vec}"
     weights = out / f"model{epochs - 1}.bin"
