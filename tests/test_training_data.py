@@ -11,7 +11,7 @@ import spacy
 from spacy.tokens import Doc, Span
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "training"))
+sys.path.append(str(REPO / "training"))  # appended: its module names must not shadow anything else
 
 from augment import name_pool, replace_mentions  # noqa: E402
 from pseudo_label import agreed_doc, voted_spans  # noqa: E402

@@ -74,23 +74,16 @@ def replace_mentions(doc, pool: dict[str, list[Name]], p: float, rng: random.Ran
 
 
 def pwc_name_pool(data_dir: Path, labels: set[str]) -> dict[str, list[Name]]:
-    """PwC train leaderboard names by majority label, in their first-seen casing, tokenised by spaCy."""
-    import json
-
+    """PwC train leaderboard names by majority label, in their first-seen case, tokenised by spaCy."""
     import spacy
 
-    from gazetteer import KINDS, name_forms
+    from gazetteer import pwc_name_forms
 
     votes: dict[str, Counter] = defaultdict(Counter)
     cased: dict[str, str] = {}
-    with open(data_dir / "pwc_sota" / "train.jsonl", encoding="utf-8") as handle:
-        for line in handle:
-            for board in json.loads(line).get("leaderboards") or []:
-                for key, label in KINDS.items():
-                    if board.get(key):
-                        for form in name_forms(str(board[key]), label):
-                            votes[form.lower()][label] += 1
-                            cased.setdefault(form.lower(), form)
+    for form, label in pwc_name_forms(data_dir / "pwc_sota" / "train.jsonl"):
+        votes[form.lower()][label] += 1
+        cased.setdefault(form.lower(), form)
     tokenizer = spacy.blank("en").tokenizer
     pool: dict[str, list[Name]] = defaultdict(list)
     for key, counts in votes.items():

@@ -29,7 +29,7 @@ import json
 import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from spacy.language import Language
@@ -66,9 +66,8 @@ def name_forms(name: str, label: str) -> set[str]:
     return {f for f in forms if len(f) >= MIN_CHARS and not f.replace(".", "").isdigit()}
 
 
-def pwc_names(path: Path) -> dict[str, Counter]:
-    """lower-cased name -> Counter of labels, over the PwC train leaderboards."""
-    counts: dict[str, Counter] = defaultdict(Counter)
+def pwc_name_forms(path: Path) -> Iterator[tuple[str, str]]:
+    """(name form, label) for every name on the PwC train leaderboards, in file order and original case."""
     with open(path, encoding="utf-8") as handle:
         for line in handle:
             for board in json.loads(line).get("leaderboards") or []:
@@ -76,7 +75,14 @@ def pwc_names(path: Path) -> dict[str, Counter]:
                     value = board.get(key)
                     if value:
                         for form in name_forms(str(value), label):
-                            counts[form.lower()][label] += 1
+                            yield form, label
+
+
+def pwc_names(path: Path) -> dict[str, Counter]:
+    """lower-cased name -> Counter of labels, over the PwC train leaderboards."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for form, label in pwc_name_forms(path):
+        counts[form.lower()][label] += 1
     return counts
 
 

@@ -227,7 +227,10 @@ def build_train(name: str, files: dict[str, float], seed: int = 0) -> Path:
     return out
 
 
-def build_dev(parts: tuple[str, ...] = ("scierc_dev", "tdmsci_dev")) -> Path:
+DEV_PARTS = ("scierc_dev", "tdmsci_dev")
+
+
+def build_dev(parts: tuple[str, ...] = DEV_PARTS) -> Path:
     """The model-best dev set: both dev corpora by default, or only the named ones."""
     import spacy
     from spacy.tokens import DocBin
@@ -240,7 +243,7 @@ def build_dev(parts: tuple[str, ...] = ("scierc_dev", "tdmsci_dev")) -> Path:
             for d in part:
                 d.user_data["scored_labels"] = TDMSCI_LABELS
         docs.extend(part)
-    out = CORPUS / ("dev_all.spacy" if len(parts) == 2 else f"dev_{'_'.join(parts)}.spacy")
+    out = CORPUS / ("dev_all.spacy" if parts == DEV_PARTS else f"dev_{'_'.join(parts)}.spacy")
     DocBin(docs=docs, store_user_data=True).to_disk(out)
     return out
 
