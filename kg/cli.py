@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from kg.pipeline import default_graph_path
+from kg.graph.store import DEFAULT_GRAPH_PATH
 
 app = typer.Typer(
     help="paper-kg: turn research-paper abstracts into a knowledge graph and ask it questions.",
@@ -25,8 +25,13 @@ app = typer.Typer(
 )
 query_app = typer.Typer(help="Ask the graph (embedded file by default, Neo4j with --uri or NEO4J_URI).", no_args_is_help=True)
 neo4j_app = typer.Typer(help="Run a local Neo4j server from Maven Central jars (no Docker needed).", no_args_is_help=True)
+eval_app = typer.Typer(
+    help="Scores against hand-judged data: extraction (default), answers (questions), entities.",
+    invoke_without_command=True,
+)
 app.add_typer(query_app, name="query")
 app.add_typer(neo4j_app, name="neo4j")
+app.add_typer(eval_app, name="eval")
 
 out = Console()
 err = Console(stderr=True)
@@ -94,7 +99,7 @@ def _open_graph(graph: Path | None, uri: str | None, username: str | None, passw
     if graph is None and _neo4j_wanted(uri):
         auth = (username or os.environ.get("NEO4J_USERNAME", "neo4j"), password) if password else None
         return KnowledgeGraph.neo4j(uri, auth=auth, database=database)
-    return KnowledgeGraph.load(graph or default_graph_path())
+    return KnowledgeGraph.load(graph or DEFAULT_GRAPH_PATH)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -133,7 +138,7 @@ def build(
             graph, all_papers, extractions = pipeline.build(
                 pipeline.drain(papers), extractor=extractor, progress=not quiet, total=total
             )
-            extracted, target = total, output or default_graph_path()
+            extracted, target = total, output or DEFAULT_GRAPH_PATH
         save_graph(graph, target, papers=all_papers.lines(), extractions=extractions.lines())
         elapsed = time.perf_counter() - started
         err.print(report.summary(), highlight=False)
@@ -183,7 +188,7 @@ def export(
     from kg.api import KnowledgeGraph
 
     with _friendly_errors():
-        path = KnowledgeGraph.load(graph or default_graph_path()).export(fmt, output)
+        path = KnowledgeGraph.load(graph or DEFAULT_GRAPH_PATH).export(fmt, output)
         err.print(f"wrote {fmt} to {path}", highlight=False)
 
 
@@ -204,7 +209,7 @@ def load(
     from kg.neo4j.settings import Neo4jSettings, connect
 
     with _friendly_errors():
-        kg_ = KnowledgeGraph.build(inputs) if inputs else KnowledgeGraph.load(graph or default_graph_path())
+        kg_ = KnowledgeGraph.build(inputs) if inputs else KnowledgeGraph.load(graph or DEFAULT_GRAPH_PATH)
         auth = (username or os.environ.get("NEO4J_USERNAME", "neo4j"), password) if password else None
         settings = Neo4jSettings.resolve(uri=uri, auth=auth, database=database)
         with connect(settings) as driver:
@@ -214,21 +219,38 @@ def load(
         err.print(str(summary), highlight=False)
 
 
-@app.command(name="eval")
-def eval_(
-    files: Annotated[list[Path] | None, typer.Argument(help="SciERC JSON or TDMSci CoNLL files to score")] = None,
-    model: Annotated[Path | None, typer.Option("--model", help="spaCy NER pipeline directory")] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Extraction P/R/F1 per label on the dev sets (or on the given annotated files)."""
+ModelOpt = Annotated[Path | None, typer.Option("--model", help="spaCy NER pipeline directory [default: the shipped model]")]
+
+
+def _print_eval(report: Any, as_json: bool) -> None:
+    if as_json:
+        out.print_json(data=report.as_dict())
+    else:
+        out.print(report.render(), highlight=False)
+
+
+@eval_app.callback()
+def eval_main(ctx: typer.Context, model: ModelOpt = None, as_json: JsonOpt = False) -> None:
+    """Without a subcommand: extraction P/R/F1 per label on the dev sets."""
+    if ctx.invoked_subcommand is not None:
+        return
     from kg.eval import run_eval
 
     with _friendly_errors():
-        report = run_eval(files or None, model=model)
-        if as_json:
-            out.print_json(data=report.model_dump() if hasattr(report, "model_dump") else report.to_dict())
-        else:
-            out.print(report.render(), highlight=False)
+        _print_eval(run_eval(None, model=model), as_json)
+
+
+@eval_app.command("ner")
+def eval_ner(
+    files: Annotated[list[Path], typer.Argument(help="SciERC JSON or TDMSci CoNLL files to score")],
+    model: ModelOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Extraction P/R/F1 per label on annotated SciERC / TDMSci files."""
+    from kg.eval import run_eval
+
+    with _friendly_errors():
+        _print_eval(run_eval(files, model=model), as_json)
 
 
 # ------------------------------------------------------------------------------------------------
