@@ -253,6 +253,24 @@ def eval_ner(
         _print_eval(run_eval(files, model=model), as_json)
 
 
+@eval_app.command("entities")
+def eval_entities(
+    file: Annotated[Path, typer.Argument(help="entities-dev format JSONL (methods/datasets/tasks/metrics per abstract)")],
+    model: ModelOpt = None,
+    papers: Annotated[
+        Path | None, typer.Option("--papers", help="abstracts for lines without one, by title [default: examples/seed_abstracts.jsonl]")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Typed paper-level P/R/F1 of the product extractor on hand-annotated abstracts."""
+    from kg.eval import EvalReport, default_model_path
+    from kg.eval.entities import evaluate_entities
+
+    with _friendly_errors():
+        scores = evaluate_entities(file, model=model, papers=papers)
+        _print_eval(EvalReport(model=str(model or default_model_path()), entities=[scores]), as_json)
+
+
 # ------------------------------------------------------------------------------------------------
 def _print_answer(query: dict[str, Any], results: list, as_json: bool, kind: str) -> None:
     if as_json:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.eval.ner import ALL_LABELS, NERScores, PRF, evaluate_file, score_spans
+from kg.eval.entities import default_entities_dev, evaluate_entities
 from kg.eval.pwc import PwcScores, evaluate_pwc, is_pwc_file
 from kg.eval.readers import data_dir, detect_format
 
@@ -41,6 +42,7 @@ class EvalReport:
     model: str
     ner: list[NERScores] = field(default_factory=list)
     pwc: list[PwcScores] = field(default_factory=list)
+    entities: list[NERScores] = field(default_factory=list)  # paper-level, normalised forms (kg.eval.entities)
     relations: list[tuple[str, Any]] = field(default_factory=list)  # (file name, result of evaluate_relations)
     notes: list[str] = field(default_factory=list)
 
@@ -49,6 +51,7 @@ class EvalReport:
             "model": self.model,
             "ner": [s.as_dict() for s in self.ner],
             "pwc": [s.as_dict() for s in self.pwc],
+            "entities": [s.as_dict() for s in self.entities],
             "relations": [{"name": n, "result": _jsonable(r)} for n, r in self.relations],
             "notes": list(self.notes),
         }
@@ -62,6 +65,12 @@ class EvalReport:
             for lab in s.labels:
                 v = s.per_label.get(lab, PRF())
                 lines.append(_prf_row(lab, v))
+            lines.append(_prf_row("micro", s.micro))
+        for s in self.entities:
+            lines += ["", f"Entities {s.name} ({s.n_docs} abstracts, paper-level, normalised forms)"]
+            lines.append(f"  {'label':<8} {'P':>6} {'R':>6} {'F1':>6} {'gold':>6} {'pred':>6}")
+            for lab in s.labels:
+                lines.append(_prf_row(lab, s.per_label.get(lab, PRF())))
             lines.append(_prf_row("micro", s.micro))
         for p in self.pwc:
             lines += ["", f"PwC paper-level recall {p.name} ({p.papers} papers; gold names found in title/abstract)"]
@@ -131,8 +140,9 @@ def run_eval(
 ) -> EvalReport:
     """Score the NER model (default kg/extract/model) on gold files.
 
-    With no ``files``: SciERC dev, the fixed TDMSci dev part of train_1500_v2.conll, and paper-level
-    recall on PwC validation. Each given file is scored by its shape: SciERC JSON (``sentences`` +
+    With no ``files``: SciERC dev, the fixed TDMSci dev part of train_1500_v2.conll, paper-level
+    recall on PwC validation, and the in-domain entities dev (../shared/eval/entities-dev.jsonl,
+    through the product extractor) when it exists. Each given file is scored by its shape: SciERC JSON (``sentences`` +
     ``ner``), TDMSci CoNLL (.conll, all sentences) or PwC SOTA JSON lines (``leaderboards``).
     """
     import spacy
@@ -151,6 +161,8 @@ def run_eval(
             ("pwc", d / "pwc_sota" / "validation.jsonl", "all", "PwC validation"),
         ]
         jobs = [j for j in jobs if j[1].exists() or report.notes.append(f"missing {j[1]}")]
+        if default_entities_dev().exists():
+            jobs.append(("entities", default_entities_dev(), "all", "in-domain entities-dev"))
     else:
         for f in files:
             f = Path(f)
@@ -160,6 +172,9 @@ def run_eval(
     for kind, path, part, name in jobs:
         if kind == "pwc":
             report.pwc.append(evaluate_pwc(nlp, path, name=name))
+            continue
+        if kind == "entities":
+            report.entities.append(evaluate_entities(path, model=model_path, name=name))
             continue
         report.ner.append(evaluate_file(nlp, path, fmt=kind, part=part, name=name))
         if kind == "scierc" and rel_fn is not None:
