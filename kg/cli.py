@@ -49,10 +49,12 @@ LimitOpt = Annotated[int, typer.Option("--limit", "-n", min=1, help="at most thi
 
 def _expected_errors() -> tuple[type[BaseException], ...]:
     """Exceptions that mean bad input or environment: shown as one line, never as a traceback."""
-    from kg.graph.store import GraphFileError
+    from kg.graph.store import GraphFileError, GraphLockedError
     from kg.ingest import IngestError
 
-    errors: list[type[BaseException]] = [GraphFileError, IngestError, ValueError, FileNotFoundError, PermissionError]
+    errors: list[type[BaseException]] = [
+        GraphFileError, GraphLockedError, IngestError, ValueError, FileNotFoundError, PermissionError
+    ]
     try:
         from kg.neo4j.settings import Neo4jConnectionError
 
@@ -118,27 +120,32 @@ def build(
     """Read, extract, resolve and save the embedded graph."""
     from kg.extract import Extractor
     from kg.graph.store import load_records, save_graph
+    from kg.graph.writelock import graph_write_lock
     from kg.ingest import IngestReport, read_papers
+    from kg.ingest.report import require_papers
     from kg import pipeline
 
-    with _friendly_errors():
+    target = output or update or DEFAULT_GRAPH_PATH
+    # Held for the whole run, not only the save: a second build of the same file fails at once
+    # instead of after its extraction, and two --update runs cannot each drop the other's papers.
+    with _friendly_errors(), graph_write_lock(target):
         started = time.perf_counter()
         report = IngestReport()
         papers = list(read_papers(inputs, format=fmt, strict=strict, column_map=_parse_map(mapping), report=report))
+        require_papers(report, inputs, target)
         extractor = Extractor(model, n_process=processes)
         if update is not None:
             _, old_papers, old_extractions = load_records(update)
             graph, all_papers, extractions, extracted = pipeline.update(
                 old_papers, old_extractions, papers, extractor=extractor, progress=not quiet
             )
-            target = output or update
         else:
             total = len(papers)
             # drain: each paper record leaves memory once it is spooled with its extraction
             graph, all_papers, extractions = pipeline.build(
                 pipeline.drain(papers), extractor=extractor, progress=not quiet, total=total
             )
-            extracted, target = total, output or DEFAULT_GRAPH_PATH
+            extracted = total
         save_graph(graph, target, papers=all_papers.lines(), extractions=extractions.lines())
         elapsed = time.perf_counter() - started
         err.print(report.summary(), highlight=False)

@@ -25,13 +25,14 @@ def test_graph_loads_without_reading_the_records(tmp_path, graph):
     lines = gzip.open(path, "rt", encoding="utf-8").read().splitlines()
     tags = [json.loads(line)[0] for line in lines[1:]]
     # graph first, then records: a reader of the graph stops at the first record
-    assert tags == sorted(tags, key=["N", "E", "P", "X"].index)
+    assert tags == sorted(tags, key=["N", "E", "G", "P", "X", "T"].index)
     assert tags.count("P") == len(PAPERS) and tags.count("X") == len(EXTRACTIONS)
+    assert tags.count("G") == 1 and tags[-1] == "T"
     broken = tmp_path / "broken.json.gz"
     with gzip.open(broken, "wt", encoding="utf-8") as fh:
         fh.write("\n".join([*lines[: -len(EXTRACTIONS)], '["X", {truncated']) + "\n")
     assert nx.utils.graphs_equal(load_graph(broken), graph)
-    with pytest.raises(GraphFileError, match="cannot read"):
+    with pytest.raises(GraphFileError, match="truncated or incomplete"):
         load_records(broken)
 
 
@@ -79,7 +80,7 @@ def test_failed_save_keeps_the_old_file(tmp_path, graph):
     with pytest.raises(RuntimeError, match="disk full"):
         save_graph(graph, path, papers=exploding())
     assert path.read_bytes() == before
-    assert not (tmp_path / "g.json.gz.tmp").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.json.gz"]  # no temporary or lock file left
 
 
 def test_spool_round_trip_and_cleanup():
@@ -101,3 +102,131 @@ def test_drain_empties_the_list_in_order():
         out.append(paper)
         assert len(papers) == len(kept) - len(out)
     assert out == kept and papers == []
+
+
+# -- issue 13 item 1: concurrent writers, item 4: truncated files -------------------------------------
+
+
+def _tags_and_lines(path):
+    lines = gzip.open(path, "rt", encoding="utf-8").read().splitlines()
+    return [json.loads(line)[0] if i else "H" for i, line in enumerate(lines)], lines
+
+
+def _write_lines(path, lines):
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")
+
+
+def test_graph_cut_at_a_line_boundary_is_refused(tmp_path, graph):
+    path = save_graph(graph, tmp_path / "g.json.gz", papers=PAPERS, extractions=EXTRACTIONS)
+    tags, lines = _tags_and_lines(path)
+    cut = tmp_path / "cut.json.gz"
+    _write_lines(cut, lines[: tags.index("E") + 2])  # some edges, no counts line
+    with pytest.raises(GraphFileError, match="truncated or incomplete.*rebuild it"):
+        load_graph(cut)
+    with pytest.raises(GraphFileError, match="truncated or incomplete"):
+        load_records(cut)
+
+
+def test_counts_that_disagree_are_refused(tmp_path, graph):
+    path = save_graph(graph, tmp_path / "g.json.gz", papers=PAPERS, extractions=EXTRACTIONS)
+    tags, lines = _tags_and_lines(path)
+    del lines[tags.index("E")]  # one edge line lost in the middle
+    broken = tmp_path / "broken.json.gz"
+    _write_lines(broken, lines)
+    with pytest.raises(GraphFileError, match="file says"):
+        load_graph(broken)
+
+
+def test_records_without_trailer_are_refused_but_the_graph_loads(tmp_path, graph):
+    path = save_graph(graph, tmp_path / "g.json.gz", papers=PAPERS, extractions=EXTRACTIONS)
+    _, lines = _tags_and_lines(path)
+    cut = tmp_path / "cut.json.gz"
+    _write_lines(cut, lines[:-2])  # last extraction and trailer gone
+    assert nx.utils.graphs_equal(load_graph(cut), graph)  # the graph part is whole and checked
+    with pytest.raises(GraphFileError, match="no trailer"):
+        load_records(cut)
+
+
+def test_file_cut_inside_the_gzip_stream_is_one_clear_error(tmp_path, graph):
+    path = save_graph(graph, tmp_path / "g.json.gz", papers=PAPERS, extractions=EXTRACTIONS)
+    data = path.read_bytes()
+    cut = tmp_path / "cut.json.gz"
+    cut.write_bytes(data[: len(data) - 40])
+    with pytest.raises(GraphFileError, match="truncated"):
+        load_records(cut)  # not EOFError
+
+
+def test_version_2_files_without_counts_still_load(tmp_path, graph):
+    path = save_graph(graph, tmp_path / "g.json.gz", papers=PAPERS, extractions=EXTRACTIONS)
+    tags, lines = _tags_and_lines(path)
+    old = [json.dumps({"format": "paper-kg-graph", "version": 2})]
+    old += [line for tag, line in zip(tags[1:], lines[1:]) if tag not in ("G", "T")]
+    v2 = tmp_path / "v2.json.gz"
+    _write_lines(v2, old)
+    assert nx.utils.graphs_equal(load_graph(v2), graph)
+    _, papers, extractions = load_records(v2)
+    assert papers == PAPERS and extractions == EXTRACTIONS
+
+
+def _save_many(path: str, rounds: int, start_at: float) -> list[str]:
+    import time
+
+    from kg.graph.store import GraphLockedError
+
+    errors = []
+    g = assemble(PAPERS, EXTRACTIONS)
+    time.sleep(max(0.0, start_at - time.time()))  # all writers start together
+    for _ in range(rounds):
+        try:
+            save_graph(g, path, papers=PAPERS, extractions=EXTRACTIONS)
+        except GraphLockedError as exc:
+            errors.append(str(exc))
+    return errors
+
+
+def test_concurrent_saves_never_corrupt_the_file(tmp_path, graph):
+    import concurrent.futures
+    import multiprocessing
+    import time
+
+    path = tmp_path / "race.json.gz"
+    ctx = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(3, mp_context=ctx) as pool:
+        results = list(pool.map(_save_many, [str(path)] * 3, [40] * 3, [time.time() + 3] * 3))
+    # every save either completed or was refused with the clear message; nothing else went wrong
+    refused = [e for errors in results for e in errors]
+    assert all("another build is writing" in e for e in refused)
+    assert 0 < len(refused) < 120, "the writers overlapped, and some saves went through"
+    assert nx.utils.graphs_equal(load_graph(path), graph)
+    _, papers, extractions = load_records(path)
+    assert papers == PAPERS and extractions == EXTRACTIONS
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["race.json.gz"]
+
+
+def test_a_held_lock_gives_a_clear_error_and_a_dead_holder_none(tmp_path, graph):
+    import subprocess
+    import sys
+
+    from kg.graph.store import GraphLockedError
+    from kg.graph.writelock import lock_path
+
+    path = tmp_path / "g.json.gz"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from kg.graph.writelock import graph_write_lock\n"
+         f"with graph_write_lock({str(path)!r}):\n print('locked', flush=True); time.sleep(30)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(GraphLockedError, match=f"another build is writing {path}"):
+            save_graph(graph, path)
+        assert not path.exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert lock_path(path).exists()  # SIGKILL: the sidecar stays, but its lock died with the process
+    save_graph(graph, path)
+    assert nx.utils.graphs_equal(load_graph(path), graph)
+    assert not lock_path(path).exists()

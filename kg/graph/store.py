@@ -1,33 +1,44 @@
 """The embedded store: one gzip-compressed JSON Lines file holding the graph and what rebuilds it.
 
-Layout (version 2), one JSON value per line so both writing and reading stream:
+Layout (version 3), one JSON value per line so both writing and reading stream:
 
-    {"format": "paper-kg-graph", "version": 2}
+    {"format": "paper-kg-graph", "version": 3}
     ["N", node_id, {attrs}]               every node
     ["E", source, target, type, {attrs}]  every edge (the type is the multigraph key)
+    ["G", {"nodes": n, "edges": m}]       the counts of the lines above: loading the graph checks them
     ["P", {paper record}]                 the records `kg build --update` needs,
     ["X", {extraction record}]            after the graph so loading the graph can stop early
+    ["T", {"nodes", "edges", "papers", "extractions"}]   the trailer: a file without it is incomplete
 
-Version 1 files (one JSON document) are still read.
+Version 2 files (the same without the G and T lines) and version 1 files (one JSON document) are
+still read, unchecked. Files are written to a unique temporary file beside the target and renamed
+over it, under the write lock of kg.graph.writelock, so readers only ever see a complete file.
 """
 
 from __future__ import annotations
 
 import gc
 import gzip
+import io
 import json
 import os
+import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
 import networkx as nx
 
+from kg.graph.writelock import GraphLockedError, graph_write_lock
 from kg.models import Paper, PaperExtraction
 
+__all__ = ["GraphFileError", "GraphLockedError", "load_graph", "save_graph", "iter_records", "load_records"]
+
 FORMAT = "paper-kg-graph"
-VERSION = 2
-READABLE_VERSIONS = (1, 2)
+VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)
+# Versions that end their graph lines with a G line and the file with a T trailer.
+CHECKED_VERSIONS = frozenset({3})
 DEFAULT_GRAPH_PATH = Path("graph.json.gz")
 # Lists the query path only reads become tuples on load: a tuple is smaller than a list.
 TUPLE_ATTRS = frozenset({"evidence", "aliases", "keys", "papers", "top_papers", "top_conf"})
@@ -35,6 +46,12 @@ TUPLE_ATTRS = frozenset({"evidence", "aliases", "keys", "papers", "top_papers", 
 
 class GraphFileError(Exception):
     """The graph file is missing, unreadable or not a paper-kg graph."""
+
+
+def _incomplete(path: str | Path, detail: str) -> GraphFileError:
+    return GraphFileError(
+        f"graph file {path} is truncated or incomplete ({detail}); rebuild it with `kg build INPUT -o {path}`"
+    )
 
 
 class Interner:
@@ -101,16 +118,24 @@ def write_graph_lines(
     papers: Iterable[Paper | dict | str] = (),
     extractions: Iterable[PaperExtraction | dict | str] = (),
 ) -> None:
-    """Write the version-2 lines for a graph and its records to an open text file."""
+    """Write the version-3 lines for a graph and its records, counts line and trailer included, to an open text file."""
     fh.write(_dumps({"format": FORMAT, "version": VERSION}) + "\n")
+    counts = {"nodes": 0, "edges": 0}
     for node, attrs in graph.nodes(data=True):
         fh.write(_dumps(["N", node, attrs]) + "\n")
+        counts["nodes"] += 1
     for source, target, key, attrs in graph.edges(keys=True, data=True):
         fh.write(_dumps(["E", source, target, key, attrs]) + "\n")
+        counts["edges"] += 1
+    fh.write(_dumps(["G", counts]) + "\n")
+    trailer = {**counts, "papers": 0, "extractions": 0}
     for paper in papers:
         fh.write(_record_line("P", paper) + "\n")
+        trailer["papers"] += 1
     for extraction in extractions:
         fh.write(_record_line("X", extraction) + "\n")
+        trailer["extractions"] += 1
+    fh.write(_dumps(["T", trailer]) + "\n")
 
 
 def save_graph(
@@ -123,18 +148,50 @@ def save_graph(
     """Write the graph (and the records `kg build --update` needs) atomically to a .json.gz file.
 
     `papers` and `extractions` may be generators: they are written as they come, never held.
+    GraphLockedError when another process is writing the same file.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # Write beside the target then rename, so a crash never leaves a half-written graph behind.
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=3) as fh:
-            write_graph_lines(fh, graph, papers or (), extractions or ())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with graph_write_lock(path):
+        _remove_stale_temporaries(path)
+        # A unique name beside the target (same file system, so the rename is atomic): two writers
+        # never share a temporary file, and a crash never leaves a half-written graph at `path`.
+        fd, name = tempfile.mkstemp(prefix=_temporary_prefix(path), suffix=".tmp", dir=path.parent)
+        tmp = Path(name)
+        try:
+            with os.fdopen(fd, "wb") as raw:
+                with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=3, filename="") as gz:
+                    with io.TextIOWrapper(gz, encoding="utf-8", newline="\n") as fh:
+                        write_graph_lines(fh, graph, papers or (), extractions or ())
+                        fh.flush()
+                        gz.flush()
+                raw.flush()
+                # On disk before the rename: after a power cut the name points at whole data or the old file.
+                os.fsync(raw.fileno())
+            os.chmod(tmp, 0o644 & ~_UMASK)  # mkstemp makes 0600; a graph file is as readable as any other
+            os.replace(tmp, path)
+        finally:
+            tmp.unlink(missing_ok=True)
     return path
+
+
+def _temporary_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Delete temporary files a killed writer left beside `path` (only called under the write lock)."""
+    for leftover in path.parent.glob(_temporary_prefix(path) + "*.tmp"):
+        leftover.unlink(missing_ok=True)
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()  # read once at import: os.umask can only be read by setting it
 
 
 def _open_checked(path: str | Path) -> tuple[TextIO, int, dict[str, Any] | None]:
@@ -160,22 +217,29 @@ def _open_checked(path: str | Path) -> tuple[TextIO, int, dict[str, Any] | None]
 
 
 def _lines(fh: TextIO, path: str | Path) -> Iterator[list[Any]]:
+    number = 1
     try:
         for number, line in enumerate(fh, start=2):
             if line.strip():
                 yield json.loads(line)
     except (OSError, json.JSONDecodeError, UnicodeDecodeError, EOFError) as exc:
-        raise GraphFileError(f"cannot read graph file {path} (line {number}): {exc}") from exc
+        raise GraphFileError(
+            f"graph file {path} is truncated or unreadable at line {number} ({exc}); rebuild it with `kg build`"
+        ) from exc
 
 
 def load_graph(path: str | Path) -> nx.MultiDiGraph:
-    """Read the graph saved by save_graph, streaming; the paper and extraction records are not read."""
+    """Read the graph saved by save_graph, streaming; the paper and extraction records are not read.
+
+    GraphFileError when a checked file ends before its counts line or the counts disagree.
+    """
     fh, version, payload = _open_checked(path)
     with fh:
         if payload is not None:
             return _settled(_intern_graph(graph_from_dict(payload["graph"])))
         graph = nx.MultiDiGraph()
         intern = Interner()
+        counts: dict[str, Any] | None = None
         # Loading only allocates (no cycles to free): collections during it are pure cost.
         was_enabled = gc.isenabled()
         gc.disable()
@@ -187,11 +251,24 @@ def load_graph(path: str | Path) -> nx.MultiDiGraph:
                 elif tag == "E":
                     graph.add_edge(intern(item[1]), intern(item[2]), key=intern(item[3]), **intern.attrs(item[4]))
                 else:
+                    counts = item[1] if tag == "G" else None
                     break  # records follow the graph: nothing more to read
         finally:
             if was_enabled:
                 gc.enable()
+        if version in CHECKED_VERSIONS:
+            _check_counts(path, counts, graph.number_of_nodes(), graph.number_of_edges())
         return _settled(graph)
+
+
+def _check_counts(path: str | Path, counts: Any, nodes: int, edges: int) -> None:
+    """GraphFileError unless `counts` (the G line or trailer) says exactly `nodes` and `edges`."""
+    if not isinstance(counts, dict):
+        raise _incomplete(path, "the graph ends without its counts line")
+    if counts.get("nodes") != nodes or counts.get("edges") != edges:
+        raise _incomplete(
+            path, f"read {nodes} nodes and {edges} edges, the file says {counts.get('nodes')} and {counts.get('edges')}"
+        )
 
 
 def _settled(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -218,21 +295,42 @@ def _intern_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def iter_records(path: str | Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    """("P", paper dict) and ("X", extraction dict) records stored with the graph, in file order."""
+    """("P", paper dict) and ("X", extraction dict) records stored with the graph, in file order.
+
+    For checked files the whole file is read (graph lines only counted, not parsed) and GraphFileError
+    is raised at the end when the trailer is missing or its counts disagree.
+    """
     fh, version, payload = _open_checked(path)
     with fh:
         if payload is not None:
             yield from (("P", p) for p in payload.get("papers", []))
             yield from (("X", e) for e in payload.get("extractions", []))
             return
-        for line in fh:
-            # Skip graph lines without parsing them: only records are wanted here.
-            if line.startswith('["P"') or line.startswith('["X"'):
-                try:
+        seen = {"nodes": 0, "edges": 0, "papers": 0, "extractions": 0}
+        trailer: Any = None
+        number = 1
+        try:
+            for number, line in enumerate(fh, start=2):
+                # Skip graph lines without parsing them: only records are wanted here.
+                if line.startswith('["N"'):
+                    seen["nodes"] += 1
+                elif line.startswith('["E"'):
+                    seen["edges"] += 1
+                elif line.startswith('["P"') or line.startswith('["X"'):
                     tag, record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise GraphFileError(f"cannot read graph file {path}: {exc}") from exc
-                yield tag, record
+                    seen["papers" if tag == "P" else "extractions"] += 1
+                    yield tag, record
+                elif line.startswith('["G"'):
+                    _check_counts(path, json.loads(line)[1], seen["nodes"], seen["edges"])
+                elif line.startswith('["T"'):
+                    trailer = json.loads(line)[1]
+        except (OSError, json.JSONDecodeError, UnicodeDecodeError, EOFError, ValueError) as exc:
+            if version in CHECKED_VERSIONS:
+                raise _incomplete(path, f"line {number}: {exc}") from exc
+            raise GraphFileError(f"cannot read graph file {path} (line {number}): {exc}") from exc
+        if version in CHECKED_VERSIONS and trailer != seen:
+            detail = "no trailer line at the end" if trailer is None else f"trailer says {trailer}, read {seen}"
+            raise _incomplete(path, detail)
 
 
 def read_records(path: str | Path) -> tuple[list[Paper], list[PaperExtraction]]:

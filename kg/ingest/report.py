@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -67,6 +67,15 @@ class IngestReport(BaseModel):
             more = f" (and {total - 3} more)" if total > 3 else ""
             text += f" {_plural(total, 'problem')}: {shown}{more}."
         return text
+
+
+def require_papers(report: IngestReport, inputs: Sequence[Any], target: Any) -> None:
+    """IngestError when reading gave no paper at all, so an empty or unreadable input never replaces a graph."""
+    if report.papers:
+        return
+    names = ", ".join(str(i) for i in list(inputs)[:3]) + (" ..." if len(inputs) > 3 else "")
+    keep = f"; {target} was left as it was" if target is not None else ""
+    raise IngestError(f"no papers read from {names}{keep}. {report.summary()}")
 
 
 def _plural(n: int, noun: str) -> str:
