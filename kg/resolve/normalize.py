@@ -7,6 +7,7 @@ import unicodedata
 from functools import lru_cache
 
 from kg.resolve.plural import singular_surface, singular_word
+from kg.resolve.spelling import fold_word
 
 # Unicode dashes and quotes that NFKC leaves alone.
 _TRANSLATE = str.maketrans({
@@ -109,13 +110,14 @@ def _pieces(text: str) -> list[list[str]]:
 
 @lru_cache(maxsize=1 << 20)
 def name_key(text: str) -> str:
-    """Normalised lookup key: unicode, case, accents, hyphens, determiners, plural head; "" if nothing left."""
+    """Normalised lookup key: unicode, case, accents, spelling, hyphens, determiners, plural head; "" if nothing left."""
     pieces = _pieces(text)
     if not pieces:
         return ""
     i, j = head_position(pieces)
     lower = [[w.casefold() for w in token] for token in pieces]
     lower[i][j] = singular_word(pieces[i][j])
+    lower = [[fold_word(w) for w in token] for token in lower]
     flat = [w for token in pieces for w in token]
     return _LETTER_DIGIT.sub("", " ".join(_close_compounds(flat, [w for token in lower for w in token])))
 
