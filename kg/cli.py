@@ -34,7 +34,8 @@ app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(eval_app, name="eval")
 
 out = Console()
-err = Console(stderr=True)
+# Messages are never wrapped: a log file or a pipe gets each error and summary as one line.
+err = Console(stderr=True, soft_wrap=True)
 
 GraphOpt = Annotated[Path | None, typer.Option("--graph", "-g", help="embedded graph file [default: ./graph.json.gz]")]
 UriOpt = Annotated[str | None, typer.Option("--uri", help="Neo4j URI (or NEO4J_URI); answers come from Neo4j")]
@@ -276,6 +277,29 @@ def eval_entities(
     with _friendly_errors():
         scores = evaluate_entities(file, model=model, papers=papers)
         _print_eval(EvalReport(model=str(model or default_model_path()), entities=[scores]), as_json)
+
+
+@eval_app.command("questions")
+def eval_questions(
+    files: Annotated[list[Path] | None, typer.Argument(help="questions files (questions-dev.jsonl format) [default: ../shared/eval/questions-dev.jsonl]", show_default=False)] = None,
+    graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
+    password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
+    brief: Annotated[bool, typer.Option("--brief", help="summary rows only, no per-question lines")] = False,
+) -> None:
+    """Score `kg query papers-using X --for Y` on hand-judged questions, beside the word-match baseline."""
+    from kg.eval.questions import DEFAULT_QUESTIONS, evaluate_questions
+
+    with _friendly_errors():
+        kg_ = _open_graph(graph, uri, username, password, database)
+        try:
+            reports = [evaluate_questions(kg_, f) for f in (files or [DEFAULT_QUESTIONS])]
+        finally:
+            kg_.close()
+        if as_json:
+            sys.stdout.write(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2) + "\n")
+            return
+        for report in reports:
+            out.print(report.render(details=not brief), highlight=False, soft_wrap=True)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -18,6 +19,15 @@ RelationType = Literal[
 ]
 PAPER_RELATION_TYPES: tuple[str, ...] = ("PROPOSES", "USES", "EVALUATES_ON", "ADDRESSES", "REPORTS")
 ENTITY_RELATION_TYPES: tuple[str, ...] = ("USED_FOR", "EVALUATED_ON", "IS_A")
+
+
+# Characters XML 1.0 forbids or that cannot be encoded (tab, newline and carriage return are kept).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def strip_control(text: str) -> str:
+    """`text` without control characters, lone surrogates and the non-characters U+FFFE/U+FFFF."""
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
 
 
 class Paper(BaseModel):
@@ -44,6 +54,17 @@ class Paper(BaseModel):
     # Identifiers of works known to cite this paper (Semantic Scholar `citations`); the graph adds
     # citing-paper CITES this-paper only when the citing paper is in the input too.
     cited_by: list[str] = Field(default_factory=list)
+
+    @field_validator("*")
+    @classmethod
+    def _drop_control_characters(cls, value: object) -> object:
+        # Every reader's text passes here: NUL, other C0/C1 controls, lone surrogates and non-characters
+        # make GraphML (XML) unreadable and UTF-8 unwritable, and carry no meaning in a title or a name.
+        if isinstance(value, str):
+            return strip_control(value)
+        if isinstance(value, list):
+            return [strip_control(v) if isinstance(v, str) else v for v in value]
+        return value
 
     @field_validator("title", "abstract")
     @classmethod

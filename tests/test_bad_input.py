@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -129,3 +130,128 @@ def test_graph_cut_inside_gzip_given_to_update_is_one_line(small, tmp_path):
     message = _one_error_line(kg("build", "--update", cut, small / "small.jsonl", "-q"))
     assert "truncated" in message and "EOFError" not in message
     assert cut.read_bytes() == before
+
+
+# -- item 3: an abstract over spaCy's 1,000,000 characters ------------------------------------------
+
+
+def test_huge_abstract_is_truncated_with_a_located_note(tmp_path):
+    from kg.ingest.limits import MAX_ABSTRACT_CHARS
+
+    lines = sample_lines(0, 4)
+    huge = json.loads(lines[1])
+    huge.update(id="huge-1", title="A paper with a runaway abstract", abstract=(huge["abstract"] + " ") * 1200)
+    assert len(huge["abstract"]) > 1_000_000
+    lines.insert(2, json.dumps(huge) + "\n")
+    path = tmp_path / "huge.jsonl"
+    path.write_text("".join(lines), encoding="utf-8")
+    proc = kg("build", path, "-o", tmp_path / "g.json.gz", "-q")
+    assert proc.returncode == 0, proc.stderr
+    summary = " ".join(proc.stderr.split())
+    assert re.search(rf"{re.escape(str(path))}:3: abstract has 1,7\d\d,\d\d\d characters; truncated to the first 100,000", summary)
+    graph = load_graph(tmp_path / "g.json.gz")
+    assert sum(1 for _, label in graph.nodes(data="label") if label == "Paper") == 5
+    assert 0 < len(graph.nodes["huge-1"]["abstract"]) <= MAX_ABSTRACT_CHARS
+
+
+def test_truncation_cuts_at_a_space():
+    from kg.ingest.limits import truncate
+
+    assert truncate("abc def ghi", 9) == "abc def"
+    assert truncate("abcdefghij", 4) == "abcd"
+    assert truncate("short", 100) == "short"
+
+
+# -- item 5: control characters ------------------------------------------------------------------------
+
+
+def test_control_characters_never_reach_graphml(tmp_path):
+    import networkx as nx
+
+    record = json.loads(sample_lines(0, 1)[0])
+    record.update(title="Nul\u0000 and bell\u0007 title", authors=["Ada\u0001 Lovelace"],
+                  abstract=record["abstract"] + " Lone \ud800 surrogate, escape \u001b and \ufffe end.")
+    path = tmp_path / "ctl.jsonl"
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")  # json.dumps keeps them as \\u escapes
+    assert "\\u0000" in path.read_text()
+    assert kg("build", path, "-o", tmp_path / "g.json.gz", "-q").returncode == 0
+    proc = kg("export", "--graph", tmp_path / "g.json.gz", "--format", "graphml", "-o", tmp_path / "g.graphml")
+    assert proc.returncode == 0, proc.stderr
+    exported = nx.read_graphml(tmp_path / "g.graphml")  # not well-formed XML before the fix
+    [paper] = [n for n, label in exported.nodes(data="label") if label == "Paper"]
+    assert exported.nodes[paper]["title"] == "Nul and bell title"
+    assert exported.nodes["author:ada lovelace"]["name"] == "Ada Lovelace"
+
+
+def test_paper_model_strips_control_characters():
+    from kg.models import Paper
+
+    paper = Paper(id="p\u0000", title="a\u0000b \u0085c", abstract="x\ud83d y\ufffe", venue="V\u0008")
+    assert (paper.id, paper.title, paper.abstract, paper.venue) == ("p", "ab c", "x y", "V")
+    assert Paper(id="p", title="tab\tand\nnewline").title == "tab and newline"
+
+
+# -- item 6: CSV without a title column ----------------------------------------------------------------
+
+
+def test_csv_without_title_column_is_exit_2_with_the_map_hint(small, tmp_path):
+    target, before = _copy_graph(small, tmp_path)
+    path = tmp_path / "papers.csv"
+    path.write_text("name,abstract\nA paper,An abstract about object detection.\n", encoding="utf-8")
+    message = _one_error_line(kg("build", path, "-o", target, "-q"))
+    assert message == f"error: {path}:1: no 'title' column (found: name, abstract); map one with --map title=name"
+    assert target.read_bytes() == before
+    assert kg("build", path, "-o", target, "-q", "--map", "title=name").returncode == 0
+
+
+# -- item 7: wrong JSON types ------------------------------------------------------------------------------
+
+
+def test_wrong_json_types_are_bad_records_with_their_line(tmp_path):
+    from kg.ingest import IngestReport, read_papers
+
+    path = tmp_path / "types.jsonl"
+    path.write_text(
+        '{"title": 5, "abstract": ["x"]}\n'
+        '{"title": "Fine", "abstract": "A fine abstract."}\n'
+        '{"title": {"en": "T"}}\n'
+        '{"title": "Also fine", "abstract": null}\n',
+        encoding="utf-8",
+    )
+    report = IngestReport()
+    papers = list(read_papers([path], report=report))
+    assert [p.title for p in papers] == ["Fine", "Also fine"]
+    assert report.bad_records == 2
+    reasons = {p.line: p.reason for p in report.problems}
+    assert reasons == {
+        1: "wrong type: title is a number (5), expected text; abstract is a list, expected text",
+        3: "wrong type: title is an object, expected text",
+    }
+
+
+# -- item 16: the user's own ids -----------------------------------------------------------------------------
+
+
+def test_own_ids_survive_extract_and_build(tmp_path):
+    records = [json.loads(line) for line in sample_lines(0, 3)]
+    for n, record in enumerate(records, 1):
+        record["id"] = f"d{n}"
+    records[2]["id"] = "arxiv:2101.00001"  # a better id still wins
+    path = tmp_path / "own.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    proc = kg("extract", path)
+    assert proc.returncode == 0, proc.stderr
+    assert [json.loads(line)["paper_id"] for line in proc.stdout.splitlines()] == ["d1", "d2", "arxiv:2101.00001"]
+    assert kg("build", path, "-o", tmp_path / "g.json.gz", "-q").returncode == 0
+    graph = load_graph(tmp_path / "g.json.gz")
+    assert {"d1", "d2", "arxiv:2101.00001"} <= set(graph.nodes)
+
+
+def test_two_records_with_one_own_id_are_one_paper():
+    from kg.ingest import merge_duplicates
+    from kg.ingest.fields import make_paper
+
+    a = make_paper(title="First", abstract="", source="t", ids=["d1"])
+    b = make_paper(title="First, revised", abstract="Text.", source="t", ids=["d1"])
+    [merged] = merge_duplicates([a, b])
+    assert merged.id == "d1" and merged.abstract == "Text."

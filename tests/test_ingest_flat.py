@@ -75,13 +75,31 @@ def test_csv_with_mapped_columns_and_multiline_abstract() -> None:
     assert report.bad_records == 2
 
 
-def test_csv_missing_required_column_is_one_located_problem() -> None:
-    papers, report = read(DATA / "missing_column.csv")
-    assert papers == []
-    [problem] = report.problems
-    assert problem.line == 1 and problem.file == str(DATA / "missing_column.csv")
-    assert "missing required column" in problem.reason and "2 rows skipped" in problem.reason
-    assert report.bad_records == 2
+def test_csv_missing_required_column_is_one_located_error() -> None:
+    # issue 13 item 6: no row of such a file can be right, so the header stops the read
+    with pytest.raises(IngestError) as caught:
+        read(DATA / "missing_column.csv")
+    assert str(caught.value) == (
+        f"{DATA / 'missing_column.csv'}:1: no 'title' and no 'abstract' column (found: heading, text, year); "
+        "map them with --map title=heading,abstract=text"
+    )
+
+
+def test_csv_without_title_column_names_the_columns_found(tmp_path: Path) -> None:
+    path = tmp_path / "no_title.csv"
+    path.write_text("name,abstract\nA paper,An abstract.\n", encoding="utf-8")
+    with pytest.raises(IngestError, match=r"no_title\.csv:1: no 'title' column \(found: name, abstract\); "
+                                          r"map one with --map title=name$"):
+        read(path)
+    papers, _ = read(path, column_map={"title": "name"})
+    assert [p.title for p in papers] == ["A paper"]
+
+
+def test_csv_with_title_but_no_abstract_column_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "titles.csv"
+    path.write_text("title,year\nA paper,2020\n", encoding="utf-8")
+    papers, _ = read(path)
+    assert [(p.title, p.abstract, p.year) for p in papers] == [("A paper", "", 2020)]
 
 
 def test_csv_missing_column_is_fixed_by_the_map() -> None:
@@ -112,5 +130,5 @@ def test_unknown_map_field_is_refused_up_front() -> None:
 def test_strict_mode_raises_with_file_and_line() -> None:
     with pytest.raises(IngestError, match=r"papers\.jsonl:3: invalid JSON"):
         read(DATA / "papers.jsonl", strict=True)
-    with pytest.raises(IngestError, match=r"missing_column\.csv:1: missing required column"):
+    with pytest.raises(IngestError, match=r"missing_column\.csv:1: no 'title' and no 'abstract' column"):
         read(DATA / "missing_column.csv", strict=True)

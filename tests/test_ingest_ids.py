@@ -72,4 +72,7 @@ def test_choose_id_follows_priority_not_order() -> None:
     assert choose_id(ids[:4]) == "doi:10.1/x"
     assert choose_id(ids[:3]) == "openalex:W1"
     assert choose_id(ids[:2]) == "s2:" + "a" * 40
-    assert choose_id(["paper-17"]) is None
+    # issue 13 item 16: the input's own id beats the title hash, loses to the global schemes
+    assert choose_id(["title:" + "0" * 16, "paper-17"]) == "paper-17"
+    assert choose_id(["paper-17", "s2:" + "a" * 40]) == "s2:" + "a" * 40
+    assert choose_id([]) is None

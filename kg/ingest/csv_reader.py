@@ -6,8 +6,8 @@ import csv
 from collections.abc import Iterator
 from pathlib import Path
 
-from kg.ingest.records import TEXT_FIELDS, column_for, paper_from_record
-from kg.ingest.report import FileContext
+from kg.ingest.records import FIELDS, TEXT_FIELDS, column_for, paper_from_record
+from kg.ingest.report import FileContext, IngestError
 from kg.ingest.textio import iter_lines
 from kg.models import Paper
 
@@ -25,12 +25,9 @@ def read(path: Path, ctx: FileContext) -> Iterator[Paper]:
         return
     header = [name.strip() for name in header_row[2]]
     if missing := _missing_text_columns(header, ctx):
-        if ctx.strict:
-            ctx.bad(header_row[0], missing)  # raises: strict stops at the header
-        # One problem for the whole file rather than one per row: the cause is the header.
-        skipped = sum(1 for _ in rows)
-        ctx.bad(header_row[0], f"{missing}; {skipped} rows skipped", count=skipped)
-        return
+        # The cause is the header, so no row can be right: stop with one error rather than a graph of
+        # untitled papers or a bad record per row.
+        raise IngestError(f"{ctx.file}:{header_row[0]}: {missing}")
     source = f"{FORMAT}:{path.name}"
     for first, last, row in rows:
         if (bad := lines.bad_between(first, last)) is not None:
@@ -59,14 +56,21 @@ def _rows(reader: Iterator[list[str]], lines: "_Lines", ctx: FileContext) -> Ite
 
 
 def _missing_text_columns(header: list[str], ctx: FileContext) -> str:
-    """Why no row can be read (no title and no abstract column), or "" when the header is usable."""
+    """Why the header cannot be read (no title column), with the --map that would fix it; "" when usable.
+
+    A missing abstract column alone is fine: title-only rows stay in the graph, as in every format.
+    """
     names = {name.casefold() for name in header}
-    if any(column_for(f, ctx.column_map) in names or f in names for f in TEXT_FIELDS):
+    missing = [f for f in TEXT_FIELDS if column_for(f, ctx.column_map) not in names and f not in names]
+    if "title" not in missing:
         return ""
+    taken = set(FIELDS) | set(ctx.column_map.values())
+    spare = [name for name in header if name.casefold() not in taken] or ["COLUMN"]
+    wanted = ",".join(f"{f}={c}" for f, c in zip(missing, [*spare, *["COLUMN"] * len(missing)]))
+    columns = " and no ".join(repr(column_for(f, ctx.column_map)) for f in missing)
     return (
-        f"missing required column: the header ({', '.join(header)}) has no "
-        f"{' or '.join(repr(column_for(f, ctx.column_map)) for f in TEXT_FIELDS)} column; "
-        "use --map title=COLUMN,abstract=COLUMN"
+        f"no {columns} column (found: {', '.join(header)}); "
+        f"map {'one' if len(missing) == 1 else 'them'} with --map {wanted}"
     )
 
 

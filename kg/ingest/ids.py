@@ -7,8 +7,11 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-# Highest first: the paper's id is its best-ranked identifier (docs/CONTRACTS.md).
-ID_PRIORITY: tuple[str, ...] = ("arxiv", "doi", "openalex", "s2", "title")
+# Highest first: the paper's id is its best-ranked identifier (docs/CONTRACTS.md). OWN_ID stands for
+# any other id the input gave (the user's own "d1", a PubMed id, ...): it beats the title hash, so
+# output can be joined back to the input, but loses to the global schemes.
+OWN_ID = ""
+ID_PRIORITY: tuple[str, ...] = ("arxiv", "doi", "openalex", "s2", OWN_ID, "title")
 # Identifiers that name exactly one work, so two records sharing one are the same paper.
 STRONG_SCHEMES: frozenset[str] = frozenset(
     {"arxiv", "doi", "openalex", "s2", "mag", "pmid", "pmcid", "corpusid", "dblp", "acl"}
@@ -143,9 +146,19 @@ def expand_ids(ids: Iterable[str]) -> list[str]:
 
 
 def choose_id(ids: Iterable[str]) -> str | None:
-    """The best-ranked id (arxiv > doi > openalex > s2 > title), first seen on ties; None if none ranks."""
-    ranked = [(ID_PRIORITY.index(s), n, i) for n, i in enumerate(ids) if (s := scheme_of(i)) in ID_PRIORITY]
+    """The best-ranked id (arxiv > doi > openalex > s2 > the input's own > title), first seen on ties; None if no ids."""
+    ranked = [(_rank(i), n, i) for n, i in enumerate(ids) if i]
     return min(ranked)[2] if ranked else None
+
+
+def _rank(identifier: str) -> int:
+    scheme = scheme_of(identifier)
+    return ID_PRIORITY.index(scheme if scheme in ID_PRIORITY else OWN_ID)
+
+
+def is_own_id(identifier: str) -> bool:
+    """True for an id in none of the ranked global schemes nor a title hash (the input's own id)."""
+    return _rank(identifier) == ID_PRIORITY.index(OWN_ID)
 
 
 def bare(identifier: str) -> str:

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from kg.ingest.fields import unique
-from kg.ingest.ids import ARXIV_DOI_PREFIX, STRONG_SCHEMES, bare, choose_id, hashed_title_id, normalise_title, scheme_of
+from kg.ingest.ids import (
+    ARXIV_DOI_PREFIX,
+    STRONG_SCHEMES,
+    bare,
+    choose_id,
+    hashed_title_id,
+    is_own_id,
+    normalise_title,
+    scheme_of,
+)
 from kg.models import Paper
 
 # Scalar fields merged by "first non-empty value wins" (or last, when newer records replace older ones).
@@ -13,8 +22,12 @@ SCALAR_FIELDS: tuple[str, ...] = ("title", "abstract", "year", "date", "arxiv_id
 
 
 def strong_ids(paper: Paper) -> list[str]:
-    """Ids that name exactly one work (arXiv, DOI, OpenAlex, S2, PubMed, ...): sharing one means same paper."""
-    return [i for i in (paper.id, *paper.external_ids) if scheme_of(i) in STRONG_SCHEMES]
+    """Ids that name exactly one work (arXiv, DOI, OpenAlex, S2, PubMed, ...): sharing one means same paper.
+
+    The input's own id counts when it is the paper's id: it names the node, so two records with it are one paper.
+    """
+    own = [paper.id] if is_own_id(paper.id) else []
+    return [*own, *(i for i in (paper.id, *paper.external_ids) if scheme_of(i) in STRONG_SCHEMES)]
 
 
 def title_key(paper: Paper) -> str | None:

@@ -75,6 +75,9 @@ def canonical_fields(record: Mapping[str, Any], column_map: Mapping[str, str]) -
 def paper_from_record(record: Mapping[str, Any], *, source: str, ctx: FileContext, line: int) -> Paper | None:
     """The record as a Paper; None (reported as a bad record) when it has neither title nor abstract."""
     values = canonical_fields(record, ctx.column_map)
+    if wrong := _wrong_text_types(values):
+        ctx.bad(line, wrong)
+        return None
     title, abstract = text_value(values.get("title")), text_value(values.get("abstract"))
     if not title and not abstract:
         ctx.bad(line, _missing_text_reason(record))
@@ -102,6 +105,24 @@ def paper_from_record(record: Mapping[str, Any], *, source: str, ctx: FileContex
         references=parse_ids(split_list(values.get("references"))),
         cited_by=parse_ids(split_list(values.get("cited_by"))),
     )
+
+
+def _wrong_text_types(values: Mapping[str, Any]) -> str:
+    """Why the record's title or abstract is unusable (not a string), or "" when both are text or absent."""
+    wrong = [
+        f"{field} is {_kind(values[field])}, expected text"
+        for field in TEXT_FIELDS
+        if values.get(field) is not None and not isinstance(values[field], str)
+    ]
+    return "wrong type: " + "; ".join(wrong) if wrong else ""
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return f"a number ({value!r})"
+    return {list: "a list", dict: "an object"}.get(type(value), f"a {type(value).__name__}")
 
 
 def _checked(ctx: FileContext, line: int, parse: Callable[[Any], T], value: Any, default: T) -> T:

@@ -8,6 +8,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field
 
+from kg.ingest.limits import LIMITS, oversized, truncate
+from kg.models import Paper
+
 T = TypeVar("T")
 
 # A broken multi-million-line file must not turn the report into a second copy of it.
@@ -105,10 +108,23 @@ class FileContext:
         self.report.add_problem(IngestProblem(file=self.file, line=line, reason=reason, skipped=False))
 
     def convert(self, line: int | None, build: Callable[..., T | None], /, *args: Any, **kwargs: Any) -> T | None:
-        """build(*args, **kwargs), or None with a bad record reported when the record is not shaped as promised."""
+        """build(*args, **kwargs), or None with a bad record reported when the record is not shaped as promised.
+
+        A Paper whose title or abstract is over its size limit comes back truncated, with a note.
+        """
         try:
-            return build(*args, **kwargs)
+            built = build(*args, **kwargs)
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             # ValueError covers pydantic's ValidationError: a record the Paper model rejects.
             self.bad(line, f"malformed record: {' '.join(str(exc).split())[:300]}")
             return None
+        return self.within_limits(line, built) if isinstance(built, Paper) else built
+
+    def within_limits(self, line: int | None, paper: Paper) -> Paper:
+        """The paper with a title or abstract over its limit truncated, noted at `line` (never fatal)."""
+        too_long = oversized({"title": paper.title, "abstract": paper.abstract})
+        if not too_long:
+            return paper
+        for name, length in too_long.items():
+            self.note(line, f"{name} has {length:,} characters; truncated to the first {LIMITS[name]:,}")
+        return paper.model_copy(update={name: truncate(getattr(paper, name), LIMITS[name]) for name in too_long})

@@ -87,17 +87,17 @@ def read(path: Path, ctx: FileContext) -> Iterator[Paper]:
         if not block.is_abstract:
             if pending is not None:
                 ctx.note(pending.line, "title line not followed by an abstract; kept without abstract")
-                yield make_paper(title=pending.text, abstract="", source=source)
+                yield ctx.within_limits(pending.line, make_paper(title=pending.text, abstract="", source=source))
             pending = block
         elif pending is not None:
-            yield make_paper(title=pending.text, abstract=block.text, source=source)
+            yield ctx.within_limits(block.line, make_paper(title=pending.text, abstract=block.text, source=source))
             pending, pairs = None, pairs + 1
         else:
             orphans.append(block.line)
-            yield make_paper(title="", abstract=block.text, source=source)
+            yield ctx.within_limits(block.line, make_paper(title="", abstract=block.text, source=source))
     if pending is not None:
         ctx.note(pending.line, "title line not followed by an abstract; kept without abstract")
-        yield make_paper(title=pending.text, abstract="", source=source)
+        yield ctx.within_limits(pending.line, make_paper(title=pending.text, abstract="", source=source))
     _note_orphans(ctx, orphans, pairs)
 
 
