@@ -12,7 +12,7 @@ from kg.models import Paper, PaperExtraction
 from kg.query.access import GraphAccess
 from kg.query.embedded import NetworkxAccess
 from kg.query.engine import QueryEngine
-from kg.query.results import EntityResult, PaperResult
+from kg.query.results import EntityResult, PaperAnswer, PaperResult
 
 if TYPE_CHECKING:  # the pipeline imports spaCy; queries should not pay for that
     from kg.pipeline import RecordSpool
@@ -166,6 +166,14 @@ class KnowledgeGraph:
     def papers_using(self, x: str, task: str | None = None, *, limit: int = 20) -> list[PaperResult]:
         """Papers that use X (or anything that IS_A X), optionally for task Y; linked sentences first."""
         return self._engine.papers_using(x, task, limit=limit)
+
+    def answer_papers_using(self, x: str, task: str, *, limit: int = 20) -> PaperAnswer:
+        """papers_using(x, task) with the name-resolution trace and, when empty, the reason."""
+        return self._engine.answer_papers_using(x, task, limit=limit)
+
+    def paper_texts(self) -> list[tuple[str, str]]:
+        """(title, abstract) of every paper, sorted by id."""
+        return [v for _, v in sorted(self._access.paper_texts(None).items())]
 
     def papers_proposing(self, x: str, *, limit: int = 20) -> list[PaperResult]:
         """Papers that introduce X."""

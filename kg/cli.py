@@ -473,8 +473,11 @@ def neo4j_stop() -> None:
     from kg.neo4j import server
 
     with _friendly_errors():
-        server.stop(server.default_home())
-        err.print("Neo4j stopped")
+        home = server.default_home()
+        if server.stop(home):
+            err.print("Neo4j stopped", highlight=False)
+        else:
+            err.print(f"no local Neo4j server was running (instance in {home}); nothing to stop", highlight=False)
 
 
 if __name__ == "__main__":

@@ -127,6 +127,21 @@ class GraphAccess(Protocol):
         """Entity rows by id (unknown ids are absent)."""
         ...
 
+    def text_search(
+        self, groups: Sequence[Sequence[Collection[str]]], within: Collection[str] | None = None
+    ) -> set[str]:
+        """Papers (among `within`, when given) whose title + abstract hold, for every element of at least
+        one group, one of the element's terms (kg.query.text.index_terms)."""
+        ...
+
+    def paper_texts(self, paper_ids: Collection[str] | None = None) -> dict[str, tuple[str, str]]:
+        """(title, abstract) by paper id; None: every paper."""
+        ...
+
+    def similar_keys(self, key: str, limit: int = 5) -> list[str]:
+        """Entity keys spelled closest to `key` (for did-you-mean)."""
+        ...
+
     def citations(self, paper_id: str) -> tuple[list[str], list[str]]:
         """(papers it cites, papers citing it), each sorted."""
         ...

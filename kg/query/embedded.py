@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 
@@ -9,6 +10,7 @@ import networkx as nx
 
 from kg.graph.schema import AUTHOR, ENTITY_NODE_LABELS, PAPER, RELATIONSHIP_TYPES
 from kg.query.access import EntityLink, EntityRow, Family, FamilyMember, PaperLink, PaperRow, stored_top
+from kg.query.text import index_terms
 
 ENTITY_LABELS = frozenset(ENTITY_NODE_LABELS.values())
 
@@ -40,6 +42,7 @@ class NetworkxAccess:
         self._by_key: dict[str, list[str]] = defaultdict(list)
         # IS_A children per parent: walking a frequent parent's in-edges would read all its paper links.
         self._children: dict[str, list[str]] = defaultdict(list)
+        self._terms: dict[str, set[str]] | None = None
         for node_id, attrs in graph.nodes(data=True):
             if attrs.get("label") in ENTITY_LABELS:
                 for key in attrs.get("keys", ()):
@@ -147,6 +150,49 @@ class NetworkxAccess:
         """Entity rows by id."""
         nodes = self.graph.nodes
         return {e: _entity_row(e, nodes[e]) for e in entity_ids if e in nodes and nodes[e].get("label") in ENTITY_LABELS}
+
+    def _term_index(self) -> dict[str, set[str]]:
+        # Built on the first text question, not at load: most sessions never ask one.
+        if self._terms is None:
+            index: dict[str, set[str]] = defaultdict(set)
+            for node, attrs in self.graph.nodes(data=True):
+                if attrs.get("label") == PAPER:
+                    for t in index_terms(f"{attrs.get('title', '')} {attrs.get('abstract', '')}"):
+                        index[t].add(node)
+            self._terms = dict(index)
+        return self._terms
+
+    def text_search(
+        self, groups: Sequence[Sequence[Collection[str]]], within: Collection[str] | None = None
+    ) -> set[str]:
+        """Papers whose title + abstract hold, for every element of at least one group, one of its terms."""
+        index = self._term_index()
+        found: set[str] = set()
+        for group in groups:
+            postings = sorted((set().union(*(index.get(t, ()) for t in alts)) for alts in group), key=len)
+            if not postings or not postings[0]:
+                continue
+            hits = set(postings[0]) if within is None else postings[0] & set(within)
+            for p in postings[1:]:
+                hits &= p
+                if not hits:
+                    break
+            found |= hits
+        return found
+
+    def paper_texts(self, paper_ids: Collection[str] | None = None) -> dict[str, tuple[str, str]]:
+        """(title, abstract) by paper id; None: every paper."""
+        nodes = self.graph.nodes
+        ids = paper_ids if paper_ids is not None else (n for n, label in nodes(data="label") if label == PAPER)
+        return {
+            p: (nodes[p].get("title", ""), nodes[p].get("abstract", ""))
+            for p in ids
+            if p in nodes and nodes[p].get("label") == PAPER
+        }
+
+    def similar_keys(self, key: str, limit: int = 5) -> list[str]:
+        """Entity keys spelled closest to `key`."""
+        return difflib.get_close_matches(key, list(self._by_key), n=limit, cutoff=0.75)
 
     def citations(self, paper_id: str) -> tuple[list[str], list[str]]:
         """(papers it cites, papers citing it)."""

@@ -13,7 +13,10 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from kg.graph.schema import MAX_EVIDENCE, PAPER_ENTITY_TYPES, TOP_PAPERS, USE_LABELS, USE_TYPES
 from kg.query.access import EntityLink, EntityRow, Family, GraphAccess, PaperLink
-from kg.query.results import EntityResult, PaperResult
+from kg.query.names import ResolvedName, resolve_name
+from kg.query.results import EntityResult, PaperAnswer, PaperResult
+from kg.query.support import MIN_SCORE, Forms, Side, Support, TopicWords, judge
+from kg.query.text import Sentence, content_terms, paper_sentences
 from kg.resolve import name_key
 from kg.resolve.suffixes import ALL_SUFFIXES, GENERIC_WORDS
 
@@ -112,11 +115,22 @@ def _evidence(links: Sequence[PaperLink]) -> list[str]:
     return [s for link in ordered for s in link.evidence]
 
 
+# papers_using with a task: candidates verified sentence by sentence, at most this many per question
+# (ranked first by what the graph and the index say of them) so a broad pair stays fast.
+MAX_VERIFIED = 400
+SENTENCE_CACHE = 20000  # papers whose split, stemmed sentences are kept between questions
+
+
+class UnknownPaperError(ValueError):
+    """A paper id the graph does not hold (a ValueError, so `kg` shows it as one error line)."""
+
+
 class QueryEngine:
     """Query helpers over any GraphAccess."""
 
     def __init__(self, access: GraphAccess) -> None:
         self.access = access
+        self._sentences: dict[str, list[Sentence]] = {}
 
     # -- name resolution -------------------------------------------------------------------------
     def _family(self, name: str, labels: Sequence[str]) -> Family:
@@ -153,6 +167,8 @@ class QueryEngine:
         papers where one sentence states X is used for Y (an extracted USED_FOR) come first, then papers
         that only mention both.
         """
+        if task is not None:
+            return self.answer_papers_using(x, task, limit=limit).results
         x_family = self._family(x, USE_LABELS)
         x_depth = x_family.depth
         if not x_depth:
@@ -182,6 +198,82 @@ class QueryEngine:
             matched = sorted({l.entity_id for l in uses.get(pid, [])} | {l.entity_id for l in addresses.get(pid, [])})
             scored.append((score, pid, _dedupe([*linked, *use_ev, *task_ev]), matched))
         return self._paper_results(scored, limit, names)
+
+    # -- papers using X for Y: the ladder, text evidence and judgment -------------------------------
+    def resolve(self, name: str) -> ResolvedName:
+        """The name-resolution ladder over entities of every label."""
+        return resolve_name(name, self.access.family, ALL_ENTITY_LABELS)
+
+    def _paper_sentences(self, paper_ids: Sequence[str]) -> dict[str, list[Sentence]]:
+        missing = [p for p in paper_ids if p not in self._sentences]
+        if missing:
+            if len(self._sentences) + len(missing) > SENTENCE_CACHE:
+                self._sentences.clear()
+            for pid, (title, abstract) in self.access.paper_texts(missing).items():
+                self._sentences[pid] = paper_sentences(title, abstract)
+        return {p: self._sentences[p] for p in paper_ids if p in self._sentences}
+
+    def answer_papers_using(self, x: str, task: str, *, limit: int = 20) -> PaperAnswer:
+        """Papers whose text or edges say they use X for Y, best first, with explanation and ladder trace."""
+        x_name, y_name = self.resolve(x), self.resolve(task)
+        x_forms, y_forms = Forms.of(x_name.forms), Forms.of(y_name.forms)
+        x_judged = Side(x_forms, Forms.of(x_name.own_forms()), x_name.entities, x_name.residual)
+        y_judged = Side(y_forms, Forms.of(y_name.own_forms()), y_name.entities, y_name.residual)
+        strong, weak = content_terms(task)
+        topic = TopicWords(tuple(strong), tuple(weak))
+        x_links = _by_paper(self.access.paper_links(list(x_name.entities), PAPER_ENTITY_TYPES))
+        y_links = _by_paper(self.access.paper_links(list(y_name.entities), PAPER_ENTITY_TYPES))
+        y_groups = y_forms.groups() + topic.groups()
+        y_text = self.access.text_search(y_groups)
+        y_side = y_text | y_links.keys()
+        x_side = self.access.text_search(x_forms.groups(), within=y_side) | (x_links.keys() & y_side)
+        resolution = {"x": x_name.explain(), "y": y_name.explain()}
+        if not x_side:
+            return PaperAnswer(explain=self._why_empty(x, task, x_name, y_name, bool(y_side), 0), resolution=resolution)
+        used_for = self._used_for_papers(x_name, y_name)
+        # Verify the likeliest first: edges on both sides, then a USED_FOR, then text alone.
+        ordered = sorted(
+            x_side,
+            key=lambda p: (-(p in x_links) - (p in y_links) - (p in used_for), p),
+        )[:MAX_VERIFIED]
+        sentences = self._paper_sentences(ordered)
+        judged: list[tuple[Support, str]] = []
+        for pid in ordered:
+            support = judge(
+                sentences.get(pid, []), x_judged, y_judged, topic, x_links.get(pid, []), y_links.get(pid, []),
+                used_for=pid in used_for,
+            )
+            if support.score >= MIN_SCORE:
+                judged.append((support, pid))
+        judged.sort(key=lambda t: (-t[0].score, t[1]))
+        names = {**x_name.names, **y_name.names}
+        scored = [(s.score, pid, s.evidence, s.matched) for s, pid in judged[:limit]]
+        results = self._paper_results(scored, limit, names)
+        explain = None if results else self._why_empty(x, task, x_name, y_name, True, len(x_side))
+        return PaperAnswer(results=results, explain=explain, resolution=resolution)
+
+    def _used_for_papers(self, x_name: ResolvedName, y_name: ResolvedName) -> set[str]:
+        """Papers with an extracted USED_FOR sentence from X's family to Y's."""
+        if not x_name.entities or not y_name.entities:
+            return set()
+        edges = self.access.entity_links("USED_FOR", sources=list(x_name.entities), targets=list(y_name.entities))
+        return {p for e in edges for p in e.papers}
+
+    def _why_empty(
+        self, x: str, task: str, x_name: ResolvedName, y_name: ResolvedName, y_found: bool, together: int
+    ) -> str:
+        """One sentence on why no paper answers."""
+        for label, name, resolved, found in (("X", x, x_name, None), ("Y", task, y_name, y_found)):
+            known = bool(resolved.entities) or bool(
+                self.access.text_search(Forms.of({name: 1.0}).groups())
+            ) if found is None else found
+            if not known:
+                suggestions = self.access.similar_keys(name_key(name))
+                hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
+                return f"{label} {name!r} is neither an entity nor a phrase in any paper{hint}"
+        if not together:
+            return f"no paper mentions both {x!r} and {task!r}"
+        return f"{together} papers mention both {x!r} and {task!r}, but none says {x!r} is used for {task!r}"
 
     def _ranked_from_top_lists(self, x_family: Family, limit: int) -> list[tuple[float, str]] | None:
         """Top papers from the entities' stored strongest-paper lists; None when those cannot decide."""
@@ -250,7 +342,15 @@ class QueryEngine:
         return self._paper_results(scored, limit)
 
     def related_papers(self, paper_id: str, *, limit: int = 10) -> list[PaperResult]:
-        """Papers sharing (rare) entities with the given paper, boosted by citation links."""
+        """Papers sharing (rare) entities with the given paper, boosted by citation links.
+
+        UnknownPaperError when the graph has no paper with that id (an empty answer would hide a typo).
+        """
+        if not self.access.papers([paper_id]):
+            raise UnknownPaperError(
+                f"paper {paper_id!r} is not in the graph (ids look like arxiv:2309.08349, doi:10.1/x or "
+                "title:<16 hex>; `--json` answers of the other queries show them)"
+            )
         own = self.access.paper_links_of([paper_id], PAPER_ENTITY_TYPES)
         entity_rows = self.access.entities({l.entity_id for l in own})
         weights = {

@@ -36,3 +36,13 @@ class QueryAnswer(BaseModel):
 
     query: dict[str, Any]
     results: list[PaperResult] | list[EntityResult]
+
+
+class PaperAnswer(BaseModel):
+    """Papers answering "which papers use X for Y", with how the names were read and why it may be empty."""
+
+    results: list[PaperResult] = Field(default_factory=list)
+    explain: str | None = Field(default=None, description="why the answer is empty (None when it is not)")
+    resolution: dict[str, list[str]] = Field(
+        default_factory=dict, description="per name ('x', 'y'): the ladder steps tried and what each found"
+    )

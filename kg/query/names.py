@@ -1,0 +1,161 @@
+"""Name resolution at query time: the ladder from what a user types to entities and text forms.
+
+Steps, each tried in order and recorded for `--explain`:
+  1. key       exact alias or key: name_key folds case, plural, hyphens, Unicode and British
+               spellings, so "Regularisation", "regularizations" and "regularization" are one key;
+               abbreviations the corpus defines ("PINNs" / "physics-informed neural networks") are
+               aliases of one entity, so they match here too
+  2. head      the name without a generic head word ("dense retrieval models" -> "dense retrieval")
+  3. contains  the longest sub-phrases naming entities ("regularisation of deep neural networks"
+               -> "regularization"), weighted below a whole-name match
+Whatever matched, its IS_A family comes along. Text forms (the name itself, its head-dropped form
+and every alias of every family member) go to text evidence (kg.query.text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from kg.query.access import Family
+from kg.query.text import FUNCTION_WORDS, WEAK_WORDS, term, words
+from kg.resolve import name_key
+from kg.resolve.suffixes import ALL_SUFFIXES, GENERIC_WORDS
+
+DEPTH_PENALTY = 0.05  # per IS_A step between the entity matched and the family member
+STEP_WEIGHT = {"key": 1.0, "head": 0.9, "contains": 0.7}
+# Head words a question may add to a name the graph stores without them.
+FALLBACK_HEADS = ALL_SUFFIXES | {
+    "distance", "loss", "function", "measure", "estimator", "solver", "sampler", "optimizer", "test",
+    "scheme", "strategy", "procedure", "system",
+}
+MAX_FORMS = 200  # text forms kept per name (a broad family has hundreds of aliases)
+
+
+@dataclass(frozen=True, slots=True)
+class LadderStep:
+    """One rung tried: what was looked up and what it found."""
+
+    step: str
+    key: str
+    found: tuple[str, ...]  # entity ids matched (before IS_A expansion)
+
+
+@dataclass
+class ResolvedName:
+    """What a name stands for: weighted entities (with IS_A families) and weighted text forms."""
+
+    query: str
+    steps: list[LadderStep] = field(default_factory=list)
+    entities: dict[str, float] = field(default_factory=dict)  # entity id -> weight
+    names: dict[str, str] = field(default_factory=dict)  # entity id -> display name
+    forms: dict[str, float] = field(default_factory=dict)  # text form -> weight
+    paper_counts: dict[str, int] = field(default_factory=dict)
+    # terms of the name's specific words no matched sub-phrase covers (contains step only)
+    residual: tuple[str, ...] = ()
+
+    @property
+    def matched_step(self) -> str | None:
+        """The rung that found entities, if any."""
+        return next((s.step for s in self.steps if s.found), None)
+
+    def explain(self) -> list[str]:
+        """One line per rung tried."""
+        lines = []
+        for s in self.steps:
+            found = ", ".join(self.names.get(e, e) for e in s.found) or "nothing"
+            lines.append(f"{s.step}: {s.key!r} -> {found}")
+        extra = len(self.entities) - sum(len(s.found) for s in self.steps)
+        if extra > 0:
+            lines.append(f"IS_A family: {extra} more entities")
+        if self.residual:
+            lines.append(f"sub-phrase matches count only in papers that also say: {' '.join(self.residual)}")
+        return lines
+
+    def own_forms(self) -> dict[str, float]:
+        """The forms that need no residual words: the name as typed and its head-dropped form."""
+        shorter = head_dropped(self.query)
+        return {f: w for f, w in self.forms.items() if f in (self.query, shorter)}
+
+
+def head_dropped(name: str) -> str | None:
+    """The name without a generic head word, when something specific remains."""
+    ws = name.split()
+    key = name_key(name)
+    kws = key.split(" ")
+    if len(kws) < 2 or kws[-1] not in FALLBACK_HEADS or all(w in GENERIC_WORDS for w in kws[:-1]):
+        return None
+    return " ".join(ws[:-1]) if len(ws) > 1 else None
+
+
+def _sub_phrases(name: str) -> list[str]:
+    """Contiguous word runs of the name, longest first, that are not only function or generic words."""
+    ws = name.split()
+    out = []
+    for n in range(len(ws) - 1, 0, -1):
+        for i in range(len(ws) - n + 1):
+            run = ws[i : i + n]
+            lowered = [w.casefold() for w in run]
+            if lowered[0] in FUNCTION_WORDS or lowered[-1] in FUNCTION_WORDS:
+                continue
+            if all(w in GENERIC_WORDS or w in WEAK_WORDS or w in FUNCTION_WORDS for w in lowered):
+                continue
+            out.append(" ".join(run))
+    return out
+
+
+def resolve_name(name: str, family: Callable[[str, Sequence[str]], Family], labels: Sequence[str]) -> ResolvedName:
+    """Walk the ladder for `name` over entities of `labels` (family(key, labels) is the backend's lookup)."""
+    resolved = ResolvedName(name)
+    resolved.forms[name] = 1.0
+
+    def take(step: str, key: str, fam: Family) -> bool:
+        resolved.steps.append(LadderStep(step, key, tuple(r.id for r in fam.matched)))
+        weight = STEP_WEIGHT[step]
+        for member in fam.members.values():
+            w = round(weight - DEPTH_PENALTY * member.depth, 4)
+            if w > resolved.entities.get(member.id, 0.0):
+                resolved.entities[member.id] = w
+            resolved.names[member.id] = member.name
+            resolved.paper_counts[member.id] = member.paper_count
+        for row in fam.matched:
+            resolved.names[row.id] = row.name
+            for alias in (row.name, *row.aliases):
+                if len(resolved.forms) < MAX_FORMS and weight > resolved.forms.get(alias, 0.0):
+                    resolved.forms[alias] = weight
+        for member in fam.members.values():
+            if len(resolved.forms) < MAX_FORMS and member.name not in resolved.forms:
+                resolved.forms[member.name] = round(weight - DEPTH_PENALTY * member.depth, 4)
+        return bool(fam.matched)
+
+    # Abstracts often drop the head a user types ("the Weisfeiler-Lehman hierarchy"): a text form always.
+    shorter = head_dropped(name)
+    if shorter:
+        resolved.forms.setdefault(shorter, STEP_WEIGHT["head"])
+    key = name_key(name)
+    if key and take("key", key, family(key, labels)):
+        return resolved
+    if shorter and take("head", name_key(shorter), family(name_key(shorter), labels)):
+        return resolved
+    # Sub-phrases stand for the name only when together they cover all its specific words:
+    # "generation" alone is not "music generation".
+    covered: set[str] = set()
+    found: list[tuple[str, Family]] = []
+    for phrase in _sub_phrases(name):
+        ws = set(words(phrase))
+        if ws <= covered:
+            continue
+        fam = family(name_key(phrase), labels)
+        if fam.matched:
+            covered |= ws
+            found.append((name_key(phrase), fam))
+    specific = [
+        w for w in words(name)
+        if w not in FUNCTION_WORDS and w not in WEAK_WORDS and w not in GENERIC_WORDS and w not in FALLBACK_HEADS
+    ]
+    for key, fam in found:
+        take("contains", key, fam)
+    # What the sub-phrases leave out must then be in the paper: "generation" stands for "music
+    # generation" only in a paper that also says "music".
+    resolved.residual = tuple(dict.fromkeys(term(w) for w in specific if w not in covered))
+    return resolved

@@ -1,0 +1,173 @@
+"""Does a paper say it uses X for Y? One pure function over the paper's sentences and graph edges.
+
+A paper supports X when an extracted edge reaches X's family or a sentence names one of X's text
+forms, and neither only as a baseline ("outperforms X", "unlike X"). It supports Y the same way, or
+when one sentence (weaker: the whole abstract) holds every content word of Y. A sentence that
+supports both ranks the paper first. Scores: X support + Y support + SAME_SENTENCE_BONUS, each
+support in [0, 1]; MIN_SCORE keeps pairs the text never joins out of the answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from kg.query.access import PaperLink
+from kg.query.text import Sentence, alternatives, covers, find, is_baseline, name_variants
+
+SAME_SENTENCE_BONUS = 0.5
+USED_FOR_BONUS = 0.5  # an extracted USED_FOR between the two families in this paper
+BAG_WITH_WEAK = 0.8  # one sentence holds every content word of Y
+BAG_STRONG = 0.7  # one sentence holds Y's specific words (not "training", "deep", ...)
+BAG_PARTIAL = 0.5  # one sentence holds all but one of three or more specific words of Y
+BAG_PAPER = 0.5  # the title + abstract hold Y's specific words, in different sentences
+EDGE_FACTOR = 0.9  # an extracted edge counts a little below the sentence that names X
+MIN_SCORE = 1.5
+
+
+@dataclass(frozen=True)
+class Forms:
+    """A name's text forms as term sequences, with weights."""
+
+    variants: tuple[tuple[tuple[str, ...], float], ...]
+
+    @classmethod
+    def of(cls, forms: dict[str, float]) -> "Forms":
+        """Term-sequence variants of every form, keeping each variant's best weight."""
+        best: dict[tuple[str, ...], float] = {}
+        for form, weight in forms.items():
+            for v in name_variants(form):
+                if weight > best.get(v, 0.0):
+                    best[v] = weight
+        return cls(tuple(sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))))
+
+    def groups(self) -> list[list[tuple[str, ...]]]:
+        """Retrieval groups: a paper holding every term of one group may name the form."""
+        return [[(t,) for t in sorted(set(v))] for v, _ in self.variants]
+
+
+@dataclass(frozen=True)
+class TopicWords:
+    """Y's content terms: specific (required) and weak (required only when nothing is specific)."""
+
+    strong: tuple[str, ...]
+    weak: tuple[str, ...]
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """Terms a sentence must hold to state Y without naming it."""
+        return self.strong or self.weak
+
+    def groups(self) -> list[list[tuple[str, ...]]]:
+        """Retrieval groups for papers that may state Y without naming it."""
+        if self.strong:
+            return [[tuple(sorted(alternatives(t))) for t in self.strong]]
+        return [[tuple(sorted(alternatives(t)))] for t in self.weak]
+
+
+@dataclass
+class Support:
+    """How one paper supports X for Y."""
+
+    score: float
+    x: float
+    y: float
+    evidence: list[str] = field(default_factory=list)
+    matched: list[str] = field(default_factory=list)  # entity ids of edges used
+
+
+def _hit(forms: Forms, sentence: Sentence) -> tuple[float, bool]:
+    """(best weight of a form used in the sentence, whether a form occurs only as a baseline)."""
+    best, baseline = 0.0, False
+    for variant, weight in forms.variants:
+        if weight <= best:
+            break
+        for pos in find(sentence.terms, variant):
+            if is_baseline(sentence.terms, pos):
+                baseline = True
+            else:
+                best = max(best, weight)
+                break
+    return best, baseline and best == 0.0
+
+
+@dataclass(frozen=True)
+class Side:
+    """One name of the question as the judge sees it: its forms, entity weights and residual words."""
+
+    forms: Forms
+    own_forms: Forms  # the forms valid without the residual words
+    weights: dict[str, float]
+    residual: tuple[str, ...] = ()
+
+    def in_paper(self, paper_terms: set[str]) -> "Side":
+        """The side for one paper: without entities and sub-phrase forms when the residual words are missing."""
+        if not self.residual or covers(paper_terms, self.residual):
+            return self
+        return Side(self.own_forms, self.own_forms, {}, ())
+
+
+def judge(
+    sentences: Sequence[Sentence],
+    x_side: Side,
+    y_side: Side,
+    topic: TopicWords,
+    x_links: Sequence[PaperLink],
+    y_links: Sequence[PaperLink],
+    used_for: bool = False,
+) -> Support:
+    """Score one paper for "uses X for Y" from its sentences and its edges to both families."""
+    paper_terms = {t for s in sentences for t in s.terms}
+    x_side, y_side = x_side.in_paper(paper_terms), y_side.in_paper(paper_terms)
+    x_forms, y_forms, x_weights, y_weights = x_side.forms, y_side.forms, x_side.weights, y_side.weights
+    x_best = y_best = 0.0
+    x_sentence = y_sentence = both_sentence = None
+    baseline_only: set[str] = set()
+    both_best = 0.0
+    all_terms: set[str] = set()
+    for s in sentences:
+        all_terms.update(s.terms)
+        x, x_baseline = _hit(x_forms, s)
+        if x_baseline:
+            baseline_only.add(s.text)
+        y, _ = _hit(y_forms, s)
+        if topic.required:
+            if covers(s.terms, (*topic.strong, *topic.weak)):
+                y = max(y, BAG_WITH_WEAK)
+            elif topic.strong and covers(s.terms, topic.strong):
+                y = max(y, BAG_STRONG)
+            elif len(topic.strong) >= 3 and sum(covers(s.terms, (t,)) for t in topic.strong) >= len(topic.strong) - 1:
+                y = max(y, BAG_PARTIAL)
+        if x > x_best:
+            x_best, x_sentence = x, s.text
+        if y > y_best:
+            y_best, y_sentence = y, s.text
+        if x and y and x + y > both_best:
+            both_best, both_sentence = x + y, s.text
+    if y_best < BAG_PAPER and (
+        covers(all_terms, topic.strong) if topic.strong else any(covers(all_terms, (t,)) for t in topic.weak)
+    ):
+        y_best = BAG_PAPER  # all of Y's specific words, or (Y being only weak words) any of them
+    matched: list[str] = []
+    for link in x_links:
+        if link.entity_id not in x_weights:
+            continue
+        if link.evidence and all(ev in baseline_only for ev in link.evidence):
+            continue  # the extraction's only evidence names X as a baseline
+        w = EDGE_FACTOR * x_weights.get(link.entity_id, 0.0)
+        matched.append(link.entity_id)
+        if w > x_best:
+            x_best, x_sentence = w, (link.evidence[0] if link.evidence else x_sentence)
+    for link in y_links:
+        if link.entity_id not in y_weights:
+            continue
+        w = EDGE_FACTOR * y_weights.get(link.entity_id, 0.0)
+        matched.append(link.entity_id)
+        if w > y_best:
+            y_best, y_sentence = w, (link.evidence[0] if link.evidence else y_sentence)
+    bonus = SAME_SENTENCE_BONUS if both_sentence else 0.0
+    if used_for:
+        bonus = max(bonus, USED_FOR_BONUS)
+    score = round(x_best + y_best + bonus, 4) if x_best and y_best else 0.0
+    evidence = [s for s in dict.fromkeys((both_sentence, x_sentence, y_sentence)) if s]
+    return Support(score, x_best, y_best, evidence, sorted(set(matched)))
