@@ -23,6 +23,8 @@ from kg.resolve.suffixes import (
     GENERIC_SUFFIXES,
     GENERIC_WORDS,
     canonical_key,
+    core_written_specific,
+    strip_prefix,
     strip_surface_suffix,
     surface_names_specific,
 )
@@ -70,7 +72,13 @@ class _Corpus:
     mention_surfaces: list[list[int]] = field(default_factory=list)  # aligned with extractions/mentions
     counts: dict[Node, int] = field(default_factory=dict)  # mentions per (label, name_key)
     specific: set[Node] = field(default_factory=set)  # suffix remainder written as a specific name
+    core_specific: set[Node] = field(default_factory=set)  # core after leading modifiers written as a name
     definitions: list[_RawDefinition] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1 << 18)
+def _prefixed(key: str) -> bool:
+    return strip_prefix(key) is not None
 
 
 def _has_generic_suffix(node: Node) -> bool:
@@ -103,6 +111,8 @@ def _collect(extractions: Sequence[PaperExtraction]) -> _Corpus:
                 per_surface.append(0)
                 suffixed.append(_has_generic_suffix(node))
                 bracketed.append(m.text.rstrip().endswith((")", "]")))
+                if _prefixed(node[1]) and core_written_specific(m.label, m.text):
+                    corpus.core_specific.add(node)
             per_surface[sid] += 1
             if suffixed[sid]:
                 _note_suffix_evidence(corpus, surface_node[sid], m.text, m, ex.sentences)
@@ -198,7 +208,10 @@ class _Merge:
 
 def _decide(corpus: _Corpus) -> _Merge:
     seen = corpus.counts
-    canon = {node: (node[0], canonical_key(node[0], node[1], node in corpus.specific, seen)) for node in seen}
+    canon = {
+        node: (node[0], canonical_key(node[0], node[1], node in corpus.specific, seen, node in corpus.core_specific))
+        for node in seen
+    }
     canonical_counts: dict[Node, int] = defaultdict(int)
     for node, n in seen.items():
         canonical_counts[canon[node]] += n

@@ -15,10 +15,11 @@ from kg.resolve.normalize import display_surface
 
 GENERIC_SUFFIXES: dict[str, frozenset[str]] = {
     "METHOD": frozenset({"network", "model", "method", "algorithm", "approach", "framework",
-                         "architecture", "technique", "module"}),
+                         "architecture", "technique", "module", "setting", "paradigm", "scheme",
+                         "variant", "family", "pipeline"}),
     # name_key already folds "data set" into "dataset"
     "DATASET": frozenset({"dataset", "benchmark", "corpus"}),
-    "TASK": frozenset({"task", "problem"}),
+    "TASK": frozenset({"task", "problem", "setting", "scenario", "setup"}),
     "METRIC": frozenset({"score", "metric"}),
 }
 ALL_SUFFIXES: frozenset[str] = frozenset().union(*GENERIC_SUFFIXES.values())
@@ -37,6 +38,19 @@ _MODIFIER_TAILS: frozenset[str] = frozenset({
     "based", "like", "style", "driven", "inspired", "guided", "aware", "free", "specific", "oriented",
     "enhanced", "augmented", "powered", "level", "scale", "wise", "type", "of", "for", "and", "or",
 })
+# Leading words that only qualify a named core ("vanilla Transformer", "existing GANs"); dropped when the
+# core is a name written as one or seen alone. Meaning-changing modifiers ("offline", "deep", "modern",
+# "multiple", "classical") are not here: "offline RL" is not RL.
+PREFIX_MODIFIERS: tuple[tuple[str, ...], ...] = tuple(
+    tuple(p.split())
+    for p in (
+        "state of the art", "so called", "well known", "widely used", "novel", "new", "proposed", "existing",
+        "vanilla", "conventional", "traditional", "popular", "recent", "typical", "various", "several",
+        "different", "other", "such", "current", "previous", "prior", "original", "standard", "naive",
+        "plain", "baseline", "sota",
+    )
+)
+_CONJUNCTIONS = frozenset({"and", "or"})
 _SURFACE_SUFFIX: dict[str, re.Pattern[str]] = {
     label: re.compile(
         r"^(?P<rest>.*?\w)[\s\-_]+(?:" + "|".join(sorted(words | ({"data set"} if label == "DATASET" else set())))
@@ -91,12 +105,59 @@ def surface_names_specific(label: str, text: str, title_case_counts: bool) -> bo
     )
 
 
-def canonical_key(label: str, key: str, specific: bool, seen: Collection[tuple[str, str]]) -> str:
-    """Strip generic suffixes while the remainder is specific or seen alone under the same label."""
+def strip_prefix(key: str) -> tuple[str, bool] | None:
+    """(core, coordinated) without leading generic modifiers or a coordination of modifiers, or None.
+
+    "vanilla transformer" -> ("transformer", False); "online and offline rlhf" -> ("rlhf", True): a
+    coordination "A and B X" names X's variants, never one concept, so it is cut when X is a name.
+    """
+    words = key.split(" ")
+    i, coordinated = 0, False
+    while i < len(words) - 1:
+        for p in PREFIX_MODIFIERS:
+            if tuple(words[i : i + len(p)]) == p and i + len(p) < len(words):
+                i += len(p)
+                break
+        else:
+            if i + 3 < len(words) and words[i + 1] in _CONJUNCTIONS:
+                i, coordinated = i + 3, True
+                continue
+            break
+    if i == 0 or i >= len(words):
+        return None
+    return " ".join(words[i:]), coordinated
+
+
+@lru_cache(maxsize=1 << 18)
+def core_written_specific(label: str, text: str) -> bool:
+    """Whether a surface's last word, generic suffixes dropped, is written as a name (acronym, CamelCase, digits)."""
+    words = display_surface(text).split()
+    suffixes = GENERIC_SUFFIXES.get(label, frozenset())
+    # "RLHF methods", "GAN approaches": plural heads too
+    while len(words) > 1 and (w := words[-1].casefold()) and (
+        w in suffixes or w[:-1] in suffixes or (w.endswith("es") and w[:-2] in suffixes)
+    ):
+        words.pop()
+    pieces = [p for p in _PIECES.split(words[-1]) if p]
+    return any(_acronym_like(p, len(pieces) > 1) for p in pieces)
+
+
+def canonical_key(
+    label: str, key: str, specific: bool, seen: Collection[tuple[str, str]], core_specific: bool = False
+) -> str:
+    """Strip generic suffixes while the remainder is specific or seen alone under the same label, then
+    leading generic modifiers when the core is a name (``core_specific``) or seen alone."""
     while (rest := drop_suffix(label, key)) is not None:
         if not (specific or (label, rest) in seen):
             break
         key = rest
+    cut = strip_prefix(key)
+    if cut is not None:
+        core, coordinated = cut
+        # a coordination is cut only before a name; a plain modifier also before a core seen alone
+        if core_specific or (not coordinated and (label, core) in seen):
+            if not all(w in GENERIC_WORDS for w in core.split(" ")):
+                return canonical_key(label, core, specific or core_specific, seen)
     return key
 
 

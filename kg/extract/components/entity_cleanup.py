@@ -1,4 +1,4 @@
-"""Entity post-processing: trim spans, and carry labels across abbreviation definitions and their uses."""
+"""Entity post-processing: trim spans, drop non-entities, carry labels across abbreviation definitions and uses."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.extract.components.abbreviations import LONG_MENTIONS_KEY, MENTIONS_KEY
+from kg.extract.components.entity_filters import filter_entity
 from kg.extract.components.util import doc_text, sentence_char_starts
 
 SOURCE_ABBREVIATION = "abbrev"  # labelled through an abbreviation definition
@@ -80,10 +81,13 @@ class EntityCleanup:
         """Rewrite doc.ents: trimmed spans plus long forms and short-form uses of labelled abbreviations."""
         title_end = doc._.title_end
         ents = [self._trim(ent, title_end) for ent in doc.ents if ent.label_ in self.labels]
+        # math debris, generic heads and title fragments are not entities (entity_filters.py)
+        ents = [filter_entity(span) for span in ents if span is not None]
         ents = [span for span in ents if span is not None]
         pairs = doc._.abbreviations
         if pairs:
-            ents = self._propagate(doc, ents, pairs)
+            # long forms and short-form uses added here pass the same rules
+            ents = [e for e in (filter_entity(span) for span in self._propagate(doc, ents, pairs)) if e is not None]
         doc.ents = filter_spans(ents)
         return doc
 

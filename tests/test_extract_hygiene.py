@@ -1,0 +1,113 @@
+"""Entity hygiene (kg.extract.components.entity_filters): math debris, generic heads, title fragments."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.tokens import Span
+
+from kg.extract.components.entity_filters import filter_entity, is_fragment, is_generic
+
+NLP = spacy.blank("en")
+
+
+def _span(text: str, mention: str, label: str = "METHOD") -> Span:
+    doc = NLP(text)
+    a = text.index(mention)
+    span = doc.char_span(a, a + len(mention), label=label, alignment_mode="expand")
+    assert span is not None
+    return span
+
+
+@pytest.mark.parametrize(
+    "text, mention",
+    [
+        ("The method runs in O(1 time per step.", "O(1"),
+        ("We bound the L_{1 norm of the error.", "L_{1"),
+        ("The update has cost O(dm + m^2 per iteration.", "cost O(dm + m^2"),
+        ("The rate Theta(log T is tight.", "Theta(log"),
+        ("We report FID=1.42 on CIFAR-10.", "FID=1.42"),
+        ("It saves 27\\% cost overall.", "27\\% cost"),
+        ("We use additive varepsilon lambda Phi_k terms.", "additive varepsilon lambda Phi_k"),
+        ("Under (varepsilon,delta)-differential privacy we prove it.", "varepsilon,delta)-differential privacy"),
+    ],
+)
+def test_math_debris_is_no_entity(text: str, mention: str) -> None:
+    assert filter_entity(_span(text, mention)) is None
+
+
+def test_math_tail_is_cut_and_the_name_kept() -> None:
+    span = _span("It achieves an iteration complexity of O(m^2 overall.", "iteration complexity of O(m^2", "METRIC")
+    kept = filter_entity(span)
+    assert kept is not None and kept.text == "iteration complexity" and kept.label_ == "METRIC"
+
+
+@pytest.mark.parametrize(
+    "text, mention",
+    [
+        ("We study the Schr\\\"odinger Bridge problem.", "Schr\\\"odinger Bridge"),
+        ("We use Poincar\\'e ball embeddings.", "Poincar\\'e ball"),
+        ("A CIFAR-10/100 study.", "CIFAR-10/100"),
+        ("We train a Vision Transformer (ViT) model.", "Vision Transformer (ViT)"),
+        ("We use Hierarchical~Fusion for it.", "Hierarchical~Fusion"),
+    ],
+)
+def test_names_with_accents_or_brackets_stay(text: str, mention: str) -> None:
+    span = _span(text, mention)
+    assert filter_entity(span) is span
+
+
+@pytest.mark.parametrize(
+    "mention, label",
+    [
+        ("framework", "METHOD"), ("method", "METHOD"), ("algorithms", "METHOD"), ("model", "METHOD"),
+        ("approach", "METHOD"), ("neural network", "METHOD"), ("deep neural networks", "METHOD"),
+        ("proposed model", "METHOD"), ("baseline methods", "METHOD"), ("downstream tasks", "TASK"),
+        ("real-world datasets", "DATASET"), ("metrics", "METRIC"),
+    ],
+)
+def test_generic_heads_are_no_entities(mention: str, label: str) -> None:
+    assert is_generic(mention, label)
+
+
+@pytest.mark.parametrize(
+    "mention, label",
+    [
+        ("generative model", "METHOD"), ("language models", "METHOD"), ("deep learning", "METHOD"),
+        ("BERT model", "METHOD"), ("classification task", "TASK"), ("ImageNet dataset", "DATASET"),
+        ("dialogue system", "METHOD"), ("accuracy", "METRIC"),
+    ],
+)
+def test_named_or_typed_heads_stay(mention: str, label: str) -> None:
+    assert not is_generic(mention, label)
+
+
+@pytest.mark.parametrize(
+    "mention", ["Compute-Efficient", "Classifier-Centric Perspective", "model-agnostic", "Bayesian perspective", "IDF-aware"]
+)
+def test_title_fragments_are_no_entities(mention: str) -> None:
+    assert is_fragment(mention)
+
+
+@pytest.mark.parametrize(
+    "mention", ["Model-Agnostic Meta-Learning", "parameter-efficient fine-tuning", "principal component analysis", "U-Net"]
+)
+def test_compounds_with_a_noun_stay(mention: str) -> None:
+    assert not is_fragment(mention)
+
+
+def test_cleanup_component_drops_them_in_the_pipeline() -> None:
+    from kg.extract.pipeline import build_lexicon_pipeline
+
+    nlp = build_lexicon_pipeline()
+    doc = nlp.make_doc("Compute-Efficient Transformers\n\nOur framework trains BERT in O(1 steps.")
+    # stand in for the NER: the spans a model might emit
+    spans = []
+    for mention, label in (("Compute-Efficient", "METHOD"), ("framework", "METHOD"), ("BERT", "METHOD"), ("O(1", "METRIC")):
+        a = doc.text.index(mention)
+        spans.append(doc.char_span(a, a + len(mention), label=label, alignment_mode="expand"))
+    doc.ents = [s for s in spans if s is not None]
+    for name, proc in nlp.pipeline:
+        if name in ("kg_abbreviations", "kg_entity_cleanup"):
+            doc = proc(doc)
+    assert [e.text for e in doc.ents] == ["BERT"]
