@@ -15,6 +15,10 @@ Writes (labels METHOD, DATASET, TASK, METRIC; SciERC/SciREX Material -> DATASET)
   tdmsci_dev.spacy          TDMSci fixed dev: sentence index % 20 in {0, 1, 2} (never trained on)
   scirex_train.spacy        a seeded sample of SciREX train sentences (--scirex-frac of the
                             sentences with mentions, a tenth as many without), Material -> DATASET
+  ml_train.spacy            ml_abstracts train.jsonl (hand-annotated in-domain abstracts) less the
+                            held-out slice, strings -> token spans (training/ml_abstracts.py)
+  ml_dev.spacy, ml_dev.jsonl  the seeded 60-abstract held-out slice (model selection; .jsonl in the
+                            entities-dev format for `kg eval entities`)
   raw_text.txt              raw training text (SciERC/TDMSci/SciREX train, PwC train abstracts)
                             for the optional static vectors (training/vectors.py)
 Nested gold spans keep the longest one. SciREX dev and the TDMSci dev part are never written to a
@@ -37,6 +41,7 @@ from spacy.tokens import Doc, DocBin, Span
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
+sys.path.insert(0, str(HERE))  # training/ml_abstracts.py
 
 
 def _load_readers():
@@ -183,6 +188,16 @@ def main(argv=None):
             if rng.random() < p:
                 sample.append(make_doc(nlp, d.words, d.mapped_spans(R.SCIREX_LABEL_MAP)))
     save(sample, out / "scirex_train.spacy")
+
+    # ml_abstracts: hand-annotated in-domain abstracts (paper-level strings -> spans)
+    ml_path = data / "ml_abstracts" / "train.jsonl"
+    if ml_path.exists():
+        import ml_abstracts as ML
+
+        ml_train, ml_dev = ML.split(ML.read(ml_path))
+        save([ML.record_doc(nlp, r) for r in ml_train], out / "ml_train.spacy")
+        save([ML.record_doc(nlp, r) for r in ml_dev], out / "ml_dev.spacy")
+        ML.write_entities_jsonl(ml_dev, out / "ml_dev.jsonl")
 
     # PwC train abstracts: raw text only (labels are paper-level, not spans)
     tok = nlp.tokenizer

@@ -2,6 +2,7 @@
 
     python training/dev_eval.py training/output/A_base/model-best [more model dirs...] [--ruler]
     python training/dev_eval.py MODEL MODEL [MODEL ...] --vote   # majority vote of the models
+    python training/dev_eval.py MODEL --entities   # + in-domain entities-dev and the held-out ml slice
 
 Loads kg/eval/*.py without importing the rest of the kg package, so it works while other parts of
 the tree are mid-change. Prints one line per model: SciERC micro + per label, TDMSci micro + per label.
@@ -15,6 +16,7 @@ import types
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+HERE_CORPUS = REPO / "training" / "corpus"
 
 
 def load_kg_eval():
@@ -46,7 +48,15 @@ def main(argv=None):
         help="score the models' vote instead: a span is kept when at least k models predict it, "
         "one line per k (pseudo_label.voted_spans, as used to label the distillation data)",
     )
+    ap.add_argument(
+        "--entities",
+        action="store_true",
+        help="also score ../shared/eval/entities-dev.jsonl and training/corpus/ml_dev.jsonl through the "
+        "product extractor (kg.eval.entities; imports the whole kg package)",
+    )
     args = ap.parse_args(argv)
+    if args.entities:
+        import kg.eval.entities  # noqa: F401  (the real package, before load_kg_eval's stand-ins)
     readers, ner = load_kg_eval()
     import spacy
 
@@ -77,6 +87,12 @@ def main(argv=None):
             mi = s.micro
             return f"micro P={mi.precision:.3f} R={mi.recall:.3f} F={mi.f1:.3f} [{per}]"
         print(f"{m}\n  SciERC dev  {fmt(s1)}\n  TDMSci dev  {fmt(s2)}", flush=True)
+        if args.entities:
+            from kg.eval.entities import default_entities_dev, evaluate_entities
+
+            for name, path in (("in-domain dev", default_entities_dev()), ("ml held-out", HERE_CORPUS / "ml_dev.jsonl")):
+                if path.exists():
+                    print(f"  {name:<11} {fmt(evaluate_entities(path, model=m))}", flush=True)
 
 
 def vote(ner, data_dir: Path, models: list[Path]) -> None:
