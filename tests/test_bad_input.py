@@ -255,3 +255,33 @@ def test_two_records_with_one_own_id_are_one_paper():
     b = make_paper(title="First, revised", abstract="Text.", source="t", ids=["d1"])
     [merged] = merge_duplicates([a, b])
     assert merged.id == "d1" and merged.abstract == "Text."
+
+
+# -- item 8: unknown paper id, stopping a server that is not running --------------------------------------
+
+
+def test_related_with_an_unknown_id_says_so(small):
+    message = _one_error_line(kg("query", "related", "arxiv:2309.08349", "--graph", small / "good.json.gz"))
+    assert message.startswith("error: paper 'arxiv:2309.08349' is not in the graph")
+    known = json.loads(sample_lines(0, 1)[0])["id"]
+    proc = kg("query", "related", known, "--graph", small / "good.json.gz", "--json")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["results"], "a paper of the graph has related papers"
+
+
+def test_related_unknown_id_is_an_error_in_the_engine_for_any_backend(small):
+    from kg.api import KnowledgeGraph
+    from kg.query.engine import UnknownPaperError
+
+    g = KnowledgeGraph.load(small / "good.json.gz")
+    with pytest.raises(UnknownPaperError, match="not in the graph"):
+        g.related_papers("d-404")
+
+
+def test_neo4j_stop_without_a_server_says_nothing_ran(tmp_path, monkeypatch):
+    from kg.neo4j.server import HOME_ENV
+
+    monkeypatch.setenv(HOME_ENV, str(tmp_path))
+    proc = kg("neo4j", "stop")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.strip() == f"no local Neo4j server was running (instance in {tmp_path}); nothing to stop"

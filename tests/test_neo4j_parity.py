@@ -22,6 +22,7 @@ from kg.graph.store import save_graph
 from kg.neo4j.loader import load_graph_into_neo4j, snapshot_database, snapshot_graph
 from kg.neo4j.settings import connect
 from kg.query.embedded import NetworkxAccess
+from kg.query.engine import UnknownPaperError
 from kg.query.neo4j_backend import Neo4jAccess
 from test_graph_query import EXTRACTIONS, PAPERS, RESOLUTION
 from test_neo4j_loader import reset_database
@@ -59,6 +60,10 @@ HAND_QUESTIONS: list[Question] = [
     ("related_papers", ("arxiv:3",), {}),
     ("related_papers", ("doi:10.1/cited",), {}),
     ("related_papers", ("arxiv:404",), {}),
+    ("papers_using", ("ViT",), {"task": "classifying images"}),
+    ("papers_using", ("Detection Transformers",), {"task": "detecting objects"}),
+    ("papers_using", ("transformers",), {"task": "no such task at all"}),
+    ("answer_papers_using", ("no such method", "object detection"), {}),
     ("lookup", ("detection transformers",), {}),
     ("lookup", ("vit",), {}),
     ("lookup", ("vit",), {"label": "Task"}),
@@ -70,7 +75,10 @@ HAND_QUESTIONS: list[Question] = [
 
 def _ask(kg: KnowledgeGraph, question: Question) -> Any:
     name, args, kwargs = question
-    return getattr(kg, name)(*args, **kwargs)
+    try:
+        return getattr(kg, name)(*args, **kwargs)
+    except UnknownPaperError as exc:  # an unknown id is an error on both backends alike
+        return repr(exc)
 
 
 def _label(question: Question) -> str:
@@ -162,6 +170,39 @@ def test_primitives_match_row_for_row(loaded, hand_graph):
     for pid in paper_ids:
         assert b.citations(pid) == a.citations(pid)
     assert b.stats() == a.stats()
+
+
+def test_text_primitives_match(loaded, hand_graph):
+    loaded.use("hand", hand_graph)
+    a, b = NetworkxAccess(hand_graph), Neo4jAccess(loaded.driver, loaded.database)
+    paper_ids = sorted(n for n, l in hand_graph.nodes(data="label") if l == "Paper")
+    groups = [[("transform",)], [("detect",), ("object", "nope")], [("nope",)], [("vit", "segment")]]
+    assert a.text_search(groups)  # the groups really find papers
+    assert b.text_search(groups) == a.text_search(groups)
+    assert b.text_search(groups, within=paper_ids[:2]) == a.text_search(groups, within=paper_ids[:2])
+    assert b.text_search(groups, within=[]) == a.text_search(groups, within=[]) == set()
+    assert b.paper_texts(paper_ids + ["nope"]) == a.paper_texts(paper_ids + ["nope"])
+    assert b.paper_texts(None) == a.paper_texts(None)
+
+
+def test_dev_questions_parity(loaded, sample_graph):
+    """Every hand-judged dev question gets the same answer, explanation and ladder trace from both."""
+    from kg.eval.questions import DEFAULT_QUESTIONS, read_questions
+
+    if not DEFAULT_QUESTIONS.exists():
+        pytest.skip(f"{DEFAULT_QUESTIONS} not present")
+    neo = loaded.use("sample", sample_graph)
+    embedded = KnowledgeGraph.from_graph(sample_graph)
+    mismatches = []
+    answered = 0
+    for q in read_questions(DEFAULT_QUESTIONS):
+        expected = embedded.answer_papers_using(q.x, q.y)
+        got = neo.answer_papers_using(q.x, q.y)
+        answered += bool(expected.results)
+        if got != expected:
+            mismatches.append(f"{q.qid} {q.x} | {q.y}:\n  embedded {expected}\n  neo4j    {got}")
+    assert not mismatches, "\n".join(mismatches)
+    assert answered >= 30
 
 
 # -- the sample corpus: questions picked from its most frequent entities -----------------------------
