@@ -21,6 +21,7 @@ from kg.graph.schema import (
 from kg.graph.store import Interner
 from kg.models import Paper, PaperExtraction, Resolution
 from kg.resolve import name_key
+from kg.resolve.terms import index_terms
 
 ENTITY_LABELS = frozenset(ENTITY_NODE_LABELS.values())
 PAPER_PROPERTIES = ("title", "abstract", "year", "date", "arxiv_id", "doi", "url", "venue", "source")
@@ -45,11 +46,17 @@ def _allowed(rel_type: str, source_label: str, target_label: str) -> bool:
     return (source_label, target_label) in RELATIONSHIP_TYPES[rel_type]
 
 
+def paper_text(attrs: dict) -> str:
+    """What the text index reads of a paper: title and abstract."""
+    return f"{attrs.get('title', '')} {attrs.get('abstract', '')}"
+
+
 def add_papers(graph: nx.MultiDiGraph, papers: Iterable[Paper]) -> None:
-    """Add Paper and Author nodes and WROTE edges."""
+    """Add Paper and Author nodes and WROTE edges; each paper carries its text `terms` for the text index."""
     for paper in papers:
         props = {k: v for k in PAPER_PROPERTIES if (v := getattr(paper, k)) not in (None, "")}
         props.setdefault("abstract", "")
+        props["terms"] = " ".join(index_terms(paper_text(props)))
         graph.add_node(paper.id, id=paper.id, label=PAPER, **props)
         for name in paper.authors:
             aid = author_id(name)

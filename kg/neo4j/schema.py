@@ -15,6 +15,10 @@ NAME_INDEX = "entity_names"
 # untokenised term, so a quoted phrase query is an exact term lookup. Neo4j cannot range-index list
 # membership; this index answers "which entity has this key" without scanning.
 KEY_INDEX = "entity_keys"
+# Text index for questions: each Paper's `terms` (kg.resolve.terms.index_terms of title + abstract,
+# space-separated, computed at graph assembly) split on whitespace only, so Lucene holds exactly the
+# terms the embedded index holds and both backends retrieve the same candidates.
+TERMS_INDEX = "paper_terms"
 INDEX_WAIT_SECONDS = 300
 # Lucene's limit on one indexed term (UTF-8 bytes). A longer alias key reaching the keyword index
 # fails the commit *after* the transaction log write and takes the database down, so the loader
@@ -64,6 +68,13 @@ def schema_items() -> list[SchemaItem]:
             KEY_INDEX,
             f"CREATE FULLTEXT INDEX {KEY_INDEX} IF NOT EXISTS FOR (n:{entity_union}) ON EACH [n.keys] "
             "OPTIONS {indexConfig: {`fulltext.analyzer`: 'keyword', `fulltext.eventually_consistent`: false}}",
+        )
+    )
+    items.append(
+        SchemaItem(
+            TERMS_INDEX,
+            f"CREATE FULLTEXT INDEX {TERMS_INDEX} IF NOT EXISTS FOR (n:{check_label('Paper')}) ON EACH [n.terms] "
+            "OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace', `fulltext.eventually_consistent`: false}}",
         )
     )
     return items

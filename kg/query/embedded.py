@@ -8,9 +8,10 @@ from collections.abc import Collection, Iterable, Sequence
 
 import networkx as nx
 
+from kg.graph.build import paper_text
 from kg.graph.schema import AUTHOR, ENTITY_NODE_LABELS, PAPER, RELATIONSHIP_TYPES
 from kg.query.access import EntityLink, EntityRow, Family, FamilyMember, PaperLink, PaperRow, stored_top
-from kg.query.text import index_terms
+from kg.resolve.terms import index_terms
 
 ENTITY_LABELS = frozenset(ENTITY_NODE_LABELS.values())
 
@@ -157,7 +158,9 @@ class NetworkxAccess:
             index: dict[str, set[str]] = defaultdict(set)
             for node, attrs in self.graph.nodes(data=True):
                 if attrs.get("label") == PAPER:
-                    for t in index_terms(f"{attrs.get('title', '')} {attrs.get('abstract', '')}"):
+                    stored = attrs.get("terms")  # graphs built before the text index lack it
+                    text_terms = stored.split() if stored is not None else index_terms(paper_text(attrs))
+                    for t in text_terms:
                         index[t].add(node)
             self._terms = dict(index)
         return self._terms

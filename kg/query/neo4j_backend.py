@@ -8,13 +8,14 @@ order strings identically (Cypher and Python collate non-ASCII text differently)
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import neo4j
 
 from kg.graph.schema import AUTHOR, ENTITY_NODE_LABELS, PAPER, RELATIONSHIP_TYPES, check_label, check_relationship_type
-from kg.neo4j.schema import KEY_INDEX, MAX_TERM_BYTES, QUIET_SESSION, lucene_term
+from kg.neo4j.schema import KEY_INDEX, MAX_TERM_BYTES, QUIET_SESSION, TERMS_INDEX, lucene_term
 from kg.query.access import EntityLink, EntityRow, Family, FamilyMember, PaperLink, PaperRow, stored_top
 
 ENTITY_LABELS: tuple[str, ...] = tuple(ENTITY_NODE_LABELS.values())
@@ -72,6 +73,14 @@ def _entity_row(row: list[Any]) -> EntityRow:
 def _paper_link(row: list[Any]) -> PaperLink:
     paper_id, entity_id, rel_type, evidence, confidence = row
     return PaperLink(paper_id, entity_id, rel_type, tuple(evidence or ()), float(confidence or 0.0))
+
+
+TERM_QUERY_GROUPS = 100  # groups per full-text query (each group is a handful of clauses)
+
+
+def _terms_clause(group: Sequence[Collection[str]]) -> str:
+    """Lucene clause: every element required, one of its terms enough (terms are letters and digits only)."""
+    return "(" + " ".join("+(" + " ".join(lucene_term(t) for t in sorted(alts)) + ")" for alts in group) + ")"
 
 
 def _link_order(link: PaperLink) -> tuple[str, str, str]:
@@ -230,6 +239,51 @@ class Neo4jAccess:
         )
         found = {row.id: row for row in map(_entity_row, rows)}
         return {e: found[e] for e in ids if e in found}
+
+    def text_search(
+        self, groups: Sequence[Sequence[Collection[str]]], within: Collection[str] | None = None
+    ) -> set[str]:
+        """Papers whose title + abstract hold, for every element of at least one group, one of its terms."""
+        clauses = [_terms_clause(g) for g in groups if g and all(g)]
+        if not clauses or (within is not None and not within):
+            return set()
+        only = "" if within is None else "WHERE node.id IN $within "
+        found: set[str] = set()
+        # Lucene caps one query at 1024 clauses: a broad name's many forms go in several queries.
+        for start in range(0, len(clauses), TERM_QUERY_GROUPS):
+            found.update(self._rows(
+                f"CALL db.index.fulltext.queryNodes($index, $lucene) YIELD node {only}"
+                "RETURN collect(node.id) AS rows",
+                index=TERMS_INDEX, lucene=" ".join(clauses[start : start + TERM_QUERY_GROUPS]),
+                within=None if within is None else _ids(within),
+            ))
+        return found
+
+    def paper_texts(self, paper_ids: Collection[str] | None = None) -> dict[str, tuple[str, str]]:
+        """(title, abstract) by paper id; None: every paper."""
+        if paper_ids is None:
+            rows = self._rows("MATCH (p:Paper) RETURN collect([p.id, p.title, p.abstract]) AS rows")
+        else:
+            ids = list(dict.fromkeys(_ids(paper_ids)))
+            if not ids:
+                return {}
+            rows = self._rows(
+                "UNWIND $ids AS id MATCH (p:Paper {id: id}) RETURN collect([p.id, p.title, p.abstract]) AS rows",
+                ids=ids,
+            )
+        return {pid: (title or "", abstract or "") for pid, title, abstract in rows}
+
+    def similar_keys(self, key: str, limit: int = 5) -> list[str]:
+        """Entity keys spelled closest to `key` (Lucene fuzzy candidates, ranked as the embedded backend ranks)."""
+        if not key or not _sendable(key) or len(key.encode("utf-8")) > MAX_TERM_BYTES:
+            return []
+        fuzzy = "".join("\\" + c if not c.isalnum() else c for c in key) + "~"
+        rows = self._rows(
+            "CALL db.index.fulltext.queryNodes($index, $term) YIELD node RETURN collect(node.keys) AS rows",
+            index=KEY_INDEX, term=fuzzy,
+        )
+        keys = sorted({k for ks in rows for k in ks or ()})
+        return difflib.get_close_matches(key, keys, n=limit, cutoff=0.75)
 
     def citations(self, paper_id: str) -> tuple[list[str], list[str]]:
         """(papers it cites, papers citing it), each sorted."""

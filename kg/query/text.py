@@ -10,20 +10,15 @@ terms) and this module decides, so their answers agree.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import snowballstemmer
+from kg.resolve.terms import WORD, alternatives, plain, term, terms, words
 
-from kg.resolve.spelling import fold_word, spell_out_greek
-
-_WORD = re.compile(r"[^\W_]+")
 # A sentence ends at . ! ? followed by space and an upper-case letter, digit or bracket; abstracts
 # are one line, and "e.g. the" or "Fig. 3" stay inside their sentence often enough for evidence.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[\"'])")
-_STEMMER = snowballstemmer.stemmer("english")
 
 # Words that carry no content in a question ("for", "of", "using", ...).
 FUNCTION_WORDS: frozenset[str] = frozenset({
@@ -51,58 +46,6 @@ BASELINE_CUES: frozenset[str] = frozenset({
 BASELINE_WINDOW = 6  # words before the name searched for a cue
 
 
-# Term alternatives a question and an abstract use for one idea, where stems differ: verb and noun
-# forms Snowball does not join ("defending" / "defense") and a few synonyms users type for
-# abstracts' words. Keys and values are terms; the table is closed under symmetry below.
-_ALTERNATIVES: dict[str, tuple[str, ...]] = {
-    "defend": ("defens",),
-    "explain": ("explan",),
-    "analyz": ("analysi", "analys"),
-    "speed": ("acceler", "fast", "faster"),
-    "decomposit": ("factor",),
-    "anomali": ("outlier",),
-}
-ALTERNATIVES: dict[str, frozenset[str]] = {}
-for _a, _bs in _ALTERNATIVES.items():
-    _group = frozenset((_a, *_bs))
-    for _t in _group:
-        ALTERNATIVES[_t] = ALTERNATIVES.get(_t, frozenset()) | _group
-# LaTeX accents in arXiv abstracts: Schr\"odinger, Erd\H{o}s, {\'e}.
-_LATEX_ACCENT = re.compile(r"\\[\"'`^~=.uvHckr]\s*\{?([A-Za-z])\}?")
-
-
-def alternatives(t: str) -> frozenset[str]:
-    """The terms that stand for the same idea as `t` (itself included)."""
-    return ALTERNATIVES.get(t, frozenset((t,)))
-
-
-def _plain(text: str) -> str:
-    text = _LATEX_ACCENT.sub(r"\1", text)
-    text = spell_out_greek(unicodedata.normalize("NFKC", text))
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
-
-
-@lru_cache(maxsize=1 << 18)
-def term(word: str) -> str:
-    """The term of one lower-case word: American spelling, then its Snowball stem."""
-    return _STEMMER.stemWord(fold_word(word))
-
-
-def words(text: str) -> list[str]:
-    """Lower-case words of a text, accents dropped and Greek letters spelled out."""
-    return _WORD.findall(_plain(text))
-
-
-def terms(text: str) -> list[str]:
-    """The terms of a text, in order."""
-    return [term(w) for w in words(text)]
-
-
-def index_terms(text: str) -> list[str]:
-    """The distinct terms of a text, sorted: what the backends index a paper by."""
-    return sorted(set(terms(text)))
-
-
 def split_sentences(text: str) -> list[str]:
     """Sentences of an abstract."""
     return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
@@ -115,8 +58,8 @@ def name_variants(name: str) -> list[tuple[str, ...]]:
     """Term sequences a name may be written as: as given, with hyphenated parts closed ("mini-ImageNet"
     / "miniImageNet"), and with a word's alternatives ("tensor decomposition" / "tensor factorization")."""
     base = [tuple(terms(name))]
-    pieces = re.split(r"\s+", _plain(name).strip())
-    closed = [term("".join(_WORD.findall(p))) for p in pieces if _WORD.findall(p)]
+    pieces = re.split(r"\s+", plain(name).strip())
+    closed = [term("".join(WORD.findall(p))) for p in pieces if WORD.findall(p)]
     if closed:
         base.append(tuple(closed))
     out: list[tuple[str, ...]] = []

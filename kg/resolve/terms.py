@@ -1,0 +1,72 @@
+"""Text as terms: the form in which questions, entity names and abstracts are compared.
+
+A term is a lower-case word with accents (and LaTeX accents) dropped, Greek letters spelled out,
+American spelling, then its Snowball stem: "regularising", "Regularization" and "regularisation"
+all become "regular". Graph assembly stores each paper's distinct terms (the text index of both
+backends); the query engine compares sentences in the same terms.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+from kg.resolve.spelling import fold_word, spell_out_greek
+
+WORD = re.compile(r"[^\W_]+")
+_STEMMER = snowballstemmer.stemmer("english")
+
+# Term alternatives a question and an abstract use for one idea, where stems differ: verb and noun
+# forms Snowball does not join ("defending" / "defense") and a few synonyms users type for
+# abstracts' words. Keys and values are terms; the table is closed under symmetry below.
+_ALTERNATIVES: dict[str, tuple[str, ...]] = {
+    "defend": ("defens",),
+    "explain": ("explan",),
+    "analyz": ("analysi", "analys"),
+    "speed": ("acceler", "fast", "faster"),
+    "decomposit": ("factor",),
+    "anomali": ("outlier",),
+}
+ALTERNATIVES: dict[str, frozenset[str]] = {}
+for _a, _bs in _ALTERNATIVES.items():
+    _group = frozenset((_a, *_bs))
+    for _t in _group:
+        ALTERNATIVES[_t] = ALTERNATIVES.get(_t, frozenset()) | _group
+# LaTeX accents in arXiv abstracts: Schr\"odinger, Erd\H{o}s, {\'e}.
+_LATEX_ACCENT = re.compile(r"\\[\"'`^~=.uvHckr]\s*\{?([A-Za-z])\}?")
+
+
+def alternatives(t: str) -> frozenset[str]:
+    """The terms that stand for the same idea as `t` (itself included)."""
+    return ALTERNATIVES.get(t, frozenset((t,)))
+
+
+def plain(text: str) -> str:
+    """Text folded for word matching: LaTeX and Unicode accents dropped, Greek spelled out, lower case."""
+    text = _LATEX_ACCENT.sub(r"\1", text)
+    text = spell_out_greek(unicodedata.normalize("NFKC", text))
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+
+
+@lru_cache(maxsize=1 << 18)
+def term(word: str) -> str:
+    """The term of one lower-case word: American spelling, then its Snowball stem."""
+    return _STEMMER.stemWord(fold_word(word))
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words of a text, accents dropped and Greek letters spelled out."""
+    return WORD.findall(plain(text))
+
+
+def terms(text: str) -> list[str]:
+    """The terms of a text, in order."""
+    return [term(w) for w in words(text)]
+
+
+def index_terms(text: str) -> list[str]:
+    """The distinct terms of a text, sorted: what the backends index a paper by."""
+    return sorted(set(terms(text)))
