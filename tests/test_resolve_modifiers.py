@@ -17,6 +17,21 @@ def test_coordinated_modifiers_before_a_named_core_resolve_to_it():
     assert r.entities["method:rlhf"].paper_count == 2
 
 
+def test_the_core_names_the_entity_when_only_modified_forms_exist():
+    r = resolve([paper("p1", "We compare online and offline RLHF methods.", ("online and offline RLHF methods", "METHOD"))])
+    assert entity_of(r, "p1", 0).id == "method:rlhf"
+    assert entity_of(r, "p1", 0).name == "RLHF"
+
+
+def test_coordinated_names_or_activities_are_not_cut():
+    r = resolve([
+        paper("p1", "On MNIST and Fashion MNIST we test.", ("MNIST and Fashion MNIST", "DATASET")),
+        paper("p2", "Understanding and enhancing GNNs is hard.", ("Understanding and enhancing GNNs", "TASK")),
+    ])
+    assert entity_of(r, "p1", 0).id != "dataset:mnist"
+    assert entity_of(r, "p2", 0).id != "task:gnn"
+
+
 def test_generic_setting_suffix_resolves_to_the_core():
     r = resolve([paper("p1", "In the RLHF setting we show it.", ("RLHF setting", "TASK"))])
     assert entity_of(r, "p1", 0).id == "task:rlhf"

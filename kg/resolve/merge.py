@@ -25,6 +25,7 @@ from kg.resolve.suffixes import (
     canonical_key,
     core_written_specific,
     strip_prefix,
+    strip_surface_prefix,
     strip_surface_suffix,
     surface_names_specific,
 )
@@ -165,6 +166,11 @@ def _display_candidate(label: str, text: str, canonical: str) -> str:
     surface = display_surface(text)
     if _key(surface) != canonical:
         surface = strip_surface_suffix(label, surface, canonical, _key)
+    if _key(surface) != canonical:  # a core under leading modifiers: name it by the core
+        core = strip_surface_prefix(surface, canonical, _key)
+        if core == surface:
+            core = strip_surface_prefix(strip_surface_suffix(label, surface, "", _key), canonical, _key)
+        surface = core if _key(core) == canonical else surface
     return surface
 
 

@@ -119,7 +119,10 @@ def strip_prefix(key: str) -> tuple[str, bool] | None:
                 i += len(p)
                 break
         else:
-            if i + 3 < len(words) and words[i + 1] in _CONJUNCTIONS:
+            # "understanding and enhancing GNNs" is an activity, not GNN variants
+            if i + 3 < len(words) and words[i + 1] in _CONJUNCTIONS and not (
+                words[i].endswith("ing") or words[i + 2].endswith("ing")
+            ):
                 i, coordinated = i + 3, True
                 continue
             break
@@ -132,6 +135,12 @@ def strip_prefix(key: str) -> tuple[str, bool] | None:
 def core_written_specific(label: str, text: str) -> bool:
     """Whether a surface's last word, generic suffixes dropped, is written as a name (acronym, CamelCase, digits)."""
     words = display_surface(text).split()
+    for k, w in enumerate(words[:-1]):
+        # "MNIST and Fashion-MNIST" coordinates names, not modifiers of one
+        if w.casefold() in _CONJUNCTIONS and any(
+            _acronym_like(p, False) for v in words[: k + 2] for p in _PIECES.split(v) if p
+        ):
+            return False
     suffixes = GENERIC_SUFFIXES.get(label, frozenset())
     # "RLHF methods", "GAN approaches": plural heads too
     while len(words) > 1 and (w := words[-1].casefold()) and (
@@ -159,6 +168,16 @@ def canonical_key(
             if not all(w in GENERIC_WORDS for w in core.split(" ")):
                 return canonical_key(label, core, specific or core_specific, seen)
     return key
+
+
+def strip_surface_prefix(surface: str, target_key: str, key_of: Callable[[str], str]) -> str:
+    """Drop leading words of a display surface until its key is `target_key` ("online and offline RLHF" -> "RLHF")."""
+    words = surface.split(" ")
+    for k in range(1, len(words)):
+        rest = " ".join(words[k:])
+        if key_of(rest) == target_key:
+            return rest
+    return surface
 
 
 def strip_surface_suffix(label: str, surface: str, target_key: str, key_of: Callable[[str], str]) -> str:
