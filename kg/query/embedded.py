@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
@@ -44,6 +45,7 @@ class NetworkxAccess:
         # IS_A children per parent: walking a frequent parent's in-edges would read all its paper links.
         self._children: dict[str, list[str]] = defaultdict(list)
         self._terms: dict[str, set[str]] | None = None
+        self._vocabulary: list[str] = []
         for node_id, attrs in graph.nodes(data=True):
             if attrs.get("label") in ENTITY_LABELS:
                 for key in attrs.get("keys", ()):
@@ -163,16 +165,29 @@ class NetworkxAccess:
                     for t in text_terms:
                         index[t].add(node)
             self._terms = dict(index)
+            self._vocabulary = sorted(self._terms)
         return self._terms
+
+    def _postings(self, pattern: str) -> set[str]:
+        """Papers holding a term, or (pattern "abc*") any term beginning "abc"."""
+        index = self._term_index()
+        if not pattern.endswith("*"):
+            return index.get(pattern, set())
+        stem = pattern[:-1]
+        out: set[str] = set()
+        for t in self._vocabulary[bisect.bisect_left(self._vocabulary, stem) :]:
+            if not t.startswith(stem):
+                break
+            out |= index[t]
+        return out
 
     def text_search(
         self, groups: Sequence[Sequence[Collection[str]]], within: Collection[str] | None = None
     ) -> set[str]:
-        """Papers whose title + abstract hold, for every element of at least one group, one of its terms."""
-        index = self._term_index()
+        """Papers whose title + abstract hold, for every element of at least one group, one of its patterns."""
         found: set[str] = set()
         for group in groups:
-            postings = sorted((set().union(*(index.get(t, ()) for t in alts)) for alts in group), key=len)
+            postings = sorted((set().union(*(self._postings(t) for t in alts)) for alts in group), key=len)
             if not postings or not postings[0]:
                 continue
             hits = set(postings[0]) if within is None else postings[0] & set(within)

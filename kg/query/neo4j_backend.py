@@ -79,8 +79,15 @@ TERM_QUERY_GROUPS = 100  # groups per full-text query (each group is a handful o
 
 
 def _terms_clause(group: Sequence[Collection[str]]) -> str:
-    """Lucene clause: every element required, one of its terms enough (terms are letters and digits only)."""
-    return "(" + " ".join("+(" + " ".join(lucene_term(t) for t in sorted(alts)) + ")" for alts in group) + ")"
+    """Lucene clause: every element required, one of its patterns enough."""
+    return "(" + " ".join("+(" + " ".join(_lucene_pattern(t) for t in sorted(alts)) + ")" for alts in group) + ")"
+
+
+def _lucene_pattern(pattern: str) -> str:
+    """A quoted term, or a prefix query for "abc*" (terms hold letters and digits only, so need no escaping)."""
+    if pattern.endswith("*") and pattern[:-1].isalnum():
+        return pattern
+    return lucene_term(pattern)
 
 
 def _link_order(link: PaperLink) -> tuple[str, str, str]:

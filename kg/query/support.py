@@ -13,16 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kg.query.access import PaperLink
-from kg.query.text import Sentence, alternatives, covers, find, is_baseline, name_variants
+from kg.query.text import BACKGROUND, NEUTRAL, Sentence, covers, find, is_baseline, make_sentence, name_variants, patterns
 
 SAME_SENTENCE_BONUS = 0.5
 USED_FOR_BONUS = 0.5  # an extracted USED_FOR between the two families in this paper
 BAG_WITH_WEAK = 0.8  # one sentence holds every content word of Y
 BAG_STRONG = 0.7  # one sentence holds Y's specific words (not "training", "deep", ...)
-BAG_PARTIAL = 0.5  # one sentence holds all but one of three or more specific words of Y
+BAG_PARTIAL = 0.4  # one sentence holds all but one of three or more specific words of Y
 BAG_PAPER = 0.5  # the title + abstract hold Y's specific words, in different sentences
 EDGE_FACTOR = 0.9  # an extracted edge counts a little below the sentence that names X
-MIN_SCORE = 1.5
+MIN_X = 0.5  # above a background mention (text.BACKGROUND), below a neutral one
+MIN_SCORE = 1.4
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,8 @@ class TopicWords:
     def groups(self) -> list[list[tuple[str, ...]]]:
         """Retrieval groups for papers that may state Y without naming it."""
         if self.strong:
-            return [[tuple(sorted(alternatives(t))) for t in self.strong]]
-        return [[tuple(sorted(alternatives(t)))] for t in self.weak]
+            return [[patterns(t) for t in self.strong]]
+        return [[patterns(t)] for t in self.weak]
 
 
 @dataclass
@@ -107,6 +108,12 @@ class Side:
         return Side(self.own_forms, self.own_forms, {}, ())
 
 
+def _role(evidence: Sequence[str], by_text: dict[str, Sentence]) -> float:
+    """The best role among an edge's evidence sentences (an edge without evidence counts as neutral)."""
+    roles = [by_text[e].role if e in by_text else make_sentence(e).role for e in evidence]
+    return max(roles, default=NEUTRAL)
+
+
 def judge(
     sentences: Sequence[Sentence],
     x_side: Side,
@@ -125,9 +132,11 @@ def judge(
     baseline_only: set[str] = set()
     both_best = 0.0
     all_terms: set[str] = set()
+    by_text = {s.text: s for s in sentences}
     for s in sentences:
         all_terms.update(s.terms)
         x, x_baseline = _hit(x_forms, s)
+        x *= s.role
         if x_baseline:
             baseline_only.add(s.text)
         y, _ = _hit(y_forms, s)
@@ -142,7 +151,7 @@ def judge(
             x_best, x_sentence = x, s.text
         if y > y_best:
             y_best, y_sentence = y, s.text
-        if x and y and x + y > both_best:
+        if x and y and s.role > BACKGROUND and x + y > both_best:
             both_best, both_sentence = x + y, s.text
     if y_best < BAG_PAPER and (
         covers(all_terms, topic.strong) if topic.strong else any(covers(all_terms, (t,)) for t in topic.weak)
@@ -154,7 +163,7 @@ def judge(
             continue
         if link.evidence and all(ev in baseline_only for ev in link.evidence):
             continue  # the extraction's only evidence names X as a baseline
-        w = EDGE_FACTOR * x_weights.get(link.entity_id, 0.0)
+        w = EDGE_FACTOR * x_weights.get(link.entity_id, 0.0) * _role(link.evidence, by_text)
         matched.append(link.entity_id)
         if w > x_best:
             x_best, x_sentence = w, (link.evidence[0] if link.evidence else x_sentence)
@@ -168,6 +177,7 @@ def judge(
     bonus = SAME_SENTENCE_BONUS if both_sentence else 0.0
     if used_for:
         bonus = max(bonus, USED_FOR_BONUS)
-    score = round(x_best + y_best + bonus, 4) if x_best and y_best else 0.0
+    # X named only in sentences about other work is background, not use: no answer however strong Y is.
+    score = round(x_best + y_best + bonus, 4) if x_best >= MIN_X and y_best else 0.0
     evidence = [s for s in dict.fromkeys((both_sentence, x_sentence, y_sentence)) if s]
     return Support(score, x_best, y_best, evidence, sorted(set(matched)))
