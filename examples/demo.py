@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 
@@ -41,6 +42,28 @@ def main(path: str) -> None:
             for sentence in r.evidence[:1]:
                 console.print(f"     [green]“{sentence}”[/]")
         console.print()
+    # Plain print: these lines are for copying, so they must not wrap or carry markup.
+    print(next_steps(graph, path), end="")
+
+
+def next_steps(graph: KnowledgeGraph, path: str) -> str:
+    """What to type next, with this graph's path and a paper id that exists in it."""
+    top = graph.papers_using("transformer", task="object detection", limit=1)
+    papers = (n for n, label in graph.graph.nodes(data="label") if label == "Paper") if graph.graph is not None else ()
+    paper_id = top[0].paper_id if top else next(iter(papers), "PAPER_ID")
+    name = next((n for n in ("ViT", "DETR", "transformer") if graph.lookup(n)), "transformer")
+    where = f" --graph {shlex.quote(path)}"
+    commands = [
+        f'kg query papers-using "transformer" --for "object detection"{where}',
+        f"kg query related {shlex.quote(paper_id)}{where}",
+        f'kg query lookup "{name}"{where}',
+        f"kg query stats{where}",
+        f"kg export --format graphml -o graph.graphml{where}",
+    ]
+    return (
+        "Next: activate the virtualenv so `kg` is on PATH, then ask your own questions:\n"
+        "  source .venv/bin/activate\n" + "".join(f"  {c}\n" for c in commands)
+    )
 
 
 if __name__ == "__main__":

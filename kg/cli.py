@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from enum import Enum
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Iterator
@@ -15,7 +16,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from kg.graph.export import EXPORT_FORMATS
 from kg.graph.store import DEFAULT_GRAPH_PATH
+from kg.ingest.detect import FORMATS as INPUT_FORMATS
 
 app = typer.Typer(
     help="paper-kg: turn research-paper abstracts into a knowledge graph and ask it questions.",
@@ -37,7 +40,7 @@ out = Console()
 # Messages are never wrapped: a log file or a pipe gets each error and summary as one line.
 err = Console(stderr=True, soft_wrap=True)
 
-GraphOpt = Annotated[Path | None, typer.Option("--graph", "-g", help="embedded graph file [default: ./graph.json.gz]")]
+GraphOpt = Annotated[Path | None, typer.Option("--graph", "-g", help="embedded graph file \\[default: ./graph.json.gz]")]
 UriOpt = Annotated[str | None, typer.Option("--uri", help="Neo4j URI (or NEO4J_URI); answers come from Neo4j")]
 UserOpt = Annotated[str | None, typer.Option("--username", help="Neo4j user (or NEO4J_USERNAME)")]
 PasswordOpt = Annotated[
@@ -46,6 +49,22 @@ PasswordOpt = Annotated[
 DatabaseOpt = Annotated[str | None, typer.Option("--database", help="Neo4j database (or NEO4J_DATABASE)")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
 LimitOpt = Annotated[int, typer.Option("--limit", "-n", min=1, help="at most this many answers")]
+# Choices as enums so --help lists them and a typo is refused with the list.
+InputFormat = Enum("InputFormat", {name: name for name in INPUT_FORMATS}, type=str)
+ExportFormat = Enum("ExportFormat", {name: name for name in EXPORT_FORMATS}, type=str)
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar", metavar="")]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="stop at the first bad record", metavar="")]
+InputFormatOpt = Annotated[
+    InputFormat | None, typer.Option("--format", help="input format \\[default: detected from name and content]")
+]
+MapOpt = Annotated[
+    str | None,
+    typer.Option("--map", metavar="FIELD=COLUMN,...", help="JSONL/CSV columns for our fields, e.g. abstract=summary,title=name"),
+]
+ProcessesOpt = Annotated[int, typer.Option("--processes", "-p", min=1, help="extraction processes")]
+InputsArg = Annotated[
+    list[Path], typer.Argument(metavar="INPUT...", help="files or folders of papers (seeds txt, JSONL, CSV, arXiv, OpenAlex, S2)")
+]
 
 
 def _expected_errors() -> tuple[type[BaseException], ...]:
@@ -80,6 +99,10 @@ def _friendly_errors() -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
+def _value(choice: Enum | None) -> str | None:
+    return choice.value if choice is not None else None
+
+
 def _parse_map(mapping: str | None) -> dict[str, str] | None:
     if not mapping:
         return None
@@ -108,15 +131,20 @@ def _open_graph(graph: Path | None, uri: str | None, username: str | None, passw
 # ------------------------------------------------------------------------------------------------
 @app.command()
 def build(
-    inputs: Annotated[list[Path], typer.Argument(help="files or folders of papers (seeds txt, JSONL, CSV, arXiv, OpenAlex, S2)")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="graph file to write [default: ./graph.json.gz]")] = None,
-    update: Annotated[Path | None, typer.Option("--update", help="add INPUTS to this graph file, extracting only new papers")] = None,
-    fmt: Annotated[str | None, typer.Option("--format", help="force the input format instead of detecting it")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="stop at the first bad record")] = False,
-    mapping: Annotated[str | None, typer.Option("--map", help="column mapping for JSONL/CSV, e.g. abstract=summary,title=name")] = None,
-    processes: Annotated[int, typer.Option("--processes", "-p", min=1, help="extraction processes")] = 1,
-    model: Annotated[Path | None, typer.Option("--model", help="spaCy NER pipeline directory [default: the shipped model]")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+    inputs: InputsArg,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="GRAPH", help="graph file to write \\[default: ./graph.json.gz, or the --update file]"),
+    ] = None,
+    update: Annotated[
+        Path | None, typer.Option("--update", metavar="GRAPH", help="add INPUTs to this graph file, extracting only new papers")
+    ] = None,
+    fmt: InputFormatOpt = None,
+    strict: StrictOpt = False,
+    mapping: MapOpt = None,
+    processes: ProcessesOpt = 1,
+    model: ModelOpt = None,
+    quiet: QuietOpt = False,
 ) -> None:
     """Read, extract, resolve and save the embedded graph."""
     from kg.extract import Extractor
@@ -132,7 +160,7 @@ def build(
     with _friendly_errors(), graph_write_lock(target):
         started = time.perf_counter()
         report = IngestReport()
-        papers = list(read_papers(inputs, format=fmt, strict=strict, column_map=_parse_map(mapping), report=report))
+        papers = list(read_papers(inputs, format=_value(fmt), strict=strict, column_map=_parse_map(mapping), report=report))
         require_papers(report, inputs, target)
         extractor = Extractor(model, n_process=processes)
         if update is not None:
@@ -160,22 +188,24 @@ def build(
 
 @app.command()
 def extract(
-    inputs: Annotated[list[Path], typer.Argument(help="files or folders of papers")],
-    jsonl: Annotated[bool, typer.Option("--jsonl", help="one JSON line per paper (the only output format)")] = True,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="write here instead of stdout")] = None,
-    fmt: Annotated[str | None, typer.Option("--format", help="force the input format")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="stop at the first bad record")] = False,
-    mapping: Annotated[str | None, typer.Option("--map", help="column mapping for JSONL/CSV")] = None,
-    processes: Annotated[int, typer.Option("--processes", "-p", min=1)] = 1,
-    model: Annotated[Path | None, typer.Option("--model", help="spaCy NER pipeline directory")] = None,
+    inputs: InputsArg,
+    # Output is always JSON Lines; the flag is still accepted (hidden) so older scripts keep working.
+    jsonl: Annotated[bool, typer.Option("--jsonl", hidden=True, metavar="")] = True,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="write here \\[default: stdout]")] = None,
+    fmt: InputFormatOpt = None,
+    strict: StrictOpt = False,
+    mapping: MapOpt = None,
+    processes: ProcessesOpt = 1,
+    model: ModelOpt = None,
 ) -> None:
-    """Print mentions and relations per paper (character offsets into title/abstract), no graph."""
+    """Print one JSON line per paper: its id, mentions (character offsets into title/abstract) and relations; no graph."""
     from kg.extract import Extractor, extract_jsonl_record
     from kg.ingest import IngestReport, read_papers
+    from kg.ingest.report import require_papers
 
     with _friendly_errors():
         report = IngestReport()
-        papers = read_papers(inputs, format=fmt, strict=strict, column_map=_parse_map(mapping), report=report)
+        papers = read_papers(inputs, format=_value(fmt), strict=strict, column_map=_parse_map(mapping), report=report)
         sink = output.open("w", encoding="utf-8") if output else sys.stdout
         try:
             for record in Extractor(model, n_process=processes).extract(papers):
@@ -183,21 +213,22 @@ def extract(
         finally:
             if output:
                 sink.close()
+        require_papers(report, inputs, None)
         err.print(report.summary(), highlight=False)
 
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="graphml | json | neo4j-import")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="file (graphml/json) or folder (neo4j-import)")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="graphml: Gephi/Cytoscape; json: node-link JSON; neo4j-import: CSVs")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="PATH", help="file (graphml/json) or folder (neo4j-import)")],
     graph: GraphOpt = None,
 ) -> None:
     """Export the embedded graph for Gephi/Cytoscape (GraphML), as JSON, or as neo4j-admin import CSVs."""
     from kg.api import KnowledgeGraph
 
     with _friendly_errors():
-        path = KnowledgeGraph.load(graph or DEFAULT_GRAPH_PATH).export(fmt, output)
-        err.print(f"wrote {fmt} to {path}", highlight=False)
+        path = KnowledgeGraph.load(graph or DEFAULT_GRAPH_PATH).export(fmt.value, output)
+        err.print(f"wrote {fmt.value} to {path}", highlight=False)
 
 
 @app.command()
@@ -209,7 +240,7 @@ def load(
     password: PasswordOpt = None,
     database: DatabaseOpt = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="rows per UNWIND transaction")] = 5000,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar")] = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Push the embedded graph into Neo4j (idempotent: loading twice changes nothing)."""
     from kg.api import KnowledgeGraph
@@ -227,7 +258,7 @@ def load(
         err.print(str(summary), highlight=False)
 
 
-ModelOpt = Annotated[Path | None, typer.Option("--model", help="spaCy NER pipeline directory [default: the shipped model]")]
+ModelOpt = Annotated[Path | None, typer.Option("--model", help="spaCy NER pipeline directory \\[default: the shipped model]")]
 
 
 def _print_eval(report: Any, as_json: bool) -> None:
@@ -349,13 +380,36 @@ def _run_query(
 @query_app.command("papers-using")
 def q_papers_using(
     x: Annotated[str, typer.Argument(help="method or dataset, any alias")],
-    task: Annotated[str | None, typer.Option("--for", help="task the papers address")] = None,
+    task: Annotated[str | None, typer.Option("--for", help="task the papers address, as you would say it")] = None,
     limit: LimitOpt = 20, graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
     password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
+    explain: Annotated[bool, typer.Option("--explain", help="print how X and Y were resolved (stderr)")] = False,
 ) -> None:
     """Papers that use X (or anything that IS_A X), for task Y: same-sentence evidence ranks first."""
-    _run_query("paper", {"helper": "papers_using", "x": x, "task": task},
-               lambda g: g.papers_using(x, task, limit=limit), graph, uri, username, password, database, as_json)
+    query = {"helper": "papers_using", "x": x, "task": task}
+    if task is None:
+        _run_query("paper", query, lambda g: g.papers_using(x, task, limit=limit), graph, uri, username, password,
+                   database, as_json)
+        return
+    with _friendly_errors():
+        kg_ = _open_graph(graph, uri, username, password, database)
+        try:
+            answer = kg_.answer_papers_using(x, task, limit=limit)
+        finally:
+            kg_.close()
+    if as_json:
+        payload = {"query": query, "results": [r.model_dump() for r in answer.results],
+                   "explain": answer.explain, "resolution": answer.resolution}
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        return
+    _print_answer(query, answer.results, False, "paper")
+    if answer.explain:
+        err.print(f"why: {answer.explain}", highlight=False, markup=False)
+    if explain:
+        for side, name in (("x", x), ("y", task)):
+            err.print(f"{side.upper()} {name!r}:", highlight=False, markup=False)
+            for line in answer.resolution.get(side, []):
+                err.print(f"  {line}", highlight=False, markup=False)
 
 
 @query_app.command("papers-proposing")
@@ -455,8 +509,8 @@ def q_stats(
 # ------------------------------------------------------------------------------------------------
 @neo4j_app.command("start")
 def neo4j_start(
-    bolt_port: Annotated[int, typer.Option("--bolt-port")] = 7687,
-    http_port: Annotated[int, typer.Option("--http-port")] = 7474,
+    bolt_port: Annotated[int, typer.Option("--bolt-port", help="Bolt port (drivers, kg load / query --uri)")] = 7687,
+    http_port: Annotated[int, typer.Option("--http-port", help="HTTP port (Neo4j Browser)")] = 7474,
     password: PasswordOpt = None,
 ) -> None:
     """Fetch (first time) and start a local Neo4j 5.26 Community server."""

@@ -105,3 +105,30 @@ def test_errors_are_one_line_without_traceback(tmp_path):
     weird.write_bytes(b"\x00\x01\x02")
     bad = subprocess.run([KG, "build", str(weird), "-o", str(tmp_path / "g.json.gz")], capture_output=True, text=True)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and str(weird.name) in bad.stderr
+
+
+def _readme_commands() -> list[str]:
+    """The `kg ...` lines of the README's "Command line" block, comments removed."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("## Command line", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+    return [line.split("  #")[0].strip() for line in block.splitlines() if line.startswith("kg ")]
+
+
+@pytest.mark.slow
+def test_readme_commands_run_on_the_sample(graph_file, tmp_path):
+    # issue 13 item 10: every README example does something on the sample, as written
+    import shlex
+    import shutil
+
+    commands = _readme_commands()
+    assert len(commands) >= 15
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    shutil.copy(graph_file, tmp_path / "graph.json.gz")
+    for command in commands:
+        args = shlex.split(command)[1:]
+        if args[0] == "eval" or args[:2] == ["build", "examples/seed_abstracts.jsonl"]:
+            continue  # the eval tests and the graph_file fixture run exactly these
+        proc = subprocess.run([KG, *args], capture_output=True, text=True, timeout=600, cwd=tmp_path)
+        assert proc.returncode == 0, (command, proc.stderr)
+        assert "no answers" not in proc.stdout, command
+    assert (tmp_path / "mentions.jsonl").stat().st_size > 0 and (tmp_path / "import").is_dir()

@@ -1,0 +1,76 @@
+"""Issue 13 items 9 and 12: the demo says what to type next, and every `--help` of build/extract/export/load/neo4j reads cleanly."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "examples" / "seed_abstracts.jsonl"
+KG = Path(sys.executable).with_name("kg")
+
+
+@pytest.fixture(scope="module")
+def small_graph(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("first_hour")
+    with SAMPLE.open(encoding="utf-8") as fh:
+        lines = fh.readlines()
+    # 20 papers, plus the sample's detection-transformer papers so the demo's questions have answers
+    (folder / "small.jsonl").write_text("".join(lines[:20] + lines[273:275] + lines[439:440]), encoding="utf-8")
+    out = folder / "demo graph.json.gz"  # a space: the printed commands must quote it
+    proc = subprocess.run([str(KG), "build", str(folder / "small.jsonl"), "-o", str(out), "-q"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def test_demo_ends_with_next_commands_that_run(small_graph):
+    proc = subprocess.run([sys.executable, str(ROOT / "examples" / "demo.py"), str(small_graph)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    tail = proc.stdout[proc.stdout.index("Next: activate the virtualenv"):].splitlines()
+    assert tail[1].strip() == "source .venv/bin/activate"
+    commands = [line.strip() for line in tail[2:] if line.strip()]
+    assert any(c.startswith("kg query related ") for c in commands)
+    for command in commands:
+        args = shlex.split(command)
+        assert args[0] == "kg" and args[-2:] == ["--graph", str(small_graph)]
+        if args[1] == "export":
+            continue  # would write into the working directory
+        run = subprocess.run([str(KG), *args[1:]], capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, (command, run.stderr)
+        assert "no answers" not in run.stdout, command
+
+
+HELP_COMMANDS = [["build"], ["extract"], ["export"], ["load"], ["neo4j", "start"], ["neo4j", "stop"]]
+
+
+@pytest.mark.parametrize("command", HELP_COMMANDS, ids=" ".join)
+def test_help_reads_cleanly(command):
+    proc = subprocess.run([str(KG), *command, "--help"], capture_output=True, text=True, timeout=60,
+                          env={"COLUMNS": "200", "PATH": ""})
+    assert proc.returncode == 0, proc.stderr
+    text = proc.stdout
+    option_lines = [line for line in text.splitlines() if re.search(r"│\s+(\*\s+)?--", line)]
+    # a flag takes no value: no `<bool>` placeholder (click's own --help line aside)
+    assert not [line for line in option_lines if "<bool>" in line and "--help" not in line]
+    assert "--jsonl" not in text  # output is always JSON Lines: the flag is gone from help
+    if command in (["build"], ["extract"]):
+        assert "<seeds-txt|jsonl|csv|arxiv-atom|arxiv-snapshot|openalex|semantic-scholar>" in text
+        assert "[default: detected from name and content]" in text
+    if command == ["build"]:
+        assert "[default: ./graph.json.gz, or the --update file]" in text
+    if command == ["export"]:
+        assert "<graphml|json|neo4j-import>" in text and "[default: ./graph.json.gz]" in text
+
+
+def test_wrong_export_format_lists_the_choices(small_graph, tmp_path):
+    proc = subprocess.run([str(KG), "export", "--format", "xml", "-o", str(tmp_path / "x"), "--graph", str(small_graph)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "'graphml', 'json', 'neo4j-import'" in " ".join(proc.stderr.split())
