@@ -517,8 +517,11 @@ def neo4j_start(
     from kg.neo4j import server
 
     with _friendly_errors():
-        info = server.start(server.default_home(), bolt_port=bolt_port, http_port=http_port, password=password)
-        err.print(f"Neo4j is up: {info.uri}  Browser: {info.http_url}/browser/", highlight=False)
+        info = server.start(
+            server.default_home(), bolt_port=bolt_port, http_port=http_port, password=password,
+            progress=lambda line: err.print(line, highlight=False, markup=False),
+        )
+        err.print(f"Neo4j is up: {info.uri}  Browser: {info.browser_url}", highlight=False)
 
 
 @neo4j_app.command("stop")

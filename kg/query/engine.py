@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from kg.graph.schema import MAX_EVIDENCE, PAPER_ENTITY_TYPES, TOP_PAPERS, USE_LABELS, USE_TYPES
 from kg.query.access import EntityLink, EntityRow, Family, GraphAccess, PaperLink
-from kg.query.names import ResolvedName, resolve_name
+from kg.query.names import ResolvedName, did_you_mean, resolve_name
 from kg.query.results import EntityResult, PaperAnswer, PaperResult
 from kg.query.support import MIN_SCORE, Forms, Side, Support, TopicWords, judge
 from kg.query.text import Sentence, content_terms, paper_sentences
@@ -268,7 +268,10 @@ class QueryEngine:
                 self.access.text_search(Forms.of({name: 1.0}).groups())
             ) if found is None else found
             if not known:
-                suggestions = self.access.similar_keys(name_key(name))
+                keys = did_you_mean(name_key(name), self.access.similar_keys(name_key(name), limit=10))
+                suggestions = list(dict.fromkeys(
+                    row.name for k in keys for row in self.access.match_entities(k, ALL_ENTITY_LABELS)[:1]
+                ))
                 hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
                 return f"{label} {name!r} is neither an entity nor a phrase in any paper{hint}"
         if not together:

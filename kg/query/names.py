@@ -159,3 +159,28 @@ def resolve_name(name: str, family: Callable[[str, Sequence[str]], Family], labe
     # generation" only in a paper that also says "music".
     resolved.residual = tuple(dict.fromkeys(term(w) for w in specific if w not in covered))
     return resolved
+
+
+MAX_EDITS = 2  # Lucene's fuzzy-query reach, so both backends' candidates agree
+SUGGESTIONS = 3
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance with adjacent transpositions (optimal string alignment)."""
+    previous2: list[int] | None = None
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if previous2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def did_you_mean(key: str, candidates: Sequence[str]) -> list[str]:
+    """The candidate keys within MAX_EDITS of `key`, closest first."""
+    near = [(edit_distance(key, c), c) for c in dict.fromkeys(candidates) if c != key]
+    return [c for d, c in sorted(near) if d <= MAX_EDITS][:SUGGESTIONS]
