@@ -74,3 +74,35 @@ def test_wrong_export_format_lists_the_choices(small_graph, tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert "'graphml', 'json', 'neo4j-import'" in " ".join(proc.stderr.split())
+
+
+# -- item 13: the first Neo4j download reports progress; the Browser address is localhost ------------------
+
+
+def test_first_download_reports_progress(tmp_path, monkeypatch):
+    from kg.neo4j import server
+
+    monkeypatch.setattr(server, "PROGRESS_EVERY_S", 0.3)
+    repository = tmp_path / "m2"
+    fake_maven = (
+        "import pathlib, sys, time\n"
+        "p = pathlib.Path(sys.argv[1]); p.mkdir()\n"
+        "for i in range(6):\n"
+        "    (p / str(i)).write_bytes(b'x' * 2_000_000); time.sleep(0.25)\n"
+        "print('BUILD SUCCESS')\n"
+    )
+    lines: list[str] = []
+    result = server._run_reporting([sys.executable, "-c", fake_maven, str(repository)], {}, repository, "server jars",
+                                   lines.append)
+    assert result.returncode == 0 and "BUILD SUCCESS" in result.stdout
+    assert lines[0].startswith("fetching server jars from Maven Central")
+    sizes = [int(m.group(1)) for line in lines if (m := re.search(r"server jars: (\d+) MB downloaded", line))]
+    assert sizes and sizes == sorted(sizes) and sizes[-1] >= 2
+    assert re.fullmatch(r"  server jars: done in \d+ s", lines[-1])
+
+
+def test_browser_address_is_localhost():
+    from kg.neo4j.server import ServerInfo
+
+    info = ServerInfo(uri="bolt://127.0.0.1:7687", http_url="http://127.0.0.1:7474", pid=1)
+    assert info.browser_url == "http://localhost:7474/browser/"

@@ -26,8 +26,9 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +49,8 @@ DEFAULT_HOME = REPO_ROOT / ".cache" / "neo4j"
 STAMP = "fetched.json"
 
 START_TIMEOUT_S = 120.0
+PROGRESS_EVERY_S = 5.0  # how often a first download reports its size
+Progress = Callable[[str], None]
 STOP_TIMEOUT_S = 60.0
 # The same defaults as docker-compose.yml. A 100k-paper graph is a ~720 MB store: with a 256m page cache
 # a load spends its time evicting pages (91 s against 84 s at 1g/512m, measured under the same load).
@@ -99,8 +102,13 @@ class ServerInfo:
 
     @property
     def browser_url(self) -> str:
-        """Neo4j Browser's address."""
-        return f"{self.http_url}/browser/"
+        """Neo4j Browser's address, spelled with localhost: guides (`:play`) only play from a localhost Browser."""
+        return browser_url(self.http_url)
+
+
+def browser_url(http_url: str) -> str:
+    """The Browser address for a server's HTTP base URL, with 127.0.0.1 spelled localhost (the same socket)."""
+    return http_url.replace(f"//{DEFAULT_HOST}:", "//localhost:").rstrip("/") + "/browser/"
 
 
 # -- locations -------------------------------------------------------------------------------------
@@ -197,8 +205,13 @@ def _apoc_fetched(home: Path, stamp: dict[str, str | None]) -> bool:
     return stamp.get("apoc") == APOC_VERSION and (home / "plugins" / f"apoc-core-{APOC_VERSION}.jar").is_file()
 
 
-def fetch(home: str | Path | None = None, *, apoc: bool = True, force: bool = False) -> Path:
-    """Download the server, Browser and (optionally) APOC jars into HOME unless already there."""
+def fetch(
+    home: str | Path | None = None, *, apoc: bool = True, force: bool = False, progress: Progress | None = None
+) -> Path:
+    """Download the server, Browser and (optionally) APOC jars into HOME unless already there.
+
+    `progress` receives a line now and then while Maven downloads (the first fetch is ~800 MB).
+    """
     home = _home(home)
     home.mkdir(parents=True, exist_ok=True)
     with _lock(home / ".fetch.lock"):  # two test sessions may fetch into one shared home at once
@@ -208,11 +221,11 @@ def fetch(home: str | Path | None = None, *, apoc: bool = True, force: bool = Fa
         find_java()
         stamp = fetched(home) if not force else {}
         if not _server_fetched(home, stamp):
-            _maven_copy(mvn, home, "server", home / "lib")
+            _maven_copy(mvn, home, "server", home / "lib", progress)
             stamp = {"neo4j": NEO4J_VERSION, "browser": BROWSER_VERSION, "apoc": None}
             _write_stamp(home, stamp)
         if apoc and not _apoc_fetched(home, stamp):
-            _maven_copy(mvn, home, "apoc", home / "plugins")
+            _maven_copy(mvn, home, "apoc", home / "plugins", progress)
             _prune_plugins(home / "plugins", home / "lib")
             _write_stamp(home, {**stamp, "apoc": APOC_VERSION})
         _write_wrappers(home)
@@ -229,7 +242,7 @@ def _lock(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _maven_copy(mvn: str, home: Path, profile: str, target: Path) -> None:
+def _maven_copy(mvn: str, home: Path, profile: str, target: Path, progress: Progress | None = None) -> None:
     # Resolve into a scratch folder and swap it in, so an interrupted download or a version bump
     # never leaves a mix of jars on the classpath.
     partial = target.with_name(target.name + ".partial")
@@ -242,7 +255,7 @@ def _maven_copy(mvn: str, home: Path, profile: str, target: Path) -> None:
     ]  # fmt: skip
     env = dict(os.environ)
     env.setdefault("MAVEN_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1")
-    result = subprocess.run(command, capture_output=True, text=True, env=env)
+    result = _run_reporting(command, env, home / "m2", f"Neo4j {profile} jars", progress)
     if result.returncode != 0 or not partial.is_dir():
         shutil.rmtree(partial, ignore_errors=True)
         raise Neo4jServerError(
@@ -251,6 +264,39 @@ def _maven_copy(mvn: str, home: Path, profile: str, target: Path) -> None:
         )
     shutil.rmtree(target, ignore_errors=True)
     partial.rename(target)
+
+
+def _run_reporting(
+    command: list[str], env: dict[str, str], repository: Path, what: str, progress: Progress | None
+) -> subprocess.CompletedProcess:
+    """Run Maven; every PROGRESS_EVERY_S seconds tell `progress` how much the local repository has grown."""
+    if progress is None:
+        return subprocess.run(command, capture_output=True, text=True, env=env)
+    started, before = time.monotonic(), _tree_size(repository)
+    progress(f"fetching {what} from Maven Central into {repository} (first time only, ~800 MB in all)")
+    with tempfile.TemporaryFile("w+") as log:
+        proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, text=True, env=env)
+        while True:
+            try:
+                proc.wait(timeout=PROGRESS_EVERY_S)
+                break
+            except subprocess.TimeoutExpired:
+                grown = (_tree_size(repository) - before) / 1e6
+                progress(f"  {what}: {grown:,.0f} MB downloaded, {time.monotonic() - started:.0f} s")
+        log.seek(0)
+        output = log.read()
+    progress(f"  {what}: done in {time.monotonic() - started:.0f} s")
+    return subprocess.CompletedProcess(command, proc.returncode, output, "")
+
+
+def _tree_size(folder: Path) -> int:
+    """Bytes in the files under folder (0 when it does not exist yet)."""
+    total = 0
+    for root, _, files in os.walk(folder):
+        for name in files:
+            with contextlib.suppress(OSError):
+                total += os.stat(os.path.join(root, name)).st_size
+    return total
 
 
 def _prune_plugins(plugins: Path, lib: Path) -> None:
@@ -451,6 +497,7 @@ def start(
     pagecache: str = DEFAULT_PAGECACHE,
     timeout: float = START_TIMEOUT_S,
     fetch_if_missing: bool = True,
+    progress: Progress | None = None,
 ) -> ServerInfo:
     """Start the server on 127.0.0.1 and return once it answers RETURN 1 (auth only if password is set)."""
     home = _home(home)
@@ -469,7 +516,7 @@ def start(
     if not is_fetched(home, apoc=False):
         if not fetch_if_missing:
             raise Neo4jServerError(f"Neo4j is not fetched into {home}: run `python -m kg.neo4j.server fetch`")
-        fetch(home)
+        fetch(home, progress=progress)
     _write_config(
         home, instance, bolt_port=bolt_port, http_port=http_port, auth_enabled=password is not None,
         heap=heap, pagecache=pagecache,
@@ -687,11 +734,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _say(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
 def _command(args: argparse.Namespace) -> str:
     home = _home(args.home)
     if args.command == "fetch":
         started = time.monotonic()
-        fetch(home, apoc=not args.no_apoc)
+        fetch(home, apoc=not args.no_apoc, progress=_say)
         took = time.monotonic() - started
         return f"Neo4j {NEO4J_VERSION} ready in {home} ({json.dumps(fetched(home))}, {took:.1f} s)"
     if args.command == "start":
@@ -699,7 +750,7 @@ def _command(args: argparse.Namespace) -> str:
         started = time.monotonic()
         info = start(
             home, args.bolt_port, args.http_port, password=password, heap=args.heap, pagecache=args.pagecache,
-            timeout=args.timeout,
+            timeout=args.timeout, progress=_say,
         )  # fmt: skip
         return (
             f"Neo4j {NEO4J_VERSION} is up in {time.monotonic() - started:.1f} s: {info.uri}  "
@@ -712,7 +763,7 @@ def _command(args: argparse.Namespace) -> str:
         if pid is None:
             raise Neo4jServerError(f"Neo4j is not running from {home}")
         bolt, http = configured_ports(home)
-        where = f"bolt://{DEFAULT_HOST}:{bolt}  Browser: http://{DEFAULT_HOST}:{http}/browser/"
+        where = f"bolt://{DEFAULT_HOST}:{bolt}  Browser: {browser_url(f'http://{DEFAULT_HOST}:{http}')}"
         return f"Neo4j is running (pid {pid}): {where}"
     return dry_run(home, args.bolt_port, args.http_port, heap=args.heap, pagecache=args.pagecache)
 
