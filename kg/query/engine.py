@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from kg.graph.schema import MAX_EVIDENCE, PAPER_ENTITY_TYPES, TOP_PAPERS, USE_LABELS, USE_TYPES
 from kg.query.access import EntityLink, EntityRow, Family, GraphAccess, PaperLink
-from kg.query.names import ResolvedName, did_you_mean, resolve_name
+from kg.query.names import ResolvedName, did_you_mean, is_specific, resolve_name
 from kg.query.results import EntityResult, PaperAnswer, PaperResult
 from kg.query.support import MIN_SCORE, Forms, Side, Support, TopicWords, judge
 from kg.query.text import Sentence, content_terms, paper_sentences
@@ -417,10 +417,14 @@ class QueryEngine:
         A paper counts 1.0 for an entity when one sentence links the two (an extracted USED_FOR edge or
         a shared evidence sentence) and 0.5 when they only meet in the same paper.
         """
-        anchor_depth, _ = self._expand(name, (anchor_label,))
+        resolved = resolve_name(name, self.access.family, (anchor_label,))
+        if not resolved.entities:  # the NER often gives a task the label of a method, and the reverse
+            resolved = self.resolve(name)
+        anchor_depth = {e: 0 for e in resolved.entities}
         if not anchor_depth:
             return []
-        anchor_links = _by_paper(self.access.paper_links(list(anchor_depth), anchor_types))
+        anchor_keys = {name_key(n) for n in resolved.names.values()} | {name_key(name)}
+        anchor_links = _by_paper(self.access.paper_links(list(anchor_depth), PAPER_ENTITY_TYPES))
         other_links = self.access.paper_links_of(sorted(anchor_links), other_types)
         other_rows = self.access.entities({l.entity_id for l in other_links})
         sentence_papers: dict[str, set[str]] = defaultdict(set)
@@ -457,8 +461,10 @@ class QueryEngine:
         results = []
         for entity_id, papers in per_entity.items():
             row = rows.get(entity_id)
-            if row is None or row.label != other_label:
+            if row is None or row.label != other_label or name_key(row.name) in anchor_keys:
                 continue
+            if not is_specific(row.name):
+                continue  # "neural network", "algorithmic framework", "L_{1": no answer to "which methods"
             results.append(
                 EntityResult(
                     entity_id=entity_id, name=row.name, label=row.label, aliases=list(row.aliases),
@@ -470,7 +476,8 @@ class QueryEngine:
                             *fallback_evidence.get(entity_id, []),
                         ]
                     ),
-                    score=round(sum(papers.values()), 4),
+                    # association, not frequency: an entity met in every paper says little of this one
+                    score=round(sum(papers.values()) * math.sqrt(len(papers) / max(row.paper_count, len(papers))), 4),
                 )
             )
         return sorted(results, key=lambda r: (-r.score, r.entity_id))[:limit]

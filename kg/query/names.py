@@ -14,6 +14,7 @@ and every alias of every family member) go to text evidence (kg.query.text).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -184,3 +185,18 @@ def did_you_mean(key: str, candidates: Sequence[str]) -> list[str]:
     """The candidate keys within MAX_EDITS of `key`, closest first."""
     near = [(edit_distance(key, c), c) for c in dict.fromkeys(candidates) if c != key]
     return [c for d, c in sorted(near) if d <= MAX_EDITS][:SUGGESTIONS]
+
+
+_DEBRIS = re.compile(r"[_{}^\\$=|]|\b[a-z]\(|^\W|\d\s*[+*/-]\s*\d")
+GENERIC_NAMES: frozenset[str] = GENERIC_WORDS | {
+    "state of the art", "perspective", "baseline", "variant", "extension", "strategy", "scheme", "setting",
+    "objective", "loss", "layer", "parameter", "feature", "representation", "system", "pipeline", "tool",
+}
+
+
+def is_specific(name: str) -> bool:
+    """False for math debris ("L_{1", "O(n") and for names made only of generic words ("neural network")."""
+    if _DEBRIS.search(name) or name.count("(") != name.count(")") or sum(c.isalpha() for c in name) < 2:
+        return False
+    key_words = name_key(name).replace("-", " ").split()
+    return not all(w in GENERIC_NAMES or w in FUNCTION_WORDS for w in key_words)
