@@ -1,7 +1,7 @@
 // Entities that appear in the same papers as a given one (any of Method, Dataset, Task, Metric),
 // counted by shared papers: what a task is solved with, what a method is evaluated on, ...
 // Names match case-insensitively through the display name, aliases and normalised keys.
-// :param name => 'object detection'
+:param name => 'object detection';
 WITH toLower(trim($name)) AS q
 WITH [q] + CASE WHEN q ENDS WITH 's' THEN [left(q, size(q) - 1)] ELSE [] END AS qs
 MATCH (e:Method|Dataset|Task|Metric)
@@ -14,4 +14,4 @@ WITH o, count(DISTINCT p) AS papers, collect(DISTINCT p.id)[..5] AS sample_paper
 RETURN [l IN labels(o) WHERE l IN ['Method', 'Dataset', 'Task', 'Metric']][0] AS label, o.name AS name,
        papers, sample_papers
 ORDER BY papers DESC, label, name
-LIMIT 25
+LIMIT 25;

@@ -1,7 +1,7 @@
 // Datasets that papers addressing a task (or any of its sub-tasks) evaluate on or introduce,
 // counted by papers, with one evidence sentence each.
 // Names match case-insensitively through the display name, aliases and normalised keys.
-// :param task => 'object detection'
+:param task => 'object detection';
 WITH toLower(trim($task)) AS q
 WITH [q] + CASE WHEN q ENDS WITH 's' THEN [left(q, size(q) - 1)] ELSE [] END AS qs
 MATCH (t:Task)
@@ -14,4 +14,4 @@ WITH d, collect(DISTINCT p.id) AS papers, collect(e) AS edges
 RETURN d.id AS id, d.name AS dataset, size(papers) AS papers, papers[..5] AS sample_papers,
        head(reduce(acc = [], r IN edges | acc + coalesce(r.evidence, []))) AS evidence
 ORDER BY papers DESC, dataset
-LIMIT 25
+LIMIT 25;

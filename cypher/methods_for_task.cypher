@@ -1,8 +1,8 @@
 // Methods used for a task (or any of its sub-tasks): methods that papers addressing the task use or
-// propose, counted by supporting papers; `same_sentence` marks methods an extracted USED_FOR edge
+// propose, counted by supporting papers. `same_sentence` marks methods an extracted USED_FOR edge
 // links to the task (one sentence states it), with that sentence as evidence.
 // Names match case-insensitively through the display name, aliases and normalised keys.
-// :param task => 'object detection'
+:param task => 'object detection';
 WITH toLower(trim($task)) AS q
 WITH [q] + CASE WHEN q ENDS WITH 's' THEN [left(q, size(q) - 1)] ELSE [] END AS qs
 MATCH (t:Task)
@@ -20,4 +20,4 @@ RETURN m.id AS id, m.name AS method, size(papers) AS papers, size(sentence_edges
        papers[..5] AS sample_papers,
        head(reduce(acc = [], e IN sentence_edges | acc + coalesce(e.evidence, []))) AS evidence
 ORDER BY same_sentence DESC, papers DESC, method
-LIMIT 25
+LIMIT 25;

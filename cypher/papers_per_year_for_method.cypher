@@ -1,6 +1,6 @@
 // How many papers use or propose a method (or anything that IS_A it) per year: a trend line.
 // Names match case-insensitively through the display name, aliases and normalised keys.
-// :param method => 'transformer'
+:param method => 'transformer';
 WITH toLower(trim($method)) AS q
 WITH [q] + CASE WHEN q ENDS WITH 's' THEN [left(q, size(q) - 1)] ELSE [] END AS qs
 MATCH (m:Method)
@@ -10,4 +10,4 @@ MATCH (p:Paper)-[:USES|PROPOSES]->(sub:Method)-[:IS_A*0..]->(m)
 WHERE p.year IS NOT NULL
 WITH p.year AS year, count(DISTINCT p) AS papers, collect(DISTINCT sub.name) AS via
 RETURN year, papers, via
-ORDER BY year
+ORDER BY year;

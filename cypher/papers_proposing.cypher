@@ -1,7 +1,7 @@
 // Papers that introduce X (a method or dataset) or something that IS_A X, with the sentence that
 // says so ("we propose ..."), most confident first.
 // Names match case-insensitively through the display name, aliases and normalised keys.
-// :param x => 'DETR'
+:param x => 'DETR';
 WITH toLower(trim($x)) AS q
 WITH [q] + CASE WHEN q ENDS WITH 's' THEN [left(q, size(q) - 1)] ELSE [] END AS qs
 MATCH (x:Method|Dataset)
@@ -12,4 +12,4 @@ WITH p, sub, r, x
 RETURN DISTINCT p.id AS paper, p.title AS title, p.year AS year, sub.name AS proposes,
        head(coalesce(r.evidence, [])) AS evidence, r.confidence AS confidence
 ORDER BY confidence DESC, paper, proposes
-LIMIT 25
+LIMIT 25;

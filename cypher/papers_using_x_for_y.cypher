@@ -1,11 +1,11 @@
 // Papers that use X (a method, dataset or metric, or anything that IS_A X) for task Y (or any
 // sub-task of Y): the paper proposes, uses, evaluates on or reports X and addresses Y.
-// A paper ranks first when one sentence supports both the use of X and the task; `evidence` is that
+// A paper ranks first when one sentence supports both the use of X and the task. `evidence` is that
 // sentence when there is one, else the sentence supporting the use of X.
 // Names match case-insensitively through the display name, every alias and the normalised alias
-// keys; a trailing plural "s" is tried too.
-// :param x => 'transformer'
-// :param y => 'object detection'
+// keys, and a trailing plural "s" is tried too.
+:param x => 'transformer';
+:param y => 'object detection';
 WITH toLower(trim($x)) AS qx, toLower(trim($y)) AS qy
 WITH [qx] + CASE WHEN qx ENDS WITH 's' THEN [left(qx, size(qx) - 1)] ELSE [] END AS xs,
      [qy] + CASE WHEN qy ENDS WITH 's' THEN [left(qy, size(qy) - 1)] ELSE [] END AS ys
@@ -27,4 +27,4 @@ RETURN p.id AS paper, p.title AS title, p.year AS year, used, tasks,
        size(linked) > 0 AS same_sentence, coalesce(head(linked), head(use_evidence)) AS evidence,
        confidence
 ORDER BY same_sentence DESC, confidence DESC, paper
-LIMIT 25
+LIMIT 25;

@@ -1,5 +1,6 @@
-"""Every cypher/*.cypher file runs on the real server, with the parameters of its own `:param` header
-lines, over the hand-built corpus loaded by the Bolt loader, and returns the rows it promises."""
+"""Every cypher/*.cypher file runs on the real server, with the parameters of its own `:param` lines, over
+the hand-built corpus loaded by the Bolt loader, and returns the rows it promises. The file's shape
+(paste-and-run in Browser) and the guide's copies of the files are checked in test_saved_queries.py."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from kg import KnowledgeGraph
 from kg.graph.build import build_graph
 from kg.graph.schema import USE_TYPES
 from kg.neo4j.loader import load_graph_into_neo4j
+from kg.neo4j.saved_queries import parse
 from kg.neo4j.settings import connect
 from test_graph_query import EXTRACTIONS, PAPERS, RESOLUTION, S_CNN, S_RANK
 from test_neo4j_loader import reset_database
@@ -29,19 +31,15 @@ EXPECTED_FILES = {
     "papers_using_x_for_y", "methods_for_task", "datasets_for_task", "top_methods_per_task", "papers_proposing",
     "cooccurring_entities", "is_a_tree", "citation_neighbourhood", "papers_per_year_for_method",
 }
-PARAM_LINE = re.compile(r"^// :param (\w+) => (.+)$", re.M)
-
-
-def header_params(text: str) -> dict[str, Any]:
-    """Parameters from `// :param name => literal` lines (what Neo4j Browser's :param would set)."""
-    return {name: ast.literal_eval(value.strip()) for name, value in PARAM_LINE.findall(text)}
+def run_block(driver: neo4j.Driver, database: str, text: str, **overrides: Any) -> list[dict[str, Any]]:
+    """Run a saved query's text as Browser would: its `:param` lines set the parameters, then the query."""
+    saved = parse(text)
+    records, _, _ = driver.execute_query(saved.query, parameters_=saved.parameters(**overrides), database_=database)
+    return [dict(r) for r in records]
 
 
 def run_file(driver: neo4j.Driver, database: str, path: Path, **overrides: Any) -> list[dict[str, Any]]:
-    text = path.read_text(encoding="utf-8")
-    params = {**header_params(text), **overrides}
-    records, _, _ = driver.execute_query(text, parameters_=params, database_=database)
-    return [dict(r) for r in records]
+    return run_block(driver, database, path.read_text(encoding="utf-8"), **overrides)
 
 
 @pytest.fixture(scope="module")
@@ -62,14 +60,11 @@ def test_the_promised_files_exist():
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
 def test_header_documents_purpose_and_every_parameter(path):
-    text = path.read_text(encoding="utf-8")
-    header = [line for line in text.splitlines() if line.startswith("//")]
-    body = "\n".join(line for line in text.splitlines() if not line.startswith("//"))
-    assert len(header) >= 2 and not header[0].startswith("// :param"), "first line says what the query is for"
-    assert text.splitlines()[: len(header)] == header, "the header comes first"
-    used = set(re.findall(r"\$(\w+)", body))
+    saved = parse(path.read_text(encoding="utf-8"), name=str(path))  # raises for an unset $parameter
+    assert len(saved.purpose) > 40, "the comment lines say what the query is for"
+    used = set(re.findall(r"\$(\w+)", saved.query))
     assert used, "parameterised"
-    assert used == set(header_params(text)), "each $parameter has a `// :param name => value` line"
+    assert used == set(saved.params), "each $parameter has exactly one `:param name => value;` line"
 
 
 EXPECTATIONS = {
@@ -150,7 +145,7 @@ def test_papers_using_file_covers_the_helpers_use_types():
 
 # -- the Neo4j Browser guide and style (docs/browser/) ------------------------------------------------
 BROWSER = Path(__file__).resolve().parent.parent / "docs" / "browser"
-RUNNABLE = re.compile(r'<pre class="[^"]*\brunnable\b[^"]*">(.*?)</pre>', re.S)
+RUNNABLE = re.compile(r'<pre class="[^"]*\brunnable\b[^"]*"[^>]*>(.*?)</pre>', re.S)
 
 
 def guide_blocks() -> list[str]:
@@ -172,8 +167,13 @@ def test_guide_queries_run_in_order(hand_db):
     results: dict[int, list[dict[str, Any]]] = {}
     for i, block in enumerate(guide_blocks()):
         if block.startswith(":param"):
-            name, value = PARAM_LINE.match("// " + block).groups()
-            params[name] = ast.literal_eval(value.strip())
+            name, value = block.removeprefix(":param").split("=>", 1)
+            params[name.strip()] = ast.literal_eval(value.strip().removesuffix(";"))
+        elif ":param" in block:  # a whole saved query file: its :param lines, then its query
+            saved = parse(block)
+            params.update(saved.params)
+            records, _, _ = driver.execute_query(saved.query, parameters_=saved.params, database_=database)
+            results[i] = [dict(r) for r in records]
         elif block.startswith(":style"):
             assert block.split()[1].endswith("/style.grass")
         else:
@@ -182,8 +182,8 @@ def test_guide_queries_run_in_order(hand_db):
             records, _, _ = driver.execute_query(block, parameters_={k: params[k] for k in used}, database_=database)
             results[i] = [dict(r) for r in records]
     assert all(rows for rows in results.values()), "every guide query answers on the hand-built corpus"
-    using = next(rows for rows in results.values() if rows and "same_sentence_evidence" in rows[0])
-    assert [r["paper"] for r in using] == ["arxiv:1"] and using[0]["same_sentence_evidence"] == S_RANK
+    using = next(rows for rows in results.values() if rows and "same_sentence" in rows[0] and "used" in rows[0])
+    assert [r["paper"] for r in using] == ["arxiv:1"] and using[0]["same_sentence"] and using[0]["evidence"] == S_RANK
 
 
 def test_style_gives_every_label_a_colour_and_caption():

@@ -1,0 +1,39 @@
+"""Fill the guide's `data-file` blocks with the text of the cypher/ files they show, so slides and files never differ.
+
+    python docs/browser/sync_guide.py          # rewrite docs/browser/guide.html in place
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CYPHER = HERE.parent.parent / "cypher"
+FILE_BLOCK = re.compile(r'(<pre class="[^"]*\brunnable\b[^"]*" data-file="([\w-]+)">)(.*?)(</pre>)', re.S)
+
+
+def synced(guide: str, cypher: Path = CYPHER) -> str:
+    """The guide text with every data-file block holding its file's text, HTML-escaped."""
+
+    def fill(match: re.Match[str]) -> str:
+        text = (cypher / f"{match.group(2)}.cypher").read_text(encoding="utf-8").strip()
+        return match.group(1) + html.escape(text, quote=False) + match.group(4)
+
+    return FILE_BLOCK.sub(fill, guide)
+
+
+def main() -> int:
+    path = HERE / "guide.html"
+    before = path.read_text(encoding="utf-8")
+    after = synced(before)
+    if after != before:
+        path.write_text(after, encoding="utf-8")
+    print(f"{path}: {'updated' if after != before else 'already in sync'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
