@@ -13,7 +13,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kg.query.access import PaperLink
-from kg.query.text import BACKGROUND, NEUTRAL, Sentence, covers, find, is_baseline, make_sentence, name_variants, patterns
+from kg.query.text import (
+    BACKGROUND,
+    NEUTRAL,
+    Sentence,
+    covers,
+    find,
+    is_baseline,
+    make_sentence,
+    name_variants,
+    patterns,
+    term_in,
+)
 
 SAME_SENTENCE_BONUS = 0.5
 USED_FOR_BONUS = 0.5  # an extracted USED_FOR between the two families in this paper
@@ -83,6 +94,8 @@ def _hit(forms: Forms, sentence: Sentence) -> tuple[float, bool]:
     for variant, weight in forms.variants:
         if weight <= best:
             break
+        if variant[0] not in sentence.term_set:
+            continue
         for pos in find(sentence.terms, variant):
             if is_baseline(sentence.terms, pos):
                 baseline = True
@@ -101,7 +114,7 @@ class Side:
     weights: dict[str, float]
     residual: tuple[str, ...] = ()
 
-    def in_paper(self, paper_terms: set[str]) -> "Side":
+    def in_paper(self, paper_terms: frozenset[str]) -> "Side":
         """The side for one paper: without entities and sub-phrase forms when the residual words are missing."""
         if not self.residual or covers(paper_terms, self.residual):
             return self
@@ -124,28 +137,28 @@ def judge(
     used_for: bool = False,
 ) -> Support:
     """Score one paper for "uses X for Y" from its sentences and its edges to both families."""
-    paper_terms = {t for s in sentences for t in s.terms}
+    paper_terms = frozenset().union(*(s.term_set for s in sentences))
     x_side, y_side = x_side.in_paper(paper_terms), y_side.in_paper(paper_terms)
     x_forms, y_forms, x_weights, y_weights = x_side.forms, y_side.forms, x_side.weights, y_side.weights
     x_best = y_best = 0.0
     x_sentence = y_sentence = both_sentence = None
     baseline_only: set[str] = set()
     both_best = 0.0
-    all_terms: set[str] = set()
+    all_terms = paper_terms
     by_text = {s.text: s for s in sentences}
     for s in sentences:
-        all_terms.update(s.terms)
         x, x_baseline = _hit(x_forms, s)
         x *= s.role
         if x_baseline:
             baseline_only.add(s.text)
         y, _ = _hit(y_forms, s)
         if topic.required:
-            if covers(s.terms, (*topic.strong, *topic.weak)):
+            strong = sum(term_in(t, s.term_set) for t in topic.strong)
+            if strong == len(topic.strong) and all(term_in(t, s.term_set) for t in topic.weak):
                 y = max(y, BAG_WITH_WEAK)
-            elif topic.strong and covers(s.terms, topic.strong):
+            elif topic.strong and strong == len(topic.strong):
                 y = max(y, BAG_STRONG)
-            elif len(topic.strong) >= 3 and sum(covers(s.terms, (t,)) for t in topic.strong) >= len(topic.strong) - 1:
+            elif len(topic.strong) >= 3 and strong >= len(topic.strong) - 1:
                 y = max(y, BAG_PARTIAL)
         if x > x_best:
             x_best, x_sentence = x, s.text

@@ -77,8 +77,8 @@ def find(sequence: Sequence[str], phrase: Sequence[str]) -> list[int]:
     n = len(phrase)
     if not n or n > len(sequence):
         return []
-    first = phrase[0]
-    return [i for i, t in enumerate(sequence[: len(sequence) - n + 1]) if t == first and tuple(sequence[i : i + n]) == tuple(phrase)]
+    first, phrase = phrase[0], tuple(phrase)
+    return [i for i, t in enumerate(sequence[: len(sequence) - n + 1]) if t == first and tuple(sequence[i : i + n]) == phrase]
 
 
 _CUE_TERMS = frozenset(term(w) for w in BASELINE_CUES)
@@ -125,12 +125,13 @@ class Sentence:
     text: str
     terms: tuple[str, ...]
     role: float = NEUTRAL
+    term_set: frozenset[str] = frozenset()
 
 
 def make_sentence(text: str, *, is_title: bool = False) -> Sentence:
     """A sentence with its terms and role."""
     ts = tuple(terms(text))
-    return Sentence(text, ts, sentence_role(ts, is_title=is_title))
+    return Sentence(text, ts, sentence_role(ts, is_title=is_title), frozenset(ts))
 
 
 def paper_sentences(title: str, abstract: str) -> list[Sentence]:
@@ -167,12 +168,20 @@ def matches(pattern: str, t: str) -> bool:
     return t.startswith(pattern[:-1]) if pattern.endswith("*") else t == pattern
 
 
+@lru_cache(maxsize=1 << 14)
+def _prefixes(t: str) -> tuple[str, ...]:
+    return tuple(p[:-1] for p in patterns(t) if p.endswith("*"))
+
+
+def term_in(t: str, have: frozenset[str] | set[str]) -> bool:
+    """True when question term `t` matches one of the terms in `have` through its patterns."""
+    if not have.isdisjoint(alternatives(t)):
+        return True
+    prefixes = _prefixes(t)
+    return bool(prefixes) and any(h.startswith(prefixes) for h in have)
+
+
 def covers(sentence_terms: Iterable[str], wanted: Iterable[str]) -> bool:
     """True when every wanted term matches a sentence term through one of its patterns."""
-    have = set(sentence_terms)
-    for t in wanted:
-        if not have.isdisjoint(alternatives(t)):
-            continue
-        if not any(matches(p, h) for p in patterns(t) if p.endswith("*") for h in have):
-            return False
-    return True
+    have = sentence_terms if isinstance(sentence_terms, (set, frozenset)) else set(sentence_terms)
+    return all(term_in(t, have) for t in wanted)
