@@ -162,6 +162,15 @@ class KnowledgeGraph:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def __repr__(self) -> str:
+        if self.graph is not None:
+            papers = sum(1 for _, label in self.graph.nodes(data="label") if label == "Paper")
+            return (
+                f"<KnowledgeGraph embedded: {papers} papers, {self.graph.number_of_nodes()} nodes, "
+                f"{self.graph.number_of_edges()} relationships>"
+            )
+        return f"<KnowledgeGraph neo4j: database {getattr(self._access, 'database', '?')!r}>"
+
     # -- queries ---------------------------------------------------------------------------------
     def papers_using(self, x: str, task: str | None = None, *, limit: int = 20) -> list[PaperResult]:
         """Papers that use X (or anything that IS_A X), optionally for task Y; linked sentences first."""
@@ -202,3 +211,8 @@ class KnowledgeGraph:
     def stats(self) -> dict:
         """Node and relationship counts and extraction coverage."""
         return self._engine.stats()
+
+
+def to_records(results: Sequence[PaperResult | EntityResult]) -> list[dict[str, Any]]:
+    """Query results as plain dicts, one per answer: `pandas.DataFrame(to_records(g.papers_using("GAN")))`."""
+    return [r.model_dump() for r in results]

@@ -131,4 +131,6 @@ def test_readme_commands_run_on_the_sample(graph_file, tmp_path):
         proc = subprocess.run([KG, *args], capture_output=True, text=True, timeout=600, cwd=tmp_path)
         assert proc.returncode == 0, (command, proc.stderr)
         assert "no answers" not in proc.stdout, command
+        if "--json" in args:
+            assert json.loads(proc.stdout)["results"], command
     assert (tmp_path / "mentions.jsonl").stat().st_size > 0 and (tmp_path / "import").is_dir()

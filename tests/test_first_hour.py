@@ -106,3 +106,19 @@ def test_browser_address_is_localhost():
 
     info = ServerInfo(uri="bolt://127.0.0.1:7687", http_url="http://127.0.0.1:7474", pid=1)
     assert info.browser_url == "http://localhost:7474/browser/"
+
+
+# -- item 15: the Python API at a prompt ------------------------------------------------------------------
+
+
+def test_repr_and_records(small_graph):
+    from kg import KnowledgeGraph, to_records
+
+    g = KnowledgeGraph.load(small_graph)
+    n_papers = sum(1 for _, label in g.graph.nodes(data="label") if label == "Paper")
+    assert repr(g) == (f"<KnowledgeGraph embedded: {n_papers} papers, {g.graph.number_of_nodes()} nodes, "
+                       f"{g.graph.number_of_edges()} relationships>")
+    results = g.papers_using("transformer", task="object detection", limit=3)
+    records = to_records(results)
+    assert records and [r["paper_id"] for r in records] == [r.paper_id for r in results]
+    assert all(isinstance(r, dict) and {"title", "score", "evidence"} <= set(r) for r in records)
