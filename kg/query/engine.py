@@ -16,7 +16,7 @@ from kg.query.access import EntityLink, EntityRow, Family, GraphAccess, PaperLin
 from kg.query.names import ResolvedName, did_you_mean, is_specific, resolve_name
 from kg.query.results import EntityResult, PaperAnswer, PaperResult
 from kg.query.support import MIN_SCORE, Forms, Side, Support, TopicWords, judge
-from kg.query.text import Sentence, content_terms, paper_sentences
+from kg.query.text import Sentence, content_terms, expand, paper_sentences
 from kg.resolve import name_key
 from kg.resolve.suffixes import ALL_SUFFIXES, GENERIC_WORDS
 
@@ -117,8 +117,13 @@ def _evidence(links: Sequence[PaperLink]) -> list[str]:
 
 # papers_using with a task: candidates verified sentence by sentence, at most this many per question
 # (ranked first by what the graph and the index say of them) so a broad pair stays fast.
-MAX_VERIFIED = 400
-SENTENCE_CACHE = 20000  # papers whose split, stemmed sentences are kept between questions
+MAX_VERIFIED = 100
+SENTENCE_CACHE = 20000
+BROAD_FAMILY = 2000  # papers linked to a name's entities above which its edges are read per candidate
+
+
+def _is_broad(name: ResolvedName) -> bool:
+    return sum(name.paper_counts.values()) > BROAD_FAMILY  # papers whose split, stemmed sentences are kept between questions
 
 
 class UnknownPaperError(ValueError):
@@ -221,22 +226,33 @@ class QueryEngine:
         y_judged = Side(y_forms, Forms.of(y_name.own_forms()), y_name.entities, y_name.residual)
         strong, weak = content_terms(task)
         topic = TopicWords(tuple(strong), tuple(weak))
-        x_links = _by_paper(self.access.paper_links(list(x_name.entities), PAPER_ENTITY_TYPES))
-        y_links = _by_paper(self.access.paper_links(list(y_name.entities), PAPER_ENTITY_TYPES))
+        # A broad family (thousands of papers) is reached through the text index, which holds all its
+        # aliases; its edges are read only for the papers verified below.
+        x_links = self._family_links(x_name)
+        y_links = self._family_links(y_name)
         y_groups = y_forms.groups() + topic.groups()
         y_text = self.access.text_search(y_groups)
         y_side = y_text | y_links.keys()
-        x_side = self.access.text_search(x_forms.groups(), within=y_side) | (x_links.keys() & y_side)
+        x_text = self.access.text_search(x_forms.groups(), within=y_side)
+        x_side = x_text | (x_links.keys() & y_side)
         resolution = {"x": x_name.explain(), "y": y_name.explain()}
         if not x_side:
             return PaperAnswer(explain=self._why_empty(x, task, x_name, y_name, bool(y_side), 0), resolution=resolution)
         used_for = self._used_for_papers(x_name, y_name)
-        # Verify the likeliest first: edges on both sides, then a USED_FOR, then text alone.
-        ordered = sorted(
-            x_side,
-            key=lambda p: (-(p in x_links) - (p in y_links) - (p in used_for), p),
-        )[:MAX_VERIFIED]
+        y_named = self.access.text_search(y_forms.groups(), within=x_side) if len(x_side) > MAX_VERIFIED else set()
+
+        def likelihood(p: str) -> tuple[int, str]:
+            # what the index and the edges already say, so a broad pair verifies its likeliest papers
+            signals = 2 * (p in used_for) + (p in x_links) + (p in y_links) + (p in x_text) + (p in y_named)
+            return -signals, p
+
+        ordered = heapq.nsmallest(MAX_VERIFIED, x_side, key=likelihood)
+        for name, links in ((x_name, x_links), (y_name, y_links)):
+            if _is_broad(name):
+                links.update(_by_paper(self.access.paper_links_of(ordered, PAPER_ENTITY_TYPES, to=list(name.entities))))
         sentences = self._paper_sentences(ordered)
+        vocabulary = frozenset().union(*(s.term_set for ss in sentences.values() for s in ss))
+        topic = TopicWords(topic.strong, topic.weak, expand((*topic.strong, *topic.weak), vocabulary))
         judged: list[tuple[Support, str]] = []
         for pid in ordered:
             support = judge(
@@ -251,6 +267,12 @@ class QueryEngine:
         results = self._paper_results(scored, limit, names)
         explain = None if results else self._why_empty(x, task, x_name, y_name, True, len(x_side))
         return PaperAnswer(results=results, explain=explain, resolution=resolution)
+
+    def _family_links(self, name: ResolvedName) -> dict[str, list[PaperLink]]:
+        """Paper links to the name's entities, by paper ({} for a broad family: read per paper later)."""
+        if not name.entities or _is_broad(name):
+            return {}
+        return _by_paper(self.access.paper_links(list(name.entities), PAPER_ENTITY_TYPES))
 
     def _used_for_papers(self, x_name: ResolvedName, y_name: ResolvedName) -> set[str]:
         """Papers with an extracted USED_FOR sentence from X's family to Y's."""

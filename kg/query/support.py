@@ -43,6 +43,10 @@ class Forms:
 
     variants: tuple[tuple[tuple[str, ...], float], ...]
 
+    def present(self, paper_terms: frozenset[str]) -> "Forms":
+        """Only the variants whose terms all occur in the paper (the rest cannot match a sentence)."""
+        return Forms(tuple((v, w) for v, w in self.variants if paper_terms.issuperset(v)))
+
     @classmethod
     def of(cls, forms: dict[str, float]) -> "Forms":
         """Term-sequence variants of every form, keeping each variant's best weight."""
@@ -64,6 +68,13 @@ class TopicWords:
 
     strong: tuple[str, ...]
     weak: tuple[str, ...]
+    # term -> the candidate papers' terms it matches (text.expand); empty: match through text.term_in
+    expanded: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def has(self, t: str, have: frozenset[str]) -> bool:
+        """True when question term `t` matches one of `have`."""
+        hits = self.expanded.get(t)
+        return not have.isdisjoint(hits) if hits is not None else term_in(t, have)
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -139,7 +150,8 @@ def judge(
     """Score one paper for "uses X for Y" from its sentences and its edges to both families."""
     paper_terms = frozenset().union(*(s.term_set for s in sentences))
     x_side, y_side = x_side.in_paper(paper_terms), y_side.in_paper(paper_terms)
-    x_forms, y_forms, x_weights, y_weights = x_side.forms, y_side.forms, x_side.weights, y_side.weights
+    x_forms, y_forms = x_side.forms.present(paper_terms), y_side.forms.present(paper_terms)
+    x_weights, y_weights = x_side.weights, y_side.weights
     x_best = y_best = 0.0
     x_sentence = y_sentence = both_sentence = None
     baseline_only: set[str] = set()
@@ -153,8 +165,8 @@ def judge(
             baseline_only.add(s.text)
         y, _ = _hit(y_forms, s)
         if topic.required:
-            strong = sum(term_in(t, s.term_set) for t in topic.strong)
-            if strong == len(topic.strong) and all(term_in(t, s.term_set) for t in topic.weak):
+            strong = sum(topic.has(t, s.term_set) for t in topic.strong)
+            if strong == len(topic.strong) and all(topic.has(t, s.term_set) for t in topic.weak):
                 y = max(y, BAG_WITH_WEAK)
             elif topic.strong and strong == len(topic.strong):
                 y = max(y, BAG_STRONG)
@@ -167,7 +179,7 @@ def judge(
         if x and y and s.role > BACKGROUND and x + y > both_best:
             both_best, both_sentence = x + y, s.text
     if y_best < BAG_PAPER and (
-        covers(all_terms, topic.strong) if topic.strong else any(covers(all_terms, (t,)) for t in topic.weak)
+        all(topic.has(t, all_terms) for t in topic.strong) if topic.strong else any(topic.has(t, all_terms) for t in topic.weak)
     ):
         y_best = BAG_PAPER  # all of Y's specific words, or (Y being only weak words) any of them
     matched: list[str] = []

@@ -181,6 +181,12 @@ def term_in(t: str, have: frozenset[str] | set[str]) -> bool:
     return bool(prefixes) and any(h.startswith(prefixes) for h in have)
 
 
+def expand(wanted: Iterable[str], vocabulary: Iterable[str]) -> dict[str, frozenset[str]]:
+    """For each question term, the terms of `vocabulary` it matches (term_in, computed once per question)."""
+    vocabulary = frozenset(vocabulary)
+    return {t: frozenset(v for v in vocabulary if term_in(t, frozenset((v,)))) for t in dict.fromkeys(wanted)}
+
+
 def covers(sentence_terms: Iterable[str], wanted: Iterable[str]) -> bool:
     """True when every wanted term matches a sentence term through one of its patterns."""
     have = sentence_terms if isinstance(sentence_terms, (set, frozenset)) else set(sentence_terms)
