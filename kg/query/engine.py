@@ -119,7 +119,8 @@ def _evidence(links: Sequence[PaperLink]) -> list[str]:
 # (ranked first by what the graph and the index say of them) so a broad pair stays fast.
 MAX_VERIFIED = 100
 SENTENCE_CACHE = 20000
-BROAD_FAMILY = 2000  # papers linked to a name's entities above which its edges are read per candidate
+BROAD_FAMILY = 2000
+MAX_TEXT_ANCHORS = 2000  # papers the text index may add to an entity question's anchor  # papers linked to a name's entities above which its edges are read per candidate
 
 
 def _is_broad(name: ResolvedName) -> bool:
@@ -447,6 +448,11 @@ class QueryEngine:
             return []
         anchor_keys = {name_key(n) for n in resolved.names.values()} | {name_key(name)}
         anchor_links = _by_paper(self.access.paper_links(list(anchor_depth), PAPER_ENTITY_TYPES))
+        if anchor_label == "Task" and not _is_broad(resolved):
+            # papers whose text names the task where the NER did not link it (co-mentions, weight 0.5);
+            # not for a method anchor, which text names as a baseline as often as in use
+            for pid in sorted(self.access.text_search(Forms.of(resolved.own_forms()).groups()))[:MAX_TEXT_ANCHORS]:
+                anchor_links.setdefault(pid, [])
         other_links = self.access.paper_links_of(sorted(anchor_links), other_types)
         other_rows = self.access.entities({l.entity_id for l in other_links})
         sentence_papers: dict[str, set[str]] = defaultdict(set)
