@@ -30,13 +30,25 @@ def clean_latex(text: str) -> str:
     return " ".join(_LATEX.sub(" ", text).split())
 
 
-def pwc_abstracts(path: Path, n: int, seed: int) -> list[str]:
-    """A seeded sample of n cleaned "title. abstract" texts from the PwC train file."""
+def title_key(title: str) -> str:
+    """A title compared across sources: lower case, non-word runs as one space."""
+    return "title:" + " ".join(re.sub(r"\W+", " ", title.lower()).split())
+
+
+def pwc_abstracts(path: Path, n: int, seed: int, exclude: set[str] = frozenset()) -> list[str]:
+    """A seeded sample of n cleaned "title. abstract" texts from the PwC train file, less ``exclude``.
+
+    ``exclude`` holds whitespace-collapsed abstracts and title keys (the hand-annotated ml_abstracts,
+    whose held-out slice must not come back as teacher-labelled training text, and the sample corpus
+    that the in-domain dev set annotates).
+    """
     texts = []
     with open(path, encoding="utf-8") as handle:
         for line in handle:
             rec = json.loads(line)
             abstract = rec.get("abstract_latex")
+            if abstract and " ".join(abstract.split()) in exclude or title_key(rec.get("title_latex") or "") in exclude:
+                continue
             if abstract and len(abstract.split()) >= 30:
                 title = clean_latex(rec.get("title_latex") or "")
                 texts.append(f"{title}. {clean_latex(abstract)}" if title else clean_latex(abstract))
@@ -90,10 +102,21 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--min-votes", type=int, help="teachers that must agree on a span (default: all)")
     ap.add_argument("--out", type=Path, default=HERE / "corpus" / "pwc_pseudo.spacy")
+    ap.add_argument(
+        "--exclude", type=Path, action="append", default=[],
+        help="JSON lines whose abstracts are left out (e.g. ../shared/data/ml_abstracts/train.jsonl)",
+    )
     args = ap.parse_args(argv)
     teachers = [spacy.load(t) for t in args.teachers]
     vocab = spacy.blank("en").vocab
-    texts = pwc_abstracts(args.data / "pwc_sota" / "train.jsonl", args.n, args.seed)
+    exclude: set[str] = set()
+    for path in args.exclude:
+        for line in open(path, encoding="utf-8"):
+            if line.strip():
+                rec = json.loads(line)
+                exclude |= {" ".join(rec.get("abstract", "").split()), title_key(rec.get("title", ""))}
+    texts = pwc_abstracts(args.data / "pwc_sota" / "train.jsonl", args.n, args.seed, exclude)
+    print(f"{len(exclude)} abstracts excluded", flush=True)
     base = teachers[0]
     docs = []
     n_ents = n_missing = 0
