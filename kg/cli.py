@@ -334,19 +334,40 @@ def eval_questions(
 
 
 # ------------------------------------------------------------------------------------------------
+SCORE_NOTE = "score: higher means stronger support in the graph; it orders this answer and is not a probability"
+_HEADINGS = {
+    "papers_using": "Papers using {x}", "papers_proposing": "Papers proposing {x}", "methods_for": "Methods for {task}",
+    "datasets_for": "Datasets for {task}", "tasks_for": "Tasks {method} is used for",
+    "related_papers": "Papers related to {paper_id}", "lookup": "Entities known as {name}",
+}
+
+
+def _heading(query: dict[str, Any]) -> str:
+    """A table title people read: 'Papers using "transformer" for "object detection"'."""
+    values = {k: f'"{v}"' for k, v in query.items() if v is not None}
+    text = _HEADINGS.get(query.get("helper", ""), "{helper}").format_map({"helper": "", **values})
+    if query.get("task") is not None and query.get("helper") == "papers_using":
+        text += f' for "{query["task"]}"'
+    if query.get("label") is not None:
+        text += f' (label {query["label"]})'
+    return text
+
+
 def _print_answer(query: dict[str, Any], results: list, as_json: bool, kind: str) -> None:
     if as_json:
         payload = {"query": query, "results": [r.model_dump() for r in results]}
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
-    title = " ".join(f"{k}={v!r}" for k, v in query.items() if v is not None)
+    title = _heading(query)
     if not results:
-        out.print(f"[yellow]no answers[/] for {title}")
+        out.print(f"[yellow]no answers[/]: {title}", highlight=False)
         return
-    table = Table(title=title, show_lines=True, expand=True)
+    # Ids fold onto the next line rather than being cut: they are meant to be pasted back.
+    table = Table(title=title, show_lines=True, expand=True, caption=SCORE_NOTE, caption_justify="left")
     if kind == "paper":
         table.add_column("#", justify="right", width=3)
-        table.add_column("paper", ratio=2)
+        # with a ratio, rich takes `width` as the minimum: title:<16 hex> stays on one line
+        table.add_column("paper", ratio=2, overflow="fold", width=22)
         table.add_column("score", justify="right", width=6)
         table.add_column("evidence", ratio=4)
         for i, r in enumerate(results, 1):
@@ -354,7 +375,7 @@ def _print_answer(query: dict[str, Any], results: list, as_json: bool, kind: str
             table.add_row(str(i), head, f"{r.score:.2f}", "\n".join(f"• {s}" for s in r.evidence[:2]))
     else:
         table.add_column("#", justify="right", width=3)
-        table.add_column("name", ratio=2)
+        table.add_column("name", ratio=2, overflow="fold")
         table.add_column("papers", justify="right", width=6)
         table.add_column("score", justify="right", width=6)
         table.add_column("evidence", ratio=4)

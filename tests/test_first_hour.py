@@ -122,3 +122,25 @@ def test_repr_and_records(small_graph):
     records = to_records(results)
     assert records and [r["paper_id"] for r in records] == [r.paper_id for r in results]
     assert all(isinstance(r, dict) and {"title", "score", "evidence"} <= set(r) for r in records)
+
+
+# -- item 11: tables people read ------------------------------------------------------------------------
+
+
+def test_answer_tables_have_a_readable_heading_full_ids_and_the_score_note(small_graph):
+    import json
+
+    env = {"COLUMNS": "80", "PATH": ""}
+    first = json.loads(subprocess.run([str(KG), "query", "papers-using", "transformer", "--for", "object detection",
+                                       "--graph", str(small_graph), "--json"], capture_output=True, text=True,
+                                      timeout=120).stdout)["results"][0]["paper_id"]
+    args = [str(KG), "query", "related", first, "--graph", str(small_graph)]
+    table = subprocess.run(args, capture_output=True, text=True, timeout=120, env=env).stdout
+    ids = [r["paper_id"] for r in json.loads(subprocess.run([*args, "--json"], capture_output=True, text=True,
+                                                            timeout=120).stdout)["results"]]
+    assert ids
+    assert table.strip().splitlines()[0].strip() == f'Papers related to "{first}"'
+    assert "helper=" not in table
+    for paper_id in ids:
+        assert paper_id in table, paper_id  # whole, on one line: it can be pasted back
+    assert "score: higher means stronger support" in table
