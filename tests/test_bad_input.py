@@ -252,7 +252,7 @@ def test_two_records_with_one_own_id_are_one_paper():
     from kg.ingest.fields import make_paper
 
     a = make_paper(title="First", abstract="", source="t", ids=["d1"])
-    b = make_paper(title="First, revised", abstract="Text.", source="t", ids=["d1"])
+    b = make_paper(title="first ", abstract="Text.", source="t", ids=["d1"])  # the same title, spelled otherwise
     [merged] = merge_duplicates([a, b])
     assert merged.id == "d1" and merged.abstract == "Text."
 
@@ -285,3 +285,30 @@ def test_neo4j_stop_without_a_server_says_nothing_ran(tmp_path, monkeypatch):
     proc = kg("neo4j", "stop")
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr.strip() == f"no local Neo4j server was running (instance in {tmp_path}); nothing to stop"
+
+
+def test_one_own_id_on_two_different_papers_keeps_both(tmp_path):
+    from kg.ingest import IngestReport, read_papers
+
+    # two files that each number their records from 1
+    (tmp_path / "a.csv").write_text("id,title,abstract\n1,First paper,One.\n2,Second paper,Two.\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("id,title,abstract\n1,Another paper,Three.\n2,Second paper,Two again.\n",
+                                    encoding="utf-8")
+    report = IngestReport()
+    papers = list(read_papers([tmp_path / "a.csv", tmp_path / "b.csv"], report=report))
+    by_title = {p.title: p.id for p in papers}
+    assert by_title["First paper"] == "1" and by_title["Second paper"] == "2"  # the same "2" is the same paper
+    assert by_title["Another paper"].startswith("title:")
+    assert len(papers) == 3 and len(set(by_title.values())) == 3
+    [problem] = report.problems
+    assert problem.file == "b.csv" and "id '1' already names a paper with another title" in problem.reason
+
+
+def test_update_with_an_own_id_replaces_that_paper():
+    from kg.ingest import merge_duplicates
+    from kg.ingest.fields import make_paper
+
+    old = make_paper(title="Frist paper", abstract="Typo in the title.", source="t", ids=["d1"])
+    new = make_paper(title="First paper", abstract="Typo fixed.", source="t", ids=["d1"])
+    [merged] = merge_duplicates([old, new], prefer_last=True)
+    assert (merged.id, merged.title) == ("d1", "First paper")

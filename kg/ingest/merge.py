@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from kg.ingest.fields import unique
 from kg.ingest.ids import (
@@ -14,6 +14,7 @@ from kg.ingest.ids import (
     is_own_id,
     normalise_title,
     scheme_of,
+    title_id,
 )
 from kg.models import Paper
 
@@ -73,11 +74,28 @@ def combine(first: Paper, second: Paper) -> Paper:
     return Paper(**data)
 
 
+def same_work(a: Paper, b: Paper) -> bool:
+    """True unless both papers have titles and the titles differ (after normalising)."""
+    key_a, key_b = title_key(a), title_key(b)
+    return key_a is None or key_b is None or key_a == key_b
+
+
+def without_own_id(paper: Paper) -> Paper:
+    """The paper identified by its title hash instead of its own id (which another paper already holds)."""
+    new_id = title_id(paper.title or paper.abstract)
+    ids = [i for i in paper.external_ids if i != paper.id]
+    return paper.model_copy(update={"id": new_id, "external_ids": [*ids, new_id]})
+
+
+OwnIdConflict = Callable[[str, Paper], None]
+
+
 class _Merger:
     """Groups arriving papers by shared strong ids or (non-conflicting) titles, remembering first-seen order."""
 
-    def __init__(self, prefer_last: bool) -> None:
+    def __init__(self, prefer_last: bool, on_conflict: OwnIdConflict | None = None) -> None:
         self.prefer_last = prefer_last
+        self.on_conflict = on_conflict
         self.merged: list[Paper | None] = []  # None once a group was folded into an earlier one
         self.parent: list[int] = []  # folded group -> the group that absorbed it
         self.by_id: dict[str, int] = {}
@@ -92,6 +110,16 @@ class _Merger:
 
     def add(self, paper: Paper) -> None:
         """Merge paper into the group(s) it matches, or start a new group."""
+        # Inputs number their records ("1", "2", ...) per file: the same own id on a different title
+        # is another paper, which must not take over (or merge into) the first one's node. In an
+        # update (prefer_last) the same id is the same record, corrected: it replaces the old one.
+        if not self.prefer_last and is_own_id(paper.id) and paper.id in self.by_id:
+            holder = self.merged[self.find(self.by_id[paper.id])]
+            if holder is not None and not same_work(holder, paper):
+                own = paper.id
+                paper = without_own_id(paper)
+                if self.on_conflict is not None:
+                    self.on_conflict(own, paper)
         groups = {self.find(self.by_id[i]) for i in strong_ids(paper) if i in self.by_id}
         key = title_key(paper)
         if key:
@@ -127,13 +155,16 @@ class _Merger:
             self.by_title.setdefault(key, []).append(group)
 
 
-def merge_duplicates(papers: Iterable[Paper], *, prefer_last: bool = False) -> Iterator[Paper]:
+def merge_duplicates(
+    papers: Iterable[Paper], *, prefer_last: bool = False, on_conflict: OwnIdConflict | None = None
+) -> Iterator[Paper]:
     """Papers with duplicates merged, in first-seen order.
 
     prefer_last=True lets a later record's non-empty fields replace an earlier one's (an update of a
-    paper already in a graph); by default the first value seen is kept.
+    paper already in a graph); by default the first value seen is kept, and a paper whose own id is
+    taken by a paper with another title gets its title-hash id instead (on_conflict(own id, paper) hears of it).
     """
-    merger = _Merger(prefer_last)
+    merger = _Merger(prefer_last, on_conflict)
     for paper in papers:
         merger.add(paper)
     return (p for p in merger.merged if p is not None)

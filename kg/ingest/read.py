@@ -75,7 +75,12 @@ def _read(
 ) -> Iterator[Paper]:
     # Merging needs every record before the first paper is final (a duplicate may come last).
     raw = list(_read_files(files, format, strict, mapping, report))
-    merged = list(merge_duplicates(raw))
+
+    def own_id_taken(own: str, paper: Paper) -> None:
+        reason = f"id {own!r} already names a paper with another title; this one is {paper.id} ({paper.title[:60]!r})"
+        report.add_problem(IngestProblem(file=paper.source.partition(":")[2] or paper.source, reason=reason, skipped=False))
+
+    merged = list(merge_duplicates(raw, on_conflict=own_id_taken))
     report.duplicates_merged += len(raw) - len(merged)
     for paper in merged:
         report.papers += 1
