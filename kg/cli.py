@@ -14,6 +14,7 @@ from typing import Annotated, Any, Iterator
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from kg.graph.export import EXPORT_FORMATS
@@ -95,7 +96,8 @@ def _friendly_errors() -> Iterator[None]:
     try:
         yield
     except _expected_errors() as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+        # The message may hold paths or input text with brackets: escaped, so markup never eats it.
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True)
         raise typer.Exit(2) from None
 
 
@@ -177,12 +179,13 @@ def build(
             extracted = total
         save_graph(graph, target, papers=all_papers.lines(), extractions=extractions.lines())
         elapsed = time.perf_counter() - started
-        err.print(report.summary(), highlight=False)
+        err.print(report.summary(), highlight=False, markup=False)
         err.print(
             f"graph: {sum(1 for _, l in graph.nodes(data='label') if l == 'Paper')} papers, "
             f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} relationships; "
             f"extracted {extracted} papers in {elapsed:.1f}s -> {target}",
             highlight=False,
+            markup=False,
         )
 
 
@@ -214,7 +217,7 @@ def extract(
             if output:
                 sink.close()
         require_papers(report, inputs, None)
-        err.print(report.summary(), highlight=False)
+        err.print(report.summary(), highlight=False, markup=False)
 
 
 @app.command()
@@ -228,7 +231,7 @@ def export(
 
     with _friendly_errors():
         path = KnowledgeGraph.load(graph or DEFAULT_GRAPH_PATH).export(fmt.value, output)
-        err.print(f"wrote {fmt.value} to {path}", highlight=False)
+        err.print(f"wrote {fmt.value} to {path}", highlight=False, markup=False)
 
 
 @app.command()
@@ -255,7 +258,7 @@ def load(
             summary = load_graph_into_neo4j(
                 kg_.graph, driver, database=settings.database, batch_size=batch_size, progress=not quiet
             )
-        err.print(str(summary), highlight=False)
+        err.print(str(summary), highlight=False, markup=False)
 
 
 ModelOpt = Annotated[Path | None, typer.Option("--model", help="spaCy NER pipeline directory \\[default: the shipped model]")]
@@ -542,7 +545,7 @@ def neo4j_start(
             server.default_home(), bolt_port=bolt_port, http_port=http_port, password=password,
             progress=lambda line: err.print(line, highlight=False, markup=False),
         )
-        err.print(f"Neo4j is up: {info.uri}  Browser: {info.browser_url}", highlight=False)
+        err.print(f"Neo4j is up: {info.uri}  Browser: {info.browser_url}", highlight=False, markup=False)
 
 
 @neo4j_app.command("stop")
@@ -553,9 +556,9 @@ def neo4j_stop() -> None:
     with _friendly_errors():
         home = server.default_home()
         if server.stop(home):
-            err.print("Neo4j stopped", highlight=False)
+            err.print("Neo4j stopped", highlight=False, markup=False)
         else:
-            err.print(f"no local Neo4j server was running (instance in {home}); nothing to stop", highlight=False)
+            err.print(f"no local Neo4j server was running (instance in {home}); nothing to stop", highlight=False, markup=False)
 
 
 if __name__ == "__main__":

@@ -312,3 +312,10 @@ def test_update_with_an_own_id_replaces_that_paper():
     new = make_paper(title="First paper", abstract="Typo fixed.", source="t", ids=["d1"])
     [merged] = merge_duplicates([old, new], prefer_last=True)
     assert (merged.id, merged.title) == ("d1", "First paper")
+
+
+def test_messages_keep_brackets_in_paths(tmp_path):
+    path = tmp_path / "papers [v2].csv"
+    path.write_text("name,abstract\nA paper,An abstract.\n", encoding="utf-8")
+    message = _one_error_line(kg("build", path, "-o", tmp_path / "g.json.gz", "-q"))
+    assert message.startswith(f"error: {path}:1: no 'title' column")  # not eaten as console markup

@@ -18,6 +18,7 @@ over it, under the write lock of kg.graph.writelock, so readers only ever see a 
 from __future__ import annotations
 
 import gc
+import glob
 import gzip
 import io
 import json
@@ -181,7 +182,7 @@ def _temporary_prefix(path: Path) -> str:
 
 def _remove_stale_temporaries(path: Path) -> None:
     """Delete temporary files a killed writer left beside `path` (only called under the write lock)."""
-    for leftover in path.parent.glob(_temporary_prefix(path) + "*.tmp"):
+    for leftover in path.parent.glob(glob.escape(_temporary_prefix(path)) + "*.tmp"):
         leftover.unlink(missing_ok=True)
 
 
