@@ -317,5 +317,7 @@ def test_update_with_an_own_id_replaces_that_paper():
 def test_messages_keep_brackets_in_paths(tmp_path):
     path = tmp_path / "papers [v2].csv"
     path.write_text("name,abstract\nA paper,An abstract.\n", encoding="utf-8")
-    message = _one_error_line(kg("build", path, "-o", tmp_path / "g.json.gz", "-q"))
+    proc = kg("build", path, "-o", tmp_path / "g.json.gz", "-q")
+    message = _one_error_line(proc)
     assert message.startswith(f"error: {path}:1: no 'title' column")  # not eaten as console markup
+    assert len(proc.stderr) > 100 and proc.stderr.count("\n") == 1  # one line, not wrapped at 80 columns
