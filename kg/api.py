@@ -15,6 +15,7 @@ from kg.query.engine import QueryEngine
 from kg.query.results import EntityResult, PaperAnswer, PaperResult
 
 if TYPE_CHECKING:  # the pipeline imports spaCy; queries should not pay for that
+    from kg.ingest import IngestReport
     from kg.pipeline import RecordSpool
 
 
@@ -38,6 +39,7 @@ class KnowledgeGraph:
         self._records_path: Path | None = None
         self._spools: tuple[RecordSpool[Paper], RecordSpool[PaperExtraction]] | None = None
         self._closer = closer
+        self.ingest_report: IngestReport | None = None  # set by build(): what reading the inputs found
 
     # -- constructors ----------------------------------------------------------------------------
     @classmethod
@@ -62,16 +64,24 @@ class KnowledgeGraph:
         processes: int = 1,
         progress: bool = False,
     ) -> "KnowledgeGraph":
-        """Read the inputs, extract, resolve and build the embedded graph."""
-        from kg.extract import Extractor
-        from kg.ingest import read_papers
-        from kg.pipeline import build
+        """Read the inputs, extract, resolve and build the embedded graph.
 
-        papers = read_papers(list(inputs), format=format, strict=strict, column_map=column_map)
+        IngestError when the inputs hold no paper at all; `ingest_report` on the result says what was
+        read and which records were bad (file and line).
+        """
+        from kg.extract import Extractor
+        from kg.ingest import IngestReport, read_papers
+        from kg.ingest.report import require_papers
+        from kg.pipeline import build, drain
+
+        report = IngestReport()
+        papers = list(read_papers(list(inputs), format=format, strict=strict, column_map=column_map, report=report))
+        require_papers(report, list(inputs), None)  # an empty graph saved over a good one would lose it
         graph, paper_spool, extraction_spool = build(
-            papers, extractor=Extractor(model, n_process=processes), progress=progress
+            drain(papers), extractor=Extractor(model, n_process=processes), progress=progress, total=len(papers)
         )
         kg_ = cls.from_graph(graph)
+        kg_.ingest_report = report
         # The records stay on disk until asked for (save, or the papers / extractions properties).
         kg_._spools = (paper_spool, extraction_spool)
         return kg_

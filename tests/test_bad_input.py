@@ -321,3 +321,18 @@ def test_messages_keep_brackets_in_paths(tmp_path):
     message = _one_error_line(proc)
     assert message.startswith(f"error: {path}:1: no 'title' column")  # not eaten as console markup
     assert len(proc.stderr) > 100 and proc.stderr.count("\n") == 1  # one line, not wrapped at 80 columns
+
+
+def test_api_build_without_papers_raises_and_reports_bad_records(tmp_path):
+    from kg import KnowledgeGraph
+    from kg.ingest import IngestError
+
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n", encoding="utf-8")
+    with pytest.raises(IngestError, match="no papers read"):
+        KnowledgeGraph.build([empty])
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text(sample_lines(0, 1)[0] + '{"title": 5}\n', encoding="utf-8")
+    g = KnowledgeGraph.build([mixed])
+    assert g.ingest_report.papers == 1 and g.ingest_report.bad_records == 1
+    assert g.ingest_report.problems[0].location() == f"{mixed}:2"
