@@ -236,9 +236,13 @@ def export(
 
 @app.command()
 def load(
-    inputs: Annotated[list[Path] | None, typer.Argument(help="build from these inputs instead of a graph file")] = None,
+    inputs: Annotated[
+        list[Path] | None, typer.Argument(metavar="INPUT...", help="build from these inputs instead of a graph file")
+    ] = None,
     graph: GraphOpt = None,
-    uri: UriOpt = None,
+    uri: Annotated[
+        str | None, typer.Option("--uri", help="Neo4j to load into (or NEO4J_URI) \\[default: bolt://127.0.0.1:7687]")
+    ] = None,
     username: UserOpt = None,
     password: PasswordOpt = None,
     database: DatabaseOpt = None,
@@ -535,7 +539,10 @@ def q_stats(
 def neo4j_start(
     bolt_port: Annotated[int, typer.Option("--bolt-port", help="Bolt port (drivers, kg load / query --uri)")] = 7687,
     http_port: Annotated[int, typer.Option("--http-port", help="HTTP port (Neo4j Browser)")] = 7474,
-    password: PasswordOpt = None,
+    password: Annotated[
+        str | None,
+        typer.Option("--password", help="turn auth on: user neo4j gets this password (8+ characters) \\[default: no auth]"),
+    ] = None,
 ) -> None:
     """Fetch (first time) and start a local Neo4j 5.26 Community server."""
     from kg.neo4j import server
