@@ -107,6 +107,10 @@ class GraphAccess(Protocol):
         """match_entities(key, labels) plus their IS_A descendants, in one call (one round trip on Neo4j)."""
         ...
 
+    def families(self, keys: Sequence[str], labels: Sequence[str]) -> dict[str, Family]:
+        """family(key, labels) for many keys at once; keys matching nothing may be absent."""
+        ...
+
     def paper_links_of(
         self, paper_ids: Collection[str], types: Sequence[str], *, to: Collection[str] | None = None
     ) -> list[PaperLink]:

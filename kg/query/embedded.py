@@ -105,6 +105,11 @@ class NetworkxAccess:
             )
         return Family(tuple(matched), members)
 
+    def families(self, keys: Sequence[str], labels: Sequence[str]) -> dict[str, Family]:
+        """family(key, labels) for many keys (keys matching nothing are absent)."""
+        found = {k: self.family(k, labels) for k in dict.fromkeys(keys)}
+        return {k: f for k, f in found.items() if f.matched}
+
     def paper_links_of(
         self, paper_ids: Collection[str], types: Sequence[str], *, to: Collection[str] | None = None
     ) -> list[PaperLink]:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from kg.graph.schema import MAX_EVIDENCE, PAPER_ENTITY_TYPES, TOP_PAPERS, USE_LABELS, USE_TYPES
 from kg.query.access import EntityLink, EntityRow, Family, GraphAccess, PaperLink
-from kg.query.names import ResolvedName, did_you_mean, is_specific, resolve_name
+from kg.query.names import ResolvedName, did_you_mean, is_specific, ladder_keys, resolve_name
 from kg.query.results import EntityResult, PaperAnswer, PaperResult
 from kg.query.support import MIN_SCORE, Forms, Side, Support, TopicWords, judge
 from kg.query.text import Sentence, content_terms, expand, paper_sentences
@@ -208,7 +208,13 @@ class QueryEngine:
     # -- papers using X for Y: the ladder, text evidence and judgment -------------------------------
     def resolve(self, name: str) -> ResolvedName:
         """The name-resolution ladder over entities of every label."""
-        return resolve_name(name, self.access.family, ALL_ENTITY_LABELS)
+        return self.resolve_all([name], ALL_ENTITY_LABELS)[0]
+
+    def resolve_all(self, names: Sequence[str], labels: Sequence[str]) -> list[ResolvedName]:
+        """The ladder for several names, every key they may need fetched in one call."""
+        found = self.access.families([k for n in names for k in ladder_keys(n)], labels)
+        empty = Family((), {})
+        return [resolve_name(n, lambda key, _labels: found.get(key, empty), labels) for n in names]
 
     def _paper_sentences(self, paper_ids: Sequence[str]) -> dict[str, list[Sentence]]:
         missing = [p for p in paper_ids if p not in self._sentences]
@@ -221,7 +227,7 @@ class QueryEngine:
 
     def answer_papers_using(self, x: str, task: str, *, limit: int = 20) -> PaperAnswer:
         """Papers whose text or edges say they use X for Y, best first, with explanation and ladder trace."""
-        x_name, y_name = self.resolve(x), self.resolve(task)
+        x_name, y_name = self.resolve_all([x, task], ALL_ENTITY_LABELS)
         x_forms, y_forms = Forms.of(x_name.forms), Forms.of(y_name.forms)
         x_judged = Side(x_forms, Forms.of(x_name.own_forms()), x_name.entities, x_name.residual)
         y_judged = Side(y_forms, Forms.of(y_name.own_forms()), y_name.entities, y_name.residual)
@@ -229,8 +235,7 @@ class QueryEngine:
         topic = TopicWords(tuple(strong), tuple(weak))
         # A broad family (thousands of papers) is reached through the text index, which holds all its
         # aliases; its edges are read only for the papers verified below.
-        x_links = self._family_links(x_name)
-        y_links = self._family_links(y_name)
+        x_links, y_links = self._family_links(x_name, y_name)
         y_groups = y_forms.groups() + topic.groups()
         y_text = self.access.text_search(y_groups)
         y_side = y_text | y_links.keys()
@@ -248,9 +253,12 @@ class QueryEngine:
             return -signals, p
 
         ordered = heapq.nsmallest(MAX_VERIFIED, x_side, key=likelihood)
-        for name, links in ((x_name, x_links), (y_name, y_links)):
-            if _is_broad(name):
-                links.update(_by_paper(self.access.paper_links_of(ordered, PAPER_ENTITY_TYPES, to=list(name.entities))))
+        broad = [(name, links) for name, links in ((x_name, x_links), (y_name, y_links)) if _is_broad(name)]
+        if broad:
+            targets = sorted({e for name, _ in broad for e in name.entities})
+            verified_links = self.access.paper_links_of(ordered, PAPER_ENTITY_TYPES, to=targets)
+            for name, links in broad:
+                links.update(_by_paper(l for l in verified_links if l.entity_id in name.entities))
         sentences = self._paper_sentences(ordered)
         vocabulary = frozenset().union(*(s.term_set for ss in sentences.values() for s in ss))
         topic = TopicWords(topic.strong, topic.weak, expand((*topic.strong, *topic.weak), vocabulary))
@@ -269,11 +277,12 @@ class QueryEngine:
         explain = None if results else self._why_empty(x, task, x_name, y_name, True, len(x_side))
         return PaperAnswer(results=results, explain=explain, resolution=resolution)
 
-    def _family_links(self, name: ResolvedName) -> dict[str, list[PaperLink]]:
-        """Paper links to the name's entities, by paper ({} for a broad family: read per paper later)."""
-        if not name.entities or _is_broad(name):
-            return {}
-        return _by_paper(self.access.paper_links(list(name.entities), PAPER_ENTITY_TYPES))
+    def _family_links(self, *names: ResolvedName) -> list[dict[str, list[PaperLink]]]:
+        """Paper links to each name's entities, by paper, in one read ({} for a broad family: read per paper later)."""
+        narrow = [n for n in names if n.entities and not _is_broad(n)]
+        ids = sorted({e for n in narrow for e in n.entities})
+        links = self.access.paper_links(ids, PAPER_ENTITY_TYPES) if ids else []
+        return [_by_paper(l for l in links if l.entity_id in n.entities) if n in narrow else {} for n in names]
 
     def _used_for_papers(self, x_name: ResolvedName, y_name: ResolvedName) -> set[str]:
         """Papers with an extracted USED_FOR sentence from X's family to Y's."""
@@ -440,7 +449,7 @@ class QueryEngine:
         A paper counts 1.0 for an entity when one sentence links the two (an extracted USED_FOR edge or
         a shared evidence sentence) and 0.5 when they only meet in the same paper.
         """
-        resolved = resolve_name(name, self.access.family, (anchor_label,))
+        resolved = self.resolve_all([name], (anchor_label,))[0]
         if not resolved.entities:  # the NER often gives a task the label of a method, and the reverse
             resolved = self.resolve(name)
         anchor_depth = {e: 0 for e in resolved.entities}

@@ -105,6 +105,15 @@ def _sub_phrases(name: str) -> list[str]:
     return out
 
 
+def ladder_keys(name: str) -> list[str]:
+    """Every key the ladder may look up for `name`, so a backend can fetch them in one call."""
+    keys = [name_key(name)]
+    if (shorter := head_dropped(name)) is not None:
+        keys.append(name_key(shorter))
+    keys += [name_key(p) for p in _sub_phrases(name)]
+    return [k for k in dict.fromkeys(keys) if k]
+
+
 def resolve_name(name: str, family: Callable[[str, Sequence[str]], Family], labels: Sequence[str]) -> ResolvedName:
     """Walk the ladder for `name` over entities of `labels` (family(key, labels) is the backend's lookup)."""
     resolved = ResolvedName(name)

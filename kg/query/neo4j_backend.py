@@ -152,31 +152,43 @@ class Neo4jAccess:
 
     def family(self, key: str, labels: Sequence[str]) -> Family:
         """match_entities(key, labels) plus their IS_A descendants, in one query."""
+        return self.families([key], labels).get(key, Family((), {}))
+
+    def families(self, keys: Sequence[str], labels: Sequence[str]) -> dict[str, Family]:
+        """family(key, labels) for many keys, in one query (the name ladder asks all its keys at once)."""
         wanted = [label for label in labels if label in ENTITY_LABELS]
-        if not key or not wanted or not _sendable(key) or len(key.encode("utf-8")) > MAX_TERM_BYTES:
-            return Family((), {})
+        pairs = [
+            [k, lucene_term(k)] for k in dict.fromkeys(keys)
+            if k and _sendable(k) and len(k.encode("utf-8")) <= MAX_TERM_BYTES
+        ]
+        if not wanted or not pairs:
+            return {}
         records = self._read(
-            "CALL db.index.fulltext.queryNodes($index, $term) YIELD node AS n "
-            "WITH n WHERE $key IN n.keys AND any(l IN labels(n) WHERE l IN $labels) "
+            "UNWIND $pairs AS pair "
+            "CALL (pair) { "
+            "CALL db.index.fulltext.queryNodes($index, pair[1]) YIELD node AS n "
+            "WITH n WHERE pair[0] IN n.keys AND any(l IN labels(n) WHERE l IN $labels) "
             "WITH collect(n) AS roots "
             "UNWIND roots AS e "
             "MATCH p = ANY SHORTEST (sub)-[:IS_A]->*(e) "
             "WITH roots, sub, min(length(p)) AS depth "
             f"RETURN [n IN roots | {ENTITY_FIELDS}] AS matched, "
-            "collect([sub.id, depth, sub.name, sub.paper_count, sub.top_papers, sub.top_conf]) AS family",
-            index=KEY_INDEX, term=lucene_term(key), key=key, labels=wanted, entity_labels=wanted,
+            "collect([sub.id, depth, sub.name, sub.paper_count, sub.top_papers, sub.top_conf]) AS family } "
+            "RETURN pair[0] AS key, matched, family",
+            index=KEY_INDEX, pairs=pairs, labels=wanted, entity_labels=wanted,
         )
-        if not records:
-            return Family((), {})
-        matched = tuple(sorted((_entity_row(r) for r in records[0]["matched"]), key=lambda row: row.id))
-        members = {
-            entity: FamilyMember(
-                entity, int(depth), name if name is not None else entity, int(count or 0),
-                stored_top(top, int(count or 0)), tuple(float(c) for c in conf or ()),
-            )
-            for entity, depth, name, count, top, conf in sorted(records[0]["family"], key=lambda r: (r[1], r[0]))
-        }
-        return Family(matched, members)
+        out = {}
+        for record in records:
+            matched = tuple(sorted((_entity_row(r) for r in record["matched"]), key=lambda row: row.id))
+            members = {
+                entity: FamilyMember(
+                    entity, int(depth), name if name is not None else entity, int(count or 0),
+                    stored_top(top, int(count or 0)), tuple(float(c) for c in conf or ()),
+                )
+                for entity, depth, name, count, top, conf in sorted(record["family"], key=lambda r: (r[1], r[0]))
+            }
+            out[record["key"]] = Family(matched, members)
+        return out
 
     def paper_links_of(
         self, paper_ids: Collection[str], types: Sequence[str], *, to: Collection[str] | None = None
