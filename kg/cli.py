@@ -41,15 +41,17 @@ out = Console()
 # Messages are never wrapped: a log file or a pipe gets each error and summary as one line.
 err = Console(stderr=True, soft_wrap=True)
 
-GraphOpt = Annotated[Path | None, typer.Option("--graph", "-g", help="embedded graph file \\[default: ./graph.json.gz]")]
-UriOpt = Annotated[str | None, typer.Option("--uri", help="Neo4j URI (or NEO4J_URI); answers come from Neo4j")]
-UserOpt = Annotated[str | None, typer.Option("--username", help="Neo4j user (or NEO4J_USERNAME)")]
-PasswordOpt = Annotated[
-    str | None, typer.Option("--password", help="Neo4j password (or NEO4J_PASSWORD); never printed", show_default=False)
+GraphOpt = Annotated[
+    Path | None, typer.Option("--graph", "-g", metavar="GRAPH", help="embedded graph file \\[default: ./graph.json.gz]")
 ]
-DatabaseOpt = Annotated[str | None, typer.Option("--database", help="Neo4j database (or NEO4J_DATABASE)")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
-LimitOpt = Annotated[int, typer.Option("--limit", "-n", min=1, help="at most this many answers")]
+UriOpt = Annotated[str | None, typer.Option("--uri", metavar="URI", help="Neo4j URI (or NEO4J_URI); answers come from Neo4j")]
+UserOpt = Annotated[str | None, typer.Option("--username", metavar="USER", help="Neo4j user (or NEO4J_USERNAME)")]
+PasswordOpt = Annotated[
+    str | None, typer.Option("--password", metavar="PASSWORD", help="Neo4j password (or NEO4J_PASSWORD); never printed", show_default=False)
+]
+DatabaseOpt = Annotated[str | None, typer.Option("--database", metavar="NAME", help="Neo4j database (or NEO4J_DATABASE)")]
+JsonOpt = Annotated[bool, typer.Option("--json", metavar="", help="print JSON instead of a table")]
+LimitOpt = Annotated[int, typer.Option("--limit", "-n", min=1, metavar="N", help="at most this many answers")]
 # Choices as enums so --help lists them and a typo is refused with the list.
 InputFormat = Enum("InputFormat", {name: name for name in INPUT_FORMATS}, type=str)
 ExportFormat = Enum("ExportFormat", {name: name for name in EXPORT_FORMATS}, type=str)
@@ -265,7 +267,7 @@ def load(
         err.print(str(summary), highlight=False, markup=False)
 
 
-ModelOpt = Annotated[Path | None, typer.Option("--model", help="spaCy NER pipeline directory \\[default: the shipped model]")]
+ModelOpt = Annotated[Path | None, typer.Option("--model", metavar="DIR", help="spaCy NER pipeline directory \\[default: the shipped model]")]
 
 
 def _print_eval(report: Any, as_json: bool) -> None:
@@ -288,7 +290,7 @@ def eval_main(ctx: typer.Context, model: ModelOpt = None, as_json: JsonOpt = Fal
 
 @eval_app.command("ner")
 def eval_ner(
-    files: Annotated[list[Path], typer.Argument(help="SciERC JSON or TDMSci CoNLL files to score")],
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="SciERC JSON or TDMSci CoNLL files to score")],
     model: ModelOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -301,7 +303,7 @@ def eval_ner(
 
 @eval_app.command("entities")
 def eval_entities(
-    file: Annotated[Path, typer.Argument(help="entities-dev format JSONL (methods/datasets/tasks/metrics per abstract)")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="entities-dev format JSONL (methods/datasets/tasks/metrics per abstract)")],
     model: ModelOpt = None,
     papers: Annotated[
         Path | None, typer.Option("--papers", help="abstracts for lines without one, by title [default: examples/seed_abstracts.jsonl]")
@@ -319,10 +321,10 @@ def eval_entities(
 
 @eval_app.command("questions")
 def eval_questions(
-    files: Annotated[list[Path] | None, typer.Argument(help="questions files (questions-dev.jsonl format) [default: ../shared/eval/questions-dev.jsonl]", show_default=False)] = None,
+    files: Annotated[list[Path] | None, typer.Argument(metavar="FILE...", show_default=False, help="questions files in the questions-dev.jsonl format \\[default: ../shared/eval/questions-dev.jsonl]")] = None,
     graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
     password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
-    brief: Annotated[bool, typer.Option("--brief", help="summary rows only, no per-question lines")] = False,
+    brief: Annotated[bool, typer.Option("--brief", metavar="", help="summary rows only, no per-question lines")] = False,
 ) -> None:
     """Score `kg query papers-using X --for Y` on hand-judged questions, beside the word-match baseline."""
     from kg.eval.questions import DEFAULT_QUESTIONS, evaluate_questions
@@ -407,11 +409,11 @@ def _run_query(
 
 @query_app.command("papers-using")
 def q_papers_using(
-    x: Annotated[str, typer.Argument(help="method or dataset, any alias")],
-    task: Annotated[str | None, typer.Option("--for", help="task the papers address, as you would say it")] = None,
+    x: Annotated[str, typer.Argument(metavar="X", help="method or dataset, any alias")],
+    task: Annotated[str | None, typer.Option("--for", metavar="TASK", help="task the papers address, as you would say it")] = None,
     limit: LimitOpt = 20, graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
     password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
-    explain: Annotated[bool, typer.Option("--explain", help="print how X and Y were resolved (stderr)")] = False,
+    explain: Annotated[bool, typer.Option("--explain", metavar="", help="print how X and Y were resolved (stderr)")] = False,
 ) -> None:
     """Papers that use X (or anything that IS_A X), for task Y: same-sentence evidence ranks first."""
     query = {"helper": "papers_using", "x": x, "task": task}
@@ -442,7 +444,7 @@ def q_papers_using(
 
 @query_app.command("papers-proposing")
 def q_papers_proposing(
-    x: Annotated[str, typer.Argument(help="method or dataset")],
+    x: Annotated[str, typer.Argument(metavar="X", help="method or dataset")],
     limit: LimitOpt = 20, graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
     password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
 ) -> None:
@@ -453,7 +455,7 @@ def q_papers_proposing(
 
 @query_app.command("methods-for")
 def q_methods_for(
-    task: Annotated[str, typer.Argument(help="task, any alias")],
+    task: Annotated[str, typer.Argument(metavar="TASK", help="task, any alias")],
     limit: LimitOpt = 20, graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
     password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
 ) -> None:
@@ -464,7 +466,7 @@ def q_methods_for(
 
 @query_app.command("datasets-for")
 def q_datasets_for(
-    task: Annotated[str, typer.Argument(help="task, any alias")],
+    task: Annotated[str, typer.Argument(metavar="TASK", help="task, any alias")],
     limit: LimitOpt = 20, graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
     password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
 ) -> None:
@@ -475,7 +477,7 @@ def q_datasets_for(
 
 @query_app.command("tasks-for")
 def q_tasks_for(
-    method: Annotated[str, typer.Argument(help="method, any alias")],
+    method: Annotated[str, typer.Argument(metavar="METHOD", help="method, any alias")],
     limit: LimitOpt = 20, graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
     password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
 ) -> None:
@@ -486,7 +488,7 @@ def q_tasks_for(
 
 @query_app.command("related")
 def q_related(
-    paper_id: Annotated[str, typer.Argument(help="paper id, e.g. arxiv:2309.08349 or title:...")],
+    paper_id: Annotated[str, typer.Argument(metavar="PAPER_ID", help="paper id, e.g. arxiv:2309.08349 or title:...")],
     limit: LimitOpt = 10, graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
     password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
 ) -> None:
@@ -497,8 +499,8 @@ def q_related(
 
 @query_app.command("lookup")
 def q_lookup(
-    name: Annotated[str, typer.Argument(help="any spelling: alias, abbreviation, plural")],
-    label: Annotated[str | None, typer.Option("--label", help="Method | Dataset | Task | Metric")] = None,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="any spelling: alias, abbreviation, plural")],
+    label: Annotated[str | None, typer.Option("--label", metavar="LABEL", help="Method, Dataset, Task or Metric")] = None,
     graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
     password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
 ) -> None:
@@ -541,7 +543,7 @@ def neo4j_start(
     http_port: Annotated[int, typer.Option("--http-port", help="HTTP port (Neo4j Browser)")] = 7474,
     password: Annotated[
         str | None,
-        typer.Option("--password", help="turn auth on: user neo4j gets this password (8+ characters) \\[default: no auth]"),
+        typer.Option("--password", metavar="PASSWORD", help="turn auth on: user neo4j gets this password (8+ characters) \\[default: no auth]"),
     ] = None,
 ) -> None:
     """Fetch (first time) and start a local Neo4j 5.26 Community server."""

@@ -257,3 +257,8 @@ def test_cli_explain_and_empty_answer(graph, tmp_path: Path):
     assert empty.exit_code == 0
     payload = json.loads(empty.stdout)
     assert payload["results"] == [] and payload["explain"].startswith("no paper mentions both")
+
+
+def test_lookup_lists_the_entitys_papers(kg):
+    (pinn,) = kg.lookup("PINNs")
+    assert pinn.name == "physics-informed neural network" and pinn.papers == ["p1"] and pinn.paper_count == 1

@@ -155,12 +155,14 @@ class QueryEngine:
     def lookup(self, name: str, label: str | None = None) -> list[EntityResult]:
         """Entities known by `name` through any alias, most-mentioned first."""
         labels = (label,) if label else ALL_ENTITY_LABELS
-        rows = self.access.match_entities(name_key(name), labels) if name_key(name) else []
-        rows = sorted(rows, key=lambda r: (-r.paper_count, r.id))
+        family = self.access.family(name_key(name), labels) if name_key(name) else Family((), {})
+        rows = sorted(family.matched, key=lambda r: (-r.paper_count, r.id))
         return [
             EntityResult(
                 entity_id=r.id, name=r.name, label=r.label, aliases=list(r.aliases),
                 paper_count=r.paper_count, score=float(r.paper_count),
+                # its strongest papers, as stored on the node (graphs built before the lists: none)
+                papers=list((family.members[r.id].top_papers or ())[:MAX_SUPPORTING_PAPERS]),
             )
             for r in rows
         ]
