@@ -32,6 +32,14 @@ def test_coordinated_names_or_activities_are_not_cut():
     assert entity_of(r, "p2", 0).id != "task:gnn"
 
 
+def test_a_hyphenated_name_is_no_coordination():
+    r = resolve([
+        paper("p1", "The plug-and-play IR methods restore images.", ("plug-and-play IR methods", "METHOD")),
+        paper("p2", "IR is old.", ("IR", "METHOD")),
+    ])
+    assert entity_of(r, "p1", 0).id != entity_of(r, "p2", 0).id
+
+
 def test_generic_setting_suffix_resolves_to_the_core():
     r = resolve([paper("p1", "In the RLHF setting we show it.", ("RLHF setting", "TASK"))])
     assert entity_of(r, "p1", 0).id == "task:rlhf"

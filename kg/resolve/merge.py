@@ -37,6 +37,7 @@ FIELD_WEIGHT = {"abstract": 1.0, "title": 0.5}
 # A long form written out in a definition ("Vision Transformer (ViT)") is the authors' careful spelling.
 DEFINITION_BONUS = 1.0
 _WORD_SPLIT = re.compile(r"([\s\-_/]+)")
+_MATH = re.compile(r"[\^_{}$=]|\b(?:varepsilon|mathcal|mathbb|sqrt|frac)\b")
 
 
 @lru_cache(maxsize=1 << 20)
@@ -82,6 +83,12 @@ def _prefixed(key: str) -> bool:
     return strip_prefix(key) is not None
 
 
+def _coordination_written(key: str, text: str) -> bool:
+    # "plug-and-play IR" keys as "plug and play ir": a hyphenated name, not a coordination of modifiers
+    cut = strip_prefix(key)
+    return cut is None or not cut[1] or any(w.casefold() in ("and", "or") for w in text.split())
+
+
 def _has_generic_suffix(node: Node) -> bool:
     return node[1].rpartition(" ")[2] in GENERIC_SUFFIXES[node[0]]
 
@@ -112,7 +119,7 @@ def _collect(extractions: Sequence[PaperExtraction]) -> _Corpus:
                 per_surface.append(0)
                 suffixed.append(_has_generic_suffix(node))
                 bracketed.append(m.text.rstrip().endswith((")", "]")))
-                if _prefixed(node[1]) and core_written_specific(m.label, m.text):
+                if _prefixed(node[1]) and core_written_specific(m.label, m.text) and _coordination_written(node[1], m.text):
                     corpus.core_specific.add(node)
             per_surface[sid] += 1
             if suffixed[sid]:
@@ -135,6 +142,8 @@ def _collect_definition(corpus: _Corpus, ex: PaperExtraction, m: Mention) -> Non
     # "MoEs" defined as "models" is an extraction slip; a bare generic word is no long form.
     if not long_key or not short_key or long_key == short_key or long_key in GENERIC_WORDS:
         return
+    if _MATH.search(long_surface) or long_surface.count("(") != long_surface.count(")"):
+        return  # "(varepsilon,delta)-differential privacy (DP)": a formula cut by the detector, not a name
     for key in (long_key, short_key):
         corpus.counts.setdefault((m.label, key), 0)
     if _has_generic_suffix((m.label, long_key)):
