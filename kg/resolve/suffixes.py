@@ -16,7 +16,8 @@ from kg.resolve.normalize import display_surface
 GENERIC_SUFFIXES: dict[str, frozenset[str]] = {
     "METHOD": frozenset({"network", "model", "method", "algorithm", "approach", "framework",
                          "architecture", "technique", "module", "setting", "paradigm", "scheme",
-                         "variant", "family", "pipeline"}),
+                         "variant", "family", "pipeline", "optimizer", "procedure", "strategy",
+                         "mechanism"}),
     # name_key already folds "data set" into "dataset"
     "DATASET": frozenset({"dataset", "benchmark", "corpus"}),
     "TASK": frozenset({"task", "problem", "setting", "scenario", "setup"}),
@@ -47,7 +48,7 @@ PREFIX_MODIFIERS: tuple[tuple[str, ...], ...] = tuple(
         "state of the art", "so called", "well known", "widely used", "novel", "new", "proposed", "existing",
         "vanilla", "conventional", "traditional", "popular", "recent", "typical", "various", "several",
         "different", "other", "such", "current", "previous", "prior", "original", "standard", "naive",
-        "plain", "baseline", "sota",
+        "plain", "baseline", "sota", "default",
     )
 )
 _CONJUNCTIONS = frozenset({"and", "or"})

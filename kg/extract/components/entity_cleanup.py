@@ -81,13 +81,14 @@ class EntityCleanup:
         """Rewrite doc.ents: trimmed spans plus long forms and short-form uses of labelled abbreviations."""
         title_end = doc._.title_end
         ents = [self._trim(ent, title_end) for ent in doc.ents if ent.label_ in self.labels]
-        # math debris, generic heads and title fragments are not entities (entity_filters.py)
-        ents = [filter_entity(span) for span in ents if span is not None]
         ents = [span for span in ents if span is not None]
         pairs = doc._.abbreviations
         if pairs:
-            # long forms and short-form uses added here pass the same rules
-            ents = [e for e in (filter_entity(span) for span in self._propagate(doc, ents, pairs)) if e is not None]
+            ents = self._propagate(doc, ents, pairs)
+        # math debris, generic heads and title fragments are not entities (entity_filters.py); once, at
+        # the end, so long forms the abbreviations added pass the same rules
+        text = doc_text(doc)
+        ents = [e for e in (filter_entity(span, text) for span in ents) if e is not None]
         doc.ents = filter_spans(ents)
         return doc
 

@@ -13,6 +13,7 @@ Used by kg_entity_cleanup after trimming. Each rule returns the span to keep (po
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.tokens import Span
 
@@ -152,12 +153,25 @@ def is_fragment(text: str) -> bool:
     return bool(pieces) and pieces[-1] in ADJECTIVE_TAILS and (len(pieces) > 1 or len(words) == 1)
 
 
-def filter_entity(span: Span) -> Span | None:
-    """The span as an entity after the hygiene rules, or None when it is none."""
-    kept = cut_math(span)
-    if kept is None:
-        return None
-    text = kept.text
-    if is_generic(text, kept.label_) or is_fragment(text):
-        return None
-    return kept
+# Anything that may start math; most entities match none of it and skip the token walk.
+_MATH_HINT = re.compile(r"[\\^_{}$=%()\[\]]|" + "|".join(sorted(MACRO_WORDS)))
+
+
+@lru_cache(maxsize=1 << 16)
+def _rejected(text: str, label: str) -> bool:
+    return is_generic(text, label) or is_fragment(text)
+
+
+def filter_entity(span: Span, doc_text: str | None = None) -> Span | None:
+    """The span as an entity after the hygiene rules, or None when it is none.
+
+    ``doc_text`` (the doc's text, when the caller has it) spares building each span's text.
+    """
+    text = doc_text[span.start_char : span.end_char] if doc_text is not None else span.text
+    if _MATH_HINT.search(text):
+        kept = cut_math(span)
+        if kept is None:
+            return None
+        if kept is not span:
+            span, text = kept, kept.text
+    return None if _rejected(text, span.label_) else span
