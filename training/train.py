@@ -178,6 +178,7 @@ EXPERIMENTS["ML2_py"] = dict(EXPERIMENTS["ML2"], train={**_Y_NOPSEUDO, "ml_train
 EXPERIMENTS["ML2_pml"] = dict(EXPERIMENTS["ML2"], train={**_Y_NOPSEUDO, "ml_train": 2, "pwc_pseudo_ml": 1})
 # ML2_py with the hand-annotated abstracts once: the trade-off point closer to Y.
 EXPERIMENTS["ML1_py"] = dict(EXPERIMENTS["ML2"], train={**_Y_NOPSEUDO, "ml_train": 1, "pwc_pseudo_y": 1})
+EXPERIMENTS["ML4_py"] = dict(EXPERIMENTS["ML2"], train={**_Y_NOPSEUDO, "ml_train": 4, "pwc_pseudo_y": 1})
 FINAL = "final"
 # The shipped recipe (= Y_tdm5): encoder depth 3 + SHAPE, NER hidden 48, static vectors;
 # SciERC (Generic/OST missing) x3, TDMSci (method-like untagged missing) x5, half the SciREX sample,
