@@ -262,3 +262,9 @@ def test_cli_explain_and_empty_answer(graph, tmp_path: Path):
 def test_lookup_lists_the_entitys_papers(kg):
     (pinn,) = kg.lookup("PINNs")
     assert pinn.name == "physics-informed neural network" and pinn.papers == ["p1"] and pinn.paper_count == 1
+
+
+def test_overlong_words_become_bounded_terms():
+    from kg.resolve.terms import MAX_TERM_CHARS
+
+    assert all(len(t) <= MAX_TERM_CHARS for t in terms("a" * 10_000 + " " + "é" * 20_000))

@@ -51,10 +51,15 @@ def plain(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
 
 
+# Longer "words" are debris (base64, runs of one letter); cut, they stay well inside Lucene's limits
+# on one token (255) and on a prefix query, so both backends index and search the same terms.
+MAX_TERM_CHARS = 64
+
+
 @lru_cache(maxsize=1 << 18)
 def term(word: str) -> str:
-    """The term of one lower-case word: American spelling, then its Snowball stem."""
-    return _STEMMER.stemWord(fold_word(word))
+    """The term of one lower-case word: American spelling, then its Snowball stem (at most MAX_TERM_CHARS)."""
+    return _STEMMER.stemWord(fold_word(word[:MAX_TERM_CHARS]))[:MAX_TERM_CHARS]
 
 
 def words(text: str) -> list[str]:
