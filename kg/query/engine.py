@@ -9,16 +9,15 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 
 from kg.graph.schema import MAX_EVIDENCE, PAPER_ENTITY_TYPES, TOP_PAPERS, USE_LABELS, USE_TYPES
 from kg.query.access import EntityLink, EntityRow, Family, GraphAccess, PaperLink
-from kg.query.names import ResolvedName, did_you_mean, is_specific, ladder_keys, resolve_name
+from kg.query.names import ResolvedName, did_you_mean, fallback_key, is_specific, ladder_keys, resolve_name
 from kg.query.results import EntityResult, PaperAnswer, PaperResult
 from kg.query.support import MIN_SCORE, Forms, Side, Support, TopicWords, judge
 from kg.query.text import Sentence, content_terms, expand, paper_sentences
 from kg.resolve import name_key
-from kg.resolve.suffixes import ALL_SUFFIXES, GENERIC_WORDS
 
 ALL_ENTITY_LABELS = ("Method", "Dataset", "Task", "Metric")
 # Entities mentioned by more papers than this carry little signal for "related" and dominate cost.
@@ -29,19 +28,6 @@ DEPTH_PENALTY = 0.05  # per IS_A step between the entity asked for and the one a
 LINKED_TIER = 2.0
 SAME_SENTENCE_BONUS = 0.5  # co-mention whose X and Y evidence share a sentence
 PAPER_FANOUT = 16  # typical paper->entity edges per paper (100k synthetic: 16.4)
-# Head words a question may add to a name the graph stores without them ("sliced Wasserstein
-# distances" -> "sliced Wasserstein"); tried only when the full name matches nothing.
-FALLBACK_HEADS = ALL_SUFFIXES | {"distance", "loss", "function", "measure", "estimator"}
-
-
-def fallback_key(key: str) -> str | None:
-    """The key without a generic head word, when something specific remains."""
-    words = key.split(" ")
-    if len(words) < 2 or words[-1] not in FALLBACK_HEADS or all(w in GENERIC_WORDS for w in words[:-1]):
-        return None
-    return " ".join(words[:-1])
-
-
 def _rank_key(item: tuple[float, str]) -> tuple[float, str]:
     """Best score first, then the smaller paper id (deterministic on ties)."""
     return (-item[0], item[1])

@@ -79,14 +79,18 @@ class ResolvedName:
         return {f: w for f, w in self.forms.items() if f in (self.query, shorter)}
 
 
+def fallback_key(key: str) -> str | None:
+    """The key without a generic head word, when something specific remains."""
+    words = key.split(" ")
+    if len(words) < 2 or words[-1] not in FALLBACK_HEADS or all(w in GENERIC_WORDS for w in words[:-1]):
+        return None
+    return " ".join(words[:-1])
+
+
 def head_dropped(name: str) -> str | None:
     """The name without a generic head word, when something specific remains."""
     ws = name.split()
-    key = name_key(name)
-    kws = key.split(" ")
-    if len(kws) < 2 or kws[-1] not in FALLBACK_HEADS or all(w in GENERIC_WORDS for w in kws[:-1]):
-        return None
-    return " ".join(ws[:-1]) if len(ws) > 1 else None
+    return " ".join(ws[:-1]) if len(ws) > 1 and fallback_key(name_key(name)) is not None else None
 
 
 def _sub_phrases(name: str) -> list[str]:
