@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import difflib
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
@@ -12,9 +11,15 @@ import networkx as nx
 from kg.graph.build import paper_text
 from kg.graph.schema import AUTHOR, ENTITY_NODE_LABELS, PAPER, RELATIONSHIP_TYPES
 from kg.query.access import EntityLink, EntityRow, Family, FamilyMember, PaperLink, PaperRow, stored_top
+from kg.query.text_index import TermIndex
 from kg.resolve.terms import index_terms
 
 ENTITY_LABELS = frozenset(ENTITY_NODE_LABELS.values())
+
+
+def _paper_terms(attrs: dict) -> list[str]:
+    stored = attrs.get("terms")  # graphs built before the text index lack it
+    return stored.split() if stored is not None else index_terms(paper_text(attrs))
 
 
 def _entity_row(node_id: str, attrs: dict) -> EntityRow:
@@ -44,8 +49,7 @@ class NetworkxAccess:
         self._by_key: dict[str, list[str]] = defaultdict(list)
         # IS_A children per parent: walking a frequent parent's in-edges would read all its paper links.
         self._children: dict[str, list[str]] = defaultdict(list)
-        self._terms: dict[str, set[str]] | None = None
-        self._vocabulary: list[str] = []
+        self._terms: TermIndex | None = None
         for node_id, attrs in graph.nodes(data=True):
             if attrs.get("label") in ENTITY_LABELS:
                 for key in attrs.get("keys", ()):
@@ -159,49 +163,19 @@ class NetworkxAccess:
         nodes = self.graph.nodes
         return {e: _entity_row(e, nodes[e]) for e in entity_ids if e in nodes and nodes[e].get("label") in ENTITY_LABELS}
 
-    def _term_index(self) -> dict[str, set[str]]:
+    def _term_index(self) -> TermIndex:
         # Built on the first text question, not at load: most sessions never ask one.
         if self._terms is None:
-            index: dict[str, set[str]] = defaultdict(set)
-            for node, attrs in self.graph.nodes(data=True):
-                if attrs.get("label") == PAPER:
-                    stored = attrs.get("terms")  # graphs built before the text index lack it
-                    text_terms = stored.split() if stored is not None else index_terms(paper_text(attrs))
-                    for t in text_terms:
-                        index[t].add(node)
-            self._terms = dict(index)
-            self._vocabulary = sorted(self._terms)
+            self._terms = TermIndex(
+                (node, _paper_terms(attrs)) for node, attrs in self.graph.nodes(data=True) if attrs.get("label") == PAPER
+            )
         return self._terms
-
-    def _postings(self, pattern: str) -> set[str]:
-        """Papers holding a term, or (pattern "abc*") any term beginning "abc"."""
-        index = self._term_index()
-        if not pattern.endswith("*"):
-            return index.get(pattern, set())
-        stem = pattern[:-1]
-        out: set[str] = set()
-        for t in self._vocabulary[bisect.bisect_left(self._vocabulary, stem) :]:
-            if not t.startswith(stem):
-                break
-            out |= index[t]
-        return out
 
     def text_search(
         self, groups: Sequence[Sequence[Collection[str]]], within: Collection[str] | None = None
     ) -> set[str]:
         """Papers whose title + abstract hold, for every element of at least one group, one of its patterns."""
-        found: set[str] = set()
-        for group in groups:
-            postings = sorted((set().union(*(self._postings(t) for t in alts)) for alts in group), key=len)
-            if not postings or not postings[0]:
-                continue
-            hits = set(postings[0]) if within is None else postings[0] & set(within)
-            for p in postings[1:]:
-                hits &= p
-                if not hits:
-                    break
-            found |= hits
-        return found
+        return self._term_index().search(groups, within)
 
     def paper_texts(self, paper_ids: Collection[str] | None = None) -> dict[str, tuple[str, str]]:
         """(title, abstract) by paper id; None: every paper."""

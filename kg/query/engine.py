@@ -104,7 +104,7 @@ def _evidence(links: Sequence[PaperLink]) -> list[str]:
 # papers_using with a task: candidates verified sentence by sentence, at most this many per question
 # (ranked first by what the graph and the index say of them) so a broad pair stays fast.
 MAX_VERIFIED = 100
-SENTENCE_CACHE = 20000
+SENTENCE_CACHE = 2000  # papers whose split, stemmed sentences are kept between questions (~25 kB each)
 BROAD_FAMILY = 2000
 MAX_TEXT_ANCHORS = 2000  # papers the text index may add to an entity question's anchor  # papers linked to a name's entities above which its edges are read per candidate
 

@@ -184,7 +184,12 @@ def term_in(t: str, have: frozenset[str] | set[str]) -> bool:
 def expand(wanted: Iterable[str], vocabulary: Iterable[str]) -> dict[str, frozenset[str]]:
     """For each question term, the terms of `vocabulary` it matches (term_in, computed once per question)."""
     vocabulary = frozenset(vocabulary)
-    return {t: frozenset(v for v in vocabulary if term_in(t, frozenset((v,)))) for t in dict.fromkeys(wanted)}
+    out = {}
+    for t in dict.fromkeys(wanted):
+        prefixes = _prefixes(t)
+        starting = {v for v in vocabulary if v.startswith(prefixes)} if prefixes else set()
+        out[t] = frozenset(starting | (alternatives(t) & vocabulary))
+    return out
 
 
 def covers(sentence_terms: Iterable[str], wanted: Iterable[str]) -> bool:
