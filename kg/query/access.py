@@ -132,10 +132,14 @@ class GraphAccess(Protocol):
         ...
 
     def text_search(
-        self, groups: Sequence[Sequence[Collection[str]]], within: Collection[str] | None = None
+        self,
+        groups: Sequence[Sequence[Collection[str]]],
+        within: Collection[str] | None = None,
+        also: Sequence[Sequence[Collection[str]]] | None = None,
     ) -> set[str]:
         """Papers (among `within`, when given) whose title + abstract hold, for every element of at least
-        one group, one of the element's terms (kg.query.text.index_terms)."""
+        one group, one of the element's patterns (a term of kg.resolve.terms.index_terms, or a prefix
+        "abc*"); with `also`, they must match one of those groups too (one round trip for X and Y)."""
         ...
 
     def paper_texts(self, paper_ids: Collection[str] | None = None) -> dict[str, tuple[str, str]]:

@@ -172,10 +172,14 @@ class NetworkxAccess:
         return self._terms
 
     def text_search(
-        self, groups: Sequence[Sequence[Collection[str]]], within: Collection[str] | None = None
+        self,
+        groups: Sequence[Sequence[Collection[str]]],
+        within: Collection[str] | None = None,
+        also: Sequence[Sequence[Collection[str]]] | None = None,
     ) -> set[str]:
-        """Papers whose title + abstract hold, for every element of at least one group, one of its patterns."""
-        return self._term_index().search(groups, within)
+        """Papers whose title + abstract hold, for every element of one group, one of its patterns (and
+        likewise for one of the `also` groups, when given)."""
+        return self._term_index().search(groups, within, also)
 
     def paper_texts(self, paper_ids: Collection[str] | None = None) -> dict[str, tuple[str, str]]:
         """(title, abstract) by paper id; None: every paper."""

@@ -224,14 +224,17 @@ class QueryEngine:
         # A broad family (thousands of papers) is reached through the text index, which holds all its
         # aliases; its edges are read only for the papers verified below.
         x_links, y_links = self._family_links(x_name, y_name)
-        y_groups = y_forms.groups() + topic.groups()
-        y_text = self.access.text_search(y_groups)
-        y_side = y_text | y_links.keys()
-        x_text = self.access.text_search(x_forms.groups(), within=y_side)
-        x_side = x_text | (x_links.keys() & y_side)
+        x_groups, y_groups = x_forms.groups(), y_forms.groups() + topic.groups()
+        # candidates: X by text or edge, and Y by text or edge (the index intersects the text sides)
+        x_text = self.access.text_search(x_groups, also=y_groups)
+        if y_links:
+            x_text |= self.access.text_search(x_groups, within=y_links.keys())
+        x_side = x_text | (x_links.keys() & y_links.keys())
+        if x_links:
+            x_side |= self.access.text_search(y_groups, within=x_links.keys())
         resolution = {"x": x_name.explain(), "y": y_name.explain()}
         if not x_side:
-            return PaperAnswer(explain=self._why_empty(x, task, x_name, y_name, bool(y_side), 0), resolution=resolution)
+            return PaperAnswer(explain=self._why_empty(x, task, x_name, y_name, x_groups, y_groups, 0), resolution=resolution)
         used_for = self._used_for_papers(x_name, y_name)
         y_named = self.access.text_search(y_forms.groups(), within=x_side) if len(x_side) > MAX_VERIFIED else set()
 
@@ -262,7 +265,7 @@ class QueryEngine:
         names = {**x_name.names, **y_name.names}
         scored = [(s.score, pid, s.evidence, s.matched) for s, pid in judged[:limit]]
         results = self._paper_results(scored, limit, names)
-        explain = None if results else self._why_empty(x, task, x_name, y_name, True, len(x_side))
+        explain = None if results else self._why_empty(x, task, x_name, y_name, x_groups, y_groups, len(x_side))
         return PaperAnswer(results=results, explain=explain, resolution=resolution)
 
     def _family_links(self, *names: ResolvedName) -> list[dict[str, list[PaperLink]]]:
@@ -280,14 +283,18 @@ class QueryEngine:
         return {p for e in edges for p in e.papers}
 
     def _why_empty(
-        self, x: str, task: str, x_name: ResolvedName, y_name: ResolvedName, y_found: bool, together: int
+        self,
+        x: str,
+        task: str,
+        x_name: ResolvedName,
+        y_name: ResolvedName,
+        x_groups: list,
+        y_groups: list,
+        together: int,
     ) -> str:
         """One sentence on why no paper answers."""
-        for label, name, resolved, found in (("X", x, x_name, None), ("Y", task, y_name, y_found)):
-            known = bool(resolved.entities) or bool(
-                self.access.text_search(Forms.of({name: 1.0}).groups())
-            ) if found is None else found
-            if not known:
+        for label, name, resolved, groups in (("X", x, x_name, x_groups), ("Y", task, y_name, y_groups)):
+            if not together and not resolved.entities and not self.access.text_search(groups):
                 keys = did_you_mean(name_key(name), self.access.similar_keys(name_key(name), limit=10))
                 suggestions = list(dict.fromkeys(
                     row.name for k in keys for row in self.access.match_entities(k, ALL_ENTITY_LABELS)[:1]

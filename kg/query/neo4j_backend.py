@@ -75,7 +75,12 @@ def _paper_link(row: list[Any]) -> PaperLink:
     return PaperLink(paper_id, entity_id, rel_type, tuple(evidence or ()), float(confidence or 0.0))
 
 
-TERM_QUERY_GROUPS = 100  # groups per full-text query (each group is a handful of clauses)
+# Lucene caps one query at 1024 clauses in all: a broad name's many forms go in several queries.
+TERM_QUERY_GROUPS = 60  # groups per full-text query (each group is a handful of clauses)
+
+
+def _chunks(clauses: list[str]) -> list[list[str]]:
+    return [clauses[i : i + TERM_QUERY_GROUPS] for i in range(0, len(clauses), TERM_QUERY_GROUPS)]
 
 
 def _terms_clause(group: Sequence[Collection[str]]) -> str:
@@ -260,21 +265,27 @@ class Neo4jAccess:
         return {e: found[e] for e in ids if e in found}
 
     def text_search(
-        self, groups: Sequence[Sequence[Collection[str]]], within: Collection[str] | None = None
+        self,
+        groups: Sequence[Sequence[Collection[str]]],
+        within: Collection[str] | None = None,
+        also: Sequence[Sequence[Collection[str]]] | None = None,
     ) -> set[str]:
-        """Papers whose title + abstract hold, for every element of at least one group, one of its terms."""
+        """Papers whose title + abstract hold, for every element of one group, one of its patterns (and
+        likewise for one of the `also` groups, when given)."""
         clauses = [_terms_clause(g) for g in groups if g and all(g)]
-        if not clauses or (within is not None and not within):
+        also_clauses = None if also is None else [_terms_clause(g) for g in also if g and all(g)]
+        if not clauses or (within is not None and not within) or also_clauses == []:
             return set()
         only = "" if within is None else "WHERE node.id IN $within "
+        queries = [" ".join(c) for c in _chunks(clauses)]
+        if also_clauses is not None:  # (X1 or X2) and (Y1 or Y2): every chunk of X with every chunk of Y
+            queries = [f"({x}) AND ({' '.join(y)})" for x in queries for y in _chunks(also_clauses)]
         found: set[str] = set()
-        # Lucene caps one query at 1024 clauses: a broad name's many forms go in several queries.
-        for start in range(0, len(clauses), TERM_QUERY_GROUPS):
+        for lucene in queries:
             found.update(self._rows(
                 f"CALL db.index.fulltext.queryNodes($index, $lucene) YIELD node {only}"
                 "RETURN collect(node.id) AS rows",
-                index=TERMS_INDEX, lucene=" ".join(clauses[start : start + TERM_QUERY_GROUPS]),
-                within=None if within is None else _ids(within),
+                index=TERMS_INDEX, lucene=lucene, within=None if within is None else _ids(within),
             ))
         return found
 

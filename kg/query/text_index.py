@@ -51,9 +51,8 @@ class TermIndex:
             mask[self._term(self.vocabulary[at])] = True
             at += 1
 
-    def search(self, groups: Sequence[Sequence[Collection[str]]], within: Collection[str] | None = None) -> set[str]:
-        """Ids of the papers (among `within`, when given) matching at least one group."""
-        # One boolean per paper and operation: ORs and ANDs in linear time, no sorting.
+    def _matching(self, groups: Sequence[Sequence[Collection[str]]]) -> np.ndarray:
+        """Boolean per paper: matches at least one group."""
         n = len(self.paper_ids)
         found = np.zeros(n, dtype=bool)
         for group in groups:
@@ -67,8 +66,21 @@ class TermIndex:
                     break
             if hits is not None:
                 found |= hits
+        return found
+
+    def search(
+        self,
+        groups: Sequence[Sequence[Collection[str]]],
+        within: Collection[str] | None = None,
+        also: Sequence[Sequence[Collection[str]]] | None = None,
+    ) -> set[str]:
+        """Ids of the papers (among `within`, when given) matching one of `groups` (and one of `also`)."""
+        # One boolean per paper and operation: ORs and ANDs in linear time, no sorting.
+        found = self._matching(groups)
+        if also is not None and found.any():
+            found &= self._matching(also)
         if within is not None:
-            allowed = np.zeros(n, dtype=bool)
+            allowed = np.zeros(len(self.paper_ids), dtype=bool)
             allowed[[self._number[p] for p in within if p in self._number]] = True
             found &= allowed
         ids = self.paper_ids
