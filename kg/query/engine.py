@@ -24,10 +24,6 @@ ALL_ENTITY_LABELS = ("Method", "Dataset", "Task", "Metric")
 RELATED_HUB_LIMIT = 2000
 MAX_SUPPORTING_PAPERS = 10
 DEPTH_PENALTY = 0.05  # per IS_A step between the entity asked for and the one a paper names
-# papers_using with a task: a sentence linking X to Y lifts a paper above every co-mention.
-LINKED_TIER = 2.0
-SAME_SENTENCE_BONUS = 0.5  # co-mention whose X and Y evidence share a sentence
-PAPER_FANOUT = 16  # typical paper->entity edges per paper (100k synthetic: 16.4)
 def _rank_key(item: tuple[float, str]) -> tuple[float, str]:
     """Best score first, then the smaller paper id (deterministic on ties)."""
     return (-item[0], item[1])
@@ -158,8 +154,7 @@ class QueryEngine:
         """Papers that propose, use or evaluate on X (or anything that IS_A X), optionally for task Y.
 
         Without a task, a paper scores its strongest link to the X family (see use_score). With a task,
-        papers where one sentence states X is used for Y (an extracted USED_FOR) come first, then papers
-        that only mention both.
+        the answer is read from what the papers say (answer_papers_using).
         """
         if task is not None:
             return self.answer_papers_using(x, task, limit=limit).results
@@ -168,29 +163,15 @@ class QueryEngine:
         if not x_depth:
             return []
         names = {e: m.name for e, m in x_family.members.items()}
-        if task is None:
-            ranked = self._ranked_from_top_lists(x_family, limit)
-            if ranked is None:
-                ranked = rank_users(self.access.paper_links(list(x_depth), USE_TYPES), x_depth, limit)
-            y_depth: dict[str, int] = {}
-        else:
-            y_family = self._family(task, ("Task",))
-            y_depth = y_family.depth
-            if not y_depth:
-                return []
-            names.update((e, m.name) for e, m in y_family.members.items())
-            ranked = self._ranked_for_task(x_family, y_family, limit)
+        ranked = self._ranked_from_top_lists(x_family, limit)
+        if ranked is None:
+            ranked = rank_users(self.access.paper_links(list(x_depth), USE_TYPES), x_depth, limit)
         # Evidence only for the answers returned: a frequent X has tens of thousands of candidates.
-        links = self.access.paper_links_of([pid for _, pid in ranked], (*USE_TYPES, "ADDRESSES"), to=[*x_depth, *y_depth])
-        uses = _by_paper(l for l in links if l.entity_id in x_depth and l.type in USE_TYPES)
-        addresses = _by_paper(l for l in links if l.entity_id in y_depth and l.type == "ADDRESSES")
-        scored = []
-        for score, pid in ranked:
-            use_ev = _evidence(uses.get(pid, []))
-            task_ev = _evidence(addresses.get(pid, []))
-            linked = [s for s in use_ev if s in task_ev]
-            matched = sorted({l.entity_id for l in uses.get(pid, [])} | {l.entity_id for l in addresses.get(pid, [])})
-            scored.append((score, pid, _dedupe([*linked, *use_ev, *task_ev]), matched))
+        uses = _by_paper(self.access.paper_links_of([pid for _, pid in ranked], USE_TYPES, to=list(x_depth)))
+        scored = [
+            (score, pid, _dedupe(_evidence(uses.get(pid, []))), sorted({l.entity_id for l in uses.get(pid, [])}))
+            for score, pid in ranked
+        ]
         return self._paper_results(scored, limit, names)
 
     # -- papers using X for Y: the ladder, text evidence and judgment -------------------------------
@@ -311,53 +292,6 @@ class QueryEngine:
             return None  # more answers than the lists hold, or a graph built before the lists existed
         lists = {e: (m.top_papers or (), m.top_conf) for e, m in x_family.members.items()}
         return merge_top_lists(lists, x_family.depth, limit)
-
-    def _ranked_for_task(self, x_family: Family, y_family: Family, limit: int) -> list[tuple[float, str]]:
-        """Papers with a USED_FOR sentence from the X family to the Y family first, then co-mentions."""
-        x_depth, y_depth = x_family.depth, y_family.depth
-        edges = self.access.entity_links("USED_FOR", sources=list(x_depth), targets=list(y_depth))
-        linked: dict[str, float] = {}
-        for edge in edges:
-            if edge.source not in x_depth or edge.target not in y_depth:
-                continue
-            score = round(LINKED_TIER + edge.confidence - DEPTH_PENALTY * (x_depth[edge.source] + y_depth[edge.target]), 4)
-            for pid in edge.papers:
-                if score > linked.get(pid, -math.inf):
-                    linked[pid] = score
-        ranked = heapq.nsmallest(limit, ((s, p) for p, s in linked.items()), key=_rank_key)
-        if len(ranked) < limit:
-            uses, addresses = self._co_mentions(x_family, y_family)
-            extra = []
-            for pid in uses.keys() & addresses.keys():
-                if pid in linked:
-                    continue
-                score = use_score(uses[pid], x_depth) + use_score(addresses[pid], y_depth)
-                use_ev = {s for l in uses[pid] for s in l.evidence}
-                if any(s in use_ev for l in addresses[pid] for s in l.evidence):
-                    score += SAME_SENTENCE_BONUS
-                extra.append((round(score, 4), pid))
-            ranked += heapq.nsmallest(limit - len(ranked), extra, key=_rank_key)
-        return ranked
-
-    def _co_mentions(
-        self, x_family: Family, y_family: Family
-    ) -> tuple[dict[str, list[PaperLink]], dict[str, list[PaperLink]]]:
-        """Use links and task links of the papers linked to both families, reading the rarer side first."""
-        x_depth, y_depth = x_family.depth, y_family.depth
-        x_size = sum(m.paper_count for m in x_family.members.values())
-        y_size = sum(m.paper_count for m in y_family.members.values())
-        # Reading one side's papers' own edges costs ~one row per edge of those papers (about
-        # PAPER_FANOUT each): cheaper than reading the other side whole only when that side is large.
-        if x_size * PAPER_FANOUT < y_size:
-            uses = _by_paper(self.access.paper_links(list(x_depth), USE_TYPES))
-            addresses = _by_paper(self.access.paper_links_of(list(uses), ("ADDRESSES",), to=list(y_depth)))
-        elif y_size * PAPER_FANOUT < x_size:
-            addresses = _by_paper(self.access.paper_links(list(y_depth), ("ADDRESSES",)))
-            uses = _by_paper(self.access.paper_links_of(list(addresses), USE_TYPES, to=list(x_depth)))
-        else:
-            uses = _by_paper(self.access.paper_links(list(x_depth), USE_TYPES))
-            addresses = _by_paper(self.access.paper_links(list(y_depth), ("ADDRESSES",)))
-        return uses, addresses
 
     def papers_proposing(self, x: str, *, limit: int = 20) -> list[PaperResult]:
         """Papers that introduce X (or something that IS_A X)."""
