@@ -24,6 +24,8 @@ ALL_ENTITY_LABELS = ("Method", "Dataset", "Task", "Metric")
 RELATED_HUB_LIMIT = 2000
 MAX_SUPPORTING_PAPERS = 10
 DEPTH_PENALTY = 0.05  # per IS_A step between the entity asked for and the one a paper names
+
+
 def _rank_key(item: tuple[float, str]) -> tuple[float, str]:
     """Best score first, then the smaller paper id (deterministic on ties)."""
     return (-item[0], item[1])
