@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from kg.graph.schema import MAX_EVIDENCE, PAPER_ENTITY_TYPES, TOP_PAPERS, USE_LABELS, USE_TYPES
 from kg.query.access import EntityLink, EntityRow, Family, GraphAccess, PaperLink
-from kg.query.names import ResolvedName, did_you_mean, fallback_key, is_specific, ladder_keys, resolve_name
+from kg.query.names import DEPTH_PENALTY, ResolvedName, did_you_mean, fallback_key, is_specific, ladder_keys, resolve_name
 from kg.query.results import EntityResult, PaperAnswer, PaperResult
 from kg.query.support import MIN_SCORE, Forms, Side, Support, TopicWords, judge
 from kg.query.text import Sentence, content_terms, expand, paper_sentences
@@ -23,7 +23,6 @@ ALL_ENTITY_LABELS = ("Method", "Dataset", "Task", "Metric")
 # Entities mentioned by more papers than this carry little signal for "related" and dominate cost.
 RELATED_HUB_LIMIT = 2000
 MAX_SUPPORTING_PAPERS = 10
-DEPTH_PENALTY = 0.05  # per IS_A step between the entity asked for and the one a paper names
 
 
 def _rank_key(item: tuple[float, str]) -> tuple[float, str]:
