@@ -102,12 +102,13 @@ def _evidence(links: Sequence[PaperLink]) -> list[str]:
 # (ranked first by what the graph and the index say of them) so a broad pair stays fast.
 MAX_VERIFIED = 100
 SENTENCE_CACHE = 2000  # papers whose split, stemmed sentences are kept between questions (~25 kB each)
-BROAD_FAMILY = 2000
-MAX_TEXT_ANCHORS = 2000  # papers the text index may add to an entity question's anchor  # papers linked to a name's entities above which its edges are read per candidate
+BROAD_FAMILY = 2000  # papers linked to a name's entities above which its edges are read per candidate
+MAX_TEXT_ANCHORS = 2000  # papers the text index may add to an entity question's anchor
 
 
 def _is_broad(name: ResolvedName) -> bool:
-    return sum(name.paper_counts.values()) > BROAD_FAMILY  # papers whose split, stemmed sentences are kept between questions
+    """True when the name's entities reach more papers than are worth reading edge by edge."""
+    return sum(name.paper_counts.values()) > BROAD_FAMILY
 
 
 class UnknownPaperError(ValueError):

@@ -55,11 +55,6 @@ class ResolvedName:
     # terms of the name's specific words no matched sub-phrase covers (contains step only)
     residual: tuple[str, ...] = ()
 
-    @property
-    def matched_step(self) -> str | None:
-        """The rung that found entities, if any."""
-        return next((s.step for s in self.steps if s.found), None)
-
     def explain(self) -> list[str]:
         """One line per rung tried."""
         lines = []
@@ -151,8 +146,7 @@ def resolve_name(name: str, family: Callable[[str, Sequence[str]], Family], labe
         return resolved
     if shorter and take("head", name_key(shorter), family(name_key(shorter), labels)):
         return resolved
-    # Sub-phrases stand for the name only when together they cover all its specific words:
-    # "generation" alone is not "music generation".
+    # The longest sub-phrases that name entities, each word covered once.
     covered: set[str] = set()
     found: list[tuple[str, Family]] = []
     for phrase in _sub_phrases(name):

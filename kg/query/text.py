@@ -163,11 +163,6 @@ def patterns(t: str) -> tuple[str, ...]:
     return tuple(sorted(a + "*" if len(a) >= MIN_PREFIX else a for a in alternatives(t)))
 
 
-def matches(pattern: str, t: str) -> bool:
-    """True when term `t` matches `pattern` (a term, or a prefix ending in "*")."""
-    return t.startswith(pattern[:-1]) if pattern.endswith("*") else t == pattern
-
-
 @lru_cache(maxsize=1 << 14)
 def _prefixes(t: str) -> tuple[str, ...]:
     return tuple(p[:-1] for p in patterns(t) if p.endswith("*"))
