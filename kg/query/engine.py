@@ -207,7 +207,8 @@ class QueryEngine:
         # A broad family (thousands of papers) is reached through the text index, which holds all its
         # aliases; its edges are read only for the papers verified below.
         x_links, y_links = self._family_links(x_name, y_name)
-        x_groups, y_groups = x_forms.groups(), y_forms.groups() + topic.groups()
+        x_groups, y_named_groups = x_forms.groups(), y_forms.groups()
+        y_groups = y_named_groups + topic.groups()
         # candidates: X by text or edge, and Y by text or edge (the index intersects the text sides)
         x_text = self.access.text_search(x_groups, also=y_groups)
         if y_links:
@@ -219,7 +220,7 @@ class QueryEngine:
         if not x_side:
             return PaperAnswer(explain=self._why_empty(x, task, x_name, y_name, x_groups, y_groups, 0), resolution=resolution)
         used_for = self._used_for_papers(x_name, y_name)
-        y_named = self.access.text_search(y_forms.groups(), within=x_side) if len(x_side) > MAX_VERIFIED else set()
+        y_named = self.access.text_search(y_named_groups, within=x_side) if len(x_side) > MAX_VERIFIED else set()
 
         def likelihood(p: str) -> tuple[int, str]:
             # what the index and the edges already say, so a broad pair verifies its likeliest papers

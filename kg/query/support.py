@@ -156,7 +156,6 @@ def judge(
     x_sentence = y_sentence = both_sentence = None
     baseline_only: set[str] = set()
     both_best = 0.0
-    all_terms = paper_terms
     by_text = {s.text: s for s in sentences}
     for s in sentences:
         x, x_baseline = _hit(x_forms, s)
@@ -179,7 +178,9 @@ def judge(
         if x and y and s.role > BACKGROUND and x + y > both_best:
             both_best, both_sentence = x + y, s.text
     if y_best < BAG_PAPER and (
-        all(topic.has(t, all_terms) for t in topic.strong) if topic.strong else any(topic.has(t, all_terms) for t in topic.weak)
+        all(topic.has(t, paper_terms) for t in topic.strong)
+        if topic.strong
+        else any(topic.has(t, paper_terms) for t in topic.weak)
     ):
         y_best = BAG_PAPER  # all of Y's specific words, or (Y being only weak words) any of them
     matched: list[str] = []
@@ -188,14 +189,14 @@ def judge(
             continue
         if link.evidence and all(ev in baseline_only for ev in link.evidence):
             continue  # the extraction's only evidence names X as a baseline
-        w = EDGE_FACTOR * x_weights.get(link.entity_id, 0.0) * _role(link.evidence, by_text)
+        w = EDGE_FACTOR * x_weights[link.entity_id] * _role(link.evidence, by_text)
         matched.append(link.entity_id)
         if w > x_best:
             x_best, x_sentence = w, (link.evidence[0] if link.evidence else x_sentence)
     for link in y_links:
         if link.entity_id not in y_weights:
             continue
-        w = EDGE_FACTOR * y_weights.get(link.entity_id, 0.0)
+        w = EDGE_FACTOR * y_weights[link.entity_id]
         matched.append(link.entity_id)
         if w > y_best:
             y_best, y_sentence = w, (link.evidence[0] if link.evidence else y_sentence)
