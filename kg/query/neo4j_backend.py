@@ -37,6 +37,11 @@ def _sendable(text: object) -> bool:
     return True
 
 
+def _searchable_key(key: str) -> bool:
+    """True for a key the keyword index can hold: non-empty, sendable, within Lucene's term limit."""
+    return bool(key) and _sendable(key) and len(key.encode("utf-8")) <= MAX_TERM_BYTES
+
+
 def _ids(values: Iterable[str]) -> list[str]:
     return [v for v in values if isinstance(v, str) and _sendable(v)]
 
@@ -120,7 +125,7 @@ class Neo4jAccess:
     def match_entities(self, key: str, labels: Sequence[str]) -> list[EntityRow]:
         """Entities of the given labels having `key` among their alias keys (full-text keyword lookup)."""
         wanted = [label for label in labels if label in ENTITY_LABELS]
-        if not key or not wanted or not _sendable(key) or len(key.encode("utf-8")) > MAX_TERM_BYTES:
+        if not wanted or not _searchable_key(key):
             return []
         rows = self._rows(
             "CALL db.index.fulltext.queryNodes($index, $term) YIELD node AS n "
@@ -164,7 +169,7 @@ class Neo4jAccess:
         wanted = [label for label in labels if label in ENTITY_LABELS]
         pairs = [
             [k, lucene_term(k)] for k in dict.fromkeys(keys)
-            if k and _sendable(k) and len(k.encode("utf-8")) <= MAX_TERM_BYTES
+            if _searchable_key(k)
         ]
         if not wanted or not pairs:
             return {}
@@ -305,7 +310,7 @@ class Neo4jAccess:
 
     def similar_keys(self, key: str, limit: int = 5) -> list[str]:
         """Entity keys spelled closest to `key` (Lucene fuzzy candidates, ranked as the embedded backend ranks)."""
-        if not key or not _sendable(key) or len(key.encode("utf-8")) > MAX_TERM_BYTES:
+        if not _searchable_key(key):
             return []
         fuzzy = "".join("\\" + c if not c.isalnum() else c for c in key) + "~"
         rows = self._rows(
