@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.eval.ner import ALL_LABELS, NERScores, PRF
+from kg.eval.readers import shared_dir
 
 __all__ = [
     "GOLD_FIELDS",
@@ -49,7 +50,7 @@ def _repo_root() -> Path:
 
 def default_entities_dev() -> Path:
     """<repo>/../shared/eval/entities-dev.jsonl (it may not exist)."""
-    return _repo_root().parent / "shared" / "eval" / "entities-dev.jsonl"
+    return shared_dir() / "eval" / "entities-dev.jsonl"
 
 
 def norm_form(text: str) -> str:

@@ -21,7 +21,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-DEFAULT_QUESTIONS = Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "questions-dev.jsonl"
+from kg.eval.readers import shared_dir
+
+DEFAULT_QUESTIONS = shared_dir() / "eval" / "questions-dev.jsonl"
 # Words the word-match baseline ignores (the definition: "for/of/the/using/solving and the like").
 BASELINE_STOP_WORDS = frozenset({
     "a", "an", "the", "of", "for", "in", "on", "to", "and", "or", "with", "from", "by", "via", "using",

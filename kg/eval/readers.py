@@ -68,13 +68,15 @@ class GoldDoc:
         return [(s, e, label_map[lab]) for s, e, lab in self.spans if lab in label_map]
 
 
+def shared_dir() -> Path:
+    """<repo>/../shared: the annotated corpora (data/) and the hand-judged dev sets (eval/)."""
+    return Path(__file__).resolve().parents[2].parent / "shared"
+
+
 def data_dir() -> Path:
     """Shared data directory: $KG_DATA_DIR, else <repo>/../shared/data."""
     env = os.environ.get("KG_DATA_DIR")
-    if env:
-        return Path(env)
-    repo = Path(__file__).resolve().parents[2]
-    return repo.parent / "shared" / "data"
+    return Path(env) if env else shared_dir() / "data"
 
 
 def _json_lines(path: Path) -> Iterator[dict]:
