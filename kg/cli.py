@@ -330,11 +330,8 @@ def eval_questions(
     from kg.eval.questions import DEFAULT_QUESTIONS, evaluate_questions
 
     with _friendly_errors():
-        kg_ = _open_graph(graph, uri, username, password, database)
-        try:
+        with _open_graph(graph, uri, username, password, database) as kg_:
             reports = [evaluate_questions(kg_, f) for f in (files or [DEFAULT_QUESTIONS])]
-        finally:
-            kg_.close()
         if as_json:
             sys.stdout.write(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2) + "\n")
             return
@@ -399,11 +396,8 @@ def _run_query(
     kind: str, query: dict[str, Any], call: Callable[[Any], list], graph, uri, username, password, database, as_json
 ) -> None:
     with _friendly_errors():
-        kg_ = _open_graph(graph, uri, username, password, database)
-        try:
+        with _open_graph(graph, uri, username, password, database) as kg_:
             results = call(kg_)
-        finally:
-            kg_.close()
         _print_answer(query, results, as_json, kind)
 
 
@@ -422,11 +416,8 @@ def q_papers_using(
                    database, as_json)
         return
     with _friendly_errors():
-        kg_ = _open_graph(graph, uri, username, password, database)
-        try:
+        with _open_graph(graph, uri, username, password, database) as kg_:
             answer = kg_.answer_papers_using(x, task, limit=limit)
-        finally:
-            kg_.close()
     if as_json:
         payload = {"query": query, "results": [r.model_dump() for r in answer.results],
                    "explain": answer.explain, "resolution": answer.resolution}
@@ -516,11 +507,8 @@ def q_stats(
 ) -> None:
     """Node and relationship counts and extraction coverage."""
     with _friendly_errors():
-        kg_ = _open_graph(graph, uri, username, password, database)
-        try:
+        with _open_graph(graph, uri, username, password, database) as kg_:
             stats = kg_.stats()
-        finally:
-            kg_.close()
         if as_json:
             sys.stdout.write(json.dumps(stats, indent=2) + "\n")
             return
