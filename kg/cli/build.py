@@ -1,0 +1,150 @@
+"""`kg build`, `extract`, `export` and `load`: from input files to a graph file or Neo4j."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from kg.cli.common import *  # noqa: F403  (the shared option types and helpers)
+
+
+@app.command()
+def build(
+    inputs: InputsArg,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="GRAPH", help="graph file to write \\[default: ./graph.json.gz, or the --update file]"),
+    ] = None,
+    update: Annotated[
+        Path | None, typer.Option("--update", metavar="GRAPH", help="add INPUTs to this graph file, extracting only new papers")
+    ] = None,
+    fmt: InputFormatOpt = None,
+    strict: StrictOpt = False,
+    mapping: MapOpt = None,
+    processes: ProcessesOpt = 1,
+    model: ModelOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Read, extract, resolve and save the embedded graph."""
+    from kg.extract import Extractor
+    from kg.graph.store import load_records, save_graph
+    from kg.graph.writelock import graph_write_lock
+    from kg.ingest import IngestReport, read_papers
+    from kg.ingest.report import require_papers
+    from kg import pipeline
+
+    target = output or update or DEFAULT_GRAPH_PATH
+    # Held for the whole run, not only the save: a second build of the same file fails at once
+    # instead of after its extraction, and two --update runs cannot each drop the other's papers.
+    with friendly_errors(), graph_write_lock(target):
+        started = time.perf_counter()
+        report = IngestReport()
+        papers = list(read_papers(inputs, format=option_value(fmt), strict=strict, column_map=parse_map(mapping), report=report))
+        require_papers(report, inputs, target)
+        extractor = Extractor(model, n_process=processes)
+        if update is not None:
+            _, old_papers, old_extractions = load_records(update)
+            graph, all_papers, extractions, extracted = pipeline.update(
+                old_papers, old_extractions, papers, extractor=extractor, progress=not quiet
+            )
+        else:
+            total = len(papers)
+            # drain: each paper record leaves memory once it is spooled with its extraction
+            graph, all_papers, extractions = pipeline.build(
+                pipeline.drain(papers), extractor=extractor, progress=not quiet, total=total
+            )
+            extracted = total
+        save_graph(graph, target, papers=all_papers.lines(), extractions=extractions.lines())
+        elapsed = time.perf_counter() - started
+        err.print(report.summary(), highlight=False, markup=False)
+        err.print(
+            f"graph: {sum(1 for _, l in graph.nodes(data='label') if l == 'Paper')} papers, "
+            f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} relationships; "
+            f"extracted {extracted} papers in {elapsed:.1f}s -> {target}",
+            highlight=False,
+            markup=False,
+        )
+
+
+@app.command()
+def extract(
+    inputs: InputsArg,
+    # Output is always JSON Lines; the flag is still accepted (hidden) so older scripts keep working.
+    jsonl: Annotated[bool, typer.Option("--jsonl", hidden=True, metavar="")] = True,
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="write here \\[default: stdout]")] = None,
+    fmt: InputFormatOpt = None,
+    strict: StrictOpt = False,
+    mapping: MapOpt = None,
+    processes: ProcessesOpt = 1,
+    model: ModelOpt = None,
+) -> None:
+    """Print one JSON line per paper: its id, mentions (character offsets into title/abstract) and relations; no graph."""
+    from kg.extract import Extractor, extract_jsonl_record
+    from kg.ingest import IngestReport, read_papers
+    from kg.ingest.report import require_papers
+
+    with friendly_errors():
+        report = IngestReport()
+        papers = read_papers(inputs, format=option_value(fmt), strict=strict, column_map=parse_map(mapping), report=report)
+        sink = output.open("w", encoding="utf-8") if output else sys.stdout
+        try:
+            for record in Extractor(model, n_process=processes).extract(papers):
+                sink.write(json.dumps(extract_jsonl_record(record), ensure_ascii=False) + "\n")
+        finally:
+            if output:
+                sink.close()
+        require_papers(report, inputs, None)
+        err.print(report.summary(), highlight=False, markup=False)
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="graphml: Gephi/Cytoscape; json: node-link JSON; neo4j-import: CSVs")],
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="PATH", help="file (graphml/json) or folder (neo4j-import)")],
+    graph: GraphOpt = None,
+) -> None:
+    """Export the embedded graph for Gephi/Cytoscape (GraphML), as JSON, or as neo4j-admin import CSVs."""
+    from kg.api import KnowledgeGraph
+
+    with friendly_errors():
+        path = KnowledgeGraph.load(graph or DEFAULT_GRAPH_PATH).export(fmt.value, output)
+        err.print(f"wrote {fmt.value} to {path}", highlight=False, markup=False)
+
+
+@app.command()
+def load(
+    inputs: Annotated[
+        list[Path] | None, typer.Argument(metavar="INPUT...", help="build from these inputs instead of a graph file")
+    ] = None,
+    graph: GraphOpt = None,
+    uri: Annotated[
+        str | None, typer.Option("--uri", help="Neo4j to load into (or NEO4J_URI) \\[default: bolt://127.0.0.1:7687]")
+    ] = None,
+    username: UserOpt = None,
+    password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="rows per UNWIND transaction")] = 5000,
+    quiet: QuietOpt = False,
+) -> None:
+    """Push the embedded graph into Neo4j (idempotent: loading twice changes nothing)."""
+    from kg.api import KnowledgeGraph
+    from kg.neo4j.loader import load_graph_into_neo4j
+    from kg.neo4j.settings import Neo4jSettings, connect
+
+    with friendly_errors():
+        kg_ = KnowledgeGraph.build(inputs) if inputs else KnowledgeGraph.load(graph or DEFAULT_GRAPH_PATH)
+        auth = (username or os.environ.get("NEO4J_USERNAME", "neo4j"), password) if password else None
+        settings = Neo4jSettings.resolve(uri=uri, auth=auth, database=database)
+        with connect(settings) as driver:
+            summary = load_graph_into_neo4j(
+                kg_.graph, driver, database=settings.database, batch_size=batch_size, progress=not quiet
+            )
+        err.print(str(summary), highlight=False, markup=False)

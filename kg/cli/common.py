@@ -1,0 +1,135 @@
+"""What every `kg` command shares: the Typer apps, consoles, option types and error handling."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from enum import Enum
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, Iterator
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from kg.graph.export import EXPORT_FORMATS
+from kg.graph.store import DEFAULT_GRAPH_PATH
+from kg.ingest.detect import FORMATS as INPUT_FORMATS
+
+app = typer.Typer(
+    help="paper-kg: turn research-paper abstracts into a knowledge graph and ask it questions.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+query_app = typer.Typer(help="Ask the graph (embedded file by default, Neo4j with --uri or NEO4J_URI).", no_args_is_help=True)
+neo4j_app = typer.Typer(help="Run a local Neo4j server from Maven Central jars (no Docker needed).", no_args_is_help=True)
+eval_app = typer.Typer(
+    help="Scores against hand-judged data: extraction (default), answers (questions), entities.",
+    invoke_without_command=True,
+)
+app.add_typer(query_app, name="query")
+app.add_typer(neo4j_app, name="neo4j")
+app.add_typer(eval_app, name="eval")
+
+out = Console()
+# Messages are never wrapped: a log file or a pipe gets each error and summary as one line.
+err = Console(stderr=True, soft_wrap=True)
+
+GraphOpt = Annotated[
+    Path | None, typer.Option("--graph", "-g", metavar="GRAPH", help="embedded graph file \\[default: ./graph.json.gz]")
+]
+UriOpt = Annotated[str | None, typer.Option("--uri", metavar="URI", help="Neo4j URI (or NEO4J_URI); answers come from Neo4j")]
+UserOpt = Annotated[str | None, typer.Option("--username", metavar="USER", help="Neo4j user (or NEO4J_USERNAME)")]
+PasswordOpt = Annotated[
+    str | None, typer.Option("--password", metavar="PASSWORD", help="Neo4j password (or NEO4J_PASSWORD); never printed", show_default=False)
+]
+DatabaseOpt = Annotated[str | None, typer.Option("--database", metavar="NAME", help="Neo4j database (or NEO4J_DATABASE)")]
+JsonOpt = Annotated[bool, typer.Option("--json", metavar="", help="print JSON instead of a table")]
+LimitOpt = Annotated[int, typer.Option("--limit", "-n", min=1, metavar="N", help="at most this many answers")]
+# Choices as enums so --help lists them and a typo is refused with the list.
+InputFormat = Enum("InputFormat", {name: name for name in INPUT_FORMATS}, type=str)
+ExportFormat = Enum("ExportFormat", {name: name for name in EXPORT_FORMATS}, type=str)
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar", metavar="")]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="stop at the first bad record", metavar="")]
+InputFormatOpt = Annotated[
+    InputFormat | None, typer.Option("--format", help="input format \\[default: detected from name and content]")
+]
+MapOpt = Annotated[
+    str | None,
+    typer.Option("--map", metavar="FIELD=COLUMN,...", help="JSONL/CSV columns for our fields, e.g. abstract=summary,title=name"),
+]
+ProcessesOpt = Annotated[int, typer.Option("--processes", "-p", min=1, help="extraction processes")]
+InputsArg = Annotated[
+    list[Path], typer.Argument(metavar="INPUT...", help="files or folders of papers (seeds txt, JSONL, CSV, arXiv, OpenAlex, S2)")
+]
+
+ModelOpt = Annotated[Path | None, typer.Option("--model", metavar="DIR", help="spaCy NER pipeline directory \\[default: the shipped model]")]
+
+
+def expected_errors() -> tuple[type[BaseException], ...]:
+    """Exceptions that mean bad input or environment: shown as one line, never as a traceback."""
+    from kg.graph.store import GraphFileError, GraphLockedError
+    from kg.ingest import IngestError
+
+    errors: list[type[BaseException]] = [
+        GraphFileError, GraphLockedError, IngestError, ValueError, FileNotFoundError, PermissionError
+    ]
+    try:
+        from kg.neo4j.settings import Neo4jConnectionError
+
+        errors.append(Neo4jConnectionError)
+    except ImportError:
+        pass
+    try:
+        from kg.neo4j.server import Neo4jServerError
+
+        errors.append(Neo4jServerError)
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
+@contextmanager
+def friendly_errors() -> Iterator[None]:
+    try:
+        yield
+    except expected_errors() as exc:
+        # The message may hold paths or input text with brackets: escaped, so markup never eats it.
+        err.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, markup=True)
+        raise typer.Exit(2) from None
+
+
+def option_value(choice: Enum | None) -> str | None:
+    return choice.value if choice is not None else None
+
+
+def parse_map(mapping: str | None) -> dict[str, str] | None:
+    if not mapping:
+        return None
+    pairs = {}
+    for item in mapping.split(","):
+        ours, _, theirs = item.partition("=")
+        if not ours.strip() or not theirs.strip():
+            raise ValueError(f"--map expects field=column pairs separated by commas, got {item!r}")
+        pairs[ours.strip()] = theirs.strip()
+    return pairs
+
+
+def neo4j_wanted(uri: str | None) -> bool:
+    return bool(uri or os.environ.get("NEO4J_URI"))
+
+
+def open_graph(graph: Path | None, uri: str | None, username: str | None, password: str | None, database: str | None):
+    from kg.api import KnowledgeGraph
+
+    if graph is None and neo4j_wanted(uri):
+        auth = (username or os.environ.get("NEO4J_USERNAME", "neo4j"), password) if password else None
+        return KnowledgeGraph.neo4j(uri, auth=auth, database=database)
+    return KnowledgeGraph.load(graph or DEFAULT_GRAPH_PATH)
+

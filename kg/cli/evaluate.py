@@ -1,0 +1,84 @@
+"""`kg eval`: extraction, entity and answer scores against hand-judged data."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from kg.cli.common import *  # noqa: F403  (the shared option types and helpers)
+
+def _print_eval(report: Any, as_json: bool) -> None:
+    if as_json:
+        out.print_json(data=report.as_dict())
+    else:
+        out.print(report.render(), highlight=False)
+
+
+@eval_app.callback()
+def eval_main(ctx: typer.Context, model: ModelOpt = None, as_json: JsonOpt = False) -> None:
+    """Without a subcommand: extraction P/R/F1 per label on the dev sets."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from kg.eval import run_eval
+
+    with friendly_errors():
+        _print_eval(run_eval(None, model=model), as_json)
+
+
+@eval_app.command("ner")
+def eval_ner(
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="SciERC JSON or TDMSci CoNLL files to score")],
+    model: ModelOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Extraction P/R/F1 per label on annotated SciERC / TDMSci files."""
+    from kg.eval import run_eval
+
+    with friendly_errors():
+        _print_eval(run_eval(files, model=model), as_json)
+
+
+@eval_app.command("entities")
+def eval_entities(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="entities-dev format JSONL (methods/datasets/tasks/metrics per abstract)")],
+    model: ModelOpt = None,
+    papers: Annotated[
+        Path | None, typer.Option("--papers", help="abstracts for lines without one, by title [default: examples/seed_abstracts.jsonl]")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Typed paper-level P/R/F1 of the product extractor on hand-annotated abstracts."""
+    from kg.eval import EvalReport, default_model_path
+    from kg.eval.entities import evaluate_entities
+
+    with friendly_errors():
+        scores = evaluate_entities(file, model=model, papers=papers)
+        _print_eval(EvalReport(model=str(model or default_model_path()), entities=[scores]), as_json)
+
+
+@eval_app.command("questions")
+def eval_questions(
+    files: Annotated[list[Path] | None, typer.Argument(metavar="FILE...", show_default=False, help="questions files in the questions-dev.jsonl format \\[default: ../shared/eval/questions-dev.jsonl]")] = None,
+    graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
+    password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
+    brief: Annotated[bool, typer.Option("--brief", metavar="", help="summary rows only, no per-question lines")] = False,
+) -> None:
+    """Score `kg query papers-using X --for Y` on hand-judged questions, beside the word-match baseline."""
+    from kg.eval.questions import DEFAULT_QUESTIONS, evaluate_questions
+
+    with friendly_errors():
+        with open_graph(graph, uri, username, password, database) as kg_:
+            reports = [evaluate_questions(kg_, f) for f in (files or [DEFAULT_QUESTIONS])]
+        if as_json:
+            sys.stdout.write(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2) + "\n")
+            return
+        for report in reports:
+            out.print(report.render(details=not brief), highlight=False, soft_wrap=True)
