@@ -82,3 +82,23 @@ def eval_questions(
             return
         for report in reports:
             out.print(report.render(details=not brief), highlight=False, soft_wrap=True)
+
+
+@eval_app.command("helpers")
+def eval_helpers(
+    files: Annotated[list[Path] | None, typer.Argument(metavar="FILE...", show_default=False, help="helper questions in the helpers-dev.jsonl format \\[default: ../shared/eval/helpers-dev.jsonl]")] = None,
+    graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
+    password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
+    brief: Annotated[bool, typer.Option("--brief", metavar="", help="summary rows only, no per-question lines")] = False,
+) -> None:
+    """Score `kg query methods-for / datasets-for / tasks-for` lists (precision@10, recall@10) on hand-judged answers."""
+    from kg.eval.helpers import DEFAULT_HELPERS, evaluate_helpers
+
+    with friendly_errors():
+        with open_graph(graph, uri, username, password, database) as kg_:
+            reports = [evaluate_helpers(kg_, f) for f in (files or [DEFAULT_HELPERS])]
+        if as_json:
+            sys.stdout.write(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2) + "\n")
+            return
+        for report in reports:
+            out.print(report.render(details=not brief), highlight=False, soft_wrap=True, markup=False)
