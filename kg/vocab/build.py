@@ -390,8 +390,10 @@ def build_methods(methods: list[MethodRecord], extra_methods: list[MethodRecord]
             draft.full_name = draft.full_name or full
             store.add_alias(key, full)
         for collection in record.collections:
+            # a family is its own entry unless a method has exactly its name ("Transformers" -> Transformer);
+            # a member's full name ("Vision Transformer" of ViT) does not make that member the family
             family = family_display(collection)
-            family_key = store.add(family, "pwc_collections", key=store.find(family))
+            family_key = store.add(family, "pwc_collections")
             store.add_alias(family_key, clean_name(collection))
             if family_key != key:
                 draft.parents.add(family_key)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from kg.vocab.records import VocabEntry, entry_id
+from kg.vocab.records import LABELS, VocabEntry, entry_id
 
 SHIPPED_FILE = "ml_vocab.jsonl.gz"
 # keys a user line may carry besides VocabEntry's fields
@@ -76,10 +76,9 @@ def apply_user_file(entries: dict[str, VocabEntry], path: Path) -> tuple[dict[st
         if "id" not in record:
             if "label" not in record or "name" not in record:
                 raise VocabError(f"{path}:{number}: a new entry needs 'label' and 'name' (or an 'id')")
-            try:
-                record["id"] = entry_id(record["label"], str(record["name"]))
-            except (AttributeError, TypeError):
-                raise VocabError(f"{path}:{number}: label must be one of Method, Dataset, Task, Metric") from None
+            if record["label"] not in LABELS:
+                raise VocabError(f"{path}:{number}: label must be one of {', '.join(LABELS)}, not {record['label']!r}")
+            record["id"] = entry_id(record["label"], str(record["name"]))
         entity_id = record["id"]
         if unknown_user.get("drop"):
             if entity_id not in merged:

@@ -27,6 +27,8 @@ a an the of for and or in on to with by from via as at is are be our we this tha
 novel proposed propose based using use used such other both each more most than into over under between
 different existing several many various two three one first second final end top high low large small
 state art sota recent recently prior previous standard popular well further also only can which while
+improve improves improving improved achieve achieves achieving perform performs performing address addresses
+tackle tackles enable enables study studies consider considers apply applies applied show shows demonstrate
 """.split())
 
 
@@ -95,7 +97,8 @@ def log_odds_z(in_task: int, task_total: int, elsewhere: int, other_total: int) 
 
 
 def mine_paraphrases(papers: Iterable[tuple[str, set[str]]], heads: frozenset[str], named: frozenset[str],
-                     excluded: dict[str, set[str]], task_names: dict[str, set[str]]) -> list[MinedPhrase]:
+                     excluded: dict[str, set[str]], task_names: dict[str, set[str]],
+                     min_z: float = MIN_Z) -> list[MinedPhrase]:
     """Phrases over-represented in each task's papers; papers are (abstract text, task keys) pairs.
 
     excluded maps a task key to the merge keys it must not take (its own names, relatives' names); phrases
@@ -130,7 +133,7 @@ def mine_paraphrases(papers: Iterable[tuple[str, set[str]]], heads: frozenset[st
         if key in excluded.get("", set()) or key in excluded.get(task, set()):
             continue
         z = log_odds_z(count, n_task, phrase_df[phrase] - count, total - n_task)
-        if z < MIN_Z:
+        if z < min_z:
             continue
         # a fragment ("language inference") of a longer phrase its papers nearly always write is not a name
         if any(pair_df.get((task, f"{w} {phrase}"), 0) >= FRAGMENT_SHARE * count for w in left_words[phrase]):
