@@ -3,7 +3,8 @@
 Statistic: the log-odds ratio of a phrase's document frequency in the task's papers against all other build
 papers, with add-half smoothing, divided by its standard error (a z-score, as in Monroe et al. 2008, "Fightin'
 Words"). A phrase is kept for a task when z >= MIN_Z, it occurs in at least MIN_PAPERS of the task's papers
-and in at least MIN_SHARE of them; each phrase goes to its best-scoring task only.
+and in at least MIN_SHARE of them, and it ends in the task's own head noun ("few-shot classification" for
+few-shot image classification); each phrase goes to its best-scoring task only.
 """
 
 import math
@@ -138,7 +139,12 @@ def mine_paraphrases(papers: Iterable[tuple[str, set[str]]], heads: frozenset[st
         # a fragment ("language inference") of a longer phrase its papers nearly always write is not a name
         if any(pair_df.get((task, f"{w} {phrase}"), 0) >= FRAGMENT_SHARE * count for w in left_words[phrase]):
             continue
-        if any(name.endswith(" " + phrase) for name in task_names.get(task, ())):
+        names = task_names.get(task, ())
+        if any(name.endswith(" " + phrase) for name in names):
+            continue
+        # the bar: a paraphrase names the same process (the task's head noun) with other modifiers;
+        # cross-head phrases ("proposal generation" for action localization) were mostly related tasks
+        if names and phrase.rsplit(" ", 1)[-1] not in {name.rsplit(" ", 1)[-1] for name in names}:
             continue
         mined = MinedPhrase(text=phrase, task=task, score=round(z, 2))
         current = best.get(key)
