@@ -102,6 +102,8 @@ class Relation(BaseModel):
     tail: int = Field(description="index into mentions")
     evidence: str = Field(description="the sentence that states it")
     confidence: float = Field(ge=0.0, le=1.0)
+    # the extraction's cue ("we_propose", "use_verb", "baseline", ...): graph assembly reads the role from it
+    cue: str | None = None
 
 
 class PaperExtraction(BaseModel):
@@ -121,6 +123,10 @@ class Entity(BaseModel):
     name: str = Field(description="display form")
     aliases: list[str] = Field(default_factory=list)
     paper_count: int = 0
+    source: Literal["vocabulary", "corpus"] = "corpus"
+    vocab_id: str | None = Field(default=None, description="id of the shipped (or user) vocabulary entry it is linked to")
+    # corpus-level belief that this is a real entity of its label (1.0 when linked; see kg.vocab.link)
+    confidence: float = Field(default=1.0, ge=0.0, le=1.0)
 
 
 class Resolution(BaseModel):
@@ -131,3 +137,5 @@ class Resolution(BaseModel):
     mention_entities: dict[str, list[str]] = Field(default_factory=dict)
     # (child entity id, parent entity id) pairs, same label on both sides
     is_a: list[tuple[str, str]] = Field(default_factory=list)
+    # vocabulary knowledge between entities: (source id, target id, BENCHMARK_FOR | MEASURES, weight)
+    knowledge: list[tuple[str, str, str, float]] = Field(default_factory=list)

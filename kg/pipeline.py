@@ -24,6 +24,7 @@ from kg.extract import Extractor
 from kg.graph.build import build_graph
 from kg.models import Paper, PaperExtraction
 from kg.resolve import resolve
+from kg.vocab import VocabIndex, link, load_index
 
 RecordT = TypeVar("RecordT", bound=BaseModel)
 
@@ -131,9 +132,12 @@ def extract_papers(
     return (record for _, record in extract_stream(papers, extractor, progress=progress, total=total))
 
 
-def assemble(papers: Iterable[Paper], extractions: Iterable[PaperExtraction]) -> nx.MultiDiGraph:
-    """Resolve all mentions across the corpus and build the graph (both inputs are read more than once)."""
-    return build_graph(papers, extractions, resolve(extractions))
+def assemble(
+    papers: Iterable[Paper], extractions: Iterable[PaperExtraction], vocab: VocabIndex | None = None
+) -> nx.MultiDiGraph:
+    """Resolve all mentions across the corpus, link them to the vocabulary (the shipped one by default)
+    and build the graph (both inputs are read more than once)."""
+    return build_graph(papers, extractions, link(resolve(extractions), vocab or load_index()))
 
 
 def build(
@@ -142,6 +146,7 @@ def build(
     extractor: Extractor | None = None,
     progress: bool = False,
     total: int | None = None,
+    vocab: VocabIndex | None = None,
 ) -> tuple[nx.MultiDiGraph, RecordSpool[Paper], RecordSpool[PaperExtraction]]:
     """Full build from papers: extract every paper into spools, resolve, assemble."""
     extractor = extractor or Extractor()
@@ -151,7 +156,7 @@ def build(
     for paper, record in extract_stream(papers, extractor, progress=progress, total=total):
         paper_spool.append(paper)
         extraction_spool.append(record)
-    return assemble(paper_spool, extraction_spool), paper_spool, extraction_spool
+    return assemble(paper_spool, extraction_spool, vocab), paper_spool, extraction_spool
 
 
 def update(
@@ -161,6 +166,7 @@ def update(
     *,
     extractor: Extractor | None = None,
     progress: bool = False,
+    vocab: VocabIndex | None = None,
 ) -> tuple[nx.MultiDiGraph, RecordSpool[Paper], RecordSpool[PaperExtraction], int]:
     """Add papers to a built graph, extracting only papers whose text is new; returns the count extracted.
 
@@ -177,7 +183,7 @@ def update(
     fresh = {e.paper_id: e for e in extract_papers(todo, extractor, progress=progress)}
     paper_spool = RecordSpool.of(Paper, merged)
     extraction_spool = RecordSpool.of(PaperExtraction, (fresh.get(p.id) or stored[p.id] for p in merged))
-    return assemble(paper_spool, extraction_spool), paper_spool, extraction_spool, len(todo)
+    return assemble(paper_spool, extraction_spool, vocab), paper_spool, extraction_spool, len(todo)
 
 
 def default_graph_path() -> Path:

@@ -179,10 +179,15 @@ def test_phrase_positions_and_baseline_cues():
 
 
 def test_sentence_roles():
-    assert sentence_role(terms("We propose X.")) == OWN
-    assert sentence_role(terms("Existing works have proposed X.")) == BACKGROUND
-    assert sentence_role(terms("X is applied to Y.")) == NEUTRAL
-    assert sentence_role(terms("anything"), is_title=True) == OWN
+    assert sentence_role("We propose X.") == OWN
+    assert sentence_role("Existing works have proposed X.") == BACKGROUND
+    assert sentence_role("X is applied to Y.") == NEUTRAL
+    assert sentence_role("anything", is_title=True) == OWN
+    # cues are whole words as written: "study" is not "studies", the "e" of "i.e." is not "e.g."
+    assert sentence_role("This study applies X to Y.") == OWN
+    assert sentence_role("X, i.e. a sparse model, is applied to Y.") == NEUTRAL
+    assert sentence_role("Sparse models, e.g. X, are applied to Y.") == BACKGROUND
+    assert sentence_role("Several studies apply X to Y.") == BACKGROUND
     assert [s.role for s in paper_sentences("T", "We do A. Prior work did B.")] == [OWN, OWN, BACKGROUND]
 
 

@@ -71,6 +71,7 @@ def doc_to_extraction(paper: Paper, doc: Doc) -> PaperExtraction:
                 tail=hit.tail,
                 evidence=sentences[tail.sentence] if sentences else "",
                 confidence=hit.confidence,
+                cue=hit.cue if hit.head is None else None,
             )
         )
     return PaperExtraction(paper_id=paper.id, sentences=sentences, mentions=mentions, relations=relations)

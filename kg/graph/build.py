@@ -11,6 +11,7 @@ import networkx as nx
 
 from kg.graph.schema import (
     AUTHOR,
+    DEFAULT_PAPER_TYPE,
     ENTITY_NODE_LABELS,
     MAX_EVIDENCE,
     PAPER,
@@ -18,6 +19,7 @@ from kg.graph.schema import (
     RELATIONSHIP_TYPES,
     TOP_PAPERS,
 )
+from kg.graph.roles import edge_role
 from kg.graph.store import Interner
 from kg.models import Paper, PaperExtraction, Resolution
 from kg.resolve import name_key
@@ -94,10 +96,23 @@ def add_entities(graph: nx.MultiDiGraph, resolution: Resolution) -> None:
             aliases=tuple(sorted(entity.aliases)),
             keys=tuple(keys),
             paper_count=entity.paper_count,
+            source=entity.source,
+            confidence=entity.confidence,
+            **({"vocab_id": entity.vocab_id} if entity.vocab_id else {}),
         )
     for child, parent in resolution.is_a:
         if child in graph and parent in graph and child != parent:
             graph.add_edge(child, parent, key="IS_A")
+    for source, target, rel_type, weight in resolution.knowledge:
+        if source in graph and target in graph and _allowed(rel_type, graph.nodes[source]["label"], graph.nodes[target]["label"]):
+            graph.add_edge(source, target, key=rel_type, weight=weight)
+
+
+def fit_type(rel_type: str, target_label: str) -> str:
+    """The paper-entity type for the entity's label (linking may have changed the label extraction saw)."""
+    if rel_type == "PROPOSES" and target_label in ("Method", "Dataset"):
+        return rel_type
+    return rel_type if _allowed(rel_type, PAPER, target_label) else DEFAULT_PAPER_TYPE[target_label]
 
 
 def add_extracted_relations(
@@ -112,26 +127,39 @@ def add_extracted_relations(
         entity_of = resolution.mention_entities.get(pid, [])
         if pid not in graph or not entity_of:
             continue
+        cues: dict[tuple[str, str], list[str]] = {}
+        title = graph.nodes[pid].get("title", "")
         for rel in extraction.relations:
             target = entity_of[rel.tail]
+            target_label = graph.nodes[target]["label"]
             if rel.head is None:
                 source = pid
+                rel_type = fit_type(rel.type, target_label)
             else:
                 source = entity_of[rel.head]
+                rel_type = rel.type
                 if source == target:
                     continue
-            if not _allowed(rel.type, graph.nodes[source]["label"], graph.nodes[target]["label"]):
+            if not _allowed(rel_type, graph.nodes[source]["label"], target_label):
                 continue
             if rel.head is None:
-                if not graph.has_edge(source, target, key=rel.type):
-                    graph.add_edge(source, target, key=rel.type)
-                attrs = graph.edges[source, target, rel.type]
+                if not graph.has_edge(source, target, key=rel_type):
+                    graph.add_edge(source, target, key=rel_type)
+                attrs = graph.edges[source, target, rel_type]
                 _add_evidence(attrs, shared(rel.evidence), rel.confidence, limit=MAX_EVIDENCE + 2)
+                cues.setdefault((target, rel_type), []).append(rel.cue or "")
             else:
                 attrs = aggregated.setdefault((source, target, rel.type), {"papers": set(), "count": 0})
                 attrs["papers"].add(pid)
                 attrs["count"] += 1
                 _add_evidence(attrs, shared(rel.evidence), rel.confidence)
+        for (target, rel_type), edge_cues in cues.items():
+            attrs = graph.edges[pid, target, rel_type]
+            evidence = attrs.get("evidence", ())
+            attrs["role"] = edge_role(
+                rel_type, graph.nodes[target]["label"], [c for c in edge_cues if c], evidence,
+                [sentence == title for sentence in evidence],
+            )
     for (source, target, rel_type), attrs in aggregated.items():
         graph.add_edge(
             source,

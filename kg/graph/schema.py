@@ -22,16 +22,28 @@ RELATIONSHIP_TYPES: dict[str, frozenset[tuple[str, str]]] = {
     "USED_FOR": frozenset({("Method", "Task")}),
     "EVALUATED_ON": frozenset({("Method", "Dataset")}),
     "IS_A": frozenset({("Method", "Method"), ("Task", "Task"), ("Dataset", "Dataset"), ("Metric", "Metric")}),
+    "BENCHMARK_FOR": frozenset({("Dataset", "Task")}),
+    "MEASURES": frozenset({("Metric", "Task")}),
     "CITES": frozenset({(PAPER, PAPER)}),
     "WROTE": frozenset({(AUTHOR, PAPER)}),
 }
 PAPER_ENTITY_TYPES: tuple[str, ...] = ("PROPOSES", "USES", "EVALUATES_ON", "ADDRESSES", "REPORTS")
 AGGREGATED_TYPES: tuple[str, ...] = ("USED_FOR", "EVALUATED_ON")
+KNOWLEDGE_TYPES: tuple[str, ...] = ("BENCHMARK_FOR", "MEASURES")  # from the vocabulary, with a weight
+# The paper-entity type for an entity of each label, when linking changed the label the extraction saw.
+DEFAULT_PAPER_TYPE: dict[str, str] = {
+    "Method": "USES", "Dataset": "EVALUATES_ON", "Task": "ADDRESSES", "Metric": "REPORTS",
+}
 # Paper -> X edges that count as "the paper works with X" in papers_using; REPORTS lets a metric
 # (e.g. "sliced Wasserstein distance", often tagged Metric) be asked about like a method.
 USE_TYPES: tuple[str, ...] = ("PROPOSES", "USES", "EVALUATES_ON", "REPORTS")
 USE_LABELS: tuple[str, ...] = ("Method", "Dataset", "Metric")
 MAX_EVIDENCE = 3  # sentences kept per edge
+# Entities below this corpus-level confidence stay on their papers but helpers and stats do not offer
+# them (kg.vocab.link.corpus_confidence says how it is computed; linked entities have 1.0).
+OFFER_BAR = 0.6
+# Paper-entity edge roles that say the paper works with the entity (None: a graph built before roles).
+USE_ROLES: tuple[str | None, ...] = ("proposes", "own use", None)
 # Strongest papers stored on each entity node (top_papers / top_conf): the most answers a
 # papers_using call can rank from those lists alone.
 TOP_PAPERS = 50

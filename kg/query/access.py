@@ -16,6 +16,8 @@ class EntityRow:
     name: str
     aliases: tuple[str, ...]
     paper_count: int
+    # corpus-level belief that it is a real entity (1.0 when linked to the vocabulary; kg.vocab.link)
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,11 +38,12 @@ class PaperLink:
     type: str
     evidence: tuple[str, ...]
     confidence: float
+    role: str | None = None  # proposes, own use, baseline, background (kg.graph.roles); None: built before roles
 
 
 @dataclass(frozen=True, slots=True)
 class EntityLink:
-    """One aggregated (entity)-[USED_FOR|EVALUATED_ON]->(entity) edge."""
+    """One (entity)-[USED_FOR|EVALUATED_ON|BENCHMARK_FOR|MEASURES]->(entity) edge (knowledge: weight as confidence)."""
 
     source: str
     target: str

@@ -29,13 +29,16 @@ def _entity_row(node_id: str, attrs: dict) -> EntityRow:
         name=attrs.get("name", node_id),
         aliases=tuple(attrs.get("aliases", ())),
         paper_count=int(attrs.get("paper_count", 0)),
+        confidence=float(attrs.get("confidence", 1.0)),
     )
 
 
 def _paper_links(edges: Iterable[tuple[str, str, str, dict]]) -> list[PaperLink]:
     """PaperLink rows for (paper, entity, type, attrs) edges, sorted."""
     rows = [
-        PaperLink(paper, entity, key, tuple(attrs.get("evidence", ())), float(attrs.get("confidence", 0.0)))
+        PaperLink(
+            paper, entity, key, tuple(attrs.get("evidence", ())), float(attrs.get("confidence", 0.0)), attrs.get("role")
+        )
         for paper, entity, key, attrs in edges
     ]
     return sorted(rows, key=lambda r: (r.paper_id, r.entity_id, r.type))
@@ -142,7 +145,7 @@ class NetworkxAccess:
         rows = [
             EntityLink(
                 u, v, key, tuple(a.get("papers", ())), int(a.get("count", 0)),
-                tuple(a.get("evidence", ())), float(a.get("confidence", 0.0)),
+                tuple(a.get("evidence", ())), float(a.get("confidence", a.get("weight", 0.0))),
             )
             for u, v, key, a in edges
             if key == rel_type and (target_set is None or v in target_set)

@@ -11,7 +11,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from kg.graph.schema import MAX_EVIDENCE, PAPER_ENTITY_TYPES, TOP_PAPERS, USE_LABELS, USE_TYPES
+from kg.graph.schema import MAX_EVIDENCE, OFFER_BAR, PAPER_ENTITY_TYPES, TOP_PAPERS, USE_LABELS, USE_ROLES, USE_TYPES
 from kg.query.access import EntityLink, EntityRow, Family, GraphAccess, PaperLink
 from kg.query.names import DEPTH_PENALTY, ResolvedName, did_you_mean, fallback_key, is_specific, ladder_keys, resolve_name
 from kg.query.results import EntityResult, PaperAnswer, PaperResult
@@ -23,6 +23,15 @@ ALL_ENTITY_LABELS = ("Method", "Dataset", "Task", "Metric")
 # Entities mentioned by more papers than this carry little signal for "related" and dominate cost.
 RELATED_HUB_LIMIT = 2000
 MAX_SUPPORTING_PAPERS = 10
+# helper rankings (methods_for, datasets_for, tasks_for): a supporting paper's weight
+SAME_SENTENCE = 1.0  # one sentence links the entity to the anchor
+CO_MENTION = 0.5  # they only meet in the same paper
+DATASET_CO_MENTION = 1.0  # a dataset in a paper addressing the task, not known to benchmark another task
+TEXT_ANCHOR = 0.8  # the paper's text names the task where no edge links it
+MIN_SUPPORT = 1.0  # one same-sentence paper or two co-mentions: a single co-mention is no answer
+# support x (share of the entity's papers that are the anchor's) ** ASSOCIATION_POWER: an entity met
+# everywhere is discounted, gently, so that the standard answers (CIFAR-100, BERT) stay on top
+ASSOCIATION_POWER = 0.25
 
 
 def _rank_key(item: tuple[float, str]) -> tuple[float, str]:
@@ -109,6 +118,12 @@ MAX_TEXT_ANCHORS = 2000  # papers the text index may add to an entity question's
 def _is_broad(name: ResolvedName) -> bool:
     """True when the name's entities reach more papers than are worth reading edge by edge."""
     return sum(name.paper_counts.values()) > BROAD_FAMILY
+
+
+def _names_dataset(name: ResolvedName) -> bool:
+    """True when the entities the name matched itself (not its family) are mostly datasets."""
+    matched = [e for step in name.steps for e in step.found]
+    return bool(matched) and 2 * sum(e.startswith("dataset:") for e in matched) > len(matched)
 
 
 class UnknownPaperError(ValueError):
@@ -200,7 +215,7 @@ class QueryEngine:
         """Papers whose text or edges say they use X for Y, best first, with explanation and ladder trace."""
         x_name, y_name = self.resolve_all([x, task], ALL_ENTITY_LABELS)
         x_forms, y_forms = Forms.of(x_name.forms), Forms.of(y_name.forms)
-        x_judged = Side(x_forms, Forms.of(x_name.own_forms()), x_name.entities, x_name.residual)
+        x_judged = Side(x_forms, Forms.of(x_name.own_forms()), x_name.entities, x_name.residual, _names_dataset(x_name))
         y_judged = Side(y_forms, Forms.of(y_name.own_forms()), y_name.entities, y_name.residual)
         strong, weak = content_terms(task)
         topic = TopicWords(tuple(strong), tuple(weak))
@@ -355,101 +370,125 @@ class QueryEngine:
 
     # -- entities --------------------------------------------------------------------------------
     def methods_for(self, task: str, *, limit: int = 20) -> list[EntityResult]:
-        """Methods used for a task (or its sub-tasks), by supporting papers."""
-        return self._cooccurring(task, "Task", ("ADDRESSES",), ("USES", "PROPOSES"), "Method", "USED_FOR", limit)
+        """Methods that papers addressing a task (or its subtasks) propose or use, best supported first."""
+        return self._ranked_entities(task, "Task", ("USES", "PROPOSES"), "Method", "USED_FOR", limit)
 
     def datasets_for(self, task: str, *, limit: int = 20) -> list[EntityResult]:
-        """Datasets that papers addressing a task evaluate on (or introduce)."""
-        return self._cooccurring(task, "Task", ("ADDRESSES",), ("EVALUATES_ON", "PROPOSES"), "Dataset", None, limit)
+        """Datasets that papers addressing a task (or its subtasks) evaluate on or introduce."""
+        return self._ranked_entities(task, "Task", ("EVALUATES_ON", "PROPOSES"), "Dataset", None, limit)
 
     def tasks_for(self, method: str, *, limit: int = 20) -> list[EntityResult]:
-        """Tasks a method (or its variants) is used for."""
-        return self._cooccurring(method, "Method", USE_TYPES, ("ADDRESSES",), "Task", "USED_FOR", limit)
+        """Tasks that papers proposing or using a method (or a member of its family) address."""
+        return self._ranked_entities(method, "Method", ("ADDRESSES",), "Task", "USED_FOR", limit)
 
-    def _cooccurring(
-        self,
-        name: str,
-        anchor_label: str,
-        anchor_types: Sequence[str],
-        other_types: Sequence[str],
-        other_label: str,
-        sentence_rel: str | None,
-        limit: int,
+    def _anchor_papers(self, resolved: ResolvedName, anchor_label: str) -> dict[str, tuple[float, list[PaperLink]]]:
+        """Papers working with the anchor's family: (best family weight, their links to it) per paper.
+
+        A method anchor counts only where the paper proposes or uses it (not as a baseline or background);
+        a task anchor also counts in papers whose text names it where the NER did not link it (weight
+        TEXT_ANCHOR), not for a method, which text names as a baseline as often as in use.
+        """
+        weights = resolved.entities
+        papers: dict[str, tuple[float, list[PaperLink]]] = {}
+        for link in self.access.paper_links(list(weights), PAPER_ENTITY_TYPES):
+            if anchor_label == "Method" and link.role not in USE_ROLES:
+                continue
+            best, links = papers.get(link.paper_id, (0.0, []))
+            papers[link.paper_id] = (max(best, weights[link.entity_id]), [*links, link])
+        if anchor_label == "Task" and not _is_broad(resolved):
+            for pid in sorted(self.access.text_search(Forms.of(resolved.own_forms()).groups()))[:MAX_TEXT_ANCHORS]:
+                papers.setdefault(pid, (TEXT_ANCHOR, []))
+        return papers
+
+    def _ranked_entities(
+        self, name: str, anchor_label: str, other_types: Sequence[str], other_label: str,
+        sentence_rel: str | None, limit: int,
     ) -> list[EntityResult]:
-        """Entities of other_label linked to the anchor entity in the same papers.
+        """Entities of other_label that the anchor's papers work with, ranked by support and association.
 
-        A paper counts 1.0 for an entity when one sentence links the two (an extracted USED_FOR edge or
-        a shared evidence sentence) and 0.5 when they only meet in the same paper.
+        A paper supports an entity with its anchor weight (1 for the name matched, less per IS_A step)
+        times SAME_SENTENCE (one sentence links the two: an extracted USED_FOR edge, a shared evidence
+        sentence, or for a dataset the vocabulary's BENCHMARK_FOR the anchor task) or CO_MENTION (they
+        meet in the paper; for a dataset the vocabulary does not place under other tasks,
+        DATASET_CO_MENTION). Only entities the paper proposes or uses count (not baselines, not
+        background), only offered ones (OFFER_BAR) with specific names, never the anchor's own family.
+        An entity needs MIN_SUPPORT in all; the score is its support discounted by the share of its
+        papers that are the anchor's (ASSOCIATION_POWER); ties go to the stronger evidence.
         """
         resolved = self.resolve_all([name], (anchor_label,))[0]
         if not resolved.entities:  # the NER often gives a task the label of a method, and the reverse
             resolved = self.resolve(name)
-        anchor_depth = {e: 0 for e in resolved.entities}
-        if not anchor_depth:
+        if not resolved.entities:
             return []
+        family = resolved.entities
         anchor_keys = {name_key(n) for n in resolved.names.values()} | {name_key(name)}
-        anchor_links = _by_paper(self.access.paper_links(list(anchor_depth), PAPER_ENTITY_TYPES))
-        if anchor_label == "Task" and not _is_broad(resolved):
-            # papers whose text names the task where the NER did not link it (co-mentions, weight 0.5);
-            # not for a method anchor, which text names as a baseline as often as in use
-            for pid in sorted(self.access.text_search(Forms.of(resolved.own_forms()).groups()))[:MAX_TEXT_ANCHORS]:
-                anchor_links.setdefault(pid, [])
-        other_links = self.access.paper_links_of(sorted(anchor_links), other_types)
-        other_rows = self.access.entities({l.entity_id for l in other_links})
-        sentence_papers: dict[str, set[str]] = defaultdict(set)
-        sentence_evidence: dict[str, list[str]] = defaultdict(list)
+        anchors = self._anchor_papers(resolved, anchor_label)
+        other_links = [
+            l for l in self.access.paper_links_of(sorted(anchors), other_types)
+            if l.role in USE_ROLES and l.entity_id not in family
+        ]
+        rows = self.access.entities({l.entity_id for l in other_links})
+        offered = {
+            e for e, row in rows.items()
+            if row.label == other_label and row.confidence >= OFFER_BAR and is_specific(row.name)
+            and name_key(row.name) not in anchor_keys
+        }
+        together: dict[str, set[str]] = defaultdict(set)  # entity -> papers where one sentence links it to the anchor
+        evidence: dict[str, list[str]] = defaultdict(list)
         if sentence_rel is not None:
             if anchor_label == "Task":
-                edges: list[EntityLink] = self.access.entity_links(sentence_rel, targets=list(anchor_depth))
-                pairs = [(e.source, e) for e in edges]
+                pairs = [(e.source, e) for e in self.access.entity_links(sentence_rel, targets=list(family))]
             else:
-                edges = self.access.entity_links(sentence_rel, sources=list(anchor_depth))
-                pairs = [(e.target, e) for e in edges]
+                pairs = [(e.target, e) for e in self.access.entity_links(sentence_rel, sources=list(family))]
             for other, edge in sorted(pairs, key=lambda p: (p[0], -p[1].confidence)):
-                sentence_papers[other].update(edge.papers)
-                sentence_evidence[other].extend(edge.evidence)
-        per_entity: dict[str, dict[str, float]] = defaultdict(dict)
-        paper_evidence: dict[str, list[str]] = defaultdict(list)
-        fallback_evidence: dict[str, list[str]] = defaultdict(list)
+                if other in offered:
+                    together[other].update(p for p in edge.papers if p in anchors)
+                    evidence[other].extend(edge.evidence)
+        benchmarks: set[str] = set()  # datasets the vocabulary says benchmark the anchor's family
+        co_mention = {e: CO_MENTION for e in offered}
+        if other_label == "Dataset" and offered:
+            known = self.access.entity_links("BENCHMARK_FOR", sources=sorted(offered))
+            benchmarks = {e.source for e in known if e.target in family}
+            # a paper's datasets serve its task unless the vocabulary says they benchmark other tasks
+            elsewhere = {e.source for e in known} - benchmarks
+            co_mention = {e: CO_MENTION if e in elsewhere else DATASET_CO_MENTION for e in offered}
+        support: dict[str, dict[str, float]] = defaultdict(dict)
+        evidence_of: dict[str, dict[str, float]] = defaultdict(dict)  # the same without the anchor's IS_A penalty
+        strength: dict[str, float] = defaultdict(float)
+        fallback: dict[str, list[str]] = defaultdict(list)
         for link in other_links:
-            row = other_rows.get(link.entity_id)
-            if row is None or row.label != other_label or link.entity_id in anchor_depth:
+            if link.entity_id not in offered:
                 continue
-            anchor_ev = _evidence(anchor_links[link.paper_id])
-            linked = [s for s in link.evidence if s in anchor_ev]
-            weight = 1.0 if linked or link.paper_id in sentence_papers[link.entity_id] else 0.5
-            per_entity[link.entity_id][link.paper_id] = max(weight, per_entity[link.entity_id].get(link.paper_id, 0.0))
-            paper_evidence[link.entity_id].extend(linked)
-            fallback_evidence[link.entity_id].extend(link.evidence)
-        for other, papers in sentence_papers.items():
-            if other in anchor_depth:
-                continue
-            for pid in papers:
-                per_entity[other][pid] = 1.0
-        rows = {**other_rows, **self.access.entities([e for e in per_entity if e not in other_rows])}
+            weight, anchor_links = anchors[link.paper_id]
+            anchor_sentences = {s for a in anchor_links for s in a.evidence}
+            shared = [s for s in link.evidence if s in anchor_sentences]
+            linked = shared or link.paper_id in together[link.entity_id] or link.entity_id in benchmarks
+            raw = SAME_SENTENCE if linked else co_mention[link.entity_id]
+            if weight * raw > support[link.entity_id].get(link.paper_id, 0.0):
+                support[link.entity_id][link.paper_id] = weight * raw
+                evidence_of[link.entity_id][link.paper_id] = raw
+            strength[link.entity_id] += link.confidence
+            evidence[link.entity_id].extend(shared)
+            fallback[link.entity_id].extend(link.evidence)
         results = []
-        for entity_id, papers in per_entity.items():
-            row = rows.get(entity_id)
-            if row is None or row.label != other_label or name_key(row.name) in anchor_keys:
+        for entity_id, papers in support.items():
+            total = sum(papers.values())
+            if sum(evidence_of[entity_id].values()) < MIN_SUPPORT:
                 continue
-            if not is_specific(row.name):
-                continue  # "neural network", "algorithmic framework", "L_{1": no answer to "which methods"
-            results.append(
+            row = rows[entity_id]
+            score = round(total * (len(papers) / max(row.paper_count, len(papers))) ** ASSOCIATION_POWER, 4)
+            results.append((
+                -score,
+                -round(strength[entity_id], 4), row.name.casefold(), entity_id,
                 EntityResult(
                     entity_id=entity_id, name=row.name, label=row.label, aliases=list(row.aliases),
                     paper_count=len(papers), papers=sorted(papers)[:MAX_SUPPORTING_PAPERS],
-                    evidence=_dedupe(
-                        [
-                            *sentence_evidence.get(entity_id, []),
-                            *paper_evidence.get(entity_id, []),
-                            *fallback_evidence.get(entity_id, []),
-                        ]
-                    ),
-                    # association, not frequency: an entity met in every paper says little of this one
-                    score=round(sum(papers.values()) * math.sqrt(len(papers) / max(row.paper_count, len(papers))), 4),
-                )
-            )
-        return sorted(results, key=lambda r: (-r.score, r.entity_id))[:limit]
+                    evidence=_dedupe([*evidence.get(entity_id, []), *fallback.get(entity_id, [])]),
+                    score=score,
+                ),
+            ))
+        results.sort(key=lambda t: t[:4])
+        return [r[-1] for r in results[:limit]]
 
     def stats(self) -> dict:
         """Graph counts and extraction coverage."""

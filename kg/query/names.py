@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from kg.query.access import Family
 from kg.query.text import FUNCTION_WORDS, WEAK_WORDS, term, words
 from kg.resolve import name_key
+from kg.resolve.distance import edit_distance  # noqa: F401  (re-exported)
+from kg.resolve.specific import GENERIC_NAMES, is_specific  # noqa: F401  (re-exported)
 from kg.resolve.suffixes import ALL_SUFFIXES, GENERIC_WORDS
 
 DEPTH_PENALTY = 0.05  # per IS_A step between the entity matched and the family member
@@ -173,37 +175,7 @@ MAX_EDITS = 2  # Lucene's fuzzy-query reach, so both backends' candidates agree
 SUGGESTIONS = 3
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance with adjacent transpositions (optimal string alignment)."""
-    previous2: list[int] | None = None
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            if previous2 is not None and i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cost = min(cost, previous2[j - 2] + 1)
-            current.append(cost)
-        previous2, previous = previous, current
-    return previous[-1]
-
-
 def did_you_mean(key: str, candidates: Sequence[str]) -> list[str]:
     """The candidate keys within MAX_EDITS of `key`, closest first."""
     near = [(edit_distance(key, c), c) for c in dict.fromkeys(candidates) if c != key]
     return [c for d, c in sorted(near) if d <= MAX_EDITS][:SUGGESTIONS]
-
-
-_DEBRIS = re.compile(r"[_{}^\\$=|]|\b[a-z]\(|^\W|\d\s*[+*/-]\s*\d")
-GENERIC_NAMES: frozenset[str] = GENERIC_WORDS | {
-    "state of the art", "perspective", "baseline", "variant", "extension", "strategy", "scheme", "setting",
-    "objective", "loss", "layer", "parameter", "feature", "representation", "system", "pipeline", "tool",
-}
-
-
-def is_specific(name: str) -> bool:
-    """False for math debris ("L_{1", "O(n") and for names made only of generic words ("neural network")."""
-    if _DEBRIS.search(name) or name.count("(") != name.count(")") or sum(c.isalpha() for c in name) < 2:
-        return False
-    key_words = name_key(name).replace("-", " ").split()
-    return not all(w in GENERIC_NAMES or w in FUNCTION_WORDS for w in key_words)

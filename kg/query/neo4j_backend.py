@@ -23,9 +23,9 @@ ALL_LABELS: tuple[str, ...] = (PAPER, *ENTITY_LABELS, AUTHOR)
 STAT_LABELS: tuple[str, ...] = (PAPER, *ENTITY_LABELS, AUTHOR)
 # Row shapes: each query returns ONE record holding `collect([...])` of these fields. The driver
 # spends ~50 us per Record, so thousands of evidence rows as one list are several times faster.
-ENTITY_FIELDS = "[n.id, [l IN labels(n) WHERE l IN $entity_labels][0], n.name, n.aliases, n.paper_count]"
-LINK_FIELDS = "[p.id, e.id, type(r), r.evidence, r.confidence]"
-ENTITY_LINK_FIELDS = "[a.id, b.id, r.papers, r.count, r.evidence, r.confidence]"
+ENTITY_FIELDS = "[n.id, [l IN labels(n) WHERE l IN $entity_labels][0], n.name, n.aliases, n.paper_count, n.confidence]"
+LINK_FIELDS = "[p.id, e.id, type(r), r.evidence, r.confidence, r.role]"
+ENTITY_LINK_FIELDS = "[a.id, b.id, r.papers, r.count, r.evidence, coalesce(r.confidence, r.weight)]"
 
 
 def _sendable(text: object) -> bool:
@@ -68,16 +68,17 @@ def _node_by_id(var: str, labels: Sequence[str], id_expr: str = "id") -> str:
 
 
 def _entity_row(row: list[Any]) -> EntityRow:
-    node_id, label, name, aliases, paper_count = row
+    node_id, label, name, aliases, paper_count, confidence = row
     return EntityRow(
         id=node_id, label=label, name=name if name is not None else node_id,
         aliases=tuple(aliases or ()), paper_count=int(paper_count or 0),
+        confidence=float(confidence) if confidence is not None else 1.0,
     )
 
 
 def _paper_link(row: list[Any]) -> PaperLink:
-    paper_id, entity_id, rel_type, evidence, confidence = row
-    return PaperLink(paper_id, entity_id, rel_type, tuple(evidence or ()), float(confidence or 0.0))
+    paper_id, entity_id, rel_type, evidence, confidence, role = row
+    return PaperLink(paper_id, entity_id, rel_type, tuple(evidence or ()), float(confidence or 0.0), role)
 
 
 # Lucene caps one query at 1024 clauses in all: a broad name's many forms go in several queries.

@@ -9,6 +9,7 @@ support in [0, 1]; MIN_SCORE keeps pairs the text never joins out of the answer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -37,25 +38,56 @@ MIN_X = 0.5  # above a background mention (text.BACKGROUND), below a neutral one
 MIN_SCORE = 1.4
 
 
+SHORT_ACRONYM = re.compile(r"^[A-Z][A-Z0-9]{1,3}s?$")  # "DM", "AT", "SAM", "VAEs": letters lower-case text also has
+
+
+def is_short_acronym(form: str) -> bool:
+    """True for an all-capitals name of two to four characters (plural s allowed)."""
+    return SHORT_ACRONYM.match(form.strip()) is not None
+
+
+def _acronym_pattern(spelled: set[str]) -> re.Pattern[str]:
+    """The acronyms as whole words in capitals, not inside a URL, a path or a formula."""
+    stems = sorted({a[:-1] if a.endswith("s") and len(a) > 2 else a for a in spelled})
+    body = "|".join(re.escape(a) for a in stems)
+    return re.compile(rf"(?<![\w/.$^_{{\\-])(?:{body})s?(?![\w^_($}}/])")
+
+
 @dataclass(frozen=True)
 class Forms:
     """A name's text forms as term sequences, with weights."""
 
     variants: tuple[tuple[tuple[str, ...], float], ...]
+    # variants that only a short acronym spells ("DM", "AT"): they count only where the sentence writes
+    # the acronym itself, in capitals, as a word of its own (not "O(dm^2)", "available at", a URL)
+    exact: dict[tuple[str, ...], re.Pattern[str]] = field(default_factory=dict)
 
     def present(self, paper_terms: frozenset[str]) -> "Forms":
         """Only the variants whose terms all occur in the paper (the rest cannot match a sentence)."""
-        return Forms(tuple((v, w) for v, w in self.variants if paper_terms.issuperset(v)))
+        return Forms(tuple((v, w) for v, w in self.variants if paper_terms.issuperset(v)), self.exact)
+
+    def written(self, variant: tuple[str, ...], text: str) -> bool:
+        """False when the variant is a short acronym the sentence does not write as one."""
+        pattern = self.exact.get(variant)
+        return pattern is None or pattern.search(text) is not None
 
     @classmethod
     def of(cls, forms: dict[str, float]) -> "Forms":
         """Term-sequence variants of every form, keeping each variant's best weight."""
         best: dict[tuple[str, ...], float] = {}
+        acronyms: dict[tuple[str, ...], set[str]] = {}
+        loose: set[tuple[str, ...]] = set()
         for form, weight in forms.items():
+            short = is_short_acronym(form)
             for v in name_variants(form):
                 if weight > best.get(v, 0.0):
                     best[v] = weight
-        return cls(tuple(sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))))
+                if short:
+                    acronyms.setdefault(v, set()).add(form.strip())
+                else:
+                    loose.add(v)
+        exact = {v: _acronym_pattern(spelled) for v, spelled in acronyms.items() if v not in loose}
+        return cls(tuple(sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))), exact)
 
     def groups(self) -> list[list[tuple[str, ...]]]:
         """Retrieval groups: a paper holding every term of one group may name the form."""
@@ -99,7 +131,7 @@ class Support:
     matched: list[str] = field(default_factory=list)  # entity ids of edges used
 
 
-def _hit(forms: Forms, sentence: Sentence) -> tuple[float, bool]:
+def _hit(forms: Forms, sentence: Sentence, baselines: bool = True) -> tuple[float, bool]:
     """(best weight of a form used in the sentence, whether a form occurs only as a baseline)."""
     best, baseline = 0.0, False
     for variant, weight in forms.variants:
@@ -108,7 +140,9 @@ def _hit(forms: Forms, sentence: Sentence) -> tuple[float, bool]:
         if variant[0] not in sentence.term_set:
             continue
         for pos in find(sentence.terms, variant):
-            if is_baseline(sentence.terms, pos):
+            if not forms.written(variant, sentence.text):
+                continue
+            if baselines and is_baseline(sentence.terms, pos):
                 baseline = True
             else:
                 best = max(best, weight)
@@ -124,12 +158,14 @@ class Side:
     own_forms: Forms  # the forms valid without the residual words
     weights: dict[str, float]
     residual: tuple[str, ...] = ()
+    # a dataset is used wherever it is named: no baseline or background reading ("outperforms all on X")
+    dataset: bool = False
 
     def in_paper(self, paper_terms: frozenset[str]) -> "Side":
         """The side for one paper: without entities and sub-phrase forms when the residual words are missing."""
         if not self.residual or covers(paper_terms, self.residual):
             return self
-        return Side(self.own_forms, self.own_forms, {}, ())
+        return Side(self.own_forms, self.own_forms, {}, (), self.dataset)
 
 
 def _role(evidence: Sequence[str], by_text: dict[str, Sentence]) -> float:
@@ -158,8 +194,8 @@ def judge(
     both_best = 0.0
     by_text = {s.text: s for s in sentences}
     for s in sentences:
-        x, x_baseline = _hit(x_forms, s)
-        x *= s.role
+        x, x_baseline = _hit(x_forms, s, baselines=not x_side.dataset)
+        x *= max(s.role, NEUTRAL) if x_side.dataset else s.role
         if x_baseline:
             baseline_only.add(s.text)
         y, _ = _hit(y_forms, s)
@@ -189,7 +225,8 @@ def judge(
             continue
         if link.evidence and all(ev in baseline_only for ev in link.evidence):
             continue  # the extraction's only evidence names X as a baseline
-        w = EDGE_FACTOR * x_weights[link.entity_id] * _role(link.evidence, by_text)
+        role = NEUTRAL if x_side.dataset else _role(link.evidence, by_text)
+        w = EDGE_FACTOR * x_weights[link.entity_id] * max(role, NEUTRAL if x_side.dataset else 0.0)
         matched.append(link.entity_id)
         if w > x_best:
             x_best, x_sentence = w, (link.evidence[0] if link.evidence else x_sentence)

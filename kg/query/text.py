@@ -14,19 +14,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from kg.graph.roles import BACKGROUND, NEUTRAL, OWN, is_baseline, sentence_role  # noqa: F401  (re-exported)
+from kg.resolve.specific import FUNCTION_WORDS  # noqa: F401  (re-exported)
 from kg.resolve.terms import WORD, alternatives, plain, term, terms, words
 
 # A sentence ends at . ! ? followed by space and an upper-case letter, digit or bracket; abstracts
 # are one line, and "e.g. the" or "Fig. 3" stay inside their sentence often enough for evidence.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[\"'])")
 
-# Words that carry no content in a question ("for", "of", "using", ...).
-FUNCTION_WORDS: frozenset[str] = frozenset({
-    "a", "an", "the", "of", "for", "in", "on", "to", "and", "or", "with", "from", "by", "via", "using",
-    "use", "used", "against", "into", "over", "as", "at", "its", "their", "our", "this", "that", "these",
-    "is", "are", "be", "based", "between", "through", "towards", "toward", "under", "within", "which",
-    "how", "what", "when", "where", "do", "does", "can", "papers", "paper", "up",
-})
 # Content words a user adds that abstracts leave implicit ("solving PDEs", "training deep networks"):
 # required only when the question has nothing more specific.
 WEAK_WORDS: frozenset[str] = frozenset({
@@ -36,16 +31,6 @@ WEAK_WORDS: frozenset[str] = frozenset({
     "applying", "application", "applications", "better", "efficient", "new", "large", "general",
     "machine", "improved", "analysing", "analyzing", "studying",
 })
-# Words before a name in the same sentence that make it a baseline or a contrast, not what the
-# paper uses ("outperforms LoRA", "unlike GANs", "compared with dropout", "detectors without transformers").
-BASELINE_CUES: frozenset[str] = frozenset({
-    "outperform", "outperforms", "outperformed", "outperforming", "than", "unlike", "baseline",
-    "baselines", "surpass", "surpasses", "surpassing", "superior", "beat", "beats", "versus", "vs",
-    "instead", "rather", "compared", "comparison", "compare", "competing", "competitors", "without",
-})
-BASELINE_WINDOW = 6  # words before the name searched for a cue
-
-
 def split_sentences(text: str) -> list[str]:
     """Sentences of an abstract."""
     return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
@@ -81,43 +66,6 @@ def find(sequence: Sequence[str], phrase: Sequence[str]) -> list[int]:
     return [i for i, t in enumerate(sequence[: len(sequence) - n + 1]) if t == first and tuple(sequence[i : i + n]) == phrase]
 
 
-_CUE_TERMS = frozenset(term(w) for w in BASELINE_CUES)
-
-
-def is_baseline(sentence_terms: Sequence[str], position: int) -> bool:
-    """True when a cue word precedes the name at `position` closely (it is compared against, not used)."""
-    window = sentence_terms[max(0, position - BASELINE_WINDOW) : position]
-    return any(t in _CUE_TERMS for t in window)
-
-
-# A sentence about the paper's own work ("we", "our", "this paper") weighs most; one about other work
-# ("existing methods such as X", "X has been widely used", "recent works introduced X") least.
-OWN_CUES: frozenset[str] = frozenset({"we", "our", "us"})
-# Verbs of the paper's own contribution, unless the sentence is about other work ("existing works have proposed").
-OWN_VERBS: frozenset[str] = frozenset({"propose", "present", "introduce", "here"})
-BACKGROUND_CUES: frozenset[str] = frozenset({
-    "existing", "previous", "previously", "prior", "recent", "recently", "literature", "conventional",
-    "traditional", "popular", "popularly", "widely", "commonly", "typically", "often", "emerged",
-    "researchers", "works", "studies", "been", "such", "e", "g", "standard", "classical", "classic",
-})
-OWN, NEUTRAL, BACKGROUND = 1.0, 0.85, 0.45  # weight of a name found in a sentence of each role
-_OWN_TERMS = frozenset(term(w) for w in OWN_CUES)
-_OWN_VERB_TERMS = frozenset(term(w) for w in OWN_VERBS)
-_BACKGROUND_TERMS = frozenset(term(w) for w in BACKGROUND_CUES)
-
-
-def sentence_role(sentence_terms: Sequence[str], *, is_title: bool = False) -> float:
-    """How much a name in this sentence says the paper itself works with it: OWN, NEUTRAL or BACKGROUND."""
-    if is_title:
-        return OWN
-    have = set(sentence_terms)
-    if not have.isdisjoint(_OWN_TERMS) or ("this" in have and ("paper" in have or "work" in have)):
-        return OWN
-    if not have.isdisjoint(_BACKGROUND_TERMS):
-        return BACKGROUND
-    return OWN if not have.isdisjoint(_OWN_VERB_TERMS) else NEUTRAL
-
-
 @dataclass(frozen=True, slots=True)
 class Sentence:
     """One sentence of a paper (the title is sentence 0) with its terms and role."""
@@ -131,7 +79,7 @@ class Sentence:
 def make_sentence(text: str, *, is_title: bool = False) -> Sentence:
     """A sentence with its terms and role."""
     ts = tuple(terms(text))
-    return Sentence(text, ts, sentence_role(ts, is_title=is_title), frozenset(ts))
+    return Sentence(text, ts, sentence_role(text, is_title=is_title), frozenset(ts))
 
 
 def paper_sentences(title: str, abstract: str) -> list[Sentence]:

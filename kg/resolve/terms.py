@@ -56,10 +56,22 @@ def plain(text: str) -> str:
 MAX_TERM_CHARS = 64
 
 
+_AGENT = re.compile(r"(?<=[a-z]{3})ers?$")
+
+
 @lru_cache(maxsize=1 << 18)
 def term(word: str) -> str:
-    """The term of one lower-case word: American spelling, then its Snowball stem (at most MAX_TERM_CHARS)."""
-    return _STEMMER.stemWord(fold_word(word[:MAX_TERM_CHARS]))[:MAX_TERM_CHARS]
+    """The term of one lower-case word: American spelling, then its Snowball stem (at most MAX_TERM_CHARS).
+
+    Snowball gives a thing and its process one stem ("transformer" and "transformation" -> "transform",
+    "adapter" / "adaptation", "encoder" / "encoding"); a method's name must not match the process, so a
+    word ending in -er(s) whose stem lost that ending keeps it ("transformer", "adapter", "encoder").
+    """
+    folded = fold_word(word[:MAX_TERM_CHARS])
+    stem = _STEMMER.stemWord(folded)
+    if _AGENT.search(folded) and not stem.endswith("er"):
+        stem += "er"
+    return stem[:MAX_TERM_CHARS]
 
 
 def words(text: str) -> list[str]:

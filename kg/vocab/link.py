@@ -1,0 +1,231 @@
+"""Linking: the corpus's resolved entities -> entries of the vocabulary, and the knowledge they bring.
+
+    index = vocab_index(load_vocabulary())
+    resolution = link(resolution, index)
+
+An entity links to a vocabulary entry when one of its names (display name, any alias written in the
+corpus, either part of "Long Form (ABBR)") has the entry's normalised key (kg.resolve.name_key over the
+entry's name, aliases and full name; mined paraphrases only where no curated name claims the key). A
+near miss ("Cityscape" for Cityscapes) links through a blocked fuzzy step: only keys of the same label
+sharing the first three characters are compared, within one edit (two for keys of 12+ characters), and
+only when one entry is nearest. The vocabulary's label wins over the NER's, except for entries marked
+ambiguous (ordinary words, very short names), which link only under their own label.
+
+Linked entities merge by entry and take the entry's id and display name; the corpus's spellings stay
+aliases beside the entry's. Entities the corpus does not link keep their id and get a corpus-level
+confidence (CORPUS_* below); below OFFER_BAR they stay on their papers but helpers and stats skip them.
+Knowledge comes along only for what the corpus touches: each linked entry's ancestors (IS_A), a
+dataset's BENCHMARK_FOR tasks and a metric's MEASURES tasks when those tasks are in the graph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from kg.graph.schema import OFFER_BAR  # noqa: F401  (the bar the confidences below are made for)
+from kg.models import Entity, Resolution
+from kg.resolve import name_key
+from kg.resolve.distance import edit_distance
+from kg.resolve.specific import is_specific
+from kg.vocab.records import VocabEntry
+
+UPPER = {"Method": "METHOD", "Dataset": "DATASET", "Task": "TASK", "Metric": "METRIC"}
+FUZZY_BLOCK = 3  # characters a near-miss key shares with the entry's key (the block)
+FUZZY_MIN_KEY = 6  # shorter keys never link fuzzily ("GAN" / "GNN")
+# Corpus confidence: papers mentioning it (1, 2, 3+), times the share of its key's mentions under this
+# label, plus a bonus for a written name (capitals or digits: "Rank-DETR", "HAM10000") or a defined
+# abbreviation; generic names ("neural network") keep a fraction. OFFER_BAR: what helpers and stats offer.
+CORPUS_BY_PAPERS = (0.5, 0.7, 0.85)
+NAMED_BONUS = 0.15
+GENERIC_FACTOR = 0.3
+# A dataset the vocabulary does not know is offered only when written as a name: "real-world data",
+# "benchmark datasets" and "synthetic images" are not datasets a user looks up.
+UNNAMED_DATASET_FACTOR = 0.5
+_NAMED = re.compile(r"[A-Z0-9]")
+_PAREN = re.compile(r"^(?P<long>[^()]+?)\s*\((?P<short>[^()]+)\)\s*$")
+
+
+@dataclass(frozen=True)
+class VocabIndex:
+    """The vocabulary by id and by normalised key."""
+
+    entries: Mapping[str, VocabEntry]
+    by_key: Mapping[str, tuple[str, ...]]  # curated names, aliases and full names
+    by_paraphrase: Mapping[str, tuple[str, ...]]  # mined paraphrases whose key no curated name holds
+    blocks: Mapping[tuple[str, str], tuple[str, ...]]  # (label, key prefix) -> keys, for near misses
+
+    def ids(self, key: str) -> tuple[str, ...]:
+        """Entries whose curated name or, failing that, mined paraphrase has this key."""
+        return self.by_key.get(key) or self.by_paraphrase.get(key, ())
+
+
+def vocab_index(entries: Mapping[str, VocabEntry]) -> VocabIndex:
+    """Index a loaded vocabulary (load_vocabulary) by normalised key."""
+    by_key: dict[str, set[str]] = defaultdict(set)
+    by_paraphrase: dict[str, set[str]] = defaultdict(set)
+    for entry in entries.values():
+        for name in (entry.name, *entry.aliases, *([entry.full_name] if entry.full_name else [])):
+            if key := name_key(name):
+                by_key[key].add(entry.id)
+        for paraphrase in entry.paraphrases:
+            if key := name_key(paraphrase.text):
+                by_paraphrase[key].add(entry.id)
+    blocks: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for key, ids in by_key.items():
+        if len(key) >= FUZZY_MIN_KEY:
+            for entry_id in ids:
+                blocks[(entries[entry_id].label, key[:FUZZY_BLOCK])].add(key)
+    return VocabIndex(
+        entries,
+        {k: tuple(sorted(v)) for k, v in by_key.items()},
+        {k: tuple(sorted(v)) for k, v in by_paraphrase.items() if k not in by_key},
+        {k: tuple(sorted(v)) for k, v in blocks.items()},
+    )
+
+
+def entity_names(entity: Entity) -> list[str]:
+    """The names an entity is written with: display name, aliases, and both parts of "Long (SHORT)"."""
+    names = [entity.name, *entity.aliases]
+    for alias in list(names):
+        if match := _PAREN.match(alias):
+            names += [match["long"], match["short"]]
+    return list(dict.fromkeys(names))
+
+
+def _best(index: VocabIndex, ids: Iterable[str], label: str) -> str | None:
+    """The entry for an entity of `label` among entries sharing a key: own label first, then the best known."""
+    usable = []
+    for entry_id in ids:
+        entry = index.entries[entry_id]
+        same = UPPER[entry.label] == label
+        if entry.ambiguous and not same:
+            continue  # an ordinary word under another label is not this entity
+        usable.append((not same, -entry.papers, -len(entry.sources), entry_id))
+    return min(usable)[3] if usable else None
+
+
+def _near_miss(index: VocabIndex, key: str, label: str) -> str | None:
+    """The one entry of `label` within reach of `key` (blocked by prefix), or None."""
+    if len(key) < FUZZY_MIN_KEY:
+        return None
+    vocab_label = next(k for k, v in UPPER.items() if v == label)
+    reach = 2 if len(key) >= 12 else 1
+    scored = sorted(
+        (edit_distance(key, candidate), candidate)
+        for candidate in index.blocks.get((vocab_label, key[:FUZZY_BLOCK]), ())
+        if abs(len(candidate) - len(key)) <= reach
+    )
+    near = [c for d, c in scored if d <= reach]
+    if not near or (len(near) > 1 and scored[0][0] == scored[1][0]):
+        return None
+    ids = [i for i in index.by_key[near[0]] if index.entries[i].label == vocab_label and not index.entries[i].ambiguous]
+    return ids[0] if len(ids) == 1 else None
+
+
+def link_entity(entity: Entity, index: VocabIndex) -> str | None:
+    """The vocabulary entry an entity stands for, or None: its display name first, then its other names."""
+    votes: dict[str, int] = defaultdict(int)
+    names = entity_names(entity)
+    for rank, name in enumerate(names):
+        key = name_key(name)
+        chosen = _best(index, index.ids(key), entity.label) if key else None
+        if chosen is not None:
+            if rank == 0:
+                return chosen
+            votes[chosen] += 1
+    if votes:
+        return min(votes, key=lambda e: (-votes[e], e))
+    own_key = entity.id.partition(":")[2]
+    return _near_miss(index, own_key, entity.label)
+
+
+def corpus_confidence(entity: Entity, agreement: float) -> float:
+    """Belief that an entity the vocabulary does not know is one: papers, type agreement, written name."""
+    by_papers = CORPUS_BY_PAPERS[min(entity.paper_count, len(CORPUS_BY_PAPERS)) - 1] if entity.paper_count else 0.0
+    named = any(_NAMED.search(name) for name in (entity.name, *entity.aliases) if name != name.upper() or len(name) <= 6)
+    score = by_papers * agreement + (NAMED_BONUS if named else 0.0)
+    if not is_specific(entity.name):
+        score *= GENERIC_FACTOR
+    if entity.label == "DATASET" and not _NAMED.search(entity.name):
+        score *= UNNAMED_DATASET_FACTOR
+    return round(min(score, 1.0), 4)
+
+
+def _agreement(entities: Mapping[str, Entity]) -> dict[str, float]:
+    """Per entity: its papers over the papers of every entity with its key under any label (type votes)."""
+    by_key: dict[str, int] = defaultdict(int)
+    for entity in entities.values():
+        by_key[entity.id.partition(":")[2]] += entity.paper_count
+    return {
+        e.id: (e.paper_count / by_key[e.id.partition(":")[2]]) if by_key[e.id.partition(":")[2]] else 0.0
+        for e in entities.values()
+    }
+
+
+def _ancestors(index: VocabIndex, ids: Iterable[str]) -> set[str]:
+    """Every entry reachable upward through parents of the same label (cycles tolerated)."""
+    seen: set[str] = set()
+    stack = list(ids)
+    while stack:
+        entry = index.entries[stack.pop()]
+        for parent in entry.parents:
+            if parent not in seen and parent in index.entries and index.entries[parent].label == entry.label:
+                seen.add(parent)
+                stack.append(parent)
+    return seen
+
+
+def _vocab_entity(entry: VocabEntry, corpus: list[Entity], papers: set[str]) -> Entity:
+    names = [entry.name, *entry.aliases, *([entry.full_name] if entry.full_name else [])]
+    aliases = sorted({a for e in corpus for a in (e.name, *e.aliases)} | set(names))
+    return Entity.model_construct(
+        id=entry.id, label=UPPER[entry.label], name=entry.name, aliases=aliases, paper_count=len(papers),
+        source="vocabulary", vocab_id=entry.id, confidence=1.0,
+    )
+
+
+def link(resolution: Resolution, index: VocabIndex) -> Resolution:
+    """The resolution with entities linked to the vocabulary, merged per entry, and its knowledge added."""
+    entities = resolution.entities
+    links = {eid: entry for eid, e in entities.items() if (entry := link_entity(e, index)) is not None}
+    # an unlinked corpus id equal to an entry's id ("method:bert" under an ambiguous label) is that entry
+    links.update({eid: eid for eid in entities if eid in index.entries and eid not in links})
+    new_id = {eid: links.get(eid, eid) for eid in entities}
+    papers: dict[str, set[str]] = defaultdict(set)
+    mention_entities = {}
+    for pid, ids in resolution.mention_entities.items():
+        mapped = [new_id.get(i, i) for i in ids]
+        mention_entities[pid] = mapped
+        for i in mapped:
+            papers[i].add(pid)
+    agreement = _agreement(entities)
+    out: dict[str, Entity] = {}
+    members: dict[str, list[Entity]] = defaultdict(list)
+    for eid, entity in entities.items():
+        if eid in links:
+            members[links[eid]].append(entity)
+        else:
+            out[eid] = entity.model_copy(update={"confidence": corpus_confidence(entity, agreement[eid])})
+    for entry_id, corpus in members.items():
+        out[entry_id] = _vocab_entity(index.entries[entry_id], corpus, papers[entry_id])
+    for entry_id in sorted(_ancestors(index, members) - out.keys()):
+        out[entry_id] = _vocab_entity(index.entries[entry_id], [], set())
+    is_a = {(new_id.get(c, c), new_id.get(p, p)) for c, p in resolution.is_a}
+    for entry_id in (e for e in out if e in index.entries):
+        entry = index.entries[entry_id]
+        is_a |= {(entry_id, parent) for parent in entry.parents if parent in out}
+    is_a = {
+        (c, p) for c, p in is_a
+        if c != p and c in out and p in out and out[c].label == out[p].label
+    }
+    knowledge = []
+    for entry_id in sorted(e for e in out if e in index.entries):
+        entry = index.entries[entry_id]
+        for rel_type, targets in (("BENCHMARK_FOR", entry.benchmarks), ("MEASURES", entry.measures)):
+            knowledge += [(entry_id, t.task, rel_type, t.weight) for t in targets if t.task in out]
+    return Resolution.model_construct(
+        entities=dict(sorted(out.items())), mention_entities=mention_entities, is_a=sorted(is_a), knowledge=knowledge
+    )
