@@ -63,9 +63,11 @@ class KnowledgeGraph:
         model: str | Path | None = None,
         processes: int = 1,
         progress: bool = False,
+        vocab: str | Path | None = None,
     ) -> "KnowledgeGraph":
-        """Read the inputs, extract, resolve and build the embedded graph.
+        """Read the inputs, extract, resolve, link to the ML vocabulary and build the embedded graph.
 
+        `vocab` is a user vocabulary file (docs/vocabulary.md) extending or overriding the shipped one.
         IngestError when the inputs hold no paper at all; `ingest_report` on the result says what was
         read and which records were bad (file and line).
         """
@@ -73,12 +75,15 @@ class KnowledgeGraph:
         from kg.ingest import IngestReport, read_papers
         from kg.ingest.report import require_papers
         from kg.pipeline import build, drain
+        from kg.vocab import load_index
 
         report = IngestReport()
+        index = load_index(vocab)  # first: a bad vocabulary file fails before any extraction
         papers = list(read_papers(list(inputs), format=format, strict=strict, column_map=column_map, report=report))
         require_papers(report, list(inputs), None)  # an empty graph saved over a good one would lose it
         graph, paper_spool, extraction_spool = build(
-            drain(papers), extractor=Extractor(model, n_process=processes), progress=progress, total=len(papers)
+            drain(papers), extractor=Extractor(model, n_process=processes, vocab_file=vocab), progress=progress,
+            total=len(papers), vocab=index,
         )
         kg_ = cls.from_graph(graph)
         kg_.ingest_report = report

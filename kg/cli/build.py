@@ -31,35 +31,38 @@ def build(
     mapping: MapOpt = None,
     processes: ProcessesOpt = 1,
     model: ModelOpt = None,
+    vocab: VocabOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Read, extract, resolve and save the embedded graph."""
+    """Read, extract, resolve, link to the ML vocabulary and save the embedded graph."""
     from kg.extract import Extractor
     from kg.graph.store import load_records, save_graph
     from kg.graph.writelock import graph_write_lock
     from kg.ingest import IngestReport, read_papers
     from kg.ingest.report import require_papers
     from kg import pipeline
+    from kg.vocab import load_index
 
     target = output or update or DEFAULT_GRAPH_PATH
     # Held for the whole run, not only the save: a second build of the same file fails at once
     # instead of after its extraction, and two --update runs cannot each drop the other's papers.
     with friendly_errors(), graph_write_lock(target):
         started = time.perf_counter()
+        index = load_index(vocab)  # first: a bad vocabulary file fails before any extraction
         report = IngestReport()
         papers = list(read_papers(inputs, format=option_value(fmt), strict=strict, column_map=parse_map(mapping), report=report))
         require_papers(report, inputs, target)
-        extractor = Extractor(model, n_process=processes)
+        extractor = Extractor(model, n_process=processes, vocab_file=vocab)
         if update is not None:
             _, old_papers, old_extractions = load_records(update)
             graph, all_papers, extractions, extracted = pipeline.update(
-                old_papers, old_extractions, papers, extractor=extractor, progress=not quiet
+                old_papers, old_extractions, papers, extractor=extractor, progress=not quiet, vocab=index
             )
         else:
             total = len(papers)
             # drain: each paper record leaves memory once it is spooled with its extraction
             graph, all_papers, extractions = pipeline.build(
-                pipeline.drain(papers), extractor=extractor, progress=not quiet, total=total
+                pipeline.drain(papers), extractor=extractor, progress=not quiet, total=total, vocab=index
             )
             extracted = total
         save_graph(graph, target, papers=all_papers.lines(), extractions=extractions.lines())

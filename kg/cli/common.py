@@ -69,6 +69,10 @@ InputsArg = Annotated[
     list[Path], typer.Argument(metavar="INPUT...", help="files or folders of papers (seeds txt, JSONL, CSV, arXiv, OpenAlex, S2)")
 ]
 
+VocabOpt = Annotated[
+    Path | None,
+    typer.Option("--vocab", metavar="FILE", help="your vocabulary (JSON lines, docs/vocabulary.md): extends or overrides the shipped one"),
+]
 ModelOpt = Annotated[Path | None, typer.Option("--model", metavar="DIR", help="spaCy NER pipeline directory \\[default: the shipped model]")]
 
 

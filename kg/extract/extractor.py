@@ -101,9 +101,11 @@ class Extractor:
         *,
         batch_size: int = 64,
         n_process: int = 1,
+        vocab_file: str | Path | None = None,
     ) -> None:
         self.model = model
-        self.nlp = model if isinstance(model, Language) else build_pipeline(model)
+        self.vocab_file = vocab_file
+        self.nlp = model if isinstance(model, Language) else build_pipeline(model, vocab_file=vocab_file)
         self.batch_size = batch_size
         self.n_process = n_process
 
@@ -140,7 +142,7 @@ class Extractor:
         ctx = mp.get_context("fork" if "fork" in methods else "spawn")
         # Forked workers inherit the built pipeline; spawned ones rebuild it from the model argument.
         seed = self.nlp if ctx.get_start_method() == "fork" or isinstance(self.model, Language) else self.model
-        with ctx.Pool(self.n_process, initializer=_init_worker, initargs=(seed, self.batch_size)) as pool:
+        with ctx.Pool(self.n_process, initializer=_init_worker, initargs=(seed, self.batch_size, self.vocab_file)) as pool:
             in_flight: deque = deque()
             for batch in minibatch(papers, self.batch_size):
                 in_flight.append(pool.apply_async(_extract_batch, (batch,)))
@@ -155,12 +157,12 @@ _worker_batch_size = 64
 _worker_blas_limit: threadpool_limits | None = None
 
 
-def _init_worker(seed: Language | str | Path | None, batch_size: int) -> None:
+def _init_worker(seed: Language | str | Path | None, batch_size: int, vocab_file: str | Path | None = None) -> None:
     """Pool initializer: the pipeline each worker process uses."""
     global _worker_nlp, _worker_batch_size, _worker_blas_limit
     # The workers already fill the cores: BLAS threads of their own would only contend for them.
     _worker_blas_limit = threadpool_limits(limits=1)
-    _worker_nlp = seed if isinstance(seed, Language) else build_pipeline(seed)
+    _worker_nlp = seed if isinstance(seed, Language) else build_pipeline(seed, vocab_file=vocab_file)
     _worker_batch_size = batch_size
 
 

@@ -42,8 +42,9 @@ def load_model(path: str | Path) -> Language:
         return spacy.load(path)
 
 
-def build_pipeline(model: str | Path | None = None) -> Language:
-    """The extraction pipeline: sentencizer, NER (trained model or lexicon), abbreviations, cleanup, relations.
+def build_pipeline(model: str | Path | None = None, *, vocab_file: str | Path | None = None) -> Language:
+    """The extraction pipeline: sentencizer, NER (trained model or lexicon), vocabulary names the NER
+    missed (shipped vocabulary, extended by `vocab_file`), abbreviations, cleanup, relations.
 
     With no model, kg/extract/model/ is used when it holds a pipeline, else the lexicon recogniser.
     """
@@ -55,7 +56,8 @@ def build_pipeline(model: str | Path | None = None) -> Language:
     nlp = load_model(path)
     nlp.add_pipe("kg_sentencizer", first=True)
     after = "ner" if "ner" in nlp.pipe_names else nlp.pipe_names[-1]
-    nlp.add_pipe("kg_abbreviations", after=after)
+    nlp.add_pipe("kg_vocab_matcher", after=after, config={"vocab_file": str(vocab_file) if vocab_file else None})
+    nlp.add_pipe("kg_abbreviations", after="kg_vocab_matcher")
     # Only the model decides labels; guessing from head nouns would lower its precision.
     nlp.add_pipe("kg_entity_cleanup", after="kg_abbreviations", config={"guess_abbreviation_labels": False})
     nlp.add_pipe("kg_relations", after="kg_entity_cleanup")

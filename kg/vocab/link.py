@@ -30,6 +30,7 @@ from kg.models import Entity, Resolution
 from kg.resolve import name_key
 from kg.resolve.distance import edit_distance
 from kg.resolve.specific import is_specific
+from kg.resolve.suffixes import GENERIC_WORDS
 from kg.vocab.records import VocabEntry
 
 UPPER = {"Method": "METHOD", "Dataset": "DATASET", "Task": "TASK", "Metric": "METRIC"}
@@ -46,6 +47,8 @@ GENERIC_FACTOR = 0.3
 UNNAMED_DATASET_FACTOR = 0.5
 _NAMED = re.compile(r"[A-Z0-9]")
 _PAREN = re.compile(r"^(?P<long>[^()]+?)\s*\((?P<short>[^()]+)\)\s*$")
+# A last word naming a size, version or release: "ResNet-34", "BERT-large", "GPT-4", "Llama 2 7B", "YOLOv5".
+_VARIANT_TAIL = re.compile(r"^(?:v?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)?[bmk]|base|large|small|tiny|mini|xl|xxl|huge|medium|lite|plus)$")
 
 
 @dataclass(frozen=True)
@@ -125,12 +128,32 @@ def _near_miss(index: VocabIndex, key: str, label: str) -> str | None:
     return ids[0] if len(ids) == 1 else None
 
 
+def _without_generic_tail(key: str) -> str | None:
+    """The key without trailing generic words ("cifar 10 data" -> "cifar 10"), when something specific is left."""
+    words = key.split(" ")
+    while len(words) > 1 and words[-1] in GENERIC_WORDS:
+        words.pop()
+    rest = " ".join(words)
+    return rest if rest != key and not all(w in GENERIC_WORDS for w in words) else None
+
+
+def _variant_base(key: str) -> str | None:
+    """The key without trailing size/version words ("resnet 34" -> "resnet"), when a name is left."""
+    words = key.replace("-", " ").split(" ")
+    while len(words) > 1 and _VARIANT_TAIL.match(words[-1]):
+        words.pop()
+    if len(words) == 1 and (m := re.match(r"^([a-z]{3,})v?\d+$", words[0])):
+        words = [m.group(1)]  # "yolov5" -> "yolo"
+    rest = " ".join(words)
+    return rest if rest != key.replace("-", " ") else None
+
+
 def link_entity(entity: Entity, index: VocabIndex) -> str | None:
-    """The vocabulary entry an entity stands for, or None: its display name first, then its other names."""
+    """The vocabulary entry an entity stands for, or None: its display name first, then its other names,
+    then the names without a generic tail ("CIFAR-10 data"), then a near miss ("Cityscape")."""
     votes: dict[str, int] = defaultdict(int)
-    names = entity_names(entity)
-    for rank, name in enumerate(names):
-        key = name_key(name)
+    keys = [name_key(name) for name in entity_names(entity)]
+    for rank, key in enumerate(keys):
         chosen = _best(index, index.ids(key), entity.label) if key else None
         if chosen is not None:
             if rank == 0:
@@ -138,8 +161,20 @@ def link_entity(entity: Entity, index: VocabIndex) -> str | None:
             votes[chosen] += 1
     if votes:
         return min(votes, key=lambda e: (-votes[e], e))
+    for key in keys:
+        shorter = _without_generic_tail(key) if key else None
+        if shorter and (chosen := _best(index, index.ids(shorter), entity.label)) is not None:
+            return chosen
     own_key = entity.id.partition(":")[2]
     return _near_miss(index, own_key, entity.label)
+
+
+def variant_of(entity: Entity, index: VocabIndex) -> str | None:
+    """The entry an unlinked entity is a sized or versioned member of ("ResNet-34" -> ResNet), or None."""
+    base = _variant_base(entity.id.partition(":")[2])
+    if not base:
+        return None
+    return _best(index, index.ids(base), entity.label)
 
 
 def corpus_confidence(entity: Entity, agreement: float) -> float:
@@ -194,6 +229,30 @@ def link(resolution: Resolution, index: VocabIndex) -> Resolution:
     # an unlinked corpus id equal to an entry's id ("method:bert" under an ambiguous label) is that entry
     links.update({eid: eid for eid in entities if eid in index.entries and eid not in links})
     new_id = {eid: links.get(eid, eid) for eid in entities}
+    agreement = _agreement(entities)
+    out: dict[str, Entity] = {}
+    members: dict[str, list[Entity]] = defaultdict(list)
+    variant_is_a: set[tuple[str, str]] = set()
+    for eid, entity in entities.items():
+        if eid in links:
+            members[links[eid]].append(entity)
+            continue
+        update: dict[str, object] = {"confidence": corpus_confidence(entity, agreement[eid])}
+        if (base := variant_of(entity, index)) is not None:
+            # a sized or versioned member of a known entry: one of its family, under the entry's label
+            label = UPPER[index.entries[base].label]
+            update = {"confidence": 1.0, "label": label, "id": f"{label.lower()}:{eid.partition(':')[2]}"}
+            variant_is_a.add((str(update["id"]), base))
+        new_entity = entity.model_copy(update=update)
+        if new_entity.id != eid:
+            new_id[eid] = new_entity.id
+        if new_entity.id in out:  # the relabelled variant meets an entity of that label: keep the larger
+            kept = out[new_entity.id]
+            new_entity = kept.model_copy(update={
+                "aliases": sorted({*kept.aliases, *new_entity.aliases}),
+                "paper_count": kept.paper_count + new_entity.paper_count,  # recounted below
+            })
+        out[new_entity.id] = new_entity
     papers: dict[str, set[str]] = defaultdict(set)
     mention_entities = {}
     for pid, ids in resolution.mention_entities.items():
@@ -201,19 +260,17 @@ def link(resolution: Resolution, index: VocabIndex) -> Resolution:
         mention_entities[pid] = mapped
         for i in mapped:
             papers[i].add(pid)
-    agreement = _agreement(entities)
-    out: dict[str, Entity] = {}
-    members: dict[str, list[Entity]] = defaultdict(list)
-    for eid, entity in entities.items():
-        if eid in links:
-            members[links[eid]].append(entity)
-        else:
-            out[eid] = entity.model_copy(update={"confidence": corpus_confidence(entity, agreement[eid])})
+    for eid in list(out):
+        if out[eid].paper_count != len(papers[eid]) and papers[eid]:
+            out[eid] = out[eid].model_copy(update={"paper_count": len(papers[eid])})
     for entry_id, corpus in members.items():
         out[entry_id] = _vocab_entity(index.entries[entry_id], corpus, papers[entry_id])
-    for entry_id in sorted(_ancestors(index, members) - out.keys()):
+    for entry_id in sorted(_ancestors(index, [*members, *(b for _, b in variant_is_a)]) - out.keys()):
         out[entry_id] = _vocab_entity(index.entries[entry_id], [], set())
-    is_a = {(new_id.get(c, c), new_id.get(p, p)) for c, p in resolution.is_a}
+    for _, base in variant_is_a:
+        if base not in out:
+            out[base] = _vocab_entity(index.entries[base], [], papers.get(base, set()))
+    is_a = {(new_id.get(c, c), new_id.get(p, p)) for c, p in resolution.is_a} | variant_is_a
     for entry_id in (e for e in out if e in index.entries):
         entry = index.entries[entry_id]
         is_a |= {(entry_id, parent) for parent in entry.parents if parent in out}

@@ -24,6 +24,7 @@ SOURCE_CONFIDENCE = {
     "pattern": 0.7,
     SOURCE_ABBREVIATION: 0.8,
     SOURCE_GUESS: 0.6,
+    "vocabulary": 0.75,  # a vocabulary name the NER left untagged (kg_vocab_matcher)
 }
 
 

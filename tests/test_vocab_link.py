@@ -1,0 +1,135 @@
+"""Linking resolved entities to the vocabulary: merges, labels, near misses, variants, knowledge, confidence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.graph.build import build_graph
+from kg.graph.schema import OFFER_BAR
+from kg.models import Entity, Mention, Paper, PaperExtraction, Relation, Resolution
+from kg.vocab import load_vocabulary, vocab_index
+from kg.vocab.link import corpus_confidence, link, link_entity
+
+VOCAB = Path(__file__).parent / "data" / "vocab_link" / "vocab.jsonl"
+
+
+@pytest.fixture(scope="module")
+def index():
+    # the fixture file as a user file over an empty shipped file: only these entries
+    empty = VOCAB.parent / "empty.jsonl"
+    empty.write_text("")
+    try:
+        return vocab_index(load_vocabulary(VOCAB, shipped=empty))
+    finally:
+        empty.unlink()
+
+
+def _entity(eid: str, name: str, *aliases: str, papers: int = 1) -> Entity:
+    label = eid.partition(":")[0].upper()
+    return Entity(id=eid, label=label, name=name, aliases=[name, *aliases], paper_count=papers)
+
+
+def test_names_aliases_and_long_form_link(index) -> None:
+    assert link_entity(_entity("dataset:cifar10", "CIFAR10"), index) == "dataset:cifar-10"
+    assert link_entity(_entity("method:vit", "ViT", "Vision Transformer (ViT)"), index) == "method:vision-transformer"
+    assert link_entity(_entity("task:image recognition", "image recognition"), index) == "task:image-classification"
+    assert link_entity(_entity("method:graph mamba", "Graph Mamba"), index) is None
+
+
+def test_generic_tail_near_miss_and_ambiguity(index) -> None:
+    assert link_entity(_entity("dataset:cifar-10 data", "CIFAR-10 data"), index) == "dataset:cifar-10"
+    assert link_entity(_entity("dataset:cityscape", "Cityscape"), index) == "dataset:cityscapes"  # one edit
+    assert link_entity(_entity("dataset:citys", "Citys"), index) is None  # too short to guess
+    # an ordinary word under another label is not the ambiguous entry; under its own label it is
+    assert link_entity(_entity("task:attention", "attention"), index) is None
+    assert link_entity(_entity("method:attention", "attention"), index) == "method:attention"
+    # the vocabulary's label wins for distinctive names: the NER's TASK "CIFAR-10" is the dataset
+    assert link_entity(_entity("task:cifar-10", "CIFAR-10"), index) == "dataset:cifar-10"
+
+
+def _corpus() -> tuple[list[Paper], list[PaperExtraction], Resolution]:
+    s1 = "We evaluate ViT on CIFAR10 for image recognition with accuracy."
+    s2 = "A Vision Transformer beats ResNet-34 on CIFAR-10."
+    papers = [Paper(id="p1", title="T1", abstract=s1), Paper(id="p2", title="T2", abstract=s2)]
+
+    def m(text: str, label: str, sentence: str) -> Mention:
+        start = sentence.index(text)
+        return Mention(field="abstract", start=start, end=start + len(text), text=text, label=label,
+                       confidence=0.8, sentence=1)
+
+    extractions = [
+        PaperExtraction(
+            paper_id="p1", sentences=["T1", s1],
+            mentions=[m("ViT", "METHOD", s1), m("CIFAR10", "TASK", s1), m("image recognition", "TASK", s1),
+                      m("accuracy", "METRIC", s1)],
+            relations=[Relation(type="USES", head=None, tail=0, evidence=s1, confidence=0.8, cue="use_verb"),
+                       Relation(type="ADDRESSES", head=None, tail=1, evidence=s1, confidence=0.6, cue="default"),
+                       Relation(type="ADDRESSES", head=None, tail=2, evidence=s1, confidence=0.9, cue="for_task")],
+        ),
+        PaperExtraction(
+            paper_id="p2", sentences=["T2", s2],
+            mentions=[m("Vision Transformer", "METHOD", s2), m("ResNet-34", "DATASET", s2), m("CIFAR-10", "DATASET", s2)],
+            relations=[Relation(type="USES", head=None, tail=0, evidence=s2, confidence=0.8, cue="default"),
+                       Relation(type="EVALUATES_ON", head=None, tail=1, evidence=s2, confidence=0.35, cue="baseline"),
+                       Relation(type="EVALUATES_ON", head=None, tail=2, evidence=s2, confidence=0.9, cue="on")],
+        ),
+    ]
+    entities = {
+        "method:vit": _entity("method:vit", "ViT"),
+        "method:vision transformer": _entity("method:vision transformer", "Vision Transformer"),
+        "task:cifar10": _entity("task:cifar10", "CIFAR10"),
+        "dataset:cifar-10": _entity("dataset:cifar-10", "CIFAR-10"),
+        "task:image recognition": _entity("task:image recognition", "image recognition"),
+        "metric:accuracy": _entity("metric:accuracy", "accuracy"),
+        "dataset:resnet 34": _entity("dataset:resnet 34", "ResNet-34"),
+    }
+    resolution = Resolution(
+        entities=entities,
+        mention_entities={"p1": ["method:vit", "task:cifar10", "task:image recognition", "metric:accuracy"],
+                          "p2": ["method:vision transformer", "dataset:resnet 34", "dataset:cifar-10"]},
+    )
+    return papers, extractions, resolution
+
+
+def test_link_merges_relabels_and_brings_knowledge(index) -> None:
+    papers, extractions, resolution = _corpus()
+    linked = link(resolution, index)
+    ids = set(linked.entities)
+    # ViT and Vision Transformer are one entry; CIFAR10 (tagged TASK) and CIFAR-10 one dataset
+    assert {"method:vision-transformer", "dataset:cifar-10", "task:image-classification", "metric:accuracy"} <= ids
+    assert linked.entities["method:vision-transformer"].paper_count == 2
+    assert linked.entities["dataset:cifar-10"].label == "DATASET" and linked.entities["dataset:cifar-10"].paper_count == 2
+    assert linked.mention_entities["p1"][1] == "dataset:cifar-10"
+    # ancestors come along (only those of touched entries), with IS_A
+    assert "method:transformer" in ids and "task:computer-vision" in ids and "task:object-detection" not in ids
+    assert ("method:vision-transformer", "method:transformer") in linked.is_a
+    assert ("task:image-classification", "task:computer-vision") in linked.is_a
+    # ResNet-34 (tagged DATASET) is a sized member of the ResNet family: relabelled, IS_A ResNet
+    assert ("method:resnet 34", "method:resnet") in linked.is_a and linked.mention_entities["p2"][1] == "method:resnet 34"
+    # knowledge only towards tasks in the graph
+    assert ("dataset:cifar-10", "task:image-classification", "BENCHMARK_FOR", 0.6) in linked.knowledge
+    assert not any(t == "task:object-detection" for _, t, _, _ in linked.knowledge)
+    assert ("metric:accuracy", "task:image-classification", "MEASURES", 0.5) in linked.knowledge
+    assert all(e.source == "vocabulary" and e.vocab_id == e.id for e in linked.entities.values() if e.id in index.entries)
+
+    graph = build_graph(papers, extractions, linked)
+    # the NER's ADDRESSES to "CIFAR10" becomes the dataset's EVALUATES_ON; roles are stored
+    assert graph.has_edge("p1", "dataset:cifar-10", key="EVALUATES_ON")
+    assert not graph.has_edge("p1", "dataset:cifar-10", key="ADDRESSES")
+    assert graph.edges["p1", "method:vision-transformer", "USES"]["role"] == "own use"
+    assert graph.edges["p2", "method:resnet 34", "USES"]["role"] == "baseline"
+    assert graph.edges["dataset:cifar-10", "task:image-classification", "BENCHMARK_FOR"]["weight"] == 0.6
+    assert graph.nodes["dataset:cifar-10"]["source"] == "vocabulary"
+
+
+def test_corpus_confidence_orders_evidence() -> None:
+    one = _entity("method:foo net", "foo net")
+    named = _entity("method:foonet", "FooNet")
+    three = _entity("method:foo net", "foo net", papers=3)
+    generic = _entity("method:neural network", "neural network", papers=5)
+    data = _entity("dataset:real world data", "real-world data", papers=3)
+    assert corpus_confidence(one, 1.0) < OFFER_BAR <= corpus_confidence(named, 1.0)
+    assert corpus_confidence(three, 1.0) >= OFFER_BAR > corpus_confidence(three, 0.5)
+    assert corpus_confidence(generic, 1.0) < OFFER_BAR and corpus_confidence(data, 1.0) < OFFER_BAR
