@@ -23,7 +23,7 @@ from kg.graph.roles import edge_role
 from kg.graph.store import Interner
 from kg.models import Paper, PaperExtraction, Resolution
 from kg.resolve import name_key
-from kg.resolve.terms import index_terms
+from kg.resolve.terms import index_terms, name_variants
 
 ENTITY_LABELS = frozenset(ENTITY_NODE_LABELS.values())
 PAPER_PROPERTIES = ("title", "abstract", "year", "date", "arxiv_id", "doi", "url", "venue", "source")
@@ -98,6 +98,9 @@ def add_entities(graph: nx.MultiDiGraph, resolution: Resolution) -> None:
             paper_count=entity.paper_count,
             source=entity.source,
             confidence=entity.confidence,
+            # the name as term sequences (kg.resolve.terms.name_variants): papers whose text holds one of
+            # them name the entity; both backends and the saved Cypher search the text index with these
+            name_terms=tuple(" ".join(v) for v in name_variants(entity.name)),
             **({"vocab_id": entity.vocab_id} if entity.vocab_id else {}),
         )
     for child, parent in resolution.is_a:

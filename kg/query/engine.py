@@ -13,10 +13,10 @@ from collections.abc import Iterable, Sequence
 
 from kg.graph.schema import MAX_EVIDENCE, OFFER_BAR, PAPER_ENTITY_TYPES, TOP_PAPERS, USE_LABELS, USE_ROLES, USE_TYPES
 from kg.query.access import EntityLink, EntityRow, Family, GraphAccess, PaperLink
-from kg.query.names import DEPTH_PENALTY, ResolvedName, did_you_mean, fallback_key, is_specific, ladder_keys, resolve_name
+from kg.query.names import DEPTH_PENALTY, ResolvedName, did_you_mean, fallback_key, ladder_keys, resolve_name
 from kg.query.results import EntityResult, PaperAnswer, PaperResult
 from kg.query.support import MIN_SCORE, Forms, Side, Support, TopicWords, judge
-from kg.query.text import Sentence, content_terms, expand, paper_sentences
+from kg.query.text import Sentence, content_terms, expand, name_variants, paper_sentences
 from kg.resolve import name_key
 
 ALL_ENTITY_LABELS = ("Method", "Dataset", "Task", "Metric")
@@ -396,7 +396,10 @@ class QueryEngine:
             best, links = papers.get(link.paper_id, (0.0, []))
             papers[link.paper_id] = (max(best, weights[link.entity_id]), [*links, link])
         if anchor_label == "Task" and not _is_broad(resolved):
-            for pid in sorted(self.access.text_search(Forms.of(resolved.own_forms()).groups()))[:MAX_TEXT_ANCHORS]:
+            # the names of the tasks matched (the node's name_terms, which the saved Cypher searches too)
+            matched = {e for step in resolved.steps for e in step.found}
+            groups = [[(t,) for t in sorted(set(v))] for e in sorted(matched) for v in name_variants(resolved.names[e])]
+            for pid in sorted(self.access.text_search(groups))[:MAX_TEXT_ANCHORS]:
                 papers.setdefault(pid, (TEXT_ANCHOR, []))
         return papers
 
@@ -411,7 +414,7 @@ class QueryEngine:
         sentence, or for a dataset the vocabulary's BENCHMARK_FOR the anchor task) or CO_MENTION (they
         meet in the paper; for a dataset the vocabulary does not place under other tasks,
         DATASET_CO_MENTION). Only entities the paper proposes or uses count (not baselines, not
-        background), only offered ones (OFFER_BAR) with specific names, never the anchor's own family.
+        background), only offered ones (confidence >= OFFER_BAR: kg.vocab.link), never the anchor's own family.
         An entity needs MIN_SUPPORT in all; the score is its support discounted by the share of its
         papers that are the anchor's (ASSOCIATION_POWER); ties go to the stronger evidence.
         """
@@ -421,7 +424,8 @@ class QueryEngine:
         if not resolved.entities:
             return []
         family = resolved.entities
-        anchor_keys = {name_key(n) for n in resolved.names.values()} | {name_key(name)}
+        # an entity of another label under the matched name ("image classification" tagged Method) is no answer
+        anchor_names = {resolved.names[e].casefold() for step in resolved.steps for e in step.found}
         anchors = self._anchor_papers(resolved, anchor_label)
         other_links = [
             l for l in self.access.paper_links_of(sorted(anchors), other_types)
@@ -430,8 +434,7 @@ class QueryEngine:
         rows = self.access.entities({l.entity_id for l in other_links})
         offered = {
             e for e, row in rows.items()
-            if row.label == other_label and row.confidence >= OFFER_BAR and is_specific(row.name)
-            and name_key(row.name) not in anchor_keys
+            if row.label == other_label and row.confidence >= OFFER_BAR and row.name.casefold() not in anchor_names
         }
         together: dict[str, set[str]] = defaultdict(set)  # entity -> papers where one sentence links it to the anchor
         evidence: dict[str, list[str]] = defaultdict(list)

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from kg.graph.roles import BACKGROUND, NEUTRAL, OWN, is_baseline, sentence_role  # noqa: F401  (re-exported)
 from kg.resolve.specific import FUNCTION_WORDS  # noqa: F401  (re-exported)
-from kg.resolve.terms import WORD, alternatives, plain, term, terms, words
+from kg.resolve.terms import WORD, alternatives, name_variants, plain, term, terms, words  # noqa: F401
 
 # A sentence ends at . ! ? followed by space and an upper-case letter, digit or bracket; abstracts
 # are one line, and "e.g. the" or "Fig. 3" stay inside their sentence often enough for evidence.
@@ -34,27 +34,6 @@ WEAK_WORDS: frozenset[str] = frozenset({
 def split_sentences(text: str) -> list[str]:
     """Sentences of an abstract."""
     return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
-
-
-MAX_VARIANTS = 8
-
-
-def name_variants(name: str) -> list[tuple[str, ...]]:
-    """Term sequences a name may be written as: as given, with hyphenated parts closed ("mini-ImageNet"
-    / "miniImageNet"), and with a word's alternatives ("tensor decomposition" / "tensor factorization")."""
-    base = [tuple(terms(name))]
-    pieces = re.split(r"\s+", plain(name).strip())
-    closed = [term("".join(WORD.findall(p))) for p in pieces if WORD.findall(p)]
-    if closed:
-        base.append(tuple(closed))
-    out: list[tuple[str, ...]] = []
-    for variant in dict.fromkeys(v for v in base if v):
-        out.append(variant)
-        for i, t in enumerate(variant):
-            for alt in sorted(alternatives(t) - {t}):
-                if len(out) < MAX_VARIANTS:
-                    out.append((*variant[:i], alt, *variant[i + 1 :]))
-    return list(dict.fromkeys(out))
 
 
 def find(sequence: Sequence[str], phrase: Sequence[str]) -> list[int]:

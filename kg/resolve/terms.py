@@ -87,3 +87,24 @@ def terms(text: str) -> list[str]:
 def index_terms(text: str) -> list[str]:
     """The distinct terms of a text, sorted: what the backends index a paper by."""
     return sorted(set(terms(text)))
+
+
+MAX_VARIANTS = 8
+
+
+def name_variants(name: str) -> list[tuple[str, ...]]:
+    """Term sequences a name may be written as: as given, with hyphenated parts closed ("mini-ImageNet"
+    / "miniImageNet"), and with a word's alternatives ("tensor decomposition" / "tensor factorization")."""
+    base = [tuple(terms(name))]
+    pieces = re.split(r"\s+", plain(name).strip())
+    closed = [term("".join(WORD.findall(p))) for p in pieces if WORD.findall(p)]
+    if closed:
+        base.append(tuple(closed))
+    out: list[tuple[str, ...]] = []
+    for variant in dict.fromkeys(v for v in base if v):
+        out.append(variant)
+        for i, t in enumerate(variant):
+            for alt in sorted(alternatives(t) - {t}):
+                if len(out) < MAX_VARIANTS:
+                    out.append((*variant[:i], alt, *variant[i + 1 :]))
+    return list(dict.fromkeys(out))

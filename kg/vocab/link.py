@@ -218,7 +218,9 @@ def _vocab_entity(entry: VocabEntry, corpus: list[Entity], papers: set[str]) -> 
     aliases = sorted({a for e in corpus for a in (e.name, *e.aliases)} | set(names))
     return Entity.model_construct(
         id=entry.id, label=UPPER[entry.label], name=entry.name, aliases=aliases, paper_count=len(papers),
-        source="vocabulary", vocab_id=entry.id, confidence=1.0,
+        source="vocabulary", vocab_id=entry.id,
+        # a category the vocabulary lists under a generic name ("Regularization") is no helper answer
+        confidence=1.0 if is_specific(entry.name) else GENERIC_FACTOR,
     )
 
 
