@@ -42,7 +42,7 @@ READABLE_VERSIONS = (1, 2, 3)
 CHECKED_VERSIONS = frozenset({3})
 DEFAULT_GRAPH_PATH = Path("graph.json.gz")
 # Lists the query path only reads become tuples on load: a tuple is smaller than a list.
-TUPLE_ATTRS = frozenset({"evidence", "aliases", "keys", "papers", "top_papers", "top_conf"})
+TUPLE_ATTRS = frozenset({"evidence", "aliases", "keys", "papers", "top_papers", "top_conf", "name_terms"})
 
 
 class GraphFileError(Exception):
