@@ -23,6 +23,8 @@ ALL_ENTITY_LABELS = ("Method", "Dataset", "Task", "Metric")
 # Entities mentioned by more papers than this carry little signal for "related" and dominate cost.
 RELATED_HUB_LIMIT = 2000
 MAX_SUPPORTING_PAPERS = 10
+MIN_BENCHMARK = 0.2  # a dataset's BENCHMARK_FOR weight below this says little about the paper's task
+MIN_MEASURES = 0.2  # likewise a metric's MEASURES weight ("accuracy" measures too many tasks to agree)
 # helper rankings (methods_for, datasets_for, tasks_for): a supporting paper's weight
 SAME_SENTENCE = 1.0  # one sentence links the entity to the anchor
 CO_MENTION = 0.5  # they only meet in the same paper
@@ -231,6 +233,10 @@ class QueryEngine:
         x_side = x_text | (x_links.keys() & y_links.keys())
         if x_links:
             x_side |= self.access.text_search(y_groups, within=x_links.keys())
+        # what the vocabulary knows: papers with X that evaluate on a dataset benchmarking Y
+        known = self._benchmark_support(y_name)
+        if known:
+            x_side |= known.keys() & (x_links.keys() | self.access.text_search(x_groups, within=known.keys()))
         resolution = {"x": x_name.explain(), "y": y_name.explain()}
         if not x_side:
             return PaperAnswer(explain=self._why_empty(x, task, x_name, y_name, x_groups, y_groups, 0), resolution=resolution)
@@ -256,7 +262,7 @@ class QueryEngine:
         for pid in ordered:
             support = judge(
                 sentences.get(pid, []), x_judged, y_judged, topic, x_links.get(pid, []), y_links.get(pid, []),
-                used_for=pid in used_for,
+                used_for=pid in used_for, y_known=known.get(pid),
             )
             if support.score >= MIN_SCORE:
                 judged.append((support, pid))
@@ -266,6 +272,33 @@ class QueryEngine:
         results = self._paper_results(scored, limit, names)
         explain = None if results else self._why_empty(x, task, x_name, y_name, x_groups, y_groups, len(x_side))
         return PaperAnswer(results=results, explain=explain, resolution=resolution)
+
+    def _benchmark_support(self, y_name: ResolvedName) -> dict[str, PaperLink]:
+        """Papers the vocabulary says do Y without their text naming it, with the link that says so.
+
+        A paper counts when it evaluates on a dataset that benchmarks Y (BENCHMARK_FOR weight at least
+        MIN_BENCHMARK) and reports a metric that MEASURES Y (weight at least MIN_MEASURES): "evaluated on
+        CelebA-HQ with FID" is image generation; "evaluated on ImageNet" alone is not (ImageNet serves
+        many tasks), nor is "accuracy on ImageNet" (accuracy measures too many tasks to say which).
+        """
+        tasks = [e for e in y_name.entities if e.startswith("task:")]
+        if not tasks:
+            return {}
+        weights: dict[str, float] = {}
+        for edge in self.access.entity_links("BENCHMARK_FOR", targets=tasks):
+            if edge.confidence >= MIN_BENCHMARK:
+                weights[edge.source] = max(weights.get(edge.source, 0.0), edge.confidence)
+        if not weights:
+            return {}
+        metrics = {e.source for e in self.access.entity_links("MEASURES", targets=tasks) if e.confidence >= MIN_MEASURES}
+        links = self.access.paper_links(sorted(weights.keys() | metrics), ("EVALUATES_ON", "REPORTS"))
+        reports = {l.paper_id for l in links if l.entity_id in metrics}
+        out: dict[str, PaperLink] = {}
+        for link in links:
+            if link.entity_id in weights and link.paper_id in reports:
+                if link.paper_id not in out or link.confidence > out[link.paper_id].confidence:
+                    out[link.paper_id] = link
+        return out
 
     def _family_links(self, *names: ResolvedName) -> list[dict[str, list[PaperLink]]]:
         """Paper links to each name's entities, by paper, in one read ({} for a broad family: read per paper later)."""

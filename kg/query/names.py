@@ -7,7 +7,9 @@ Steps, each tried in order and recorded for `--explain`:
                aliases of one entity, so they match here too
   2. head      the name without a generic head word ("dense retrieval models" -> "dense retrieval")
   3. contains  the longest sub-phrases naming entities ("regularisation of deep neural networks"
-               -> "regularization"), weighted below a whole-name match
+               -> "regularization"), weighted below a whole-name match, without their IS_A families,
+               and counted only in papers that say what they leave out (with several parts: every
+               specific word of the name, so no part drops another's modifier)
 Whatever matched, its IS_A family comes along. Text forms (the name itself, its head-dropped form
 and every alias of every family member) go to text evidence (kg.query.text).
 """
@@ -164,10 +166,15 @@ def resolve_name(name: str, family: Callable[[str, Sequence[str]], Family], labe
         if w not in FUNCTION_WORDS and w not in WEAK_WORDS and w not in GENERIC_WORDS and w not in FALLBACK_HEADS
     ]
     for key, fam in found:
-        take("contains", key, fam)
-    # What the sub-phrases leave out must then be in the paper: "generation" stands for "music
-    # generation" only in a paper that also says "music".
-    resolved.residual = tuple(dict.fromkeys(term(w) for w in specific if w not in covered))
+        # a part of the name brings itself, not its IS_A family: "generation" stands in for "music
+        # generation", "image generation" below it does not
+        take("contains", key, Family(fam.matched, {e: m for e, m in fam.members.items() if m.depth == 0}))
+    # A part of the name stands for the whole only in a paper that says what the part leaves out:
+    # "generation" for "music generation" where the paper also says "music". When several parts
+    # were needed ("self-supervised" + "action recognition"), each counts only where the paper says
+    # every specific word, so no part drops the others' modifiers.
+    needed = specific if len(found) > 1 else [w for w in specific if w not in covered]
+    resolved.residual = tuple(dict.fromkeys(term(w) for w in needed))
     return resolved
 
 

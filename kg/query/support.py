@@ -34,6 +34,7 @@ BAG_STRONG = 0.7  # one sentence holds Y's specific words (not "training", "deep
 BAG_PARTIAL = 0.4  # one sentence holds all but one of three or more specific words of Y
 BAG_PAPER = 0.5  # the title + abstract hold Y's specific words, in different sentences
 EDGE_FACTOR = 0.9  # an extracted edge counts a little below the sentence that names X
+KNOWLEDGE_Y = 0.6  # Y never named, but the paper evaluates on a dataset the vocabulary says benchmarks Y
 MIN_X = 0.5  # above a background mention (text.BACKGROUND), below a neutral one
 MIN_SCORE = 1.4
 
@@ -182,8 +183,13 @@ def judge(
     x_links: Sequence[PaperLink],
     y_links: Sequence[PaperLink],
     used_for: bool = False,
+    y_known: PaperLink | None = None,
 ) -> Support:
-    """Score one paper for "uses X for Y" from its sentences and its edges to both families."""
+    """Score one paper for "uses X for Y" from its sentences and its edges to both families.
+
+    `y_known` is the paper's link to a dataset the vocabulary says benchmarks Y (QueryEngine.
+    _benchmark_support): it supports Y at KNOWLEDGE_Y when nothing in the text does better.
+    """
     paper_terms = frozenset().union(*(s.term_set for s in sentences))
     x_side, y_side = x_side.in_paper(paper_terms), y_side.in_paper(paper_terms)
     x_forms, y_forms = x_side.forms.present(paper_terms), y_side.forms.present(paper_terms)
@@ -237,6 +243,9 @@ def judge(
         matched.append(link.entity_id)
         if w > y_best:
             y_best, y_sentence = w, (link.evidence[0] if link.evidence else y_sentence)
+    if y_known is not None and KNOWLEDGE_Y > y_best:
+        y_best, y_sentence = KNOWLEDGE_Y, (y_known.evidence[0] if y_known.evidence else y_sentence)
+        matched.append(y_known.entity_id)
     bonus = SAME_SENTENCE_BONUS if both_sentence else 0.0
     if used_for:
         bonus = max(bonus, USED_FOR_BONUS)

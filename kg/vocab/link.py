@@ -137,15 +137,27 @@ def _without_generic_tail(key: str) -> str | None:
     return rest if rest != key and not all(w in GENERIC_WORDS for w in words) else None
 
 
-def _variant_base(key: str) -> str | None:
-    """The key without trailing size/version words ("resnet 34" -> "resnet"), when a name is left."""
-    words = key.replace("-", " ").split(" ")
-    while len(words) > 1 and _VARIANT_TAIL.match(words[-1]):
-        words.pop()
-    if len(words) == 1 and (m := re.match(r"^([a-z]{3,})v?\d+$", words[0])):
-        words = [m.group(1)]  # "yolov5" -> "yolo"
-    rest = " ".join(words)
-    return rest if rest != key.replace("-", " ") else None
+_NAME_PIECES = re.compile(r"[\s\-_/]+")
+
+
+def _variant_bases(name: str) -> list[str]:
+    """Shorter names an entity may be a member of: without trailing size/version words ("ResNet-34",
+    "CelebA-HQ-256", "YOLOv5"), then without leading modifiers when a distinctive name (capitals or
+    digits, three characters or more) is left ("unconditional CIFAR10"; not "graph transformer")."""
+    pieces = [p for p in _NAME_PIECES.split(name.strip()) if p]
+    out = []
+    tail = list(pieces)
+    while len(tail) > 1 and _VARIANT_TAIL.match(tail[-1].casefold()):
+        tail.pop()
+    if len(tail) == 1 and (m := re.match(r"^([A-Za-z]{3,}?)v?\d+$", tail[0])):
+        tail = [m.group(1)]  # "YOLOv5" -> "YOLO"
+    if tail != pieces:
+        out.append(" ".join(tail))
+    for i in range(1, len(pieces)):
+        rest = " ".join(pieces[i:])
+        if len(rest) >= 3 and _NAMED.search(rest) and any(c.isalpha() for c in rest):
+            out.append(rest)
+    return out
 
 
 def link_entity(entity: Entity, index: VocabIndex) -> str | None:
@@ -170,11 +182,14 @@ def link_entity(entity: Entity, index: VocabIndex) -> str | None:
 
 
 def variant_of(entity: Entity, index: VocabIndex) -> str | None:
-    """The entry an unlinked entity is a sized or versioned member of ("ResNet-34" -> ResNet), or None."""
-    base = _variant_base(entity.id.partition(":")[2])
-    if not base:
-        return None
-    return _best(index, index.ids(base), entity.label)
+    """The entry an unlinked entity is a member of ("ResNet-34" -> ResNet, "unconditional CIFAR10" ->
+    CIFAR-10), or None. A leading modifier counts only before a distinctive name (capitals or digits):
+    "graph transformer" is left to the corpus hierarchy."""
+    for base in _variant_bases(entity.name):
+        key = name_key(base)
+        if key and (chosen := _best(index, index.ids(key), entity.label)) is not None:
+            return chosen
+    return None
 
 
 def corpus_confidence(entity: Entity, agreement: float) -> float:
