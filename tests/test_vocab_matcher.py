@@ -16,6 +16,7 @@ def _nlp(tmp_path):
         '{"id": "task:image-classification", "label": "Task", "name": "image classification"}\n'
         '{"id": "method:dropout", "label": "Method", "name": "dropout"}\n'
         '{"id": "method:lstm", "label": "Method", "name": "LSTM", "ambiguous": true}\n'
+        '{"id": "dataset:now", "label": "Dataset", "name": "NoW"}\n'
     )
     nlp = spacy.blank("en")
     nlp.add_pipe("kg_vocab_matcher", config={"vocab_file": str(vocab)})
@@ -24,12 +25,12 @@ def _nlp(tmp_path):
 
 def test_adds_missed_names_with_the_vocabulary_label(tmp_path) -> None:
     nlp = _nlp(tmp_path)
-    doc = nlp("Image classification on SVHN and cifar-100 with dropout, not svhn or an LSTM.")
+    doc = nlp("Image classification on SVHN and CIFAR-100 with dropout, not svhn, cifar-100, now or an LSTM.")
     found = {(e.text, e.label_, e.id_) for e in doc.ents}
     assert found == {
-        ("Image classification", "TASK", SOURCE_VOCABULARY),
-        ("SVHN", "DATASET", SOURCE_VOCABULARY),  # capitals as written: "svhn" is not it
-        ("cifar-100", "DATASET", SOURCE_VOCABULARY),
+        ("Image classification", "TASK", SOURCE_VOCABULARY),  # case-blind: no capital after the first letter
+        ("SVHN", "DATASET", SOURCE_VOCABULARY),  # capitals as written: "svhn" is not it, nor "now" NoW
+        ("CIFAR-100", "DATASET", SOURCE_VOCABULARY),
     }  # a single lower-case word ("dropout") and an ambiguous entry ("LSTM") are left to the NER
 
 

@@ -178,6 +178,23 @@ def add_extracted_relations(
             attrs["evidence"] = tuple(attrs.get("evidence", ()))
 
 
+# A dataset the vocabulary does not vouch for is offered only if some paper says it evaluates or trains
+# on it (an extraction cue of at least this confidence: "experiments on X", "datasets such as X"), not
+# where it is merely named ("code is available on GitHub").
+DATASET_USE_BAR = 0.7
+UNUSED_DATASET_FACTOR = 0.5
+
+
+def discount_unused_datasets(graph: nx.MultiDiGraph) -> None:
+    """Lower the confidence of datasets below full confidence that no paper evaluates on by a clear cue."""
+    for node, attrs in graph.nodes(data=True):
+        if attrs.get("label") != "Dataset" or attrs.get("confidence", 1.0) >= 1.0:
+            continue
+        best = max((c or 0.0 for _, _, c in graph.in_edges(node, data="confidence")), default=0.0)
+        if best < DATASET_USE_BAR:
+            attrs["confidence"] = round(attrs["confidence"] * UNUSED_DATASET_FACTOR, 4)
+
+
 def add_top_papers(graph: nx.MultiDiGraph, limit: int = TOP_PAPERS) -> None:
     """Give every entity its `limit` strongest papers, best first: `top_papers` ids and `top_conf`.
 
@@ -207,6 +224,7 @@ def build_graph(
     add_citations(graph, papers)
     add_entities(graph, resolution)
     add_extracted_relations(graph, extractions, resolution)
+    discount_unused_datasets(graph)
     add_top_papers(graph)
     return graph
 

@@ -160,3 +160,7 @@ class GraphAccess(Protocol):
     def stats(self) -> dict:
         """Counts of nodes per label and edges per type, and coverage shares."""
         ...
+
+    def top_entities(self, label: str, limit: int, min_confidence: float) -> tuple[int, list[EntityRow]]:
+        """(entities of the label at or above min_confidence, the `limit` with most papers among them)."""
+        ...

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import heapq
+
 import difflib
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
@@ -205,6 +207,15 @@ class NetworkxAccess:
         cites = sorted(v for _, v, k in self.graph.out_edges(paper_id, keys=True) if k == "CITES")
         cited_by = sorted(u for u, _, k in self.graph.in_edges(paper_id, keys=True) if k == "CITES")
         return cites, cited_by
+
+    def top_entities(self, label: str, limit: int, min_confidence: float) -> tuple[int, list[EntityRow]]:
+        """(entities of the label at or above min_confidence, the `limit` with most papers among them)."""
+        rows = [
+            _entity_row(node, attrs) for node, attrs in self.graph.nodes(data=True)
+            if attrs.get("label") == label and float(attrs.get("confidence", 1.0)) >= min_confidence
+            and attrs.get("paper_count", 0) > 0
+        ]
+        return len(rows), heapq.nsmallest(limit, rows, key=lambda r: (-r.paper_count, r.id))
 
     def stats(self) -> dict:
         """Counts of nodes per label, edges per type, and extraction coverage."""

@@ -23,6 +23,7 @@ ALL_ENTITY_LABELS = ("Method", "Dataset", "Task", "Metric")
 # Entities mentioned by more papers than this carry little signal for "related" and dominate cost.
 RELATED_HUB_LIMIT = 2000
 MAX_SUPPORTING_PAPERS = 10
+STATS_TOP = 50  # most-mentioned offered entities per label in stats
 MIN_BENCHMARK = 0.2  # a dataset's BENCHMARK_FOR weight below this says little about the paper's task
 MIN_MEASURES = 0.2  # likewise a metric's MEASURES weight ("accuracy" measures too many tasks to agree)
 # helper rankings (methods_for, datasets_for, tasks_for): a supporting paper's weight
@@ -526,9 +527,15 @@ class QueryEngine:
         results.sort(key=lambda t: t[:4])
         return [r[-1] for r in results[:limit]]
 
-    def stats(self) -> dict:
-        """Graph counts and extraction coverage."""
+    def stats(self, *, top: int = STATS_TOP) -> dict:
+        """Graph counts, extraction coverage, and per entity label the offered entities and the `top` most
+        mentioned of them (entities below OFFER_BAR stay on their papers but are not offered here)."""
         stats = self.access.stats()
+        stats["offered"], stats["top"] = {}, {}
+        for label in ALL_ENTITY_LABELS:
+            count, rows = self.access.top_entities(label, top, OFFER_BAR)
+            stats["offered"][label] = count
+            stats["top"][label] = [{"id": r.id, "name": r.name, "papers": r.paper_count} for r in rows]
         with_abstract = stats.get("papers_with_abstract", 0)
         stats["share_with_method_and_task"] = (
             round(stats.get("papers_with_method_and_task", 0) / with_abstract, 4) if with_abstract else 0.0

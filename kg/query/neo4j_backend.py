@@ -334,6 +334,18 @@ class Neo4jAccess:
             return [], []
         return sorted(records[0]["cites"]), sorted(records[0]["cited_by"])
 
+    def top_entities(self, label: str, limit: int, min_confidence: float) -> tuple[int, list[EntityRow]]:
+        """(entities of the label at or above min_confidence, the `limit` with most papers among them)."""
+        node = check_label(label)
+        where = "WHERE coalesce(n.confidence, 1.0) >= $min AND n.paper_count > 0"
+        count = self._read(f"MATCH (n:{node}) {where} RETURN count(n) AS n", min=min_confidence)[0]["n"]
+        rows = self._rows(
+            f"MATCH (n:{node}) {where} WITH n ORDER BY n.paper_count DESC, n.id LIMIT $limit "
+            f"RETURN collect({ENTITY_FIELDS}) AS rows",
+            min=min_confidence, limit=limit, entity_labels=[node],
+        )
+        return int(count), [_entity_row(r) for r in rows]
+
     def stats(self) -> dict:
         """Counts of nodes per label, edges per type, and extraction coverage."""
         node_counts = ", ".join(f"COUNT {{ (:{check_label(l)}) }} AS `{l}`" for l in STAT_LABELS)

@@ -15,7 +15,7 @@ FUNCTION_WORDS: frozenset[str] = frozenset({
     "how", "what", "when", "where", "do", "does", "can", "papers", "paper", "up",
 })
 
-_DEBRIS = re.compile(r"[_{}^\\$=|]|\b[a-z]\(|^\W|\d\s*[+*/-]\s*\d")
+_DEBRIS = re.compile(r"[_{}^\\$=|]|\b[a-z]\(|^\W|\d\s*[+*/-]\s*\d|://|\bwww\.")
 GENERIC_NAMES: frozenset[str] = GENERIC_WORDS | {
     "state of the art", "perspective", "baseline", "variant", "extension", "strategy", "scheme", "setting",
     "objective", "loss", "layer", "parameter", "feature", "representation", "system", "pipeline", "tool",
@@ -23,7 +23,7 @@ GENERIC_NAMES: frozenset[str] = GENERIC_WORDS | {
 
 
 def is_specific(name: str) -> bool:
-    """False for math debris ("L_{1", "O(n") and for names made only of generic words ("neural network")."""
+    """False for math debris ("L_{1", "O(n"), URLs, and names made only of generic words ("neural network")."""
     if _DEBRIS.search(name) or name.count("(") != name.count(")") or sum(c.isalpha() for c in name) < 2:
         return False
     key_words = name_key(name).replace("-", " ").split()

@@ -491,14 +491,42 @@ def _weights(links: Counter, ids: dict[str, str]) -> list[WeightedTask]:
 
 
 def is_ordinary_word(alias: str, zipf: Callable[[str], float]) -> bool:
-    """Shorter than 3 characters, or one lower/title-case word common in English text."""
+    """Shorter than 3 characters, or one word common in English text in lower, title or all capitals.
+
+    Mixed case (ImageNet, GitHub) is distinctive as written; all capitals is not: linking compares
+    names case-blind, and "PATTERN", "MASSIVE" or "CLUSTER" would take every "pattern" of a corpus.
+    """
     if len(alias) < 3:
         return True
     if " " in alias or any(ch.isdigit() for ch in alias) or not alias.replace("-", "").isalpha():
         return False
-    if alias != alias.lower() and alias != alias.capitalize():
-        return False  # all-caps and mixed-case forms (BERT, ImageNet) are distinctive as written
+    if alias not in (alias.lower(), alias.capitalize(), alias.upper()):
+        return False
     return zipf(alias.lower()) >= ORDINARY_WORD_ZIPF
+
+
+# A dataset only one leaderboard paper names, from no other source, may be a word any abstract uses
+# ("GitHub", "Jobs"): it links under its own label only and is not matched in text.
+WEAK_DATASET_PAPERS = 1
+# Heads that make a family name a kind of component rather than a method ("loss function").
+CATEGORY_HEADS = frozenset({"function", "functions", "model", "models", "method", "methods", "technique", "techniques"})
+
+
+def is_weak_dataset(label: str, sources: set[str], papers: int) -> bool:
+    """A dataset attested by at most WEAK_DATASET_PAPERS leaderboard papers and no other source."""
+    return label == "Dataset" and sources <= {"pwc_sota"} and papers <= WEAK_DATASET_PAPERS
+
+
+def is_category(label: str, name: str, sources: set[str], zipf: Callable[[str], float]) -> bool:
+    """A method family known only as a collection name: one plain word ("Regularization",
+    "Interpretability") or ordinary words ending in a component head ("Loss Functions", "Language
+    Models"). Kept for IS_A; not offered as an answer."""
+    if label != "Method" or "pwc_methods" in sources:
+        return False
+    words = [w for w in re.split(r"[\s-]+", name) if w]
+    if len(words) == 1:
+        return not re.search(r"[0-9]|[a-z][A-Z]|^[A-Z]{2}", words[0])  # "Regularization"; not "ResNet", "GPT"
+    return words[-1].lower() in CATEGORY_HEADS and all(zipf(w.lower()) >= ORDINARY_WORD_ZIPF for w in words)
 
 
 def _display(label: Label, draft: Draft, proper: frozenset[str]) -> str:
@@ -557,10 +585,28 @@ def assemble(stores: dict[Label, Store], zipf: Callable[[str], float], proper: f
                 benchmarks=_weights(draft.links, ids["Task"]) if label == "Dataset" else [],
                 measures=_weights(draft.links, ids["Task"]) if label == "Metric" else [],
                 papers=draft.papers, sources=sorted(draft.sources),
-                ambiguous=any(is_ordinary_word(form, zipf) for form in [name, *aliases]),
+                ambiguous=any(is_ordinary_word(form, zipf) for form in [name, *aliases])
+                or is_weak_dataset(label, set(draft.sources), draft.papers),
+                category=is_category(label, name, set(draft.sources), zipf),
             )
             entries.append(entry)
-    return sorted(entries, key=lambda e: e.id)
+    return sorted(mark_fields(entries), key=lambda e: e.id)
+
+
+FIELD_CHILDREN = 50  # a task with no parent and at least this many subtasks is a field ("computer vision")
+
+
+def mark_fields(entries: list[VocabEntry]) -> list[VocabEntry]:
+    """Tasks that are fields (no parent, FIELD_CHILDREN or more subtasks) become categories: IS_A roots, not answers."""
+    children: dict[str, int] = {}
+    for entry in entries:
+        for parent in entry.parents:
+            children[parent] = children.get(parent, 0) + 1
+    return [
+        e.model_copy(update={"category": True})
+        if e.label == "Task" and not e.parents and children.get(e.id, 0) >= FIELD_CHILDREN else e
+        for e in entries
+    ]
 
 
 def proper_words(ito: list[TaskNode]) -> frozenset[str]:

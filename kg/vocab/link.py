@@ -59,6 +59,9 @@ class VocabIndex:
     by_key: Mapping[str, tuple[str, ...]]  # curated names, aliases and full names
     by_paraphrase: Mapping[str, tuple[str, ...]]  # mined paraphrases whose key no curated name holds
     blocks: Mapping[tuple[str, str], tuple[str, ...]]  # (label, key prefix) -> keys, for near misses
+    # keys only names in capitals give ("NEURON", "OCCLUSION"): a corpus name links to them only when it
+    # is written in capitals too ("a single neuron" is no dataset)
+    caps_keys: frozenset[str] = frozenset()
 
     def ids(self, key: str) -> tuple[str, ...]:
         """Entries whose curated name or, failing that, mined paraphrase has this key."""
@@ -69,10 +72,13 @@ def vocab_index(entries: Mapping[str, VocabEntry]) -> VocabIndex:
     """Index a loaded vocabulary (load_vocabulary) by normalised key."""
     by_key: dict[str, set[str]] = defaultdict(set)
     by_paraphrase: dict[str, set[str]] = defaultdict(set)
+    caps: set[str] = set()
+    other: set[str] = set()
     for entry in entries.values():
         for name in (entry.name, *entry.aliases, *([entry.full_name] if entry.full_name else [])):
             if key := name_key(name):
                 by_key[key].add(entry.id)
+                (caps if name.isupper() and len(name) > 3 else other).add(key)
         for paraphrase in entry.paraphrases:
             if key := name_key(paraphrase.text):
                 by_paraphrase[key].add(entry.id)
@@ -86,6 +92,7 @@ def vocab_index(entries: Mapping[str, VocabEntry]) -> VocabIndex:
         {k: tuple(sorted(v)) for k, v in by_key.items()},
         {k: tuple(sorted(v)) for k, v in by_paraphrase.items() if k not in by_key},
         {k: tuple(sorted(v)) for k, v in blocks.items()},
+        frozenset(caps - other),
     )
 
 
@@ -160,12 +167,29 @@ def _variant_bases(name: str) -> list[str]:
     return out
 
 
+def dataset_root(index: VocabIndex, entry_id: str) -> str:
+    """A dataset edition's base ("PASCAL VOC 2012" -> PASCAL VOC, "CIFAR-10 Image" -> CIFAR-10): splits and
+    editions are one dataset for users (the spelling stays an alias); other labels are left as they are."""
+    seen = {entry_id}
+    entry = index.entries[entry_id]
+    while entry.label == "Dataset":
+        parents = [p for p in entry.parents if p in index.entries and index.entries[p].label == "Dataset" and p not in seen]
+        if not parents:
+            break
+        entry = index.entries[parents[0]]
+        seen.add(entry.id)
+    return entry.id
+
+
 def link_entity(entity: Entity, index: VocabIndex) -> str | None:
     """The vocabulary entry an entity stands for, or None: its display name first, then its other names,
     then the names without a generic tail ("CIFAR-10 data"), then a near miss ("Cityscape")."""
     votes: dict[str, int] = defaultdict(int)
-    keys = [name_key(name) for name in entity_names(entity)]
+    names = entity_names(entity)
+    keys = [name_key(name) for name in names]
     for rank, key in enumerate(keys):
+        if key in index.caps_keys and not names[rank].isupper():
+            continue
         chosen = _best(index, index.ids(key), entity.label) if key else None
         if chosen is not None:
             if rank == 0:
@@ -185,7 +209,17 @@ def variant_of(entity: Entity, index: VocabIndex) -> str | None:
     """The entry an unlinked entity is a member of ("ResNet-34" -> ResNet, "unconditional CIFAR10" ->
     CIFAR-10), or None. A leading modifier counts only before a distinctive name (capitals or digits):
     "graph transformer" is left to the corpus hierarchy."""
-    for base in _variant_bases(entity.name):
+    name = entity.name
+    words = name.split()
+    for i in range(1, len(words)):
+        # a trailing task name is the setting, not the name: "CelebA-HQ-256 image generation", "BEIR retrieval"
+        if any(index.entries[e].label == "Task" for e in index.ids(name_key(" ".join(words[i:])))):
+            name = " ".join(words[:i])
+            key = name_key(name)
+            if key and (chosen := _best(index, index.ids(key), entity.label)) is not None:
+                return chosen
+            break
+    for base in _variant_bases(name):
         key = name_key(base)
         if key and (chosen := _best(index, index.ids(key), entity.label)) is not None:
             return chosen
@@ -228,21 +262,28 @@ def _ancestors(index: VocabIndex, ids: Iterable[str]) -> set[str]:
     return seen
 
 
-def _vocab_entity(entry: VocabEntry, corpus: list[Entity], papers: set[str]) -> Entity:
+def _vocab_entity(entry: VocabEntry, corpus: list[Entity], papers: set[str], agreement: Mapping[str, float]) -> Entity:
     names = [entry.name, *entry.aliases, *([entry.full_name] if entry.full_name else [])]
     aliases = sorted({a for e in corpus for a in (e.name, *e.aliases)} | set(names))
+    if entry.category or not is_specific(entry.name):
+        confidence = GENERIC_FACTOR  # a category under a generic name ("Regularization", "computer vision")
+    elif entry.ambiguous and corpus:
+        # an ordinary word ("MATH", "GitHub") is that entry only as far as the corpus says so
+        confidence = max(corpus_confidence(e, agreement.get(e.id, 1.0)) for e in corpus)
+    else:
+        confidence = 1.0
     return Entity.model_construct(
         id=entry.id, label=UPPER[entry.label], name=entry.name, aliases=aliases, paper_count=len(papers),
-        source="vocabulary", vocab_id=entry.id,
-        # a category the vocabulary lists under a generic name ("Regularization") is no helper answer
-        confidence=1.0 if is_specific(entry.name) else GENERIC_FACTOR,
+        source="vocabulary", vocab_id=entry.id, confidence=confidence,
     )
 
 
 def link(resolution: Resolution, index: VocabIndex) -> Resolution:
     """The resolution with entities linked to the vocabulary, merged per entry, and its knowledge added."""
     entities = resolution.entities
-    links = {eid: entry for eid, e in entities.items() if (entry := link_entity(e, index)) is not None}
+    links = {
+        eid: dataset_root(index, entry) for eid, e in entities.items() if (entry := link_entity(e, index)) is not None
+    }
     # an unlinked corpus id equal to an entry's id ("method:bert" under an ambiguous label) is that entry
     links.update({eid: eid for eid in entities if eid in index.entries and eid not in links})
     new_id = {eid: links.get(eid, eid) for eid in entities}
@@ -255,7 +296,13 @@ def link(resolution: Resolution, index: VocabIndex) -> Resolution:
             members[links[eid]].append(entity)
             continue
         update: dict[str, object] = {"confidence": corpus_confidence(entity, agreement[eid])}
-        if (base := variant_of(entity, index)) is not None:
+        base = variant_of(entity, index)
+        if base is not None and entity.label == "DATASET" and index.entries[base].label == "Dataset":
+            # a dataset's size, split or setting ("CelebA-HQ-256", "ImageNet classification") is that dataset
+            links[eid] = new_id[eid] = dataset_root(index, base)
+            members[links[eid]].append(entity)
+            continue
+        if base is not None:
             # a sized or versioned member of a known entry: one of its family, under the entry's label
             label = UPPER[index.entries[base].label]
             update = {"confidence": 1.0, "label": label, "id": f"{label.lower()}:{eid.partition(':')[2]}"}
@@ -281,12 +328,12 @@ def link(resolution: Resolution, index: VocabIndex) -> Resolution:
         if out[eid].paper_count != len(papers[eid]) and papers[eid]:
             out[eid] = out[eid].model_copy(update={"paper_count": len(papers[eid])})
     for entry_id, corpus in members.items():
-        out[entry_id] = _vocab_entity(index.entries[entry_id], corpus, papers[entry_id])
+        out[entry_id] = _vocab_entity(index.entries[entry_id], corpus, papers[entry_id], agreement)
     for entry_id in sorted(_ancestors(index, [*members, *(b for _, b in variant_is_a)]) - out.keys()):
-        out[entry_id] = _vocab_entity(index.entries[entry_id], [], set())
+        out[entry_id] = _vocab_entity(index.entries[entry_id], [], set(), agreement)
     for _, base in variant_is_a:
         if base not in out:
-            out[base] = _vocab_entity(index.entries[base], [], papers.get(base, set()))
+            out[base] = _vocab_entity(index.entries[base], [], papers.get(base, set()), agreement)
     is_a = {(new_id.get(c, c), new_id.get(p, p)) for c, p in resolution.is_a} | variant_is_a
     for entry_id in (e for e in out if e in index.entries):
         entry = index.entries[entry_id]

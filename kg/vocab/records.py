@@ -42,6 +42,8 @@ class VocabEntry(BaseModel):
     papers: int = Field(default=0, ge=0)
     sources: list[str] = Field(default_factory=list)
     ambiguous: bool = False
+    # a family known only by a generic collection name ("Regularization"): IS_A parent, not an answer
+    category: bool = False
 
     @field_validator("id")
     @classmethod

@@ -4,8 +4,8 @@ Runs after the NER and adds only spans that overlap none of its entities, so the
 it spoke and the vocabulary fills the silences ("evaluated on CIFAR-100 and SVHN" with SVHN untagged).
 Only distinctive names are matched: entries not marked ambiguous, and of those the names of two or more
 words or with a capital or digit ("Fashion-MNIST", "BERT"); a single lower-case word ("dropout",
-"clustering") is left to the NER, which sees its context. Short all-capital names match as written
-(ORTH), everything else case-blind (LOWER). The label is the vocabulary's; linking (kg.vocab.link) then
+"clustering") is left to the NER, which sees its context. Names with a capital after their first
+letter match as written (ORTH), everything else case-blind (LOWER). The label is the vocabulary's; linking (kg.vocab.link) then
 attaches the entry.
 """
 
@@ -22,7 +22,10 @@ from spacy.util import filter_spans
 SOURCE_VOCABULARY = "vocabulary"  # Span.id_ tag; entity_cleanup maps it to a confidence
 LABELS = {"Method": "METHOD", "Dataset": "DATASET", "Task": "TASK", "Metric": "METRIC"}
 _DISTINCTIVE = re.compile(r"[A-Z0-9]")
-_EXACT = re.compile(r"^[A-Z0-9][A-Z0-9\-]{1,5}s?$")  # "GAN", "SVHN", "T5": capitals as written
+def exact_case(name: str) -> bool:
+    """Names with a capital after the first letter ("GAN", "SVHN", "NoW", "GitHub") match only as written:
+    lower-cased they are often ordinary words ("now", "neuron")."""
+    return any(c.isupper() for c in name[1:])
 
 
 def distinctive(name: str) -> bool:
@@ -40,7 +43,7 @@ def vocabulary_patterns(entries: Iterable[object]) -> dict[tuple[str, bool], set
         names = [entry.name, *entry.aliases, *([entry.full_name] if entry.full_name else [])]  # type: ignore[attr-defined]
         for name in names:
             if distinctive(name):
-                exact = _EXACT.match(name) is not None
+                exact = exact_case(name)
                 out.setdefault((LABELS[entry.label], exact), set()).add(name)  # type: ignore[attr-defined]
     return out
 
