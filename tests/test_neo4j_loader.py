@@ -53,7 +53,9 @@ def synthetic_graph(n_papers: int, seed: int = 0) -> nx.MultiDiGraph:
             eid = f"{label.lower()}:{name}"
             aliases = sorted({name, name.upper(), f"{name}s"})
             g.add_node(eid, id=eid, label=label, name=name, aliases=aliases,
-                       keys=sorted({name_key(a) for a in aliases} - {""}), paper_count=0)
+                       keys=sorted({name_key(a) for a in aliases} - {""}), paper_count=0,
+                       source=rng.choice(("vocabulary", "corpus")), confidence=round(rng.uniform(0.2, 1.0), 4),
+                       name_terms=[name.lower()])
             ids.append(eid)
         entities[label] = ids
         for i, child in enumerate(ids[3:], start=3):  # a forest: everything IS_A an earlier entity
@@ -75,7 +77,8 @@ def synthetic_graph(n_papers: int, seed: int = 0) -> nx.MultiDiGraph:
         def link(target: str, rel: str) -> None:
             if not g.has_edge(pid, target, key=rel):
                 ev = rng.sample(sentences, rng.randint(1, 3))
-                g.add_edge(pid, target, key=rel, type=rel, evidence=ev, confidence=round(rng.uniform(0.3, 1.0), 4))
+                g.add_edge(pid, target, key=rel, type=rel, evidence=ev, confidence=round(rng.uniform(0.3, 1.0), 4),
+                           role=rng.choice(("proposes", "own use", "baseline", "background")))
                 g.nodes[target]["paper_count"] += 1
 
         methods = rng.sample(entities["Method"], rng.randint(1, 3))
@@ -104,6 +107,10 @@ def synthetic_graph(n_papers: int, seed: int = 0) -> nx.MultiDiGraph:
             d = rng.choice(entities["Dataset"])
             g.add_edge(m, d, key="EVALUATED_ON", type="EVALUATED_ON", papers=sorted(papers)[:2], count=1,
                        evidence=[f"{m} is evaluated on {d}."], confidence=0.7)
+    # vocabulary knowledge, as linking adds it: weighted dataset -> task and metric -> task edges
+    for source, rel in [*((d, "BENCHMARK_FOR") for d in entities["Dataset"]), *((m, "MEASURES") for m in entities["Metric"])]:
+        for t in rng.sample(entities["Task"], rng.randint(1, 2)):
+            g.add_edge(source, t, key=rel, type=rel, weight=round(rng.uniform(0.05, 1.0), 4))
     return g
 
 
