@@ -120,17 +120,12 @@ def export(
 
 
 @app.command()
+@graph_source_options(uri_help="Neo4j to load into (or NEO4J_URI) \\[default: bolt://127.0.0.1:7687]")
 def load(
     inputs: Annotated[
         list[Path] | None, typer.Argument(metavar="INPUT...", help="build from these inputs instead of a graph file")
     ] = None,
-    graph: GraphOpt = None,
-    uri: Annotated[
-        str | None, typer.Option("--uri", help="Neo4j to load into (or NEO4J_URI) \\[default: bolt://127.0.0.1:7687]")
-    ] = None,
-    username: UserOpt = None,
-    password: PasswordOpt = None,
-    database: DatabaseOpt = None,
+    source: GraphSource = GraphSource(),
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="rows per UNWIND transaction")] = 5000,
     quiet: QuietOpt = False,
 ) -> None:
@@ -140,9 +135,8 @@ def load(
     from kg.neo4j.settings import Neo4jSettings, connect
 
     with friendly_errors():
-        kg_ = KnowledgeGraph.build(inputs) if inputs else KnowledgeGraph.load(graph or DEFAULT_GRAPH_PATH)
-        auth = (username or os.environ.get("NEO4J_USERNAME", "neo4j"), password) if password else None
-        settings = Neo4jSettings.resolve(uri=uri, auth=auth, database=database)
+        kg_ = KnowledgeGraph.build(inputs) if inputs else KnowledgeGraph.load(source.graph or DEFAULT_GRAPH_PATH)
+        settings = Neo4jSettings.resolve(uri=source.uri, auth=source.auth(), database=source.database)
         with connect(settings) as driver:
             summary = load_graph_into_neo4j(
                 kg_.graph, driver, database=settings.database, batch_size=batch_size, progress=not quiet

@@ -65,17 +65,17 @@ def eval_entities(
 
 
 @eval_app.command("questions")
+@graph_source_options
 def eval_questions(
     files: Annotated[list[Path] | None, typer.Argument(metavar="FILE...", show_default=False, help="questions files in the questions-dev.jsonl format \\[default: ../shared/eval/questions-dev.jsonl]")] = None,
-    graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
-    password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
+    source: GraphSource = GraphSource(), as_json: JsonOpt = False,
     brief: Annotated[bool, typer.Option("--brief", metavar="", help="summary rows only, no per-question lines")] = False,
 ) -> None:
     """Score `kg query papers-using X --for Y` on hand-judged questions, beside the word-match baseline."""
     from kg.eval.questions import DEFAULT_QUESTIONS, evaluate_questions
 
     with friendly_errors():
-        with open_graph(graph, uri, username, password, database) as kg_:
+        with source.open() as kg_:
             reports = [evaluate_questions(kg_, f) for f in (files or [DEFAULT_QUESTIONS])]
         if as_json:
             sys.stdout.write(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2) + "\n")

@@ -68,30 +68,29 @@ def _print_answer(query: dict[str, Any], results: list, as_json: bool, kind: str
 
 
 def _run_query(
-    kind: str, query: dict[str, Any], call: Callable[[Any], list], graph, uri, username, password, database, as_json
+    kind: str, query: dict[str, Any], call: Callable[[Any], list], source: GraphSource, as_json: bool
 ) -> None:
     with friendly_errors():
-        with open_graph(graph, uri, username, password, database) as kg_:
+        with source.open() as kg_:
             results = call(kg_)
         _print_answer(query, results, as_json, kind)
 
 
 @query_app.command("papers-using")
+@graph_source_options
 def q_papers_using(
     x: Annotated[str, typer.Argument(metavar="X", help="method or dataset, any alias")],
     task: Annotated[str | None, typer.Option("--for", metavar="TASK", help="task the papers address, as you would say it")] = None,
-    limit: LimitOpt = 20, graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
-    password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
+    limit: LimitOpt = 20, source: GraphSource = GraphSource(), as_json: JsonOpt = False,
     explain: Annotated[bool, typer.Option("--explain", metavar="", help="print how X and Y were resolved (stderr)")] = False,
 ) -> None:
     """Papers that use X (or anything that IS_A X), for task Y: same-sentence evidence ranks first."""
     query = {"helper": "papers_using", "x": x, "task": task}
     if task is None:
-        _run_query("paper", query, lambda g: g.papers_using(x, task, limit=limit), graph, uri, username, password,
-                   database, as_json)
+        _run_query("paper", query, lambda g: g.papers_using(x, task, limit=limit), source, as_json)
         return
     with friendly_errors():
-        with open_graph(graph, uri, username, password, database) as kg_:
+        with source.open() as kg_:
             answer = kg_.answer_papers_using(x, task, limit=limit)
     if as_json:
         payload = {"query": query, "results": [r.model_dump() for r in answer.results],
@@ -109,80 +108,80 @@ def q_papers_using(
 
 
 @query_app.command("papers-proposing")
+@graph_source_options
 def q_papers_proposing(
     x: Annotated[str, typer.Argument(metavar="X", help="method or dataset")],
-    limit: LimitOpt = 20, graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
-    password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
+    limit: LimitOpt = 20, source: GraphSource = GraphSource(), as_json: JsonOpt = False,
 ) -> None:
     """Papers that introduce X."""
     _run_query("paper", {"helper": "papers_proposing", "x": x},
-               lambda g: g.papers_proposing(x, limit=limit), graph, uri, username, password, database, as_json)
+               lambda g: g.papers_proposing(x, limit=limit), source, as_json)
 
 
 @query_app.command("methods-for")
+@graph_source_options
 def q_methods_for(
     task: Annotated[str, typer.Argument(metavar="TASK", help="task, any alias")],
-    limit: LimitOpt = 20, graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
-    password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
+    limit: LimitOpt = 20, source: GraphSource = GraphSource(), as_json: JsonOpt = False,
 ) -> None:
     """Methods used for a task."""
     _run_query("entity", {"helper": "methods_for", "task": task},
-               lambda g: g.methods_for(task, limit=limit), graph, uri, username, password, database, as_json)
+               lambda g: g.methods_for(task, limit=limit), source, as_json)
 
 
 @query_app.command("datasets-for")
+@graph_source_options
 def q_datasets_for(
     task: Annotated[str, typer.Argument(metavar="TASK", help="task, any alias")],
-    limit: LimitOpt = 20, graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
-    password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
+    limit: LimitOpt = 20, source: GraphSource = GraphSource(), as_json: JsonOpt = False,
 ) -> None:
     """Datasets used for a task."""
     _run_query("entity", {"helper": "datasets_for", "task": task},
-               lambda g: g.datasets_for(task, limit=limit), graph, uri, username, password, database, as_json)
+               lambda g: g.datasets_for(task, limit=limit), source, as_json)
 
 
 @query_app.command("tasks-for")
+@graph_source_options
 def q_tasks_for(
     method: Annotated[str, typer.Argument(metavar="METHOD", help="method, any alias")],
-    limit: LimitOpt = 20, graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
-    password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
+    limit: LimitOpt = 20, source: GraphSource = GraphSource(), as_json: JsonOpt = False,
 ) -> None:
     """Tasks a method is used for."""
     _run_query("entity", {"helper": "tasks_for", "method": method},
-               lambda g: g.tasks_for(method, limit=limit), graph, uri, username, password, database, as_json)
+               lambda g: g.tasks_for(method, limit=limit), source, as_json)
 
 
 @query_app.command("related")
+@graph_source_options
 def q_related(
     paper_id: Annotated[str, typer.Argument(metavar="PAPER_ID", help="paper id, e.g. arxiv:2309.08349 or title:...")],
-    limit: LimitOpt = 10, graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
-    password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
+    limit: LimitOpt = 10, source: GraphSource = GraphSource(), as_json: JsonOpt = False,
 ) -> None:
     """Papers related by shared entities and citations."""
     _run_query("paper", {"helper": "related_papers", "paper_id": paper_id},
-               lambda g: g.related_papers(paper_id, limit=limit), graph, uri, username, password, database, as_json)
+               lambda g: g.related_papers(paper_id, limit=limit), source, as_json)
 
 
 @query_app.command("lookup")
+@graph_source_options
 def q_lookup(
     name: Annotated[str, typer.Argument(metavar="NAME", help="any spelling: alias, abbreviation, plural")],
     label: Annotated[str | None, typer.Option("--label", metavar="LABEL", help="Method, Dataset, Task or Metric")] = None,
-    graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
-    password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
+    source: GraphSource = GraphSource(), as_json: JsonOpt = False,
 ) -> None:
     """Entities known by a name through any alias."""
     _run_query("entity", {"helper": "lookup", "name": name, "label": label},
-               lambda g: g.lookup(name, label), graph, uri, username, password, database, as_json)
+               lambda g: g.lookup(name, label), source, as_json)
 
 
 @query_app.command("stats")
+@graph_source_options
 def q_stats(
-    graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
-    password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
+    source: GraphSource = GraphSource(), as_json: JsonOpt = False,
 ) -> None:
     """Node and relationship counts and extraction coverage."""
     with friendly_errors():
-        with open_graph(graph, uri, username, password, database) as kg_:
+        with source.open() as kg_:
             stats = kg_.stats()
         if as_json:
             sys.stdout.write(json.dumps(stats, indent=2) + "\n")
