@@ -119,7 +119,7 @@ def test_primitives_with_hostile_ids(hostile, loaded, unchanged):
     access = Neo4jAccess(driver, database)
     assert access.match_entities(hostile, ["Method", "Task"]) == []
     assert access.match_entities("vit", [hostile]) == []
-    assert access.descendants([hostile]) == {}
+    assert access.families([hostile], ["Method", "Task"]) == {}
     assert access.paper_links([hostile], ["USES", hostile]) == []
     assert access.paper_links_of([hostile], ["USES"]) == []
     assert access.entity_links(hostile) == []
