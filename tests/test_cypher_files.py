@@ -138,18 +138,18 @@ def test_papers_using_file_covers_the_helpers_use_types():
         assert rel in text
 
 
-# -- the Neo4j Browser guide and style (docs/browser/) ------------------------------------------------
-BROWSER = Path(__file__).resolve().parent.parent / "docs" / "browser"
+# -- the Neo4j Browser guide and style (kg/browser/, served by `kg neo4j guide`) ----------------------
+GUIDE_DIR = Path(__file__).resolve().parent.parent / "kg" / "browser"
 RUNNABLE = re.compile(r'<pre class="[^"]*\brunnable\b[^"]*"[^>]*>(.*?)</pre>', re.S)
 
 
 def guide_blocks() -> list[str]:
     """The runnable blocks of the guide, as Browser puts them in its editor (HTML entities decoded)."""
-    return [html.unescape(block).strip() for block in RUNNABLE.findall((BROWSER / "guide.html").read_text("utf-8"))]
+    return [html.unescape(block).strip() for block in RUNNABLE.findall((GUIDE_DIR / "guide.html").read_text("utf-8"))]
 
 
 def test_guide_is_a_browser_guide():
-    text = (BROWSER / "guide.html").read_text(encoding="utf-8")
+    text = (GUIDE_DIR / "guide.html").read_text(encoding="utf-8")
     assert '<article class="guide">' in text and "<carousel" in text and text.count("<slide") >= 6
     assert re.search(r"<title>[^<]+</title>", text)  # `:guide` shows it in the sidebar
     assert "<script" not in text  # Browser strips scripts anyway
@@ -176,7 +176,7 @@ def test_guide_queries_run_in_order(hand_db):
 
 
 def test_style_gives_every_label_a_colour_and_caption():
-    text = (BROWSER / "style.grass").read_text(encoding="utf-8")
+    text = (GUIDE_DIR / "style.grass").read_text(encoding="utf-8")
     rules = dict(re.findall(r"^(node\.\w+|relationship\.\w+|node|relationship)\s*\{(.*?)^\}", text, re.M | re.S))
     assert "node" in rules and "relationship" in rules
     captions = {"Paper": "{title}", "Method": "{name}", "Dataset": "{name}", "Task": "{name}", "Metric": "{name}",
@@ -190,15 +190,11 @@ def test_style_gives_every_label_a_colour_and_caption():
 
 def test_guide_and_style_are_servable_to_browser(neo4j_server, hand_db):
     """What `:play http://localhost:PORT/guide.html` needs: an allow-listed host and CORS answers."""
-    import sys
     import threading
     import urllib.request
 
-    sys.path.insert(0, str(BROWSER))
-    try:
-        import serve  # docs/browser/serve.py
-    finally:
-        sys.path.remove(str(BROWSER))
+    from kg.browser import serve
+
     httpd = serve.make_server(0)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

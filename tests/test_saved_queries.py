@@ -11,7 +11,8 @@ import pytest
 
 from kg.neo4j.saved_queries import CYPHER_DIR, SavedQueryError, load, parse, parse_params, saved_queries
 
-BROWSER = Path(__file__).resolve().parents[1] / "docs" / "browser"
+BROWSER = Path(__file__).resolve().parents[1] / "docs" / "browser"  # sync_guide.py
+GUIDE_DIR = Path(__file__).resolve().parents[1] / "kg" / "browser"
 FILES = sorted(CYPHER_DIR.glob("*.cypher"))
 RUNNABLE = re.compile(r'<pre class="[^"]*\brunnable\b[^"]*"( data-(?:file|params)="([\w-]+)")?>(.*?)</pre>', re.S)
 FILE_BLOCKS = re.compile(r'<pre class="[^"]*\brunnable\b[^"]*" data-(file|params)="([\w-]+)">(.*?)</pre>', re.S)
@@ -45,7 +46,7 @@ def test_parse_refuses_what_browser_could_not_run():
 
 
 def test_guide_blocks_are_the_files_text():
-    guide = (BROWSER / "guide.html").read_text(encoding="utf-8")
+    guide = (GUIDE_DIR / "guide.html").read_text(encoding="utf-8")
     shown = {(kind, name): html.unescape(body).strip() for kind, name, body in FILE_BLOCKS.findall(guide)}
     names = {"papers_using_x_for_y", "methods_for_task", "datasets_for_task", "is_a_tree"}
     assert {name for _, name in shown} >= names
@@ -62,7 +63,7 @@ def test_guide_blocks_are_the_files_text():
 
 
 def test_every_guide_parameter_is_set_before_it_is_used():
-    guide = (BROWSER / "guide.html").read_text(encoding="utf-8")
+    guide = (GUIDE_DIR / "guide.html").read_text(encoding="utf-8")
     known: set[str] = set()
     for _, name, body in RUNNABLE.findall(guide):
         text = html.unescape(body).strip()

@@ -1,7 +1,7 @@
 """Fill the guide's `data-params` / `data-file` blocks with the text of the cypher/ NAME.params / NAME.cypher
 files they show, so slides and files never differ.
 
-    python docs/browser/sync_guide.py          # rewrite docs/browser/guide.html in place
+    python docs/browser/sync_guide.py          # rewrite kg/browser/guide.html in place
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import re
 import sys
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-CYPHER = HERE.parent.parent / "cypher"
+GUIDE = Path(__file__).resolve().parents[2] / "kg" / "browser" / "guide.html"
+CYPHER = GUIDE.parents[2] / "cypher"
 FILE_BLOCK = re.compile(r'(<pre class="[^"]*\brunnable\b[^"]*" data-(file|params)="([\w-]+)">)(.*?)(</pre>)', re.S)
 SUFFIX = {"file": ".cypher", "params": ".params"}
 
@@ -28,7 +28,7 @@ def synced(guide: str, cypher: Path = CYPHER) -> str:
 
 
 def main() -> int:
-    path = HERE / "guide.html"
+    path = GUIDE
     before = path.read_text(encoding="utf-8")
     after = synced(before)
     if after != before:

@@ -93,3 +93,26 @@ def neo4j_dry_run(
 
     with friendly_errors():
         print(server.dry_run(server.default_home(), bolt_port, http_port, heap=heap, pagecache=pagecache))
+
+
+@neo4j_app.command("guide")
+def neo4j_guide(
+    port: Annotated[int, typer.Option("--port", help="port on localhost (0: any free port)")] = 8001,
+) -> None:
+    """Serve the Browser guide, style and saved queries on localhost until Ctrl-C."""
+    from kg.browser.serve import make_server
+
+    with friendly_errors():
+        try:
+            httpd = make_server(port)
+        except OSError as exc:
+            raise ValueError(f"cannot serve the guide on localhost:{port} ({exc.strerror}); choose another --port") from None
+    with httpd:
+        base = f"http://localhost:{httpd.server_address[1]}"
+        _say(f"serving the Browser guide on {base}/  (Ctrl-C to stop); in Neo4j Browser:")
+        _say(f"  :play {base}/guide.html")
+        _say(f"  :style {base}/style.grass")
+        try:
+            httpd.serve_forever()
+        except KeyboardInterrupt:
+            _say("guide server stopped")
