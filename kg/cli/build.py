@@ -44,7 +44,8 @@ def build(
     target = output or update or DEFAULT_GRAPH_PATH
     # Held for the whole run, not only the save: a second build of the same file fails at once
     # instead of after its extraction, and two --update runs cannot each drop the other's papers.
-    with friendly_errors(), graph_write_lock(target):
+    # The save is atomic, so an interrupted build leaves the old file (or none) in place.
+    with interrupted_leaves(f"{target} unchanged"), friendly_errors(), graph_write_lock(target):
         started = time.perf_counter()
         report = IngestReport()
         papers = list(read_papers(inputs, format=option_value(fmt), strict=strict, column_map=parse_map(mapping), report=report))
@@ -95,14 +96,17 @@ def extract(
         report = IngestReport()
         papers = read_papers(inputs, format=option_value(fmt), strict=strict, column_map=parse_map(mapping), report=report)
         sink = output.open("w", encoding="utf-8") if output else sys.stdout
+        written = 0
         try:
             for record in Extractor(model, n_process=processes).extract(papers):
                 sink.write(json.dumps(extract_jsonl_record(record), ensure_ascii=False) + "\n")
+                written += 1
         finally:
             if output:
                 sink.close()
         require_papers(report, inputs, None)
         err.print(report.summary(), highlight=False, markup=False)
+        err.print(f"extracted {written} papers -> {output or 'stdout'}", highlight=False, markup=False)
 
 
 @app.command()

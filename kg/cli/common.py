@@ -108,6 +108,25 @@ def friendly_errors() -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
+@contextmanager
+def interrupted_leaves(state: str) -> Iterator[None]:
+    """On Ctrl-C: one line saying what was left as it was (e.g. 'GRAPH unchanged'), exit 130, no traceback."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        err.print(f"interrupted; {state}", highlight=False, markup=False)
+        raise typer.Exit(130) from None
+
+
+def non_blank(ctx: typer.Context, param: typer.CallbackParam, value: str | None) -> str | None:
+    """Refuse an empty or blank name (`papers-using ""`) as a usage error: one line, exit 2."""
+    if value is not None and not value.strip():
+        what = param.opts[0] if param.param_type_name == "option" else (param.metavar or param.name or "").upper()
+        err.print(f"error: {what} is empty; give a name, e.g. \"transformer\"", highlight=False, markup=False)
+        raise typer.Exit(2)
+    return value
+
+
 def option_value(choice: Enum | None) -> str | None:
     return choice.value if choice is not None else None
 

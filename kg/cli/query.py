@@ -34,6 +34,23 @@ def _heading(query: dict[str, Any]) -> str:
     return text
 
 
+ALIASES_WIDTH = 80
+
+
+def _alias_line(name: str, aliases: list[str], width: int = ALIASES_WIDTH) -> str:
+    """Whole aliases (never cut mid-word) up to `width` characters, then how many more there are."""
+    others = [a for a in aliases if a != name]
+    shown: list[str] = []
+    for alias in others:
+        if shown and len(", ".join([*shown, alias])) > width:
+            break
+        shown.append(alias)
+    if not shown:
+        return ""
+    more = f" (+{len(others) - len(shown)} more)" if len(shown) < len(others) else ""
+    return f"\n[dim]{escape(', '.join(shown))}{more}[/]"
+
+
 def _print_answer(query: dict[str, Any], results: list, as_json: bool, kind: str) -> None:
     if as_json:
         payload = {"query": query, "results": [r.model_dump() for r in results]}
@@ -54,6 +71,16 @@ def _print_answer(query: dict[str, Any], results: list, as_json: bool, kind: str
         for i, r in enumerate(results, 1):
             head = f"[bold]{r.title}[/]\n{r.paper_id}" + (f" ({r.year})" if r.year else "")
             table.add_row(str(i), head, f"{r.score:.2f}", "\n".join(f"• {s}" for s in r.evidence[:2]))
+    elif query.get("helper") == "lookup":
+        # A lookup names entities: no ranking score and no evidence sentence to show.
+        table = Table(title=title, show_lines=True, expand=True)
+        table.add_column("#", justify="right", width=3)
+        table.add_column("name", ratio=3, overflow="fold")
+        table.add_column("id", ratio=2, overflow="fold")
+        table.add_column("papers", justify="right", width=6)
+        for i, r in enumerate(results, 1):
+            table.add_row(str(i), f"[bold]{escape(r.name)}[/] ({r.label}){_alias_line(r.name, r.aliases)}",
+                          r.entity_id, str(r.paper_count))
     else:
         table.add_column("#", justify="right", width=3)
         table.add_column("name", ratio=2, overflow="fold")
@@ -61,9 +88,8 @@ def _print_answer(query: dict[str, Any], results: list, as_json: bool, kind: str
         table.add_column("score", justify="right", width=6)
         table.add_column("evidence", ratio=4)
         for i, r in enumerate(results, 1):
-            aliases = f"\n[dim]{', '.join(a for a in r.aliases if a != r.name)[:80]}[/]" if r.aliases else ""
-            table.add_row(str(i), f"[bold]{r.name}[/] ({r.label}){aliases}", str(r.paper_count), f"{r.score:.2f}",
-                          "\n".join(f"• {s}" for s in r.evidence[:2]))
+            table.add_row(str(i), f"[bold]{escape(r.name)}[/] ({r.label}){_alias_line(r.name, r.aliases)}",
+                          str(r.paper_count), f"{r.score:.2f}", "\n".join(f"• {s}" for s in r.evidence[:2]))
     out.print(table)
 
 
@@ -79,8 +105,8 @@ def _run_query(
 @query_app.command("papers-using")
 @graph_source_options
 def q_papers_using(
-    x: Annotated[str, typer.Argument(metavar="X", help="method or dataset, any alias")],
-    task: Annotated[str | None, typer.Option("--for", metavar="TASK", help="task the papers address, as you would say it")] = None,
+    x: Annotated[str, typer.Argument(metavar="X", callback=non_blank, help="method or dataset, any alias")],
+    task: Annotated[str | None, typer.Option("--for", metavar="TASK", callback=non_blank, help="task the papers address, as you would say it")] = None,
     limit: LimitOpt = 20, source: GraphSource = GraphSource(), as_json: JsonOpt = False,
     explain: Annotated[bool, typer.Option("--explain", metavar="", help="print how X and Y were resolved (stderr)")] = False,
 ) -> None:
@@ -110,7 +136,7 @@ def q_papers_using(
 @query_app.command("papers-proposing")
 @graph_source_options
 def q_papers_proposing(
-    x: Annotated[str, typer.Argument(metavar="X", help="method or dataset")],
+    x: Annotated[str, typer.Argument(metavar="X", callback=non_blank, help="method or dataset")],
     limit: LimitOpt = 20, source: GraphSource = GraphSource(), as_json: JsonOpt = False,
 ) -> None:
     """Papers that introduce X."""
@@ -121,7 +147,7 @@ def q_papers_proposing(
 @query_app.command("methods-for")
 @graph_source_options
 def q_methods_for(
-    task: Annotated[str, typer.Argument(metavar="TASK", help="task, any alias")],
+    task: Annotated[str, typer.Argument(metavar="TASK", callback=non_blank, help="task, any alias")],
     limit: LimitOpt = 20, source: GraphSource = GraphSource(), as_json: JsonOpt = False,
 ) -> None:
     """Methods used for a task."""
@@ -132,7 +158,7 @@ def q_methods_for(
 @query_app.command("datasets-for")
 @graph_source_options
 def q_datasets_for(
-    task: Annotated[str, typer.Argument(metavar="TASK", help="task, any alias")],
+    task: Annotated[str, typer.Argument(metavar="TASK", callback=non_blank, help="task, any alias")],
     limit: LimitOpt = 20, source: GraphSource = GraphSource(), as_json: JsonOpt = False,
 ) -> None:
     """Datasets used for a task."""
@@ -143,7 +169,7 @@ def q_datasets_for(
 @query_app.command("tasks-for")
 @graph_source_options
 def q_tasks_for(
-    method: Annotated[str, typer.Argument(metavar="METHOD", help="method, any alias")],
+    method: Annotated[str, typer.Argument(metavar="METHOD", callback=non_blank, help="method, any alias")],
     limit: LimitOpt = 20, source: GraphSource = GraphSource(), as_json: JsonOpt = False,
 ) -> None:
     """Tasks a method is used for."""
@@ -154,7 +180,7 @@ def q_tasks_for(
 @query_app.command("related")
 @graph_source_options
 def q_related(
-    paper_id: Annotated[str, typer.Argument(metavar="PAPER_ID", help="paper id, e.g. arxiv:2309.08349 or title:...")],
+    paper_id: Annotated[str, typer.Argument(metavar="PAPER_ID", callback=non_blank, help="paper id, e.g. arxiv:2309.08349 or title:...")],
     limit: LimitOpt = 10, source: GraphSource = GraphSource(), as_json: JsonOpt = False,
 ) -> None:
     """Papers related by shared entities and citations."""
@@ -165,7 +191,7 @@ def q_related(
 @query_app.command("lookup")
 @graph_source_options
 def q_lookup(
-    name: Annotated[str, typer.Argument(metavar="NAME", help="any spelling: alias, abbreviation, plural")],
+    name: Annotated[str, typer.Argument(metavar="NAME", callback=non_blank, help="any spelling: alias, abbreviation, plural")],
     label: Annotated[str | None, typer.Option("--label", metavar="LABEL", help="Method, Dataset, Task or Metric")] = None,
     source: GraphSource = GraphSource(), as_json: JsonOpt = False,
 ) -> None:

@@ -68,7 +68,8 @@ class _Progress:
         if enabled:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, unit="row", desc="neo4j load", dynamic_ncols=True)
+            # disable=None: a bar only on a terminal, never "\r" lines in a log
+            self.bar = tqdm(total=total, unit="row", desc="neo4j load", dynamic_ncols=True, disable=None)
 
     def phase(self, text: str) -> None:
         if self.bar is not None:
