@@ -94,6 +94,23 @@ def test_aliases_are_never_cut_mid_word():
     assert _alias_line("a", ["a", "b"]) == "\n[dim]b[/]" and _alias_line("a", ["a"]) == ""
 
 
+def test_explain_does_not_repeat_the_asked_name(small):
+    from kg.cli.query import _explain_line
+
+    assert _explain_line("key: 'vision transformer' -> Vision Transformer", "Vision transformer") == (
+        "key -> Vision Transformer"
+    )
+    assert _explain_line("key: 'classifying image' -> nothing", "classifying images") == (
+        "key: 'classifying image' -> nothing"  # a different spelling was tried: worth showing
+    )
+    assert _explain_line("IS_A family: 1 more entities", "x") == "IS_A family: 1 more entity"
+    result = _kg("query", "papers-using", "detection transformer", "--for", "object detection", "--explain",
+                 "--graph", str(small["graph"]))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    steps = [line for line in result.stderr.splitlines() if line.startswith("  ")]
+    assert steps and not any("'detection transformer'" in line or "'object detection'" in line for line in steps)
+
+
 def test_lookup_table_has_no_score_or_evidence_column(small):
     result = _kg("query", "lookup", "DETR", "--graph", str(small["graph"]))
     assert result.returncode == 0, result.stderr

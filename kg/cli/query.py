@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -49,6 +50,18 @@ def _alias_line(name: str, aliases: list[str], width: int = ALIASES_WIDTH) -> st
         return ""
     more = f" (+{len(others) - len(shown)} more)" if len(shown) < len(others) else ""
     return f"\n[dim]{escape(', '.join(shown))}{more}[/]"
+
+
+_STEP = re.compile(r"(?P<step>[\w -]+): '(?P<asked>[^']*)' -> (?P<found>.*)")
+
+
+def _explain_line(line: str, asked: str) -> str:
+    """A resolution step without the asked name repeated ("key -> Vision Transformer"), plural fixed."""
+    line = re.sub(r"\b1 more entities\b", "1 more entity", line)
+    step = _STEP.fullmatch(line)
+    if step and step["asked"].casefold() == asked.casefold():
+        return f"{step['step']} -> {step['found']}"
+    return line
 
 
 def _print_answer(query: dict[str, Any], results: list, as_json: bool, kind: str) -> None:
@@ -130,7 +143,7 @@ def q_papers_using(
         for side, name in (("x", x), ("y", task)):
             err.print(f"{side.upper()} {name!r}:", highlight=False, markup=False)
             for line in answer.resolution.get(side, []):
-                err.print(f"  {line}", highlight=False, markup=False)
+                err.print(f"  {_explain_line(line, name)}", highlight=False, markup=False)
 
 
 @query_app.command("papers-proposing")
