@@ -20,14 +20,14 @@ from pathlib import Path
 
 import neo4j
 import pytest
+from test_graph_query import EXTRACTIONS, PAPERS, RESOLUTION
+from test_neo4j_loader import reset_database
 
 from kg.browser import CYPHER_DIR
 from kg.graph.build import build_graph
 from kg.neo4j.loader import load_graph_into_neo4j
 from kg.neo4j.server import browser_url
 from kg.neo4j.settings import connect
-from test_graph_query import EXTRACTIONS, PAPERS, RESOLUTION
-from test_neo4j_loader import reset_database
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [

@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_neo4j_loader import reset_database
 
 from kg import KnowledgeGraph
 from kg.neo4j.loader import load_graph_into_neo4j
-from test_neo4j_loader import reset_database
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))

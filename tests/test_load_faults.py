@@ -16,10 +16,10 @@ import time
 from pathlib import Path
 
 import pytest
+from test_neo4j_loader import _cli_env, reset_database, synthetic_graph
 
 from kg.graph.store import save_graph
 from kg.neo4j.loader import snapshot_database, snapshot_graph
-from test_neo4j_loader import _cli_env, reset_database, synthetic_graph
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")]
 

@@ -32,7 +32,11 @@ One module per concern: `validation` (whitelist checks, rows), `cypher` (stateme
 database and of a graph). This package re-exports their public names.
 """
 
-from kg.neo4j.loader.load import DEFAULT_BATCH_SIZE, DEFAULT_WORKERS, load_graph_into_neo4j
+from kg.neo4j.loader.load import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_WORKERS,
+    load_graph_into_neo4j,
+)
 from kg.neo4j.loader.snapshot import Snapshot, snapshot_database, snapshot_graph
 from kg.neo4j.loader.validation import EDGE_META, NODE_META, LoadPlan, RelRow, plan_load
 from kg.neo4j.loader.writer import LoadSummary

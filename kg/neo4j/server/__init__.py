@@ -15,7 +15,6 @@ One module per concern: `home` (versions, locations, errors), `tools` (Java, Mav
 (neo4j-admin, dry run). This package re-exports their public names.
 """
 
-from kg.neo4j.server.neo4j_admin import admin, dry_run
 from kg.neo4j.server.config import (
     DEFAULT_HEAP,
     DEFAULT_PAGECACHE,
@@ -26,7 +25,6 @@ from kg.neo4j.server.config import (
     port_in_use,
     render_config,
 )
-from kg.neo4j.server.jars import PROGRESS_EVERY_S, Progress, fetch, fetched, is_fetched
 from kg.neo4j.server.home import (
     APOC_VERSION,
     BROWSER_VERSION,
@@ -39,6 +37,8 @@ from kg.neo4j.server.home import (
     Neo4jToolMissing,
     default_home,
 )
+from kg.neo4j.server.jars import PROGRESS_EVERY_S, Progress, fetch, fetched, is_fetched
+from kg.neo4j.server.neo4j_admin import admin, dry_run
 from kg.neo4j.server.processes import (
     MIN_PASSWORD_LENGTH,
     START_TIMEOUT_S,
@@ -50,7 +50,13 @@ from kg.neo4j.server.processes import (
     stop,
     wait_until_ready,
 )
-from kg.neo4j.server.tools import ADMIN_COMMAND, ENTRY_POINT, SERVER_COMMAND, find_java, find_maven
+from kg.neo4j.server.tools import (
+    ADMIN_COMMAND,
+    ENTRY_POINT,
+    SERVER_COMMAND,
+    find_java,
+    find_maven,
+)
 
 __all__ = [
     "ADMIN_COMMAND", "APOC_VERSION", "BROWSER_VERSION", "DEFAULT_HEAP", "DEFAULT_HOME", "DEFAULT_PAGECACHE",

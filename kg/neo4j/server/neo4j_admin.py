@@ -6,8 +6,8 @@ import subprocess
 from pathlib import Path
 
 from kg.neo4j.server.config import DEFAULT_HEAP, DEFAULT_PAGECACHE, _write_config
-from kg.neo4j.server.jars import is_fetched
 from kg.neo4j.server.home import Neo4jServerError, _home, _instance, _tail
+from kg.neo4j.server.jars import is_fetched
 from kg.neo4j.server.processes import _failure, _server_process
 from kg.neo4j.server.tools import ADMIN_COMMAND, SERVER_COMMAND, _bootloader, _run
 from kg.neo4j.settings import (

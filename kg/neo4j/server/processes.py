@@ -19,8 +19,8 @@ from kg.neo4j.server.config import (
     _write_config,
     configured_ports,
 )
-from kg.neo4j.server.jars import Progress, fetch, is_fetched
 from kg.neo4j.server.home import Neo4jServerError, _home, _instance, _tail
+from kg.neo4j.server.jars import Progress, fetch, is_fetched
 from kg.neo4j.server.tools import (
     ADMIN_COMMAND,
     ENTRY_POINT,
