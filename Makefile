@@ -31,10 +31,10 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 neo4j-start: $(STAMP)
-	$(BIN)/python -m kg.neo4j.server start
+	$(BIN)/kg neo4j start
 
 neo4j-stop: $(STAMP)
-	$(BIN)/python -m kg.neo4j.server stop
+	$(BIN)/kg neo4j stop
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

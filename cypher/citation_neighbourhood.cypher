@@ -1,7 +1,6 @@
 // Papers within $hops citation steps (1 to 3, either direction) of a paper, nearest first, with
 // whether the paper cites them or they cite it directly.
-:param paper_id => 'arxiv:1';
-:param hops => 2;
+// Run citation_neighbourhood.params first (its :param lines set the example values), then this query alone.
 MATCH (p:Paper {id: $paper_id})
 MATCH path = (p)-[:CITES*1..3]-(q:Paper)
 WHERE length(path) <= $hops AND q <> p

@@ -1,7 +1,7 @@
 // Entities that appear in the same papers as a given one (any of Method, Dataset, Task, Metric),
 // counted by shared papers: what a task is solved with, what a method is evaluated on, ...
 // Names match case-insensitively through the display name, aliases and normalised keys.
-:param name => 'object detection';
+// Run cooccurring_entities.params first (its :param lines set the example values), then this query alone.
 WITH toLower(trim($name)) AS q
 WITH [q] + CASE WHEN q ENDS WITH 's' THEN [left(q, size(q) - 1)] ELSE [] END AS qs
 MATCH (e:Method|Dataset|Task|Metric)

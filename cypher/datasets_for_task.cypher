@@ -1,7 +1,7 @@
 // Datasets that papers addressing a task (or any of its sub-tasks) evaluate on or introduce,
 // counted by papers, with one evidence sentence each.
 // Names match case-insensitively through the display name, aliases and normalised keys.
-:param task => 'object detection';
+// Run datasets_for_task.params first (its :param lines set the example values), then this query alone.
 WITH toLower(trim($task)) AS q
 WITH [q] + CASE WHEN q ENDS WITH 's' THEN [left(q, size(q) - 1)] ELSE [] END AS qs
 MATCH (t:Task)

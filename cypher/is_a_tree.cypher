@@ -1,7 +1,7 @@
 // The IS_A hierarchy under an entity: everything that IS_A it, directly or transitively, with its
 // depth below the root and its direct parents ("DINO-DETR" IS_A "DETR" IS_A "Transformer").
 // Names match case-insensitively through the display name, aliases and normalised keys.
-:param name => 'transformer';
+// Run is_a_tree.params first (its :param lines set the example values), then this query alone.
 WITH toLower(trim($name)) AS q
 WITH [q] + CASE WHEN q ENDS WITH 's' THEN [left(q, size(q) - 1)] ELSE [] END AS qs
 MATCH (root:Method|Dataset|Task|Metric)

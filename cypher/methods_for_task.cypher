@@ -2,7 +2,7 @@
 // propose, counted by supporting papers. `same_sentence` marks methods an extracted USED_FOR edge
 // links to the task (one sentence states it), with that sentence as evidence.
 // Names match case-insensitively through the display name, aliases and normalised keys.
-:param task => 'object detection';
+// Run methods_for_task.params first (its :param lines set the example values), then this query alone.
 WITH toLower(trim($task)) AS q
 WITH [q] + CASE WHEN q ENDS WITH 's' THEN [left(q, size(q) - 1)] ELSE [] END AS qs
 MATCH (t:Task)

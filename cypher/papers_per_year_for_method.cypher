@@ -1,6 +1,6 @@
 // How many papers use or propose a method (or anything that IS_A it) per year: a trend line.
 // Names match case-insensitively through the display name, aliases and normalised keys.
-:param method => 'transformer';
+// Run papers_per_year_for_method.params first (its :param lines set the example values), then this query alone.
 WITH toLower(trim($method)) AS q
 WITH [q] + CASE WHEN q ENDS WITH 's' THEN [left(q, size(q) - 1)] ELSE [] END AS qs
 MATCH (m:Method)

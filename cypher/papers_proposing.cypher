@@ -1,7 +1,7 @@
 // Papers that introduce X (a method or dataset) or something that IS_A X, with the sentence that
 // says so ("we propose ..."), most confident first.
 // Names match case-insensitively through the display name, aliases and normalised keys.
-:param x => 'DETR';
+// Run papers_proposing.params first (its :param lines set the example values), then this query alone.
 WITH toLower(trim($x)) AS q
 WITH [q] + CASE WHEN q ENDS WITH 's' THEN [left(q, size(q) - 1)] ELSE [] END AS qs
 MATCH (x:Method|Dataset)

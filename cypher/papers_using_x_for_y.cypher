@@ -4,8 +4,7 @@
 // sentence when there is one, else the sentence supporting the use of X.
 // Names match case-insensitively through the display name, every alias and the normalised alias
 // keys, and a trailing plural "s" is tried too.
-:param x => 'transformer';
-:param y => 'object detection';
+// Run papers_using_x_for_y.params first (its :param lines set the example values), then this query alone.
 WITH toLower(trim($x)) AS qx, toLower(trim($y)) AS qy
 WITH [qx] + CASE WHEN qx ENDS WITH 's' THEN [left(qx, size(qx) - 1)] ELSE [] END AS xs,
      [qy] + CASE WHEN qy ENDS WITH 's' THEN [left(qy, size(qy) - 1)] ELSE [] END AS ys

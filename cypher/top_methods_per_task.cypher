@@ -1,6 +1,6 @@
 // The most used methods of every task: for each task, the $per_task methods (1 to 100) that most
 // papers addressing it use or propose (ties by name), tasks with more papers first.
-:param per_task => 3;
+// Run top_methods_per_task.params first (its :param lines set the example values), then this query alone.
 WITH CASE WHEN $per_task < 1 THEN 1 WHEN $per_task > 100 THEN 100 ELSE $per_task END AS k
 MATCH (t:Task)<-[:ADDRESSES]-(p:Paper)-[:USES|PROPOSES]->(m:Method)
 WITH k, t, m, count(DISTINCT p) AS papers

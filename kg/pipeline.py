@@ -106,7 +106,8 @@ def extract_stream(
             if paper.abstract:
                 yield paper
 
-    bar = tqdm(total=total, unit="paper", desc="extract", disable=not progress, smoothing=0.1)
+    # disable=None: tqdm draws only on a terminal, so logs and pipes never get "\r" bar lines.
+    bar = tqdm(total=total, unit="paper", desc="extract", disable=None if progress else True, smoothing=0.1)
     try:
         for record in extractor.extract(with_text()):
             while pending and not pending[0].abstract:
@@ -180,7 +181,7 @@ def update(
     stored = {e.paper_id: e for e in old_extractions if e.paper_id in old_fingerprint}
     todo = [p for p in merged if p.id not in stored or text_fingerprint(p) != old_fingerprint[p.id]]
     extractor = extractor or Extractor()
-    fresh = {e.paper_id: e for e in extract_papers(todo, extractor, progress=progress)}
+    fresh = {e.paper_id: e for e in extract_papers(todo, extractor, progress=progress and bool(todo))}
     paper_spool = RecordSpool.of(Paper, merged)
     extraction_spool = RecordSpool.of(PaperExtraction, (fresh.get(p.id) or stored[p.id] for p in merged))
     return assemble(paper_spool, extraction_spool, vocab), paper_spool, extraction_spool, len(todo)

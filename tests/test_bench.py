@@ -132,9 +132,11 @@ def test_cli_is_reproducible(tmp_path, small_material):
 # -- runner ---------------------------------------------------------------------------------------
 def test_percentile():
     values = sorted(float(v) for v in range(1, 101))
-    assert bench_run.percentile(values, 50) == pytest.approx(50.5)
-    assert bench_run.percentile(values, 95) == pytest.approx(95.05)
-    assert bench_run.percentile([3.0], 95) == 3.0
+    from kgbench.queries import percentile
+
+    assert percentile(values, 50) == pytest.approx(50.5)
+    assert percentile(values, 95) == pytest.approx(95.05)
+    assert percentile([3.0], 95) == 3.0
 
 
 def test_empty_runner_table_lists_every_row_as_not_available():
@@ -149,6 +151,45 @@ def test_empty_runner_table_lists_every_row_as_not_available():
     payload = runner.to_json()
     assert [r["name"] for r in payload["rows"]] == bench_run.ROW_NAMES
     assert all(r["status"] == "not available" for r in payload["rows"])
+
+
+def test_row_providers_add_their_rows_and_a_failing_one_shows_as_failed(tmp_path, monkeypatch):
+    from rich.console import Console
+
+    (tmp_path / "fake_provider.py").write_text(
+        "from kgbench.rows import Row\n"
+        "def rows(runner):\n"
+        "    return [Row('load test [embedded]', 100, measured='p50 1 ms', status='info', note='8 clients')]\n"
+    )
+    (tmp_path / "broken_provider.py").write_text("def rows(runner):\n    raise RuntimeError('no graph')\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(bench_run, "ROW_PROVIDERS", ["fake_provider", "broken_provider"])
+    runner = bench_run.Runner(bench_run.Config(True, 7, 10, 20, 5, 2, 1, 1.0, False, 100), Console(file=open("/dev/null", "w")))
+    runner.providers()
+    names = [r["name"] for r in runner.to_json()["rows"]]
+    assert names[: len(bench_run.ROW_NAMES)] == bench_run.ROW_NAMES
+    assert names[len(bench_run.ROW_NAMES):] == ["load test [embedded]", "broken_provider (bench/broken_provider.py)"]
+    assert runner.rows["load test [embedded]"].measured == "p50 1 ms"
+    broken = runner.rows["broken_provider (bench/broken_provider.py)"]
+    assert broken.status == "failed" and "no graph" in broken.note
+    assert "| load test [embedded] | 100 | p50 1 ms |" in runner.to_markdown()
+
+
+def test_stage_sampler_is_a_module_that_samples_an_unchanged_kg_process(tmp_path):
+    import os
+
+    stem = tmp_path / "stages"
+    site = REPO / "bench" / "kgbench" / "sampler"
+    env = {**os.environ, "PYTHONPATH": str(site), "BENCH_STAGE_SAMPLER": str(stem)}
+    env.pop("BENCH_SAMPLER_CHILD", None)
+    code = "import time, kg.graph.build; t = time.time()\nwhile time.time() - t < 0.5: pass"
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=str(tmp_path))
+    [dump] = list(tmp_path.glob("stages.*.json"))
+    data = json.loads(dump.read_text())
+    assert sum(stage["samples"] for stage in data["stages"].values()) >= 5
+    assert data["wall"] >= 0.5 and data["ru_maxrss"] > 0
+    assert "imports" in data["stages"]
+    assert not any(str(REPO) in key for key in data["funcs"])  # no absolute path of this machine
 
 
 def test_query_plan_picks_frequent_entities():

@@ -134,3 +134,24 @@ def test_readme_commands_run_on_the_sample(graph_file, tmp_path):
         if "--json" in args:
             assert json.loads(proc.stdout)["results"], command
     assert (tmp_path / "mentions.jsonl").stat().st_size > 0 and (tmp_path / "import").is_dir()
+
+
+def test_connection_options_are_defined_once_and_every_graph_command_has_them():
+    import typer.main
+
+    from kg.cli import app
+
+    sources = "".join(p.read_text(encoding="utf-8") for p in (Path(__file__).resolve().parents[1] / "kg" / "cli").glob("*.py"))
+    for flag in ("--graph", "--username", "--database"):
+        assert sources.count(f'"{flag}"') == 1, flag  # one definition, in kg/cli/common.py
+    command = typer.main.get_command(app)
+    wanted = {"graph", "uri", "username", "password", "database"}
+    groups = {"query": None, "eval": ["questions"], "load": None}
+    checked = 0
+    for group, names in groups.items():
+        sub = command.commands[group]
+        targets = [sub] if not hasattr(sub, "commands") else [sub.commands[n] for n in (names or sub.commands)]
+        for target in targets:
+            assert wanted <= {p.name for p in target.params}, target.name
+            checked += 1
+    assert checked == 10  # nine questions and kg load

@@ -4,7 +4,6 @@ the hand-built corpus loaded by the Bolt loader, and returns the rows it promise
 
 from __future__ import annotations
 
-import ast
 import html
 import re
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from kg import KnowledgeGraph
 from kg.graph.build import build_graph
 from kg.graph.schema import USE_TYPES
 from kg.neo4j.loader import load_graph_into_neo4j
-from kg.neo4j.saved_queries import parse
+from kg.neo4j.saved_queries import load, parse_params
 from kg.neo4j.settings import connect
 from test_graph_query import EXTRACTIONS, PAPERS, RESOLUTION, S_CNN, S_RANK
 from test_neo4j_loader import reset_database
@@ -31,15 +30,11 @@ EXPECTED_FILES = {
     "papers_using_x_for_y", "methods_for_task", "datasets_for_task", "top_methods_per_task", "papers_proposing",
     "cooccurring_entities", "is_a_tree", "citation_neighbourhood", "papers_per_year_for_method",
 }
-def run_block(driver: neo4j.Driver, database: str, text: str, **overrides: Any) -> list[dict[str, Any]]:
-    """Run a saved query's text as Browser would: its `:param` lines set the parameters, then the query."""
-    saved = parse(text)
+def run_file(driver: neo4j.Driver, database: str, path: Path, **overrides: Any) -> list[dict[str, Any]]:
+    """Run NAME.params then NAME.cypher, as a Browser user pastes them."""
+    saved = load(path)
     records, _, _ = driver.execute_query(saved.query, parameters_=saved.parameters(**overrides), database_=database)
     return [dict(r) for r in records]
-
-
-def run_file(driver: neo4j.Driver, database: str, path: Path, **overrides: Any) -> list[dict[str, Any]]:
-    return run_block(driver, database, path.read_text(encoding="utf-8"), **overrides)
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +55,7 @@ def test_the_promised_files_exist():
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
 def test_header_documents_purpose_and_every_parameter(path):
-    saved = parse(path.read_text(encoding="utf-8"), name=str(path))  # raises for an unset $parameter
+    saved = load(path)  # raises for an unset $parameter
     assert len(saved.purpose) > 40, "the comment lines say what the query is for"
     used = set(re.findall(r"\$(\w+)", saved.query))
     assert used, "parameterised"
@@ -143,18 +138,18 @@ def test_papers_using_file_covers_the_helpers_use_types():
         assert rel in text
 
 
-# -- the Neo4j Browser guide and style (docs/browser/) ------------------------------------------------
-BROWSER = Path(__file__).resolve().parent.parent / "docs" / "browser"
+# -- the Neo4j Browser guide and style (kg/browser/, served by `kg neo4j guide`) ----------------------
+GUIDE_DIR = Path(__file__).resolve().parent.parent / "kg" / "browser"
 RUNNABLE = re.compile(r'<pre class="[^"]*\brunnable\b[^"]*"[^>]*>(.*?)</pre>', re.S)
 
 
 def guide_blocks() -> list[str]:
     """The runnable blocks of the guide, as Browser puts them in its editor (HTML entities decoded)."""
-    return [html.unescape(block).strip() for block in RUNNABLE.findall((BROWSER / "guide.html").read_text("utf-8"))]
+    return [html.unescape(block).strip() for block in RUNNABLE.findall((GUIDE_DIR / "guide.html").read_text("utf-8"))]
 
 
 def test_guide_is_a_browser_guide():
-    text = (BROWSER / "guide.html").read_text(encoding="utf-8")
+    text = (GUIDE_DIR / "guide.html").read_text(encoding="utf-8")
     assert '<article class="guide">' in text and "<carousel" in text and text.count("<slide") >= 6
     assert re.search(r"<title>[^<]+</title>", text)  # `:guide` shows it in the sidebar
     assert "<script" not in text  # Browser strips scripts anyway
@@ -166,14 +161,8 @@ def test_guide_queries_run_in_order(hand_db):
     params: dict[str, Any] = {}
     results: dict[int, list[dict[str, Any]]] = {}
     for i, block in enumerate(guide_blocks()):
-        if block.startswith(":param"):
-            name, value = block.removeprefix(":param").split("=>", 1)
-            params[name.strip()] = ast.literal_eval(value.strip().removesuffix(";"))
-        elif ":param" in block:  # a whole saved query file: its :param lines, then its query
-            saved = parse(block)
-            params.update(saved.params)
-            records, _, _ = driver.execute_query(saved.query, parameters_=saved.params, database_=database)
-            results[i] = [dict(r) for r in records]
+        if block.startswith(":param"):  # a params block (a NAME.params file): sets, shows no rows
+            params.update(parse_params(block))
         elif block.startswith(":style"):
             assert block.split()[1].endswith("/style.grass")
         else:
@@ -187,7 +176,7 @@ def test_guide_queries_run_in_order(hand_db):
 
 
 def test_style_gives_every_label_a_colour_and_caption():
-    text = (BROWSER / "style.grass").read_text(encoding="utf-8")
+    text = (GUIDE_DIR / "style.grass").read_text(encoding="utf-8")
     rules = dict(re.findall(r"^(node\.\w+|relationship\.\w+|node|relationship)\s*\{(.*?)^\}", text, re.M | re.S))
     assert "node" in rules and "relationship" in rules
     captions = {"Paper": "{title}", "Method": "{name}", "Dataset": "{name}", "Task": "{name}", "Metric": "{name}",
@@ -201,15 +190,11 @@ def test_style_gives_every_label_a_colour_and_caption():
 
 def test_guide_and_style_are_servable_to_browser(neo4j_server, hand_db):
     """What `:play http://localhost:PORT/guide.html` needs: an allow-listed host and CORS answers."""
-    import sys
     import threading
     import urllib.request
 
-    sys.path.insert(0, str(BROWSER))
-    try:
-        import serve  # docs/browser/serve.py
-    finally:
-        sys.path.remove(str(BROWSER))
+    from kg.browser import serve
+
     httpd = serve.make_server(0)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

@@ -80,7 +80,7 @@ def test_wrong_export_format_lists_the_choices(small_graph, tmp_path):
 
 
 def test_first_download_reports_progress(tmp_path, monkeypatch):
-    from kg.neo4j import server
+    from kg.neo4j.server import jars as server
 
     monkeypatch.setattr(server, "PROGRESS_EVERY_S", 0.3)
     repository = tmp_path / "m2"

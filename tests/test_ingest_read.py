@@ -59,6 +59,9 @@ def test_txt_holding_json_is_sniffed_but_bracketed_titles_are_text(tmp_path: Pat
 def test_unknown_format_file_raises_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "notes.bin"
     path.write_bytes(b"\x00\x01 just some bytes\n")
+    with pytest.raises(IngestError, match=r"notes\.bin: looks like a binary file, not a file of papers"):
+        read(path)
+    path.write_bytes(b"just some words, not papers\n")
     with pytest.raises(IngestError, match=r"notes\.bin: cannot tell the input format.*--format"):
         read(path)
     with pytest.raises(IngestError, match="unknown format 'pdf'"):

@@ -117,3 +117,25 @@ def test_load_model_uses_numpy_blas_and_predicts_the_same(nlp):
     docs = [fast(text), nlp(text)]
     assert [(e.start, e.end, e.label_) for e in docs[0].ents] == [(e.start, e.end, e.label_) for e in docs[1].ents]
     assert docs[0].ents
+
+
+def test_default_training_recipe_is_the_one_the_shipped_model_records():
+    """`python training/train.py` (the FINAL recipe) trains what kg/extract/model was trained with."""
+    from thinc.api import Config
+
+    sys.path.insert(0, str(REPO / "training"))
+    try:
+        import train
+    finally:
+        sys.path.remove(str(REPO / "training"))
+    recorded = json.loads((MODEL / "meta.json").read_text(encoding="utf-8"))["recipe"]
+    assert recorded["name"] == train.SHIPPED_RECIPE
+    assert recorded == train.recipe_record(train.SHIPPED_RECIPE)
+    assert train.EXPERIMENTS[train.FINAL] == train.EXPERIMENTS[recorded["name"]]
+    # The recorded network settings are those of the shipped config itself, not only of the recipe table.
+    config = Config().from_disk(MODEL / "config.cfg", interpolate=True)
+    for dotted, value in recorded.get("overrides", {}).items():
+        node = config
+        for part in dotted.split("."):
+            node = node[part]
+        assert str(node).replace(" ", "").replace("'", '"') == str(value).replace(" ", ""), dotted

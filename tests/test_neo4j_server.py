@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -97,10 +98,12 @@ def test_start_on_a_taken_port_fails_with_a_clear_message(listening_port: int, t
 
 
 def test_cli_reports_errors_in_one_message_without_traceback(listening_port: int, tmp_path: Path) -> None:
-    command = [sys.executable, "-m", "kg.neo4j.server", "start", "--home", str(tmp_path)]
-    result = subprocess.run([*command, "--http-port", str(listening_port)], capture_output=True, text=True)
-    assert result.returncode == 1
+    command = [sys.executable, "-m", "kg.cli", "neo4j", "start", "--http-port", str(listening_port)]
+    env = {**os.environ, server.HOME_ENV: str(tmp_path)}
+    result = subprocess.run(command, capture_output=True, text=True, env=env)
+    assert result.returncode == 2
     assert result.stderr.startswith(f"error: cannot start Neo4j: HTTP port {listening_port}")
+    assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
 
 

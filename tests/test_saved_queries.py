@@ -9,27 +9,29 @@ from pathlib import Path
 
 import pytest
 
-from kg.neo4j.saved_queries import CYPHER_DIR, SavedQueryError, parse, saved_queries
+from kg.neo4j.saved_queries import CYPHER_DIR, SavedQueryError, load, parse, parse_params, saved_queries
 
-BROWSER = Path(__file__).resolve().parents[1] / "docs" / "browser"
+BROWSER = Path(__file__).resolve().parents[1] / "docs" / "browser"  # sync_guide.py
+GUIDE_DIR = Path(__file__).resolve().parents[1] / "kg" / "browser"
 FILES = sorted(CYPHER_DIR.glob("*.cypher"))
-RUNNABLE = re.compile(r'<pre class="[^"]*\brunnable\b[^"]*"( data-file="([\w-]+)")?>(.*?)</pre>', re.S)
+RUNNABLE = re.compile(r'<pre class="[^"]*\brunnable\b[^"]*"( data-(?:file|params)="([\w-]+)")?>(.*?)</pre>', re.S)
+FILE_BLOCKS = re.compile(r'<pre class="[^"]*\brunnable\b[^"]*" data-(file|params)="([\w-]+)">(.*?)</pre>', re.S)
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
-def test_file_is_paste_and_run(path):
+def test_query_file_is_one_statement_and_params_file_sets_every_parameter(path):
     text = path.read_text(encoding="utf-8")
     lines = text.strip().splitlines()
-    kinds = ["comment" if l.startswith("//") else "param" if l.startswith(":param") else "query" for l in lines]
-    # comments, then the :param statements, then one query: the order Browser runs them in
-    assert kinds == sorted(kinds, key=["comment", "param", "query"].index), path
-    assert "// :param" not in text, "a commented-out :param sets nothing: Browser would answer ParameterMissing"
-    assert all(l.endswith(";") for l, k in zip(lines, kinds) if k == "param")
-    assert lines[-1].endswith(";")
-    # no other ";" anywhere, comments included: Browser splits the editor text into statements on it
-    assert text.count(";") == kinds.count("param") + 1
-    saved = parse(text, name=path.name)
-    assert saved.params and set(re.findall(r"\$(\w+)", saved.query)) == set(saved.params)
+    kinds = ["comment" if l.startswith("//") else "query" for l in lines]
+    assert kinds == sorted(kinds, key=["comment", "query"].index), path
+    # One statement, so Browser shows its table: no other ";" anywhere (Browser splits on it) and no :param
+    assert text.count(";") == 1 and lines[-1].endswith(";") and not any(l.startswith(":") for l in lines)
+    params_text = path.with_suffix(".params").read_text(encoding="utf-8")
+    params_lines = params_text.strip().splitlines()
+    assert params_lines and all(l.startswith(":param ") and l.endswith(";") for l in params_lines)
+    saved = load(path)
+    assert saved.params == parse_params(params_text)
+    assert set(re.findall(r"\$(\w+)", saved.query)) == set(saved.params)
 
 
 def test_parse_refuses_what_browser_could_not_run():
@@ -44,11 +46,14 @@ def test_parse_refuses_what_browser_could_not_run():
 
 
 def test_guide_blocks_are_the_files_text():
-    guide = (BROWSER / "guide.html").read_text(encoding="utf-8")
-    shown = {name: html.unescape(body).strip() for _, name, body in RUNNABLE.findall(guide) if name}
-    assert set(shown) >= {"papers_using_x_for_y", "methods_for_task", "datasets_for_task", "is_a_tree"}
-    for name, text in shown.items():
-        assert text == (CYPHER_DIR / f"{name}.cypher").read_text(encoding="utf-8").strip(), name
+    guide = (GUIDE_DIR / "guide.html").read_text(encoding="utf-8")
+    shown = {(kind, name): html.unescape(body).strip() for kind, name, body in FILE_BLOCKS.findall(guide)}
+    names = {"papers_using_x_for_y", "methods_for_task", "datasets_for_task", "is_a_tree"}
+    assert {name for _, name in shown} >= names
+    suffix = {"file": ".cypher", "params": ".params"}
+    for (kind, name), text in shown.items():
+        assert text == (CYPHER_DIR / f"{name}{suffix[kind]}").read_text(encoding="utf-8").strip(), name
+        assert ("params", name) in shown and ("file", name) in shown  # every query comes with its params block
     sys.path.insert(0, str(BROWSER))
     try:
         import sync_guide  # docs/browser/sync_guide.py: what regenerates those blocks
@@ -58,14 +63,12 @@ def test_guide_blocks_are_the_files_text():
 
 
 def test_every_guide_parameter_is_set_before_it_is_used():
-    guide = (BROWSER / "guide.html").read_text(encoding="utf-8")
+    guide = (GUIDE_DIR / "guide.html").read_text(encoding="utf-8")
     known: set[str] = set()
     for _, name, body in RUNNABLE.findall(guide):
         text = html.unescape(body).strip()
-        if name:
-            known |= set(parse(text).params)
-        elif text.startswith(":param"):
-            known.add(text.split()[1])
+        if text.startswith(":param"):
+            known |= set(parse_params(text))
         else:
             assert set(re.findall(r"\$(\w+)", text)) <= known, text
 

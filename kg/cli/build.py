@@ -46,7 +46,8 @@ def build(
     target = output or update or DEFAULT_GRAPH_PATH
     # Held for the whole run, not only the save: a second build of the same file fails at once
     # instead of after its extraction, and two --update runs cannot each drop the other's papers.
-    with friendly_errors(), graph_write_lock(target):
+    # The save is atomic, so an interrupted build leaves the old file (or none) in place.
+    with interrupted_leaves(f"{target} unchanged"), friendly_errors(), graph_write_lock(target):
         started = time.perf_counter()
         index = load_index(vocab)  # first: a bad vocabulary file fails before any extraction
         report = IngestReport()
@@ -98,14 +99,17 @@ def extract(
         report = IngestReport()
         papers = read_papers(inputs, format=option_value(fmt), strict=strict, column_map=parse_map(mapping), report=report)
         sink = output.open("w", encoding="utf-8") if output else sys.stdout
+        written = 0
         try:
             for record in Extractor(model, n_process=processes).extract(papers):
                 sink.write(json.dumps(extract_jsonl_record(record), ensure_ascii=False) + "\n")
+                written += 1
         finally:
             if output:
                 sink.close()
         require_papers(report, inputs, None)
         err.print(report.summary(), highlight=False, markup=False)
+        err.print(f"extracted {written} papers -> {output or 'stdout'}", highlight=False, markup=False)
 
 
 @app.command()
@@ -123,17 +127,12 @@ def export(
 
 
 @app.command()
+@graph_source_options(uri_help="Neo4j to load into (or NEO4J_URI) \\[default: bolt://127.0.0.1:7687]")
 def load(
     inputs: Annotated[
         list[Path] | None, typer.Argument(metavar="INPUT...", help="build from these inputs instead of a graph file")
     ] = None,
-    graph: GraphOpt = None,
-    uri: Annotated[
-        str | None, typer.Option("--uri", help="Neo4j to load into (or NEO4J_URI) \\[default: bolt://127.0.0.1:7687]")
-    ] = None,
-    username: UserOpt = None,
-    password: PasswordOpt = None,
-    database: DatabaseOpt = None,
+    source: GraphSource = GraphSource(),
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, help="rows per UNWIND transaction")] = 5000,
     quiet: QuietOpt = False,
 ) -> None:
@@ -143,9 +142,8 @@ def load(
     from kg.neo4j.settings import Neo4jSettings, connect
 
     with friendly_errors():
-        kg_ = KnowledgeGraph.build(inputs) if inputs else KnowledgeGraph.load(graph or DEFAULT_GRAPH_PATH)
-        auth = (username or os.environ.get("NEO4J_USERNAME", "neo4j"), password) if password else None
-        settings = Neo4jSettings.resolve(uri=uri, auth=auth, database=database)
+        kg_ = KnowledgeGraph.build(inputs) if inputs else KnowledgeGraph.load(source.graph or DEFAULT_GRAPH_PATH)
+        settings = Neo4jSettings.resolve(uri=source.uri, auth=source.auth(), database=source.database)
         with connect(settings) as driver:
             summary = load_graph_into_neo4j(
                 kg_.graph, driver, database=settings.database, batch_size=batch_size, progress=not quiet

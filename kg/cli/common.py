@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import os
 import sys
@@ -9,6 +11,7 @@ import time
 from collections.abc import Callable
 from enum import Enum
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Iterator
 
@@ -109,6 +112,25 @@ def friendly_errors() -> Iterator[None]:
         raise typer.Exit(2) from None
 
 
+@contextmanager
+def interrupted_leaves(state: str) -> Iterator[None]:
+    """On Ctrl-C: one line saying what was left as it was (e.g. 'GRAPH unchanged'), exit 130, no traceback."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        err.print(f"interrupted; {state}", highlight=False, markup=False)
+        raise typer.Exit(130) from None
+
+
+def non_blank(ctx: typer.Context, param: typer.CallbackParam, value: str | None) -> str | None:
+    """Refuse an empty or blank name (`papers-using ""`) as a usage error: one line, exit 2."""
+    if value is not None and not value.strip():
+        what = param.opts[0] if param.param_type_name == "option" else (param.metavar or param.name or "").upper()
+        err.print(f"error: {what} is empty; give a name, e.g. \"transformer\"", highlight=False, markup=False)
+        raise typer.Exit(2)
+    return value
+
+
 def option_value(choice: Enum | None) -> str | None:
     return choice.value if choice is not None else None
 
@@ -125,6 +147,65 @@ def parse_map(mapping: str | None) -> dict[str, str] | None:
     return pairs
 
 
+@dataclass(frozen=True)
+class GraphSource:
+    """Where a command finds the graph: the embedded file, or Neo4j when --uri or NEO4J_URI is given."""
+
+    graph: Path | None = None
+    uri: str | None = None
+    username: str | None = None
+    password: str | None = None
+    database: str | None = None
+
+    def auth(self) -> tuple[str, str] | None:
+        """(user, password) when a password is given (flag or NEO4J_PASSWORD is read by the settings)."""
+        return (self.username or os.environ.get("NEO4J_USERNAME", "neo4j"), self.password) if self.password else None
+
+    def open(self):
+        """The KnowledgeGraph this source names (use it as a context manager)."""
+        return open_graph(self.graph, self.uri, self.username, self.password, self.database)
+
+
+SOURCE_PARAMETER = "source"
+
+
+def graph_source_options(
+    command: Callable[..., Any] | None = None, *, uri_help: str | None = None
+) -> Callable[..., Any]:
+    """Give a command the five connection options (--graph, --uri, --username, --password, --database).
+
+    The command declares one parameter `source: GraphSource`; the options take its place in the
+    signature Typer reads, and the command receives them as one GraphSource. Defined once here
+    rather than repeated on every command.
+    """
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        signature = inspect.signature(func, eval_str=True)
+        uri = UriOpt if uri_help is None else Annotated[str | None, typer.Option("--uri", metavar="URI", help=uri_help)]
+        options = {"graph": GraphOpt, "uri": uri, "username": UserOpt, "password": PasswordOpt, "database": DatabaseOpt}
+        params: list[inspect.Parameter] = []
+        for param in signature.parameters.values():
+            if param.name != SOURCE_PARAMETER:
+                params.append(param)
+                continue
+            params += [
+                inspect.Parameter(name, param.kind, default=None, annotation=annotation)
+                for name, annotation in options.items()
+            ]
+
+        @functools.wraps(func)
+        def command_with_source(*args: Any, **kwargs: Any) -> Any:
+            source = GraphSource(**{name: kwargs.pop(name, None) for name in options})
+            return func(*args, source=source, **kwargs)
+
+        del command_with_source.__wrapped__  # Typer must read the signature below, not func's
+        command_with_source.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+        command_with_source.__annotations__ = {p.name: p.annotation for p in params}
+        return command_with_source
+
+    return decorate(command) if command is not None else decorate
+
+
 def neo4j_wanted(uri: str | None) -> bool:
     return bool(uri or os.environ.get("NEO4J_URI"))
 
@@ -133,7 +214,7 @@ def open_graph(graph: Path | None, uri: str | None, username: str | None, passwo
     from kg.api import KnowledgeGraph
 
     if graph is None and neo4j_wanted(uri):
-        auth = (username or os.environ.get("NEO4J_USERNAME", "neo4j"), password) if password else None
+        auth = GraphSource(graph, uri, username, password, database).auth()
         return KnowledgeGraph.neo4j(uri, auth=auth, database=database)
     return KnowledgeGraph.load(graph or DEFAULT_GRAPH_PATH)
 

@@ -28,8 +28,10 @@ def eval_main(ctx: typer.Context, model: ModelOpt = None, as_json: JsonOpt = Fal
     if ctx.invoked_subcommand is not None:
         return
     from kg.eval import run_eval
+    from kg.eval.readers import data_dir, require_repo_data
 
     with friendly_errors():
+        require_repo_data(data_dir(), "kg eval", "pass your own files with `kg eval ner FILE...` or set KG_DATA_DIR")
         _print_eval(run_eval(None, model=model), as_json)
 
 
@@ -65,18 +67,22 @@ def eval_entities(
 
 
 @eval_app.command("questions")
+@graph_source_options
 def eval_questions(
     files: Annotated[list[Path] | None, typer.Argument(metavar="FILE...", show_default=False, help="questions files in the questions-dev.jsonl format \\[default: ../shared/eval/questions-dev.jsonl]")] = None,
-    graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
-    password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
+    source: GraphSource = GraphSource(), as_json: JsonOpt = False,
     brief: Annotated[bool, typer.Option("--brief", metavar="", help="summary rows only, no per-question lines")] = False,
 ) -> None:
     """Score `kg query papers-using X --for Y` on hand-judged questions, beside the word-match baseline."""
     from kg.eval.questions import DEFAULT_QUESTIONS, evaluate_questions
 
+    from kg.eval.readers import require_repo_data
+
     with friendly_errors():
-        with open_graph(graph, uri, username, password, database) as kg_:
-            reports = [evaluate_questions(kg_, f) for f in (files or [DEFAULT_QUESTIONS])]
+        if not files:
+            files = [require_repo_data(DEFAULT_QUESTIONS, "kg eval questions", "pass a questions FILE")]
+        with source.open() as kg_:
+            reports = [evaluate_questions(kg_, f) for f in files]
         if as_json:
             sys.stdout.write(json.dumps([r.as_dict() for r in reports], ensure_ascii=False, indent=2) + "\n")
             return

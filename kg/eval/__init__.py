@@ -6,13 +6,11 @@
     run_eval([Path("test.json"), Path("test_500_v2.conll")])   # score any gold file of those shapes
 
 NER is scored with exact spans on the gold tokens (see kg.eval.ner); the data directory is
-$KG_DATA_DIR, else <repo>/../shared/data. Relation scores come from kg.extract.evaluate_relations
-when that function exists.
+$KG_DATA_DIR, else <repo>/../shared/data. Relation scores come from kg.eval.relations.evaluate_relations.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -123,15 +121,6 @@ def _render_any(result: Any) -> str:
     return str(data)
 
 
-def _relation_evaluator():
-    try:
-        mod = importlib.import_module("kg.extract")
-    except Exception:  # extraction package missing or broken: no relation section
-        return None
-    fn = getattr(mod, "evaluate_relations", None)
-    return fn if callable(fn) else None
-
-
 def run_eval(
     files: list[Path] | None = None,
     *,
@@ -168,7 +157,9 @@ def run_eval(
             f = Path(f)
             kind = "pwc" if is_pwc_file(f) else detect_format(f)
             jobs.append((kind, f, "all", f.name))
-    rel_fn = _relation_evaluator() if relations else None
+    from kg.eval.relations import evaluate_relations
+
+    rel_fn = evaluate_relations if relations else None
     for kind, path, part, name in jobs:
         if kind == "pwc":
             report.pwc.append(evaluate_pwc(nlp, path, name=name))

@@ -108,7 +108,9 @@ def read_entity_gold(path: Path, papers: Path | None = None) -> list[EntityGold]
             if lookup is None:
                 src = Path(papers) if papers is not None else _repo_root() / "examples" / "seed_abstracts.jsonl"
                 if not src.exists():
-                    raise FileNotFoundError(f"{path}: line {i + 1} has no abstract and no papers file at {src}")
+                    raise FileNotFoundError(
+                        f"{path}: line {i + 1} has no abstract and no papers file at {src} (the repo's sample): pass --papers FILE"
+                    )
                 lookup = _load_papers(src)
             by_title, by_line = lookup
             hit = by_title.get(_title_key(title))

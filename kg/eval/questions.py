@@ -225,7 +225,19 @@ class QuestionsReport:
         lines.append(
             f"{'ratio to baseline':<22} {_ratio(p.precision, b.precision):>6} {_ratio(p.recall, b.recall):>6}"
         )
+        lines += ["", *(COLUMN_NOTES if details else COLUMN_NOTES[3:])]
         return "\n".join(lines)
+
+
+# What each column of `render` means, printed under the table.
+COLUMN_NOTES = (
+    "found: relevant papers answered / relevant papers judged for the question",
+    "extra: answered papers judged not relevant",
+    "base: the same count for the word-match baseline (every X and Y word in the paper's text)",
+    "P, R: precision and recall, averaged over the questions",
+    "empties: questions judged to have no answer that got an empty answer / such questions",
+    "evidence: share of answered papers that carry at least one evidence sentence",
+)
 
 
 def _ratio(a: float, b: float) -> str:

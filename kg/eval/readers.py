@@ -79,6 +79,20 @@ def data_dir() -> Path:
     return Path(env) if env else shared_dir() / "data"
 
 
+class RepoDataMissing(FileNotFoundError):
+    """A command's default input is the repo's shared data, which an installed package does not have."""
+
+
+def require_repo_data(path: Path, command: str, instead: str) -> Path:
+    """`path` if it exists, else RepoDataMissing saying in one line what to pass instead."""
+    if not path.exists():
+        raise RepoDataMissing(
+            f"`{command}` without files reads the repo's shared data ({path}), which is not here: "
+            f"{instead}, or run it from a clone with ../shared beside it"
+        )
+    return path
+
+
 def _json_lines(path: Path) -> Iterator[dict]:
     text = Path(path).read_text(encoding="utf-8")
     stripped = text.lstrip()

@@ -2,7 +2,6 @@
 
 from kg.extract.extractor import Extractor, compose_text, doc_to_extraction, extract_jsonl_record
 from kg.extract.pipeline import MODEL_DIR, build_lexicon_pipeline, build_pipeline, has_trained_model
-from kg.extract.relation_eval import evaluate_relations
 
 __all__ = [
     "MODEL_DIR",
@@ -11,7 +10,6 @@ __all__ = [
     "build_pipeline",
     "compose_text",
     "doc_to_extraction",
-    "evaluate_relations",
     "extract_jsonl_record",
     "has_trained_model",
 ]

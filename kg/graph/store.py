@@ -17,6 +17,7 @@ over it, under the write lock of kg.graph.writelock, so readers only ever see a 
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import glob
 import gzip
@@ -195,11 +196,24 @@ def _current_umask() -> int:
 _UMASK = _current_umask()  # read once at import: os.umask can only be read by setting it
 
 
+def _not_found(path: Path) -> str:
+    """'graph file not found', with the nearest existing graph file's name when the path looks like a typo of it."""
+    import difflib
+
+    folder = path.parent if str(path.parent) else Path(".")
+    with contextlib.suppress(OSError):
+        nearby = sorted(p.name for p in folder.iterdir() if p.name.endswith((".json.gz", ".json")) and p.is_file())
+        close = difflib.get_close_matches(path.name, nearby, n=1, cutoff=0.75)
+        if close:
+            return f"graph file not found: {path}; did you mean {folder / close[0]}?"
+    return f"graph file not found: {path} (build one with `kg build INPUT -o {path}`)"
+
+
 def _open_checked(path: str | Path) -> tuple[TextIO, int, dict[str, Any] | None]:
     """Open a graph file; returns (handle, version, version-1 payload or None)."""
     path = Path(path)
     if not path.exists():
-        raise GraphFileError(f"graph file not found: {path} (build one with `kg build INPUT -o {path}`)")
+        raise GraphFileError(_not_found(path))
     try:
         fh = gzip.open(path, "rt", encoding="utf-8")
         first = fh.readline()

@@ -10,6 +10,7 @@ from kg.ingest.detect import FORMATS, detect_format
 from kg.ingest.merge import merge_duplicates
 from kg.ingest.records import check_column_map
 from kg.ingest.report import FileContext, IngestError, IngestProblem, IngestReport
+from kg.ingest.textio import binary_kind
 from kg.models import Paper
 
 Reader = Callable[[Path, FileContext], Iterator[Paper]]
@@ -96,6 +97,12 @@ def _read_files(
     report: IngestReport,
 ) -> Iterator[Paper]:
     for path, explicit in files:
+        if (kind := _binary(path)) is not None:
+            reason = f"{path}: looks like {kind}, not a file of papers (JSONL, CSV, arXiv, OpenAlex, S2 or seeds text)"
+            if explicit:
+                raise IngestError(reason)
+            report.add_problem(IngestProblem(file=str(path), reason=f"file skipped: {reason}", skipped=False))
+            continue
         name = format or _format_of(path, explicit, report)
         if name is None:
             continue
@@ -108,6 +115,14 @@ def _read_files(
             raise IngestError(f"{path}: cannot read: {exc.strerror or exc}") from exc
         report.files += 1
         report.formats[name] = report.formats.get(name, 0) + 1
+
+
+def _binary(path: Path) -> str | None:
+    """What a non-text file looks like ('a PDF', ...), or None; unreadable files are left to the reader."""
+    try:
+        return binary_kind(path)
+    except OSError:
+        return None
 
 
 def _format_of(path: Path, explicit: bool, report: IngestReport) -> str | None:

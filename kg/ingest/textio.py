@@ -47,6 +47,23 @@ def open_binary(path: Path) -> BinaryIO:
     return raw
 
 
+# Magic numbers of files people pass by mistake, and what to call them.
+_BINARY_MAGIC = ((b"%PDF", "a PDF"), (b"PK\x03\x04", "a ZIP archive (or .docx/.xlsx)"), (b"\x89PNG", "a PNG image"),
+                 (b"\xff\xd8\xff", "a JPEG image"), (b"\xd0\xcf\x11\xe0", "an old Office document"))  # fmt: skip
+
+
+def binary_kind(path: Path, size: int = 4096) -> str | None:
+    """'a PDF', 'a ZIP archive', ... or 'a binary file' when the file is not text at all; None for text."""
+    with open_binary(path) as handle:
+        data = handle.read(size)
+    if data.startswith(_UTF16_BOMS):
+        return None  # UTF-16 text has NUL bytes by design
+    for magic, kind in _BINARY_MAGIC:
+        if data.startswith(magic):
+            return kind
+    return "a binary file" if b"\x00" in data else None
+
+
 def head(path: Path, size: int = 65536) -> str:
     """The first `size` bytes as text (BOM removed, bad bytes replaced): for sniffing formats."""
     with open_binary(path) as handle:

@@ -1,9 +1,10 @@
-"""The saved Browser queries in cypher/: each file runs as pasted into Neo4j Browser, and from Python.
+"""The saved Browser queries in cypher/: each runs as pasted into Neo4j Browser, and from Python.
 
-A file is a few `//` lines saying what it answers, one `:param name => value;` line per parameter
-(Browser's multi-statement editor, on by default, runs them before the query), then one Cypher query
-ending in `;`. `parse` splits a file (or a guide block of the same shape) into those parts, so drivers
-and tests run exactly the text users paste.
+A saved query is two files. NAME.params holds one `:param name => value;` line per parameter: pasted
+and run, it sets them. NAME.cypher holds a few `//` lines saying what it answers, then one Cypher
+query ending in `;`: pasted alone, it is a single statement, so Browser shows its table (a paste of
+several statements shows only "SUCCESS" per statement, never rows). The guide shows the same two
+blocks. `load` reads both files, so drivers and tests run exactly the text users paste.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-CYPHER_DIR = Path(__file__).resolve().parents[2] / "cypher"
+CYPHER_DIR = Path(__file__).resolve().parents[1] / "browser" / "cypher"  # package data (the repo's cypher/)
 _PARAM = re.compile(r"^:param\s+(\w+)\s*=>\s*(.+?)\s*;?\s*$")
 
 
@@ -35,10 +36,25 @@ class SavedQuery:
         return {**self.params, **overrides}
 
 
-def parse(text: str, *, name: str = "<query>") -> SavedQuery:
-    """The parts of a saved query file; SavedQueryError if a line is out of place or a $parameter is unset."""
-    purpose: list[str] = []
+def parse_params(text: str, *, name: str = "<params>") -> dict[str, Any]:
+    """The values set by a NAME.params file (or guide block): `:param name => value;` lines only."""
     params: dict[str, Any] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("//"):
+            continue
+        match = _PARAM.match(stripped)
+        if match is None or not stripped.endswith(";"):
+            raise SavedQueryError(f"{name}:{number}: expected a `:param name => value;` line")
+        params[match.group(1)] = ast.literal_eval(match.group(2))
+    return params
+
+
+def parse(text: str, *, name: str = "<query>", params: dict[str, Any] | None = None) -> SavedQuery:
+    """The parts of a saved query (its `params` come from its .params file, or from `:param` lines
+    before the query); SavedQueryError if a line is out of place or a $parameter is unset."""
+    purpose: list[str] = []
+    params = dict(params or {})
     body: list[str] = []
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
@@ -47,7 +63,7 @@ def parse(text: str, *, name: str = "<query>") -> SavedQuery:
             if match is None or body:
                 raise SavedQueryError(f"{name}:{number}: a `:param name => value;` line belongs before the query")
             params[match.group(1)] = ast.literal_eval(match.group(2))
-        elif stripped.startswith("//") and not body and not params:
+        elif stripped.startswith("//") and not body:
             purpose.append(stripped.removeprefix("//").strip())
         elif stripped or body:
             body.append(line.rstrip())
@@ -63,10 +79,17 @@ def parse(text: str, *, name: str = "<query>") -> SavedQuery:
     return SavedQuery(" ".join(purpose), params, query)
 
 
+def params_path(path: str | Path) -> Path:
+    """NAME.params beside NAME.cypher."""
+    return Path(path).with_suffix(".params")
+
+
 def load(path: str | Path) -> SavedQuery:
-    """The saved query in `path`."""
+    """The saved query in `path` (NAME.cypher) with the parameters of NAME.params."""
     path = Path(path)
-    return parse(path.read_text(encoding="utf-8"), name=str(path))
+    values_file = params_path(path)
+    values = parse_params(values_file.read_text(encoding="utf-8"), name=str(values_file)) if values_file.exists() else {}
+    return parse(path.read_text(encoding="utf-8"), name=str(path), params=values)
 
 
 def saved_queries(folder: str | Path = CYPHER_DIR) -> dict[str, SavedQuery]:

@@ -98,10 +98,6 @@ class GraphAccess(Protocol):
         """Entities of the given labels having `key` (a name_key) among their alias keys."""
         ...
 
-    def descendants(self, entity_ids: Collection[str]) -> dict[str, int]:
-        """The entities plus everything that IS_A them (transitively), mapped to their IS_A depth."""
-        ...
-
     def paper_links(self, entity_ids: Collection[str], types: Sequence[str]) -> list[PaperLink]:
         """Paper edges of the given types pointing at any of the entities."""
         ...

@@ -71,7 +71,7 @@ class NetworkxAccess:
             key=lambda row: row.id,
         )
 
-    def descendants(self, entity_ids: Collection[str]) -> dict[str, int]:
+    def _descendants(self, entity_ids: Collection[str]) -> dict[str, int]:
         """The entities plus everything that IS_A them, with the shortest IS_A depth."""
         depth = {e: 0 for e in entity_ids if e in self.graph}
         frontier = sorted(depth)
@@ -105,7 +105,7 @@ class NetworkxAccess:
         matched = self.match_entities(key, labels)
         nodes = self.graph.nodes
         members = {}
-        for entity, depth in self.descendants([row.id for row in matched]).items():
+        for entity, depth in self._descendants([row.id for row in matched]).items():
             attrs = nodes[entity]
             count = int(attrs.get("paper_count", 0))
             members[entity] = FamilyMember(

@@ -20,7 +20,6 @@ from kg.query.access import EntityLink, EntityRow, Family, FamilyMember, PaperLi
 
 ENTITY_LABELS: tuple[str, ...] = tuple(ENTITY_NODE_LABELS.values())
 ALL_LABELS: tuple[str, ...] = (PAPER, *ENTITY_LABELS, AUTHOR)
-STAT_LABELS: tuple[str, ...] = (PAPER, *ENTITY_LABELS, AUTHOR)
 # Row shapes: each query returns ONE record holding `collect([...])` of these fields. The driver
 # spends ~50 us per Record, so thousands of evidence rows as one list are several times faster.
 ENTITY_FIELDS = "[n.id, [l IN labels(n) WHERE l IN $entity_labels][0], n.name, n.aliases, n.paper_count, n.confidence]"
@@ -136,19 +135,6 @@ class Neo4jAccess:
         )
         return sorted((_entity_row(r) for r in rows), key=lambda row: row.id)
 
-    def descendants(self, entity_ids: Collection[str]) -> dict[str, int]:
-        """The entities plus everything that IS_A them, with the shortest IS_A depth."""
-        ids = sorted(set(_ids(entity_ids)))
-        if not ids:
-            return {}
-        rows = self._rows(
-            f"UNWIND $ids AS id {_node_by_id('e', ALL_LABELS)} "
-            "MATCH p = ANY SHORTEST (sub)-[:IS_A]->*(e) "
-            "WITH sub, min(length(p)) AS depth RETURN collect([sub.id, depth]) AS rows",
-            ids=ids,
-        )
-        return {node_id: int(depth) for node_id, depth in sorted(rows, key=lambda r: (r[1], r[0]))}
-
     def paper_links(self, entity_ids: Collection[str], types: Sequence[str]) -> list[PaperLink]:
         """Paper edges of the given types pointing at any of the entities."""
         types, ids = _known_types(types), _ids(entity_ids)
@@ -235,7 +221,6 @@ class Neo4jAccess:
             ids, match = [], f"MATCH (a)-[r:{rel}]->(b)"
         if (sources is not None or targets is not None) and not ids:
             return []
-        target_set = set(targets) if targets is not None else None
         links = [
             EntityLink(source, target, rel, tuple(papers or ()), int(count or 0), tuple(evidence or ()),
                        float(confidence or 0.0))
@@ -243,7 +228,6 @@ class Neo4jAccess:
                 f"{match} RETURN collect({ENTITY_LINK_FIELDS}) AS rows", ids=ids,
                 targets=None if targets is None else _ids(targets),
             )
-            if target_set is None or target in target_set
         ]
         return sorted(links, key=lambda l: (l.source, l.target))
 
@@ -348,7 +332,7 @@ class Neo4jAccess:
 
     def stats(self) -> dict:
         """Counts of nodes per label, edges per type, and extraction coverage."""
-        node_counts = ", ".join(f"COUNT {{ (:{check_label(l)}) }} AS `{l}`" for l in STAT_LABELS)
+        node_counts = ", ".join(f"COUNT {{ (:{check_label(l)}) }} AS `{l}`" for l in ALL_LABELS)
         rel_counts = ", ".join(
             f"COUNT {{ ()-[:{check_relationship_type(t)}]->() }} AS `{t}`" for t in RELATIONSHIP_TYPES
         )
@@ -362,7 +346,7 @@ class Neo4jAccess:
             f"AND EXISTS {{ (p)-[:{extracted}]->(:Task) }} THEN 1 END) AS with_method_and_task"
         )[0]
         return {
-            "nodes": {label: int(counts[label]) for label in STAT_LABELS},
+            "nodes": {label: int(counts[label]) for label in ALL_LABELS},
             "relationships": {t: int(counts[t]) for t in RELATIONSHIP_TYPES},
             "papers_with_abstract": int(coverage["with_abstract"]),
             "papers_with_method_and_task": int(coverage["with_method_and_task"]),

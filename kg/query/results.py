@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -29,13 +28,6 @@ class EntityResult(BaseModel):
     papers: list[str] = Field(default_factory=list, description="first supporting paper ids, sorted")
     evidence: list[str] = Field(default_factory=list)
     score: float
-
-
-class QueryAnswer(BaseModel):
-    """What `kg query ... --json` prints."""
-
-    query: dict[str, Any]
-    results: list[PaperResult] | list[EntityResult]
 
 
 class PaperAnswer(BaseModel):

@@ -1,6 +1,6 @@
-"""Serve this folder to Neo4j Browser: the guide (`:play`) and the style (`:style`), with CORS.
+"""Serve the guide (`:play`), the style (`:style`) and the saved queries to Neo4j Browser, with CORS.
 
-    python docs/browser/serve.py [--port 8001]
+    kg neo4j guide [--port 8001]
 
 then, in Neo4j Browser (http://localhost:7474/browser/):
 
@@ -15,19 +15,23 @@ be on the server's `browser.remote_content_hostname_whitelist`, whose default,
 
 from __future__ import annotations
 
-import argparse
 import functools
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+from kg.browser import BROWSER_DIR
+
 DEFAULT_PORT = 8001
 
 
 class GuideHandler(SimpleHTTPRequestHandler):
-    """Static files from this folder, readable cross-origin, never cached (edit and :play again)."""
+    """Static files from kg/browser, readable cross-origin, never cached (edit and :play again)."""
 
-    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".grass": "text/plain", ".cypher": "text/plain"}
+    extensions_map = {
+        **SimpleHTTPRequestHandler.extensions_map, ".grass": "text/plain", ".cypher": "text/plain", ".params": "text/plain",
+    }  # fmt: skip
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (http.server's name)
+        """Quiet: one line per request on a long-running server is noise."""
 
     def end_headers(self) -> None:
         self.send_header("Access-Control-Allow-Origin", "*")
@@ -44,24 +48,5 @@ class GuideHandler(SimpleHTTPRequestHandler):
 
 
 def make_server(port: int = DEFAULT_PORT, host: str = "localhost") -> ThreadingHTTPServer:
-    """A server for this folder (not started); port 0 picks a free port."""
-    return ThreadingHTTPServer((host, port), functools.partial(GuideHandler, directory=str(HERE)))
-
-
-def main() -> None:
-    """Serve until Ctrl-C."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT)
-    port = parser.parse_args().port
-    with make_server(port) as httpd:
-        print(f"serving {HERE} on http://localhost:{httpd.server_address[1]}/  (Ctrl-C to stop)")
-        print(f"  in Neo4j Browser:  :play http://localhost:{httpd.server_address[1]}/guide.html")
-        print(f"                     :style http://localhost:{httpd.server_address[1]}/style.grass")
-        try:
-            httpd.serve_forever()
-        except KeyboardInterrupt:
-            pass
-
-
-if __name__ == "__main__":
-    main()
+    """A server for kg/browser (not started); port 0 picks a free port."""
+    return ThreadingHTTPServer((host, port), functools.partial(GuideHandler, directory=str(BROWSER_DIR)))
