@@ -223,9 +223,9 @@ class KnowledgeGraph:
         """Entities known by this name through any alias."""
         return self._engine.lookup(name, label)
 
-    def stats(self) -> dict:
-        """Node and relationship counts and extraction coverage."""
-        return self._engine.stats()
+    def stats(self, *, top: int = 50) -> dict:
+        """Node and relationship counts, extraction coverage, and the `top` most mentioned offered entities per label."""
+        return self._engine.stats(top=top)
 
 
 def to_records(results: Sequence[PaperResult | EntityResult]) -> list[dict[str, Any]]:

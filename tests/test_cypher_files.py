@@ -28,7 +28,7 @@ CYPHER = Path(__file__).resolve().parent.parent / "cypher"
 FILES = sorted(CYPHER.glob("*.cypher"))
 EXPECTED_FILES = {
     "papers_using_x_for_y", "methods_for_task", "datasets_for_task", "top_methods_per_task", "papers_proposing",
-    "cooccurring_entities", "is_a_tree", "citation_neighbourhood", "papers_per_year_for_method",
+    "cooccurring_entities", "is_a_tree", "citation_neighbourhood", "papers_per_year_for_method", "tasks_for_method",
 }
 def run_file(driver: neo4j.Driver, database: str, path: Path, **overrides: Any) -> list[dict[str, Any]]:
     """Run NAME.params then NAME.cypher, as a Browser user pastes them."""
@@ -68,10 +68,15 @@ EXPECTATIONS = {
         and rows[0]["same_sentence"] and rows[0]["evidence"] == S_RANK
         and rows[0]["used"] == ["DINO-DETR", "Rank-DETR"]
     ),
+    # the helpers' ranking: Rank-DETR and CNN each share a sentence with the task (tie broken by the stronger
+    # edge); DINO-DETR only meets it in the same paper (one co-mention is no answer)
     "methods_for_task": lambda rows: (
-        [(r["method"], r["same_sentence"]) for r in rows] == [("CNN", True), ("Rank-DETR", True), ("DINO-DETR", False)]
-        and rows[0]["evidence"] == S_CNN
+        [(r["method"], r["score"]) for r in rows] == [("Rank-DETR", 1.0), ("CNN", 1.0)]
+        and rows[1]["evidence"] == S_CNN
     ),
+    "tasks_for_method": lambda rows: [(r["task"], r["score"]) for r in rows] == [
+        ("image classification", 0.95), ("object detection", 0.7568)
+    ],
     "datasets_for_task": lambda rows: [(r["dataset"], r["papers"]) for r in rows] == [("COCO", 1)],
     "top_methods_per_task": lambda rows: (
         [(r["rank"], r["method"]) for r in rows if r["task"] == "object detection"]
@@ -127,6 +132,9 @@ def test_files_agree_with_the_python_helpers(hand_db):
         assert {r["method"] for r in rows} == {m.name for m in kg.methods_for(task, limit=100)}, task
         rows = run_file(*hand_db, CYPHER / "datasets_for_task.cypher", task=task)
         assert {r["dataset"] for r in rows} == {d.name for d in kg.datasets_for(task, limit=100)}, task
+    for method in ("transformer", "vision transformer", "CNN"):
+        rows = run_file(*hand_db, CYPHER / "tasks_for_method.cypher", method=method)
+        assert [r["task"] for r in rows] == [t.name for t in kg.tasks_for(method, limit=25)], method
     rows = run_file(*hand_db, CYPHER / "papers_proposing.cypher", x="DETR")
     assert [r["paper"] for r in rows] == [r.paper_id for r in kg.papers_proposing("DETR")]
 
