@@ -58,8 +58,8 @@ class VocabIndex:
     entries: Mapping[str, VocabEntry]
     by_key: Mapping[str, tuple[str, ...]]  # curated names, aliases and full names
     by_paraphrase: Mapping[str, tuple[str, ...]]  # mined paraphrases whose key no curated name holds
-    # (label, key prefix) and (label, "~" + key suffix) -> keys, for near misses: two blocks, so a typo in
-    # the first letters ("MINIST") still shares the last ones with its name
+    # (label, key prefix) and (label, first letter + "~" + key suffix) -> keys, for near misses: two
+    # blocks, so a typo in the first letters ("MINIST") still shares the first and last ones with its name
     blocks: Mapping[tuple[str, str], tuple[str, ...]]
     # keys only names in capitals give ("NEURON", "OCCLUSION"): a corpus name links to them only when it
     # is written in capitals too ("a single neuron" is no dataset)
@@ -92,7 +92,7 @@ def vocab_index(entries: Mapping[str, VocabEntry]) -> VocabIndex:
         if len(key) >= FUZZY_MIN_KEY - 1:  # one letter short of a key that may link: "MNIST" for "MINIST"
             for entry_id in ids:
                 blocks[(entries[entry_id].label, key[:FUZZY_BLOCK])].add(key)
-                blocks[(entries[entry_id].label, "~" + key[-FUZZY_BLOCK:])].add(key)
+                blocks[(entries[entry_id].label, _tail_block(key))].add(key)
     return VocabIndex(
         entries,
         {k: tuple(sorted(v)) for k, v in by_key.items()},
@@ -136,6 +136,12 @@ def _best(index: VocabIndex, ids: Iterable[str], label: str) -> str | None:
     return min(usable)[3] if usable else None
 
 
+def _tail_block(key: str) -> str:
+    """The second block of a key: its first letter and its last FUZZY_BLOCK (a suffix alone, "ion", would
+    put thousands of task names in one block)."""
+    return key[0] + "~" + key[-FUZZY_BLOCK:]
+
+
 def _near_miss(index: VocabIndex, key: str, label: str) -> str | None:
     """The one entry of `label` within reach of `key` (blocked by prefix and by suffix), or None."""
     if len(key) < FUZZY_MIN_KEY:
@@ -143,9 +149,9 @@ def _near_miss(index: VocabIndex, key: str, label: str) -> str | None:
     vocab_label = next(k for k, v in UPPER.items() if v == label)
     reach = 2 if len(key) >= 12 else 1
     scored = sorted(
-        (edit_distance(key, candidate), candidate)
+        (edit_distance(key, candidate, reach), candidate)
         for candidate in {*index.blocks.get((vocab_label, key[:FUZZY_BLOCK]), ()),
-                          *index.blocks.get((vocab_label, "~" + key[-FUZZY_BLOCK:]), ())}
+                          *index.blocks.get((vocab_label, _tail_block(key)), ())}
         if abs(len(candidate) - len(key)) <= reach
     )
     near = [c for d, c in scored if d <= reach]
