@@ -89,28 +89,29 @@ def cooccurrence_ranks(graph: nx.MultiDiGraph) -> dict[str, float]:
     return dict(zip(entities, rank.tolist()))
 
 
+def _scaled(scores: dict[str, float]) -> dict[str, float]:
+    """Scores divided by the largest, rounded (the top node has 1.0)."""
+    top = max(scores.values(), default=0.0)
+    return {node: round(v / top, 6) for node, v in scores.items()} if top > 0 else {}
+
+
 def centrality(graph: nx.MultiDiGraph) -> tuple[str, dict[str, float]]:
     """(basis, score per node) for papers and offered entities; basis is "citations" or "co-occurrence".
 
     Over citations, an entity scores the sum of its papers' ranks; over co-occurrence, a paper scores
-    the sum of its entities' ranks. Scores are scaled so the top node has 1.0.
+    the sum of its entities' ranks. Papers and entities are scaled apart, so the top of each has 1.0.
     """
     paper_rank = citation_ranks(graph)
     entities = offered_entities(graph, ENTITY_LABELS)
     by_paper = paper_entities(graph, entities)
-    scores: dict[str, float] = defaultdict(float)
+    entity_rank: dict[str, float] = defaultdict(float)
     if paper_rank:
         basis = "citations"
         for paper, rank in paper_rank.items():
-            scores[paper] = rank
             for entity in by_paper.get(paper, ()):
-                scores[entity] += rank
+                entity_rank[entity] += rank
     else:
         basis = "co-occurrence"
-        entity_rank = cooccurrence_ranks(graph)
-        for entity, rank in entity_rank.items():
-            scores[entity] = rank
-        for paper, linked in by_paper.items():
-            scores[paper] = sum(entity_rank[e] for e in linked)
-    top = max(scores.values(), default=0.0)
-    return basis, {node: round(v / top, 6) for node, v in scores.items()} if top > 0 else {}
+        entity_rank.update(cooccurrence_ranks(graph))
+        paper_rank = {paper: sum(entity_rank[e] for e in linked) for paper, linked in by_paper.items()}
+    return basis, {**_scaled(paper_rank), **_scaled(entity_rank)}

@@ -35,12 +35,31 @@ class Front(BaseModel):
     per_year: list[int]
 
 
+def typical(co: nx.Graph, group: set[str]) -> dict[str, float]:
+    """How much each member stands for its front: its links inside the front x the share of its links that are.
+
+    Plain weighted degree would name every front after the hubs ("classifier") that touch all of them.
+    """
+    out = {}
+    for entity in group:
+        total = inside = 0.0
+        for other, attrs in co.adj[entity].items():
+            total += attrs["weight"]
+            if other in group:
+                inside += attrs["weight"]
+        out[entity] = inside * inside / total if total else 0.0
+    return out
+
+
 def communities(co: nx.Graph, *, seed: int = SEED, resolution: float = RESOLUTION) -> list[list[str]]:
-    """Louvain communities with at least MIN_MEMBERS nodes, largest first, members by weighted degree."""
+    """Louvain communities with at least MIN_MEMBERS nodes, largest first, most typical members first."""
     found = nx.community.louvain_communities(co, weight="weight", resolution=resolution, seed=seed)
-    strength = dict(co.degree(weight="weight"))
-    groups = [sorted(c, key=lambda e: (-strength[e], e)) for c in found if len(c) >= MIN_MEMBERS]
-    return sorted(groups, key=lambda g: (-sum(strength[e] for e in g), g[0]))
+    groups = []
+    for community in found:
+        if len(community) >= MIN_MEMBERS:
+            score = typical(co, community)
+            groups.append((sum(score.values()), sorted(community, key=lambda e: (-score[e], e))))
+    return [g for _, g in sorted(groups, key=lambda item: (-item[0], item[1][0]))]
 
 
 def assign_papers(by_paper: Mapping[str, Sequence[str]], front_of: Mapping[str, int]) -> dict[str, int]:

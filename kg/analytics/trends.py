@@ -93,11 +93,18 @@ def rising(
         return []
     since = span[-1] - RISING_WINDOW + 1 if since is None else since
     totals = per_year(years, years, span)
-    children = is_a_children(graph)
     nodes = graph.nodes
+    children = is_a_children(graph)
     found: list[Rising] = []
-    for entity in offered_entities(graph, labels):
-        papers = family_papers(graph, [entity], children)
+    # Names whose families reach exactly the same papers (a parent with one child) are one trend:
+    # listed once, under the entity with the most papers of its own.
+    entities = sorted(offered_entities(graph, labels), key=lambda e: (-nodes[e].get("paper_count", 0), e))
+    seen: set[frozenset[str]] = set()
+    for entity in entities:
+        papers = frozenset(family_papers(graph, [entity], children))
+        if papers in seen:
+            continue
+        seen.add(papers)
         counts = per_year(papers, years, span)
         if sum(counts) < MIN_PAPERS:
             continue
