@@ -80,7 +80,7 @@ def _entity_node(graph: nx.MultiDiGraph, entity: str, front: int | None, papers:
         "id": entity, "label": attrs["label"], "name": _text(attrs.get("name", entity), 200),
         "papers": papers, "front": front, "size": node_size(papers),
         "cl": LABEL_COLOURS.get(attrs["label"], NO_FRONT), "cf": front_colour(front),
-        "aliases": [_text(a, 100) for a in list(attrs.get("aliases", ()))[:8]],
+        "aliases": [_text(a, 100) for a in list(attrs.get("aliases", ())) if a != attrs.get("name")][:8],
         "text": _first_evidence(graph, entity), "trend": trend,
     }
 
