@@ -69,6 +69,17 @@ def test_stats_json(graph_file):
     assert stats["nodes"]["Paper"] == 699
     assert stats["nodes"]["Method"] > 100 and stats["nodes"]["Task"] > 30
     assert 0.2 < stats["share_with_method_and_task"] <= 1.0
+    assert 0 < stats["offered"]["Dataset"] < stats["nodes"]["Dataset"]  # unconfident datasets are not offered
+
+
+def test_stats_table_lists_offered_and_most_mentioned(graph_file):
+    as_json = json.loads(runner.invoke(app, ["query", "stats", "--graph", str(graph_file), "--json"]).stdout)
+    result = runner.invoke(app, ["query", "stats", "--graph", str(graph_file), "--top", "3"])
+    assert result.exit_code == 0, result.output
+    method_row = next(line for line in result.stdout.splitlines() if "(:Method)" in line)
+    assert str(as_json["offered"]["Method"]) in method_row.split()
+    top = next(line for line in result.stdout.splitlines() if line.startswith("Method most mentioned:"))
+    assert top.count("(") == 3 and as_json["top"]["Method"][0]["name"] in top
 
 
 def test_table_output_has_evidence(graph_file):

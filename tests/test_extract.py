@@ -132,7 +132,9 @@ def test_model_directory_swaps_in_the_trained_ner(tmp_path):
     fake.initialize()
     fake.to_disk(tmp_path / "model")
     nlp = build_pipeline(tmp_path / "model")
-    assert nlp.pipe_names == ["kg_sentencizer", "ner", "kg_abbreviations", "kg_entity_cleanup", "kg_relations"]
+    assert nlp.pipe_names == [
+        "kg_sentencizer", "ner", "kg_vocab_matcher", "kg_abbreviations", "kg_entity_cleanup", "kg_relations"
+    ]
     assert nlp.get_pipe("kg_entity_cleanup").guess_abbreviation_labels is False
     extraction = next(Extractor(nlp).extract(PAPERS[:1]))
     assert extraction.sentences[0] == PAPERS[0].title

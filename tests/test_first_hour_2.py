@@ -114,7 +114,7 @@ def test_explain_does_not_repeat_the_asked_name(small):
 def test_lookup_table_has_no_score_or_evidence_column(small):
     result = _kg("query", "lookup", "DETR", "--graph", str(small["graph"]))
     assert result.returncode == 0, result.stderr
-    assert "Detection transformer" in result.stdout
+    assert "DETR (Method)" in result.stdout and "Detection" in result.stdout  # the long form among its aliases
     header = next(line for line in result.stdout.splitlines() if "name" in line and "papers" in line)
     assert "score" not in header and "evidence" not in header and "id" in header
     assert "score:" not in result.stdout  # the score caption belongs to ranked answers

@@ -36,7 +36,9 @@ def awkward_graph(n_papers: int) -> nx.MultiDiGraph:
     g.nodes[papers[0]].update(title='A "quoted", comma; title \\ with backslash', abstract="")
     g.nodes[papers[1]].update(title="Multi\nline title", venue="Ünïcödé 会议 🚀")
     g.nodes[papers[2]].update(title="  leading and trailing spaces  ")
-    method = next(n for n, label in g.nodes(data="label") if label == "Method")
+    methods = [n for n, label in g.nodes(data="label") if label == "Method"]
+    method = methods[0]
+    g.add_edge(methods[1], method, key="IS_A", type="IS_A")  # a family edge, whatever the seed drew
     g.nodes[method]["aliases"] = [*g.nodes[method]["aliases"], 'say "hi"', "a,b", "semi;colon", ""]
     # entity top lists as built graphs have them: a float list (with an int, widened) and a str list
     g.nodes[method].update(top_papers=tuple(papers[:3]), top_conf=(1, 0.5, 0.125))

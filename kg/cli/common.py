@@ -20,9 +20,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from kg.graph.export import EXPORT_FORMATS
-from kg.graph.store import DEFAULT_GRAPH_PATH
-from kg.ingest.detect import FORMATS as INPUT_FORMATS
+from kg.graph.schema import DEFAULT_GRAPH_PATH, EXPORT_FORMATS
+from kg.ingest.formats import FORMATS as INPUT_FORMATS
 
 app = typer.Typer(
     help="paper-kg: turn research-paper abstracts into a knowledge graph and ask it questions.",

@@ -108,3 +108,19 @@ def eval_helpers(
             return
         for report in reports:
             out.print(report.render(details=not brief), highlight=False, soft_wrap=True, markup=False)
+
+
+@eval_app.command("leaderboard-check")
+def eval_leaderboard_check(
+    folder: Annotated[Path, typer.Argument(metavar="DIR", help="where to write papers.jsonl, questions.jsonl and helpers.jsonl")],
+    papers: Annotated[int | None, typer.Option("--papers", metavar="N", help="a seeded sample of N papers [default: all held-out papers]")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="seed of the sample")] = 0,
+) -> None:
+    """Write a Papers-with-Code check from leaderboards the vocabulary never read (build DIR/papers.jsonl, then
+    score with `kg eval questions DIR/questions.jsonl` and `kg eval helpers DIR/helpers.jsonl`)."""
+    from kg.eval.leaderboards import write_check
+
+    with friendly_errors():
+        counts = write_check(folder, limit=papers, seed=seed)
+    for name, count in counts.items():
+        err.print(f"{folder / name}: {count} records", highlight=False)

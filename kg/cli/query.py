@@ -217,21 +217,32 @@ def q_lookup(
 @graph_source_options
 def q_stats(
     source: GraphSource = GraphSource(), as_json: JsonOpt = False,
+    top: Annotated[int, typer.Option("--top", min=0, help="most-mentioned offered entities listed per label")] = 10,
 ) -> None:
-    """Node and relationship counts and extraction coverage."""
+    """Node and relationship counts, offered entities per label and the most mentioned, extraction coverage."""
     with friendly_errors():
         with source.open() as kg_:
-            stats = kg_.stats()
+            stats = kg_.stats(top=max(top, 1))
         if as_json:
             sys.stdout.write(json.dumps(stats, indent=2) + "\n")
             return
         table = Table(title="graph stats")
         table.add_column("what")
         table.add_column("count", justify="right")
+        table.add_column("offered", justify="right")
         for label, n in stats["nodes"].items():
-            table.add_row(f"(:{label})", str(n))
+            offered = stats["offered"].get(label)
+            table.add_row(f"(:{label})", str(n), "" if offered is None else str(offered))
         for rel, n in stats["relationships"].items():
             table.add_row(f"[:{rel}]", str(n))
         table.add_row("papers with abstract", str(stats["papers_with_abstract"]))
         table.add_row("share with >=1 method and >=1 task", f"{stats['share_with_method_and_task']:.1%}")
         out.print(table)
+        if top:
+            for label, rows in stats["top"].items():
+                listed = ", ".join(f"{r['name']} ({r['papers']})" for r in rows[:top])
+                out.print(f"[bold]{label}[/bold] most mentioned: {listed or '-'}", soft_wrap=True, highlight=False)
+        from kg.graph.schema import OFFER_BAR
+
+        out.print(f"offered: linked to the vocabulary or confident corpus entities (confidence >= {OFFER_BAR}); "
+                  "the others stay on their papers", style="dim", soft_wrap=True)

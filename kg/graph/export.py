@@ -9,7 +9,7 @@ import networkx as nx
 
 from kg.graph.store import graph_to_dict
 
-EXPORT_FORMATS = ("graphml", "json", "neo4j-import")
+from kg.graph.schema import EXPORT_FORMATS  # noqa: E402,F401  (re-exported)
 
 
 def _graphml_ready(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 PAPER = "Paper"
 AUTHOR = "Author"
 ENTITY_NODE_LABELS: dict[str, str] = {
@@ -61,3 +63,8 @@ def check_relationship_type(rel_type: str) -> str:
     if rel_type not in RELATIONSHIP_TYPES:
         raise ValueError(f"unknown relationship type {rel_type!r}; expected one of {sorted(RELATIONSHIP_TYPES)}")
     return rel_type
+
+# Where the CLI reads and writes a graph by default, and the formats `kg export` writes (here, not in
+# store/export, so the CLI can name them without importing networkx).
+DEFAULT_GRAPH_PATH = Path("graph.json.gz")
+EXPORT_FORMATS = ("graphml", "json", "neo4j-import")

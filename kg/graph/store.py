@@ -41,7 +41,7 @@ VERSION = 3
 READABLE_VERSIONS = (1, 2, 3)
 # Versions that end their graph lines with a G line and the file with a T trailer.
 CHECKED_VERSIONS = frozenset({3})
-DEFAULT_GRAPH_PATH = Path("graph.json.gz")
+from kg.graph.schema import DEFAULT_GRAPH_PATH  # noqa: E402,F401  (re-exported)
 # Lists the query path only reads become tuples on load: a tuple is smaller than a list.
 TUPLE_ATTRS = frozenset({"evidence", "aliases", "keys", "papers", "top_papers", "top_conf", "name_terms"})
 

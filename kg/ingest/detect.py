@@ -5,18 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from kg.ingest.formats import FORMATS  # noqa: F401  (re-exported)
 from kg.ingest.report import IngestError
 from kg.ingest.textio import head
 
-FORMATS: tuple[str, ...] = (
-    "seeds-txt",
-    "jsonl",
-    "csv",
-    "arxiv-atom",
-    "arxiv-snapshot",
-    "openalex",
-    "semantic-scholar",
-)
 
 _BY_EXTENSION: dict[str, str] = {
     ".txt": "seeds-txt",

@@ -64,6 +64,7 @@ class FamilyMember:
     paper_count: int
     top_papers: tuple[str, ...] | None  # stored strongest papers, best first (None: not stored)
     top_conf: tuple[float, ...]
+    source: str | None = None  # "vocabulary" or "corpus" (None: a graph built before linking)
 
 
 def stored_top(top: Sequence[str] | None, paper_count: int) -> tuple[str, ...] | None:

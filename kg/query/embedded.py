@@ -110,7 +110,7 @@ class NetworkxAccess:
             count = int(attrs.get("paper_count", 0))
             members[entity] = FamilyMember(
                 entity, depth, attrs.get("name", entity), count,
-                stored_top(attrs.get("top_papers"), count), tuple(attrs.get("top_conf", ())),
+                stored_top(attrs.get("top_papers"), count), tuple(attrs.get("top_conf", ())), attrs.get("source"),
             )
         return Family(tuple(matched), members)
 

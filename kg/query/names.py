@@ -21,19 +21,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from kg.query.access import Family
-from kg.query.text import FUNCTION_WORDS, WEAK_WORDS, term, words
+from kg.query.text import term, words
+from kg.resolve.wordlists import FALLBACK_HEADS, FUNCTION_WORDS, WEAK_WORDS
 from kg.resolve import name_key
 from kg.resolve.distance import edit_distance  # noqa: F401  (re-exported)
 from kg.resolve.specific import GENERIC_NAMES, is_specific  # noqa: F401  (re-exported)
-from kg.resolve.suffixes import ALL_SUFFIXES, GENERIC_WORDS
+from kg.resolve.suffixes import GENERIC_WORDS
 
 DEPTH_PENALTY = 0.05  # per IS_A step between the entity matched and the family member
 STEP_WEIGHT = {"key": 1.0, "head": 0.9, "contains": 0.7}
-# Head words a question may add to a name the graph stores without them.
-FALLBACK_HEADS = ALL_SUFFIXES | {
-    "distance", "loss", "function", "measure", "estimator", "solver", "sampler", "optimizer", "test",
-    "scheme", "strategy", "procedure", "system",
-}
+# `--explain` names this many family members and counts the rest
+KNOWLEDGE_LINES = 3
+IS_A_WORDS = {"task": "a subtask of", "method": "a member of", "dataset": "an edition or part of", "metric": "a variant of"}
 MAX_FORMS = 200  # text forms kept per name (a broad family has hundreds of aliases)
 
 
@@ -58,6 +57,8 @@ class ResolvedName:
     paper_counts: dict[str, int] = field(default_factory=dict)
     # terms of the name's specific words no matched sub-phrase covers (contains step only)
     residual: tuple[str, ...] = ()
+    # family members below what matched: entity id -> (IS_A steps, where the entity comes from)
+    below: dict[str, tuple[int, str | None]] = field(default_factory=dict)
 
     def explain(self) -> list[str]:
         """One line per rung tried."""
@@ -65,11 +66,23 @@ class ResolvedName:
         for s in self.steps:
             found = ", ".join(self.names.get(e, e) for e in s.found) or "nothing"
             lines.append(f"{s.step}: {s.key!r} -> {found}")
-        extra = len(self.entities) - sum(len(s.found) for s in self.steps)
-        if extra > 0:
-            lines.append(f"IS_A family: {extra} more entities")
+        lines += self._knowledge_lines()
         if self.residual:
             lines.append(f"sub-phrase matches count only in papers that also say: {' '.join(self.residual)}")
+        return lines
+
+    def _knowledge_lines(self) -> list[str]:
+        """What the IS_A family added, strongest first: "image denoising is a subtask of image restoration (vocabulary)"."""
+        roots = [self.names.get(e, e) for s in self.steps for e in s.found]
+        below = sorted(self.below.items(), key=lambda kv: (kv[1][0], -self.paper_counts.get(kv[0], 0), kv[0]))
+        lines = []
+        for entity, (depth, source) in below[:KNOWLEDGE_LINES]:
+            relation = IS_A_WORDS.get(entity.split(":", 1)[0], "in the IS_A family of")
+            steps = "" if depth == 1 else f" ({depth} steps)"
+            origin = "vocabulary" if source == "vocabulary" else "corpus"
+            lines.append(f"{self.names.get(entity, entity)} is {relation} {' / '.join(roots)}{steps} ({origin})")
+        if len(below) > KNOWLEDGE_LINES:
+            lines.append(f"IS_A family: {len(below) - KNOWLEDGE_LINES} more entities")
         return lines
 
     def own_forms(self) -> dict[str, float]:
@@ -126,6 +139,8 @@ def resolve_name(name: str, family: Callable[[str, Sequence[str]], Family], labe
         resolved.steps.append(LadderStep(step, key, tuple(r.id for r in fam.matched)))
         weight = STEP_WEIGHT[step]
         for member in fam.members.values():
+            if member.depth > 0 and step != "contains":
+                resolved.below[member.id] = (member.depth, member.source)
             w = round(weight - DEPTH_PENALTY * member.depth, 4)
             if w > resolved.entities.get(member.id, 0.0):
                 resolved.entities[member.id] = w

@@ -170,7 +170,7 @@ class Neo4jAccess:
             "MATCH p = ANY SHORTEST (sub)-[:IS_A]->*(e) "
             "WITH roots, sub, min(length(p)) AS depth "
             f"RETURN [n IN roots | {ENTITY_FIELDS}] AS matched, "
-            "collect([sub.id, depth, sub.name, sub.paper_count, sub.top_papers, sub.top_conf]) AS family } "
+            "collect([sub.id, depth, sub.name, sub.paper_count, sub.top_papers, sub.top_conf, sub.source]) AS family } "
             "RETURN pair[0] AS key, matched, family",
             index=KEY_INDEX, pairs=pairs, labels=wanted, entity_labels=wanted,
         )
@@ -180,9 +180,9 @@ class Neo4jAccess:
             members = {
                 entity: FamilyMember(
                     entity, int(depth), name if name is not None else entity, int(count or 0),
-                    stored_top(top, int(count or 0)), tuple(float(c) for c in conf or ()),
+                    stored_top(top, int(count or 0)), tuple(float(c) for c in conf or ()), source,
                 )
-                for entity, depth, name, count, top, conf in sorted(record["family"], key=lambda r: (r[1], r[0]))
+                for entity, depth, name, count, top, conf, source in sorted(record["family"], key=lambda r: (r[1], r[0]))
             }
             out[record["key"]] = Family(matched, members)
         return out

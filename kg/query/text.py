@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.graph.roles import BACKGROUND, NEUTRAL, OWN, is_baseline, sentence_role  # noqa: F401  (re-exported)
-from kg.resolve.specific import FUNCTION_WORDS  # noqa: F401  (re-exported)
+from kg.resolve.wordlists import FUNCTION_WORDS, WEAK_WORDS  # noqa: F401  (re-exported)
 from kg.resolve.terms import WORD, alternatives, name_variants, plain, term, terms, words  # noqa: F401
 
 # A sentence ends at . ! ? followed by space and an upper-case letter, digit or bracket; abstracts
@@ -24,13 +24,6 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[\"'])")
 
 # Content words a user adds that abstracts leave implicit ("solving PDEs", "training deep networks"):
 # required only when the question has nothing more specific.
-WEAK_WORDS: frozenset[str] = frozenset({
-    "solving", "solve", "training", "train", "improving", "improve", "deep", "neural", "network",
-    "networks", "model", "models", "modelling", "modeling", "method", "methods", "approach", "approaches",
-    "task", "tasks", "problem", "problems", "learning", "data", "computing", "compute", "performing",
-    "applying", "application", "applications", "better", "efficient", "new", "large", "general",
-    "machine", "improved", "analysing", "analyzing", "studying",
-})
 def split_sentences(text: str) -> list[str]:
     """Sentences of an abstract."""
     return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]

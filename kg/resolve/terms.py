@@ -15,23 +15,13 @@ from functools import lru_cache
 import snowballstemmer
 
 from kg.resolve.spelling import fold_word, spell_out_greek
+from kg.resolve.wordlists import TERM_ALTERNATIVES
 
 WORD = re.compile(r"[^\W_]+")
 _STEMMER = snowballstemmer.stemmer("english")
 
-# Term alternatives a question and an abstract use for one idea, where stems differ: verb and noun
-# forms Snowball does not join ("defending" / "defense") and a few synonyms users type for
-# abstracts' words. Keys and values are terms; the table is closed under symmetry below.
-_ALTERNATIVES: dict[str, tuple[str, ...]] = {
-    "defend": ("defens",),
-    "explain": ("explan",),
-    "analyz": ("analysi", "analys"),
-    "speed": ("acceler", "fast", "faster"),
-    "decomposit": ("factor",),
-    "anomali": ("outlier",),
-}
 ALTERNATIVES: dict[str, frozenset[str]] = {}
-for _a, _bs in _ALTERNATIVES.items():
+for _a, _bs in TERM_ALTERNATIVES.items():
     _group = frozenset((_a, *_bs))
     for _t in _group:
         ALTERNATIVES[_t] = ALTERNATIVES.get(_t, frozenset()) | _group

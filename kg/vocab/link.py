@@ -262,6 +262,16 @@ def _ancestors(index: VocabIndex, ids: Iterable[str]) -> set[str]:
     return seen
 
 
+def _display_name(entry: VocabEntry, written: list[str]) -> str:
+    """The entry's name, or the corpus's all-capital spelling of it: the PwC dump title-cases acronyms
+    ("Detr", "Gpt") that papers write "DETR", "GPT"."""
+    if entry.name[:1].isupper() and entry.name[1:].islower():
+        shouted = [a for a in written if a.isupper() and a.casefold() == entry.name.casefold()]
+        if shouted:
+            return shouted[0]
+    return entry.name
+
+
 def _vocab_entity(entry: VocabEntry, corpus: list[Entity], papers: set[str], agreement: Mapping[str, float]) -> Entity:
     names = [entry.name, *entry.aliases, *([entry.full_name] if entry.full_name else [])]
     aliases = sorted({a for e in corpus for a in (e.name, *e.aliases)} | set(names))
@@ -273,7 +283,7 @@ def _vocab_entity(entry: VocabEntry, corpus: list[Entity], papers: set[str], agr
     else:
         confidence = 1.0
     return Entity.model_construct(
-        id=entry.id, label=UPPER[entry.label], name=entry.name, aliases=aliases, paper_count=len(papers),
+        id=entry.id, label=UPPER[entry.label], name=_display_name(entry, aliases), aliases=aliases, paper_count=len(papers),
         source="vocabulary", vocab_id=entry.id, confidence=confidence,
     )
 
