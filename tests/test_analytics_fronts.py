@@ -84,3 +84,11 @@ def test_each_seed_gives_the_same_fronts_every_time(seed):
     first, _ = research_fronts(field_graph(), seed=seed)
     second, _ = research_fronts(field_graph(), seed=seed)
     assert [f.members for f in first] == [f.members for f in second]
+
+
+def test_cooccurrence_counts_each_pair_once_per_paper():
+    from kg.analytics.centrality import cooccurrence_edges
+
+    index = {"a": 0, "b": 1, "c": 2, "d": 3}
+    i, j, w = cooccurrence_edges({"p1": ["c", "a", "b"], "p2": ["a", "b"], "p3": ["d"], "p4": ["b", "d"]}, index)
+    assert sorted(zip(i.tolist(), j.tolist(), w.tolist())) == [(0, 1, 2.0), (0, 2, 1.0), (1, 2, 1.0), (1, 3, 1.0)]
