@@ -66,6 +66,10 @@ def test_map_and_neighbourhood_data():
     assert centre == {"method:transformer", "method:vision-transformer"}
     assert any(e["type"] == "IS_A" for e in near["edges"])
     assert any(e["text"] for e in near["edges"] if e["type"] == "USES")
+    paper = view_data(kg_.graph, kg_._engine, INJECTED_PAPER)
+    assert [n["id"] for n in paper["nodes"] if n["centre"]] == [INJECTED_PAPER]
+    related = {r.paper_id for r in kg_.related_papers(INJECTED_PAPER, limit=60)}
+    assert related and {n["id"] for n in paper["nodes"] if n["label"] == "Paper"} == {INJECTED_PAPER} | related
     with pytest.raises(ValueError, match="no entity or paper"):
         view_data(kg_.graph, kg_._engine, "no such thing")
 

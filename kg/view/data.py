@@ -43,9 +43,12 @@ def front_colour(front: int | None) -> str:
     return FRONT_COLOURS[front] if front is not None and 0 <= front < len(FRONT_COLOURS) else NO_FRONT
 
 
+MAX_SIZE = 80.0  # page units (the drawing is 1,000 across): the biggest hub must not cover its front
+
+
 def node_size(papers: int) -> float:
     """Node diameter in page units: grows with the square root of its papers, so area tracks papers."""
-    return round(8 + 6 * math.sqrt(papers), 1)
+    return round(min(8 + 4 * math.sqrt(papers), MAX_SIZE), 1)
 
 
 def _text(value: Any, limit: int = TEXT_LIMIT) -> str:
@@ -140,9 +143,12 @@ def map_view(graph: nx.MultiDiGraph, *, max_nodes: int = MAX_NODES) -> dict:
 def _neighbourhood(graph: nx.MultiDiGraph, engine: QueryEngine, name: str) -> tuple[list[str], list[str], str]:
     """(centre nodes, papers around them, title) for an entity name or a paper id."""
     if name in graph and graph.nodes[name].get("label") == PAPER:
+        # its citations, then the papers the query engine finds related (shared entities and citations)
         cites = [v for _, v, k in graph.out_edges(name, keys=True) if k == "CITES"]
         cited = [u for u, _, k in graph.in_edges(name, keys=True) if k == "CITES"]
-        return [name], sorted(set(cites + cited))[:NEIGHBOUR_PAPERS], f"Paper {graph.nodes[name].get('title', name)}"
+        related = [r.paper_id for r in engine.related_papers(name, limit=NEIGHBOUR_PAPERS)]
+        papers = list(dict.fromkeys([*sorted(set(cites + cited)), *related]))[:NEIGHBOUR_PAPERS]
+        return [name], papers, f"Paper {graph.nodes[name].get('title', name)}"
     family = engine.family(name, ALL_ENTITY_LABELS)
     if not family.members:
         raise ValueError(f"no entity or paper is known as {name!r}; try `kg query lookup` or a paper id")
@@ -185,6 +191,10 @@ def neighbourhood_view(graph: nx.MultiDiGraph, engine: QueryEngine, name: str) -
                 edges.append({"s": paper, "t": target, "w": 1.0, "type": key, "text": _text(evidence[0], 400) if evidence else ""})
                 view.add_edge(paper, target, weight=1.0)
                 break
+    for paper in papers:  # a related paper sharing none of the entities shown hangs on the centre paper
+        if not view.has_node(paper) or view.degree(paper) == 0:
+            edges.append({"s": centre[0], "t": paper, "w": 1.0, "type": "related", "text": ""})
+            view.add_edge(centre[0], paper, weight=1.0)
     for entity in centre:
         for parent, keys in graph._succ[entity].items():
             if parent in members and "IS_A" in keys:
