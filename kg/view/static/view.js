@@ -28,7 +28,7 @@
     style: [
       { selector: "node", style: {
         "background-color": "data(colour)", "width": "data(size)", "height": "data(size)",
-        "label": "data(name)", "font-size": 10, "min-zoomed-font-size": 9, "color": "#1d2733",
+        "label": "data(name)", "font-size": "mapData(size, 8, 80, 7, 22)", "min-zoomed-font-size": 10, "color": "#1d2733",
         "text-valign": "bottom", "text-margin-y": 2, "border-width": 0.5, "border-color": "#ffffff" } },
       { selector: "node[centre = 1]", style: { "border-width": 3, "border-color": "#1d2733" } },
       { selector: "edge", style: {
