@@ -51,7 +51,7 @@ def _print_trends(trends: list) -> None:
             err.print(f"no entity is known as {t.name!r} (try `kg query lookup`)", highlight=False, markup=False)
 
 
-def _print_rising(found: list, since: int | None) -> None:
+def _print_rising(found: list) -> None:
     if not found:
         out.print("[yellow]no bursts[/]", highlight=False)
         return
@@ -95,7 +95,7 @@ def trends(
             if as_json:
                 _dump([r.model_dump() for r in found])
             else:
-                _print_rising(found, since)
+                _print_rising(found)
             return
         result = kg_.trends(names or [], label=labels)
         if output is not None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
 from typing import Any
 
 import networkx as nx
@@ -222,5 +221,3 @@ def view_data(graph: nx.MultiDiGraph, engine: QueryEngine, name: str | None = No
     """The page's data: the fronts map without a name, else the neighbourhood of the name."""
     return map_view(graph, max_nodes=max_nodes) if name is None else neighbourhood_view(graph, engine, name)
 
-
-__all__: Sequence[str] = ("view_data", "map_view", "neighbourhood_view")
