@@ -40,9 +40,14 @@ def _timed(call: Callable[[], Any], reps: int) -> tuple[float, Any]:
     return statistics.median(times), result
 
 
+def _fmt(seconds: float) -> str:
+    """Seconds as the table shows them (milliseconds below one second)."""
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else fmt_s(seconds)
+
+
 def _row(name: str, papers: int, seconds: float, target: float, note: str, **values: Any) -> Row:
     return Row(
-        name, papers=papers, measured=fmt_s(seconds), target=f"< {fmt_s(target)}",
+        name, papers=papers, measured=_fmt(seconds), target=f"< {fmt_s(target)}",
         status="met" if seconds < target else "MISSED", note=note, values={"seconds": round(seconds, 3), **values},
     )
 
