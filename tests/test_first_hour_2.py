@@ -161,8 +161,10 @@ def test_ctrl_c_says_the_graph_is_unchanged(small, tmp_path):
     graph = tmp_path / "graph.json.gz"
     shutil.copy(small["graph"], graph)
     before = graph.read_bytes()
+    # a runner started in the background ignores SIGINT, and a child inherits that: give kg the default
     proc = subprocess.Popen([str(KG), "build", str(SAMPLE), "-o", str(graph), "-q"], stderr=subprocess.PIPE,
-                            stdout=subprocess.DEVNULL, text=True)  # fmt: skip
+                            stdout=subprocess.DEVNULL, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # fmt: skip
     time.sleep(4.0)  # imports done, extraction under way (the whole sample takes far longer)
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=60)

@@ -42,6 +42,8 @@ def test_generic_tail_near_miss_and_ambiguity(index) -> None:
     assert link_entity(_entity("dataset:cifar-10 data", "CIFAR-10 data"), index) == "dataset:cifar-10"
     assert link_entity(_entity("dataset:cityscape", "Cityscape"), index) == "dataset:cityscapes"  # one edit
     assert link_entity(_entity("dataset:citys", "Citys"), index) is None  # too short to guess
+    # a typo in the first letters is found through the suffix block, even of a name one letter shorter
+    assert link_entity(_entity("dataset:minist", "MINIST"), index) == "dataset:mnist"
     # an ordinary word under another label is not the ambiguous entry; under its own label it is
     assert link_entity(_entity("task:attention", "attention"), index) is None
     assert link_entity(_entity("method:attention", "attention"), index) == "method:attention"
@@ -133,3 +135,20 @@ def test_corpus_confidence_orders_evidence() -> None:
     assert corpus_confidence(one, 1.0) < OFFER_BAR <= corpus_confidence(named, 1.0)
     assert corpus_confidence(three, 1.0) >= OFFER_BAR > corpus_confidence(three, 0.5)
     assert corpus_confidence(generic, 1.0) < OFFER_BAR and corpus_confidence(data, 1.0) < OFFER_BAR
+
+
+@pytest.mark.parametrize(
+    ("name", "entry"),
+    [
+        ("ImageNet classification", "dataset:imagenet"),  # a task head after the name: what it was used for
+        ("PASCAL VOC detection", "dataset:pascal-voc"),
+        ("ImageNet 256times256", "dataset:imagenet"),  # a size written with LaTeX's \times
+        ("CelebA-HQ-256 image generation", "dataset:celeba-hq"),
+        ("image classification", None),
+    ],
+)
+def test_settings_after_a_shipped_dataset_name_are_the_dataset(name: str, entry: str | None) -> None:
+    from kg.vocab import load_index
+    from kg.vocab.link import variant_of
+
+    assert variant_of(_entity(f"dataset:{name.lower()}", name), load_index()) == entry

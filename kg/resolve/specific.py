@@ -7,12 +7,17 @@ import re
 from kg.resolve import name_key
 from kg.resolve.wordlists import FUNCTION_WORDS, GENERIC_NAMES
 
+# One lower-case word that is a participle ("pre-trained", "compressed", "fine-tuned") describes a thing and
+# names none; no single-word name of the shipped vocabulary has this form.
+_PARTICIPLE = re.compile(r"(?=.{6,})(?:[a-z]+-)?[a-z]{3,}(?<!e)ed")
 _DEBRIS = re.compile(r"[_{}^\\$=|]|\b[a-z]\(|^\W|\d\s*[+*/-]\s*\d|://|\bwww\.")
 
 
 def is_specific(name: str) -> bool:
     """False for math debris ("L_{1", "O(n"), URLs, and names made only of generic words ("neural network")."""
     if _DEBRIS.search(name) or name.count("(") != name.count(")") or sum(c.isalpha() for c in name) < 2:
+        return False
+    if _PARTICIPLE.fullmatch(name.strip()):
         return False
     key_words = name_key(name).replace("-", " ").split()
     return not all(w in GENERIC_NAMES or w in FUNCTION_WORDS for w in key_words)

@@ -56,4 +56,11 @@ TERM_ALTERNATIVES: dict[str, tuple[str, ...]] = {
     "defend": ("defens",),
     "explain": ("explan",),
     "analyz": ("analysi", "analys"),
+    # Added while reading dev misses (questions-dev d36, d43 and an outlier/anomaly question): synonyms
+    # that hold in general English and mathematics (matrix factorization is matrix decomposition; to
+    # speed up is to accelerate; outlier and anomaly detection are one task), kept for users' own words.
+    # Dev figures with them: P 0.848 / R 0.748; without: 0.823 / 0.730 (two questions).
+    "speed": ("acceler", "fast", "faster"),
+    "decomposit": ("factor",),
+    "anomali": ("outlier",),
 }

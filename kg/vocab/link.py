@@ -48,7 +48,7 @@ UNNAMED_DATASET_FACTOR = 0.5
 _NAMED = re.compile(r"[A-Z0-9]")
 _PAREN = re.compile(r"^(?P<long>[^()]+?)\s*\((?P<short>[^()]+)\)\s*$")
 # A last word naming a size, version or release: "ResNet-34", "BERT-large", "GPT-4", "Llama 2 7B", "YOLOv5".
-_VARIANT_TAIL = re.compile(r"^(?:v?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)?[bmk]|base|large|small|tiny|mini|xl|xxl|huge|medium|lite|plus)$")
+_VARIANT_TAIL = re.compile(r"^(?:\d+(?:x|times)\d+|v?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)?[bmk]|base|large|small|tiny|mini|xl|xxl|huge|medium|lite|plus)$")
 
 
 @dataclass(frozen=True)
@@ -58,10 +58,15 @@ class VocabIndex:
     entries: Mapping[str, VocabEntry]
     by_key: Mapping[str, tuple[str, ...]]  # curated names, aliases and full names
     by_paraphrase: Mapping[str, tuple[str, ...]]  # mined paraphrases whose key no curated name holds
-    blocks: Mapping[tuple[str, str], tuple[str, ...]]  # (label, key prefix) -> keys, for near misses
+    # (label, key prefix) and (label, "~" + key suffix) -> keys, for near misses: two blocks, so a typo in
+    # the first letters ("MINIST") still shares the last ones with its name
+    blocks: Mapping[tuple[str, str], tuple[str, ...]]
     # keys only names in capitals give ("NEURON", "OCCLUSION"): a corpus name links to them only when it
     # is written in capitals too ("a single neuron" is no dataset)
     caps_keys: frozenset[str] = frozenset()
+    # last words of many task names ("classification", "detection", "retrieval"): after a dataset's name
+    # they say what it was used for ("ImageNet classification", "PASCAL VOC detection")
+    task_heads: frozenset[str] = frozenset()
 
     def ids(self, key: str) -> tuple[str, ...]:
         """Entries whose curated name or, failing that, mined paraphrase has this key."""
@@ -84,16 +89,30 @@ def vocab_index(entries: Mapping[str, VocabEntry]) -> VocabIndex:
                 by_paraphrase[key].add(entry.id)
     blocks: dict[tuple[str, str], set[str]] = defaultdict(set)
     for key, ids in by_key.items():
-        if len(key) >= FUZZY_MIN_KEY:
+        if len(key) >= FUZZY_MIN_KEY - 1:  # one letter short of a key that may link: "MNIST" for "MINIST"
             for entry_id in ids:
                 blocks[(entries[entry_id].label, key[:FUZZY_BLOCK])].add(key)
+                blocks[(entries[entry_id].label, "~" + key[-FUZZY_BLOCK:])].add(key)
     return VocabIndex(
         entries,
         {k: tuple(sorted(v)) for k, v in by_key.items()},
         {k: tuple(sorted(v)) for k, v in by_paraphrase.items() if k not in by_key},
         {k: tuple(sorted(v)) for k, v in blocks.items()},
         frozenset(caps - other),
+        _task_heads(entries),
     )
+
+
+TASK_HEAD_NAMES = 10  # task names a last word must end to count as a task head
+
+
+def _task_heads(entries: Mapping[str, VocabEntry]) -> frozenset[str]:
+    """Last words ending at least TASK_HEAD_NAMES task names of the vocabulary."""
+    counts: dict[str, int] = defaultdict(int)
+    for entry in entries.values():
+        if entry.label == "Task" and len(words := name_key(entry.name).split()) > 1:
+            counts[words[-1]] += 1
+    return frozenset(w for w, n in counts.items() if n >= TASK_HEAD_NAMES and len(w) > 3 and w not in GENERIC_WORDS)
 
 
 def entity_names(entity: Entity) -> list[str]:
@@ -118,14 +137,15 @@ def _best(index: VocabIndex, ids: Iterable[str], label: str) -> str | None:
 
 
 def _near_miss(index: VocabIndex, key: str, label: str) -> str | None:
-    """The one entry of `label` within reach of `key` (blocked by prefix), or None."""
+    """The one entry of `label` within reach of `key` (blocked by prefix and by suffix), or None."""
     if len(key) < FUZZY_MIN_KEY:
         return None
     vocab_label = next(k for k, v in UPPER.items() if v == label)
     reach = 2 if len(key) >= 12 else 1
     scored = sorted(
         (edit_distance(key, candidate), candidate)
-        for candidate in index.blocks.get((vocab_label, key[:FUZZY_BLOCK]), ())
+        for candidate in {*index.blocks.get((vocab_label, key[:FUZZY_BLOCK]), ()),
+                          *index.blocks.get((vocab_label, "~" + key[-FUZZY_BLOCK:]), ())}
         if abs(len(candidate) - len(key)) <= reach
     )
     near = [c for d, c in scored if d <= reach]
@@ -212,8 +232,10 @@ def variant_of(entity: Entity, index: VocabIndex) -> str | None:
     name = entity.name
     words = name.split()
     for i in range(1, len(words)):
-        # a trailing task name is the setting, not the name: "CelebA-HQ-256 image generation", "BEIR retrieval"
-        if any(index.entries[e].label == "Task" for e in index.ids(name_key(" ".join(words[i:])))):
+        # a trailing task name is the setting, not the name: "CelebA-HQ-256 image generation", "BEIR retrieval",
+        # "ImageNet classification"
+        rest = name_key(" ".join(words[i:]))
+        if rest in index.task_heads or any(index.entries[e].label == "Task" for e in index.ids(rest)):
             name = " ".join(words[:i])
             key = name_key(name)
             if key and (chosen := _best(index, index.ids(key), entity.label)) is not None:
