@@ -15,6 +15,8 @@ from kg.query.engine import QueryEngine
 from kg.query.results import EntityResult, PaperAnswer, PaperResult
 
 if TYPE_CHECKING:  # the pipeline imports spaCy; queries should not pay for that
+    from kg.analytics.analysis import Analysis
+    from kg.analytics.trends import Rising, Trend
     from kg.ingest import IngestReport
     from kg.pipeline import RecordSpool
 
@@ -226,6 +228,45 @@ class KnowledgeGraph:
     def stats(self, *, top: int = 50) -> dict:
         """Node and relationship counts, extraction coverage, and the `top` most mentioned offered entities per label."""
         return self._engine.stats(top=top)
+
+    # -- the field: trends, fronts, a picture (embedded graphs) ----------------------------------------
+    def trends(self, names: Sequence[str], *, label: str | Sequence[str] | None = None) -> list[Trend]:
+        """Papers per year for each name, counting its aliases and IS_A family as queries do."""
+        from kg.analytics.trends import trend
+
+        graph, labels = self._require_graph(), _label_tuple(label)
+        return [trend(graph, self._engine, name, labels) for name in names]
+
+    def rising(
+        self, *, label: str | Sequence[str] | None = None, since: int | None = None, limit: int = 20
+    ) -> list[Rising]:
+        """Offered entities whose yearly share of papers bursts (Kleinberg) from `since` on, strongest first."""
+        from kg.analytics.trends import rising
+
+        return rising(self._require_graph(), _label_tuple(label), since=since, limit=limit)
+
+    def analyze(self, *, seed: int = 0) -> Analysis:
+        """Centrality and research fronts, stored on the nodes (`save` keeps them; `kg load` carries them)."""
+        from kg.analytics.analysis import analyze
+
+        return analyze(self._require_graph(), seed=seed)
+
+    def view(self, name: str | None = None, path: str | Path = "view.html", *, max_nodes: int = 500) -> Path:
+        """Write a self-contained HTML view: the map of fronts, or the neighbourhood of an entity or paper."""
+        from kg.view.data import view_data
+        from kg.view.page import write_page
+
+        return write_page(view_data(self._require_graph(), self._engine, name, max_nodes=max_nodes), path)
+
+
+def _label_tuple(label: str | Sequence[str] | None) -> tuple[str, ...]:
+    """Labels as a tuple (None: every entity label), each checked against the schema."""
+    from kg.graph.schema import ENTITY_NODE_LABELS, check_label
+
+    if label is None:
+        return tuple(ENTITY_NODE_LABELS.values())
+    labels = (label,) if isinstance(label, str) else tuple(label)
+    return tuple(check_label(l) for l in labels)
 
 
 def to_records(results: Sequence[PaperResult | EntityResult]) -> list[dict[str, Any]]:

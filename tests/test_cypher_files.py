@@ -14,6 +14,7 @@ import neo4j
 import pytest
 
 from kg import KnowledgeGraph
+from kg.analytics.analysis import analyze
 from kg.graph.build import build_graph
 from kg.graph.schema import USE_TYPES
 from kg.neo4j.loader import load_graph_into_neo4j
@@ -29,6 +30,7 @@ FILES = sorted(CYPHER.glob("*.cypher"))
 EXPECTED_FILES = {
     "papers_using_x_for_y", "methods_for_task", "datasets_for_task", "top_methods_per_task", "papers_proposing",
     "cooccurring_entities", "is_a_tree", "citation_neighbourhood", "papers_per_year_for_method", "tasks_for_method",
+    "trends_per_year", "front_members",
 }
 def run_file(driver: neo4j.Driver, database: str, path: Path, **overrides: Any) -> list[dict[str, Any]]:
     """Run NAME.params then NAME.cypher, as a Browser user pastes them."""
@@ -42,7 +44,9 @@ def hand_db(neo4j_server) -> Iterator[tuple[neo4j.Driver, str]]:
     driver = connect(neo4j_server.settings)
     database = neo4j_server.settings.database
     reset_database(driver, database)
-    load_graph_into_neo4j(build_graph(PAPERS, EXTRACTIONS, RESOLUTION), driver, database=database)
+    graph = build_graph(PAPERS, EXTRACTIONS, RESOLUTION)
+    analyze(graph)  # front, front_name and centrality on the nodes, as `kg analyze` before `kg load`
+    load_graph_into_neo4j(graph, driver, database=database)
     try:
         yield driver, database
     finally:
@@ -94,6 +98,12 @@ EXPECTATIONS = {
     == [("doi:10.1/cited", 1, True)],
     "papers_per_year_for_method": lambda rows: [(r["year"], r["papers"]) for r in rows]
     == [(2017, 1), (2021, 1), (2022, 1), (2023, 1)],
+    "trends_per_year": lambda rows: [(r["year"], r["papers"], r["all_papers"], r["share"]) for r in rows]
+    == [(2017, 1, 1, 1.0), (2021, 1, 1, 1.0), (2022, 1, 1, 1.0), (2023, 1, 1, 1.0)],
+    # front 0 of the hand corpus: object detection and the methods used for it, most central first
+    "front_members": lambda rows: [r["name"] for r in rows] == ["object detection", "CNN", "DINO-DETR", "Rank-DETR"]
+    and {r["front"] for r in rows} == {"object detection / DINO-DETR / Rank-DETR"}
+    and rows[0]["centrality"] == 1.0,
 }
 
 
@@ -137,6 +147,18 @@ def test_files_agree_with_the_python_helpers(hand_db):
         assert [r["task"] for r in rows] == [t.name for t in kg.tasks_for(method, limit=25)], method
     rows = run_file(*hand_db, CYPHER / "papers_proposing.cypher", x="DETR")
     assert [r["paper"] for r in rows] == [r.paper_id for r in kg.papers_proposing("DETR")]
+
+
+def test_field_files_agree_with_the_python_api(hand_db):
+    kg = KnowledgeGraph.from_graph(build_graph(PAPERS, EXTRACTIONS, RESOLUTION))
+    for name in ("transformer", "ViT", "object detection", "COCO"):
+        (trend,) = kg.trends([name])
+        rows = run_file(*hand_db, CYPHER / "trends_per_year.cypher", name=name)
+        assert [(r["year"], r["papers"]) for r in rows] == [(y, n) for y, n in zip(trend.years, trend.papers) if n], name
+    result = kg.analyze()
+    for front in result.fronts:
+        rows = run_file(*hand_db, CYPHER / "front_members.cypher", front=front.id, limit=100)
+        assert sorted(r["name"] for r in rows) == sorted(front.member_names)
 
 
 def test_papers_using_file_covers_the_helpers_use_types():

@@ -63,10 +63,13 @@ def test_the_installed_package_is_not_the_repo(installed):
         [str(installed["python"]), "-c",
          "from kg.browser import GUIDE, STYLE, CYPHER_DIR; from kg.neo4j.server import POM; "
          "from kg.neo4j.saved_queries import saved_queries; "
-         "print(GUIDE.is_file(), STYLE.is_file(), POM.is_file(), len(saved_queries()))"],
+         "from importlib import resources; "
+         "print(GUIDE.is_file(), STYLE.is_file(), POM.is_file(), len(saved_queries()), "
+         "resources.files('kg.view').joinpath('static', 'cytoscape.min.js').is_file())"],
         capture_output=True, text=True, cwd=installed["work"], check=True,
     )  # fmt: skip
-    assert data.stdout.split() == ["True", "True", "True", str(len(list((ROOT / "cypher").glob("*.cypher"))))]
+    # every saved query of the repo, and kg view's vendored renderer
+    assert data.stdout.split() == ["True", "True", "True", str(len(list((ROOT / "cypher").glob("*.cypher")))), "True"]
 
 
 def test_build_and_query_from_the_wheel(installed):

@@ -4,6 +4,6 @@ One module per command group; importing them registers their commands on `app`.
 """
 
 from kg.cli.common import app
-from kg.cli import build, evaluate, neo4j, query  # noqa: F401,E402  (registers the commands)
+from kg.cli import analytics, build, evaluate, neo4j, query  # noqa: F401,E402  (registers the commands)
 
 __all__ = ["app"]

@@ -149,6 +149,10 @@ class QueryEngine:
             family = self.access.family(shorter, labels)
         return family
 
+    def family(self, name: str, labels: Sequence[str]) -> Family:
+        """The entities `name` resolves to, with their IS_A descendants (what trends count)."""
+        return self._family(name, labels)
+
     def _expand(self, name: str, labels: Sequence[str]) -> tuple[dict[str, int], list[EntityRow]]:
         """(IS_A depth per entity, matched rows) for `name`."""
         family = self._family(name, labels)
