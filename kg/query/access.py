@@ -146,6 +146,10 @@ class GraphAccess(Protocol):
         """(title, abstract) by paper id; None: every paper."""
         ...
 
+    def paper_sentences(self, paper_ids: Collection[str]) -> dict[str, tuple[str, str, str | None]]:
+        """(title, abstract, stored `sentences` or None) by paper id (kg.graph.sentences)."""
+        ...
+
     def similar_keys(self, key: str, limit: int = 5) -> list[str]:
         """Entity keys spelled closest to `key` (for did-you-mean)."""
         ...

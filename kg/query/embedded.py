@@ -196,6 +196,15 @@ class NetworkxAccess:
             if p in nodes and nodes[p].get("label") == PAPER
         }
 
+    def paper_sentences(self, paper_ids: Collection[str]) -> dict[str, tuple[str, str, str | None]]:
+        """(title, abstract, stored `sentences` or None) by paper id."""
+        nodes = self.graph.nodes
+        return {
+            p: (nodes[p].get("title", ""), nodes[p].get("abstract", ""), nodes[p].get("sentences"))
+            for p in paper_ids
+            if p in nodes and nodes[p].get("label") == PAPER
+        }
+
     def similar_keys(self, key: str, limit: int = 5) -> list[str]:
         """Entity keys spelled closest to `key`."""
         return difflib.get_close_matches(key, list(self._by_key), n=limit, cutoff=0.75)

@@ -210,8 +210,8 @@ class QueryEngine:
         if missing:
             if len(self._sentences) + len(missing) > SENTENCE_CACHE:
                 self._sentences.clear()
-            for pid, (title, abstract) in self.access.paper_texts(missing).items():
-                self._sentences[pid] = paper_sentences(title, abstract)
+            for pid, (title, abstract, stored) in self.access.paper_sentences(missing).items():
+                self._sentences[pid] = paper_sentences(title, abstract, stored)
         return {p: self._sentences[p] for p in paper_ids if p in self._sentences}
 
     def answer_papers_using(self, x: str, task: str, *, limit: int = 20) -> PaperAnswer:
