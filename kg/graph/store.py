@@ -31,6 +31,7 @@ from typing import Any, TextIO
 
 import networkx as nx
 
+from kg.graph.counts import STATS_KEY, graph_stats, storable
 from kg.graph.writelock import GraphLockedError, graph_write_lock
 from kg.models import Paper, PaperExtraction
 
@@ -129,7 +130,8 @@ def write_graph_lines(
     for source, target, key, attrs in graph.edges(keys=True, data=True):
         fh.write(_dumps(["E", source, target, key, attrs]) + "\n")
         counts["edges"] += 1
-    fh.write(_dumps(["G", counts]) + "\n")
+    stats = graph_stats(graph)  # stored for `kg query stats` (kg.graph.counts)
+    fh.write(_dumps(["G", {**counts, STATS_KEY: stats} if storable(stats) else counts]) + "\n")
     trailer = {**counts, "papers": 0, "extractions": 0}
     for paper in papers:
         fh.write(_record_line("P", paper) + "\n")
@@ -273,6 +275,8 @@ def load_graph(path: str | Path) -> nx.MultiDiGraph:
                 gc.enable()
         if version in CHECKED_VERSIONS:
             _check_counts(path, counts, graph.number_of_nodes(), graph.number_of_edges())
+        if isinstance(counts, dict) and isinstance(counts.get(STATS_KEY), dict):
+            graph.graph[STATS_KEY] = counts[STATS_KEY]
         return _settled(graph)
 
 

@@ -11,7 +11,8 @@ from collections.abc import Collection, Iterable, Sequence
 import networkx as nx
 
 from kg.graph.build import paper_text
-from kg.graph.schema import AUTHOR, ENTITY_NODE_LABELS, PAPER, RELATIONSHIP_TYPES
+from kg.graph.counts import graph_stats, stored_stats
+from kg.graph.schema import ENTITY_NODE_LABELS, PAPER
 from kg.query.access import EntityLink, EntityRow, Family, FamilyMember, PaperLink, PaperRow, stored_top
 from kg.query.text_index import TermIndex
 from kg.resolve.terms import index_terms
@@ -55,8 +56,10 @@ class NetworkxAccess:
         # IS_A children per parent: walking a frequent parent's in-edges would read all its paper links.
         self._children: dict[str, list[str]] = defaultdict(list)
         self._terms: TermIndex | None = None
+        self._by_label: dict[str, list[str]] = defaultdict(list)  # entity ids per label (stats' top lists)
         for node_id, attrs in graph.nodes(data=True):
             if attrs.get("label") in ENTITY_LABELS:
+                self._by_label[attrs["label"]].append(node_id)
                 for key in attrs.get("keys", ()):
                     self._by_key[key].append(node_id)
                 for parent, keydict in graph.succ[node_id].items():
@@ -219,32 +222,13 @@ class NetworkxAccess:
 
     def top_entities(self, label: str, limit: int, min_confidence: float) -> tuple[int, list[EntityRow]]:
         """(entities of the label at or above min_confidence, the `limit` with most papers among them)."""
+        nodes = self.graph.nodes
         rows = [
-            _entity_row(node, attrs) for node, attrs in self.graph.nodes(data=True)
-            if attrs.get("label") == label and float(attrs.get("confidence", 1.0)) >= min_confidence
-            and attrs.get("paper_count", 0) > 0
+            _entity_row(node, attrs) for node in self._by_label.get(label, ()) if (attrs := nodes[node])
+            and float(attrs.get("confidence", 1.0)) >= min_confidence and attrs.get("paper_count", 0) > 0
         ]
         return len(rows), heapq.nsmallest(limit, rows, key=lambda r: (-r.paper_count, r.id))
 
     def stats(self) -> dict:
-        """Counts of nodes per label, edges per type, and extraction coverage."""
-        nodes: dict[str, int] = {label: 0 for label in (PAPER, *ENTITY_NODE_LABELS.values(), AUTHOR)}
-        for _, label in self.graph.nodes(data="label"):
-            nodes[label] = nodes.get(label, 0) + 1
-        edges: dict[str, int] = {t: 0 for t in RELATIONSHIP_TYPES}
-        for _, _, key in self.graph.edges(keys=True):
-            edges[key] += 1
-        with_abstract = with_method_and_task = 0
-        for node, attrs in self.graph.nodes(data=True):
-            if attrs.get("label") != PAPER or not attrs.get("abstract"):
-                continue
-            with_abstract += 1
-            kinds = {self.graph.nodes[v]["label"] for _, v, k in self.graph.out_edges(node, keys=True) if k != "CITES"}
-            if "Method" in kinds and "Task" in kinds:
-                with_method_and_task += 1
-        return {
-            "nodes": nodes,
-            "relationships": edges,
-            "papers_with_abstract": with_abstract,
-            "papers_with_method_and_task": with_method_and_task,
-        }
+        """Counts of nodes per label, edges per type, and extraction coverage (stored with the file when loaded)."""
+        return stored_stats(self.graph) or graph_stats(self.graph)

@@ -9,7 +9,6 @@ terms) and this module decides, so their answers agree.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
