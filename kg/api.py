@@ -94,11 +94,12 @@ class KnowledgeGraph:
     @classmethod
     def load(cls, path: str | Path) -> "KnowledgeGraph":
         """Open a graph file written by `save` or `kg build`."""
-        from kg.graph.store import load_graph
+        from kg.graph.store import load_graph_stored
 
         # The paper and extraction records in the file are parsed only when asked for (save, update):
         # as pydantic objects they take several times the graph's memory at 100k papers.
-        kg_ = cls.from_graph(load_graph(path))
+        graph, stored = load_graph_stored(path)
+        kg_ = cls(NetworkxAccess(graph, stored), graph=graph)
         kg_._records_path = Path(path)
         return kg_
 

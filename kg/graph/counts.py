@@ -2,7 +2,7 @@
 
 Counting walks every edge (1.7M at 100k papers, seconds in Python), and the counts only change when
 the graph is rebuilt, so save_graph stores them in the file's counts line and loading hands them to
-the embedded backend (graph.graph[STATS_KEY]); a graph made in memory counts on demand.
+the embedded backend (kg.graph.store.Stored); a graph made in memory counts on demand.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import networkx as nx
 
 from kg.graph.schema import AUTHOR, ENTITY_NODE_LABELS, PAPER, RELATIONSHIP_TYPES
 
-STATS_KEY = "stats"  # in graph.graph and in the file's "G" line
+STATS_KEY = "stats"  # in the file's "G" line
 
 
 def graph_stats(graph: nx.MultiDiGraph) -> dict[str, Any]:
@@ -41,9 +41,8 @@ def graph_stats(graph: nx.MultiDiGraph) -> dict[str, Any]:
     }
 
 
-def stored_stats(graph: nx.MultiDiGraph) -> dict[str, Any] | None:
-    """A copy of the counts stored with the loaded graph, None when it has none or its node count differs."""
-    stats = graph.graph.get(STATS_KEY)
+def stored_stats(stats: dict[str, Any] | None, graph: nx.MultiDiGraph) -> dict[str, Any] | None:
+    """A copy of the counts stored with the loaded graph, None when there are none or its node count differs."""
     if not isinstance(stats, dict) or sum(stats.get("nodes", {}).values()) != len(graph):
         return None
     return {k: dict(v) if isinstance(v, dict) else v for k, v in stats.items()}

@@ -5,7 +5,9 @@ Layout (version 3), one JSON value per line so both writing and reading stream:
     {"format": "paper-kg-graph", "version": 3}
     ["N", node_id, {attrs}]               every node
     ["E", source, target, type, {attrs}]  every edge (the type is the multigraph key)
-    ["G", {"nodes": n, "edges": m}]       the counts of the lines above: loading the graph checks them
+    ["G", {"nodes": n, "edges": m, "stats": {...}}]   the counts of the lines above: loading the graph
+                                          checks them; "stats" are kg.graph.counts for `kg query stats`
+    ["I", {text index}]                   the embedded text index (kg.graph.text_index), read with the graph
     ["P", {paper record}]                 the records `kg build --update` needs,
     ["X", {extraction record}]            after the graph so loading the graph can stop early
     ["T", {"nodes", "edges", "papers", "extractions"}]   the trailer: a file without it is incomplete
@@ -26,6 +28,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -35,7 +38,10 @@ from kg.graph.counts import STATS_KEY, graph_stats, storable
 from kg.graph.writelock import GraphLockedError, graph_write_lock
 from kg.models import Paper, PaperExtraction
 
-__all__ = ["GraphFileError", "GraphLockedError", "load_graph", "save_graph", "iter_records", "load_records"]
+__all__ = [
+    "GraphFileError", "GraphLockedError", "Stored", "load_graph", "load_graph_stored", "save_graph", "iter_records",
+    "load_records",
+]
 
 FORMAT = "paper-kg-graph"
 VERSION = 3
@@ -132,6 +138,10 @@ def write_graph_lines(
         counts["edges"] += 1
     stats = graph_stats(graph)  # stored for `kg query stats` (kg.graph.counts)
     fh.write(_dumps(["G", {**counts, STATS_KEY: stats} if storable(stats) else counts]) + "\n")
+    # The embedded text index, so no session builds it (kg.graph.text_index); numpy only when saving.
+    from kg.graph.text_index import TermIndex
+
+    fh.write(_dumps(["I", TermIndex.of_graph(graph).payload()]) + "\n")
     trailer = {**counts, "papers": 0, "extractions": 0}
     for paper in papers:
         fh.write(_record_line("P", paper) + "\n")
@@ -245,23 +255,43 @@ def _lines(fh: TextIO, path: str | Path) -> Iterator[list[Any]]:
         ) from exc
 
 
+@dataclass(frozen=True)
+class Stored:
+    """What save_graph stores beside the graph for the query engine (None: a file from before)."""
+
+    stats: dict[str, Any] | None = None  # kg.graph.counts.graph_stats
+    term_index: dict[str, Any] | None = None  # kg.graph.text_index.TermIndex.payload
+
+
+def _stored_extras(counts: Any, index: Any) -> Stored:
+    stats = counts.get(STATS_KEY) if isinstance(counts, dict) else None
+    return Stored(stats if isinstance(stats, dict) else None, index if isinstance(index, dict) else None)
+
+
 def load_graph(path: str | Path) -> nx.MultiDiGraph:
     """Read the graph saved by save_graph, streaming; the paper and extraction records are not read.
 
     GraphFileError when a checked file ends before its counts line or the counts disagree.
     """
+    return load_graph_stored(path)[0]
+
+
+def load_graph_stored(path: str | Path) -> tuple[nx.MultiDiGraph, Stored]:
+    """load_graph, with the counts and text index the file stores for the query engine."""
     fh, version, payload = _open_checked(path)
     with fh:
         if payload is not None:
-            return _settled(_intern_graph(graph_from_dict(payload["graph"])))
+            return _settled(_intern_graph(graph_from_dict(payload["graph"]))), Stored()
         graph = nx.MultiDiGraph()
         intern = Interner()
         counts: dict[str, Any] | None = None
+        index: Any = None
+        items = _lines(fh, path)
         # Loading only allocates (no cycles to free): collections during it are pure cost.
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            for item in _lines(fh, path):
+            for item in items:
                 tag = item[0]
                 if tag == "N":
                     graph.add_node(intern(item[1]), **intern.attrs(item[2]))
@@ -269,15 +299,18 @@ def load_graph(path: str | Path) -> nx.MultiDiGraph:
                     graph.add_edge(intern(item[1]), intern(item[2]), key=intern(item[3]), **intern.attrs(item[4]))
                 else:
                     counts = item[1] if tag == "G" else None
-                    break  # records follow the graph: nothing more to read
+                    break  # records follow the graph (and its index): nothing more to read
         finally:
             if was_enabled:
                 gc.enable()
         if version in CHECKED_VERSIONS:
             _check_counts(path, counts, graph.number_of_nodes(), graph.number_of_edges())
-        if isinstance(counts, dict) and isinstance(counts.get(STATS_KEY), dict):
-            graph.graph[STATS_KEY] = counts[STATS_KEY]
-        return _settled(graph)
+            # the text index, when stored, is the line after the counts (versions 3 before it have records there)
+            with contextlib.suppress(GraphFileError):  # a cut after the counts leaves the graph whole
+                following = next(items, None)
+                if following is not None and following[0] == "I":
+                    index = following[1]
+        return _settled(graph), _stored_extras(counts, index)
 
 
 def _check_counts(path: str | Path, counts: Any, nodes: int, edges: int) -> None:

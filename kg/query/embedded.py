@@ -7,22 +7,19 @@ import heapq
 import difflib
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from kg.graph.build import paper_text
 from kg.graph.counts import graph_stats, stored_stats
 from kg.graph.schema import ENTITY_NODE_LABELS, PAPER
+from kg.graph.store import Stored
 from kg.query.access import EntityLink, EntityRow, Family, FamilyMember, PaperLink, PaperRow, stored_top
-from kg.query.text_index import TermIndex
-from kg.resolve.terms import index_terms
+
+if TYPE_CHECKING:
+    from kg.graph.text_index import TermIndex
 
 ENTITY_LABELS = frozenset(ENTITY_NODE_LABELS.values())
-
-
-def _paper_terms(attrs: dict) -> list[str]:
-    stored = attrs.get("terms")  # graphs built before the text index lack it
-    return stored.split() if stored is not None else index_terms(paper_text(attrs))
 
 
 def _entity_row(node_id: str, attrs: dict) -> EntityRow:
@@ -50,12 +47,13 @@ def _paper_links(edges: Iterable[tuple[str, str, str, dict]]) -> list[PaperLink]
 class NetworkxAccess:
     """Answers the GraphAccess primitives from a MultiDiGraph, with an alias-key index built once."""
 
-    def __init__(self, graph: nx.MultiDiGraph) -> None:
+    def __init__(self, graph: nx.MultiDiGraph, stored: Stored | None = None) -> None:
         self.graph = graph
+        self._stored = stored or Stored()  # counts and text index the graph file holds
         self._by_key: dict[str, list[str]] = defaultdict(list)
         # IS_A children per parent: walking a frequent parent's in-edges would read all its paper links.
         self._children: dict[str, list[str]] = defaultdict(list)
-        self._terms: TermIndex | None = None
+        self._terms: TermIndex | None = None  # kg.graph.text_index
         self._by_label: dict[str, list[str]] = defaultdict(list)  # entity ids per label (stats' top lists)
         for node_id, attrs in graph.nodes(data=True):
             if attrs.get("label") in ENTITY_LABELS:
@@ -172,11 +170,15 @@ class NetworkxAccess:
         return {e: _entity_row(e, nodes[e]) for e in entity_ids if e in nodes and nodes[e].get("label") in ENTITY_LABELS}
 
     def _term_index(self) -> TermIndex:
-        # Built on the first text question, not at load: most sessions never ask one.
+        # Restored from the graph file (stored at save) on the first text question; built from the
+        # papers' terms only for a graph without a stored index (made in memory, or an older file).
         if self._terms is None:
-            self._terms = TermIndex(
-                (node, _paper_terms(attrs)) for node, attrs in self.graph.nodes(data=True) if attrs.get("label") == PAPER
-            )
+            from kg.graph.text_index import TermIndex, paper_nodes  # numpy: only for text questions
+
+            if self._stored.term_index is not None:
+                self._terms = TermIndex.from_payload(self._stored.term_index, paper_nodes(self.graph))
+            if self._terms is None:
+                self._terms = TermIndex.of_graph(self.graph)
         return self._terms
 
     def text_search(
@@ -231,4 +233,4 @@ class NetworkxAccess:
 
     def stats(self) -> dict:
         """Counts of nodes per label, edges per type, and extraction coverage (stored with the file when loaded)."""
-        return stored_stats(self.graph) or graph_stats(self.graph)
+        return stored_stats(self._stored.stats, self.graph) or graph_stats(self.graph)
