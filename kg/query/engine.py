@@ -492,40 +492,46 @@ class QueryEngine:
         support: dict[str, dict[str, float]] = defaultdict(dict)
         evidence_of: dict[str, dict[str, float]] = defaultdict(dict)  # the same without the anchor's IS_A penalty
         strength: dict[str, float] = defaultdict(float)
-        fallback: dict[str, list[str]] = defaultdict(list)
+        counted: dict[str, list[PaperLink]] = defaultdict(list)  # an entity's links: its answer's other evidence
+        anchor_sentences: dict[str, set[str]] = {}  # per paper, the evidence of its links to the anchor
         for link in other_links:
-            if link.entity_id not in offered:
+            entity, pid = link.entity_id, link.paper_id
+            if entity not in offered:
                 continue
-            weight, anchor_links = anchors[link.paper_id]
-            anchor_sentences = {s for a in anchor_links for s in a.evidence}
-            shared = [s for s in link.evidence if s in anchor_sentences]
-            linked = shared or link.paper_id in together[link.entity_id] or link.entity_id in benchmarks
-            raw = SAME_SENTENCE if linked else co_mention[link.entity_id]
-            if weight * raw > support[link.entity_id].get(link.paper_id, 0.0):
-                support[link.entity_id][link.paper_id] = weight * raw
-                evidence_of[link.entity_id][link.paper_id] = raw
-            strength[link.entity_id] += link.confidence
-            evidence[link.entity_id].extend(shared)
-            fallback[link.entity_id].extend(link.evidence)
-        results = []
+            weight, anchor_links = anchors[pid]
+            shared: list[str] = []
+            if link.evidence:
+                sentences = anchor_sentences.get(pid)
+                if sentences is None:
+                    sentences = anchor_sentences[pid] = {s for a in anchor_links for s in a.evidence}
+                shared = [s for s in link.evidence if s in sentences]
+            linked = shared or pid in together.get(entity, ()) or entity in benchmarks
+            raw = SAME_SENTENCE if linked else co_mention[entity]
+            if weight * raw > support[entity].get(pid, 0.0):
+                support[entity][pid] = weight * raw
+                evidence_of[entity][pid] = raw
+            strength[entity] += link.confidence
+            evidence[entity].extend(shared)
+            counted[entity].append(link)
+        ranked = []
         for entity_id, papers in support.items():
             total = sum(papers.values())
             if sum(evidence_of[entity_id].values()) < MIN_SUPPORT:
                 continue
             row = rows[entity_id]
             score = round(total * (len(papers) / max(row.paper_count, len(papers))) ** ASSOCIATION_POWER, 4)
-            results.append((
-                -score,
-                -round(strength[entity_id], 4), row.name.casefold(), entity_id,
-                EntityResult(
-                    entity_id=entity_id, name=row.name, label=row.label, aliases=list(row.aliases),
-                    paper_count=len(papers), papers=sorted(papers)[:MAX_SUPPORTING_PAPERS],
-                    evidence=_dedupe([*evidence.get(entity_id, []), *fallback.get(entity_id, [])]),
-                    score=score,
-                ),
-            ))
-        results.sort(key=lambda t: t[:4])
-        return [r[-1] for r in results[:limit]]
+            ranked.append((-score, -round(strength[entity_id], 4), row.name.casefold(), entity_id))
+        # answers (and their evidence) only for the entities shown: a broad task supports thousands
+        return [
+            EntityResult(
+                entity_id=entity_id, name=rows[entity_id].name, label=rows[entity_id].label,
+                aliases=list(rows[entity_id].aliases), paper_count=len(support[entity_id]),
+                papers=sorted(support[entity_id])[:MAX_SUPPORTING_PAPERS],
+                evidence=_dedupe([*evidence.get(entity_id, []), *(s for l in counted[entity_id] for s in l.evidence)]),
+                score=-negative,
+            )
+            for negative, _, _, entity_id in heapq.nsmallest(limit, ranked)
+        ]
 
     def stats(self, *, top: int = STATS_TOP) -> dict:
         """Graph counts, extraction coverage, and per entity label the offered entities and the `top` most
