@@ -7,6 +7,7 @@ import heapq
 import difflib
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -33,6 +34,9 @@ def _entity_row(node_id: str, attrs: dict) -> EntityRow:
     )
 
 
+_LINK_ORDER = attrgetter("paper_id", "entity_id", "type")
+
+
 def _paper_links(edges: Iterable[tuple[str, str, str, dict]]) -> list[PaperLink]:
     """PaperLink rows for (paper, entity, type, attrs) edges, sorted."""
     rows = [
@@ -41,7 +45,7 @@ def _paper_links(edges: Iterable[tuple[str, str, str, dict]]) -> list[PaperLink]
         )
         for paper, entity, key, attrs in edges
     ]
-    return sorted(rows, key=lambda r: (r.paper_id, r.entity_id, r.type))
+    return sorted(rows, key=_LINK_ORDER)
 
 
 class NetworkxAccess:
@@ -166,8 +170,11 @@ class NetworkxAccess:
 
     def entities(self, entity_ids: Collection[str]) -> dict[str, EntityRow]:
         """Entity rows by id."""
-        nodes = self.graph.nodes
-        return {e: _entity_row(e, nodes[e]) for e in entity_ids if e in nodes and nodes[e].get("label") in ENTITY_LABELS}
+        nodes = self.graph._node  # the node dict itself: the NodeView wraps every lookup
+        return {
+            e: _entity_row(e, attrs) for e in entity_ids
+            if (attrs := nodes.get(e)) is not None and attrs.get("label") in ENTITY_LABELS
+        }
 
     def _term_index(self) -> TermIndex:
         # Restored from the graph file (stored at save) on the first text question; built from the

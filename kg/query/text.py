@@ -28,7 +28,7 @@ def find(sequence: Sequence[str], phrase: Sequence[str]) -> list[int]:
     return [i for i, t in enumerate(sequence[: len(sequence) - n + 1]) if t == first and tuple(sequence[i : i + n]) == phrase]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen: see kg.query.access (construction cost)
 class Sentence:
     """One sentence of a paper (the title is sentence 0) with its terms and role."""
 
