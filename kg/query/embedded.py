@@ -231,12 +231,13 @@ class NetworkxAccess:
 
     def top_entities(self, label: str, limit: int, min_confidence: float) -> tuple[int, list[EntityRow]]:
         """(entities of the label at or above min_confidence, the `limit` with most papers among them)."""
-        nodes = self.graph.nodes
-        rows = [
-            _entity_row(node, attrs) for node in self._by_label.get(label, ()) if (attrs := nodes[node])
-            and float(attrs.get("confidence", 1.0)) >= min_confidence and attrs.get("paper_count", 0) > 0
+        nodes = self.graph._node
+        offered = [
+            (-int(attrs.get("paper_count", 0)), node) for node in self._by_label.get(label, ())
+            if float((attrs := nodes[node]).get("confidence", 1.0)) >= min_confidence and attrs.get("paper_count", 0) > 0
         ]
-        return len(rows), heapq.nsmallest(limit, rows, key=lambda r: (-r.paper_count, r.id))
+        # rows only for the entities shown
+        return len(offered), [_entity_row(node, nodes[node]) for _, node in heapq.nsmallest(limit, offered)]
 
     def stats(self) -> dict:
         """Counts of nodes per label, edges per type, and extraction coverage (stored with the file when loaded)."""
