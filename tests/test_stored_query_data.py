@@ -81,9 +81,25 @@ def test_text_index_round_trips_through_the_file(saved):
     assert np.array_equal(restored._postings, built._postings) and np.array_equal(restored._offsets, built._offsets)
     groups = [[(t,)] for t in built.vocabulary[:20]] + [[("neur*",), ("network*",)]]
     assert restored.search(groups) == built.search(groups) and built.search(groups)
-    # a payload for other papers is refused (the caller builds the index instead)
+    # a payload for other papers, or one whose chunks are cut short or damaged, is refused (the index is built instead)
     assert TermIndex.from_payload(stored.term_index, paper_nodes(loaded)[:-1]) is None
-    assert TermIndex.from_payload({**stored.term_index, "postings": "!!"}, paper_nodes(loaded)) is None
+    header, chunks = built.payload()
+    assert TermIndex.read_payload(header, iter(list(chunks)[:-1])) is None
+    assert TermIndex.read_payload(header, iter(["!!"])) is None
+    assert TermIndex.read_payload({**header, "format": 99}, iter([])) is None
+
+
+def test_text_index_postings_span_several_lines(saved, tmp_path, monkeypatch):
+    import kg.graph.text_index as text_index
+
+    graph, _ = saved
+    monkeypatch.setattr(text_index, "CHUNK", 7)  # the hand graph's postings over many J lines
+    path = save_graph(graph, tmp_path / "chunked.json.gz")
+    tags = [json.loads(line)[0] for line in gzip.open(path, "rt", encoding="utf-8").read().splitlines()[1:]]
+    assert tags.count("J") > 3
+    loaded, stored = load_graph_stored(path)
+    restored = TermIndex.from_payload(stored.term_index, paper_nodes(loaded))
+    assert restored is not None and np.array_equal(restored._postings, TermIndex.of_graph(graph)._postings)
 
 
 def test_stored_counts_equal_counting(saved):

@@ -7,7 +7,7 @@ Layout (version 3), one JSON value per line so both writing and reading stream:
     ["E", source, target, type, {attrs}]  every edge (the type is the multigraph key)
     ["G", {"nodes": n, "edges": m, "stats": {...}}]   the counts of the lines above: loading the graph
                                           checks them; "stats" are kg.graph.counts for `kg query stats`
-    ["I", {text index}]                   the embedded text index (kg.graph.text_index), read with the graph
+    ["I", {text index}], ["J", "..."]...  the embedded text index and its postings (kg.graph.text_index)
     ["P", {paper record}]                 the records `kg build --update` needs,
     ["X", {extraction record}]            after the graph so loading the graph can stop early
     ["T", {"nodes", "edges", "papers", "extractions"}]   the trailer: a file without it is incomplete
@@ -144,10 +144,13 @@ def write_graph_lines(
         counts["edges"] += 1
     stats = graph_stats(graph)  # stored for `kg query stats` (kg.graph.counts)
     fh.write(_dumps(["G", {**counts, STATS_KEY: stats} if storable(stats) else counts]) + "\n")
-    # The embedded text index, so no session builds it (kg.graph.text_index); numpy only when saving.
+    # The embedded text index, so no session builds it (kg.graph.text_index; numpy only when it is there).
     from kg.graph.text_index import TermIndex
 
-    fh.write(_dumps(["I", TermIndex.of_graph(graph).payload()]) + "\n")
+    header, chunks = TermIndex.of_graph(graph).payload()
+    fh.write(_dumps(["I", header]) + "\n")
+    for chunk in chunks:
+        fh.write(_dumps(["J", chunk]) + "\n")
     trailer = {**counts, "papers": 0, "extractions": 0}
     for paper in papers:
         fh.write(_record_line("P", paper) + "\n")
@@ -266,7 +269,7 @@ class Stored:
     """What save_graph stores beside the graph for the query engine (None: a file from before)."""
 
     stats: dict[str, Any] | None = None  # kg.graph.counts.graph_stats
-    term_index: dict[str, Any] | None = None  # kg.graph.text_index.TermIndex.payload
+    term_index: dict[str, Any] | None = None  # kg.graph.text_index.TermIndex.read_payload
 
 
 def _stored_extras(counts: Any, index: Any) -> Stored:
@@ -315,8 +318,11 @@ def load_graph_stored(path: str | Path) -> tuple[nx.MultiDiGraph, Stored]:
             # the text index, when stored, is the line after the counts (versions 3 before it have records there)
             with contextlib.suppress(GraphFileError):  # a cut after the counts leaves the graph whole
                 following = next(items, None)
-                if following is not None and following[0] == "I":
-                    index = following[1]
+                if following is not None and following[0] == "I" and isinstance(following[1], dict):
+                    from kg.graph.text_index import TermIndex
+
+                    chunks = (item[1] if item[0] == "J" else None for item in items)
+                    index = TermIndex.read_payload(following[1], chunks)
         return _settled(graph), _stored_extras(counts, index)
 
 

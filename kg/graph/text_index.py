@@ -6,15 +6,16 @@ Python-level unions (a prefix such as "imag*" joins the postings of every term i
 element of a query is a boolean array over the papers, so unions and intersections cost linear time.
 
 Building it reads every paper's terms (2.4 s at 100k papers), so save_graph stores it in the graph
-file (payload(): the arrays as base64, one "I" line) and the embedded backend restores it from there
-(from_payload(): a few hundred milliseconds); a graph without one builds it on its first text question.
+file (payload(): an "I" line with the vocabulary and offsets, then "J" lines of base64 postings), loading
+reads it into arrays (read_payload) and the embedded backend wraps them on its first text question
+(from_payload); a graph without one builds it then.
 """
 
 from __future__ import annotations
 
 import base64
 import bisect
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,7 @@ from kg.graph.schema import PAPER
 from kg.resolve.terms import index_terms
 
 PAYLOAD_FORMAT = 1
+CHUNK = 1 << 18  # postings per stored line (1 MB)
 
 
 def paper_terms(attrs: dict) -> list[str]:
@@ -44,21 +46,27 @@ def _array(data: str, dtype: type) -> np.ndarray:
 class TermIndex:
     """Papers by term, for text_search: every element of a group required, one of its patterns enough."""
 
-    def __init__(self, papers: Iterable[tuple[str, Iterable[str]]]) -> None:
-        """Index (paper id, distinct terms) pairs."""
-        self.paper_ids: list[str] = []
-        lists: dict[str, list[int]] = {}
-        for number, (paper, terms) in enumerate(papers):
-            self.paper_ids.append(paper)
-            for t in terms:
-                lists.setdefault(t, []).append(number)
-        self.vocabulary: list[str] = sorted(lists)
-        sizes = np.fromiter((len(lists[t]) for t in self.vocabulary), dtype=np.int64, count=len(self.vocabulary))
-        self._offsets = np.concatenate(([0], np.cumsum(sizes)))
+    def __init__(self, paper_ids: list[str], terms_of: Callable[[], Iterable[Iterable[str]]]) -> None:
+        """Index the papers; terms_of() yields each paper's terms in paper_ids order (it is read twice)."""
+        # 12M (term, paper) pairs at 100k papers, counted first and then placed straight into one
+        # 4-byte array: as Python lists of ints they took 500 MB at save, more than a build's headroom.
+        self.paper_ids = paper_ids
+        counts: dict[str, int] = {}
+        for terms in terms_of():
+            for t in dict.fromkeys(terms):
+                counts[t] = counts.get(t, 0) + 1
+        self.vocabulary: list[str] = sorted(counts)
+        sizes = np.fromiter((counts[t] for t in self.vocabulary), dtype=np.int64, count=len(self.vocabulary))
+        del counts
+        self._offsets = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
         self._postings = np.empty(int(self._offsets[-1]), dtype=np.uint32)
-        for i, t in enumerate(self.vocabulary):
-            self._postings[self._offsets[i] : self._offsets[i + 1]] = lists.pop(t)
         self._lookups()
+        cursor = self._offsets[:-1].copy()  # next free place of each term's papers
+        slot = self._slot
+        for number, terms in enumerate(terms_of()):
+            at = np.fromiter((slot[t] for t in dict.fromkeys(terms)), dtype=np.int64)
+            self._postings[cursor[at]] = number
+            cursor[at] += 1  # a paper's terms are distinct: one step each
 
     def _lookups(self) -> None:
         self._slot = {t: i for i, t in enumerate(self.vocabulary)}
@@ -67,33 +75,56 @@ class TermIndex:
     @classmethod
     def of_graph(cls, graph: Any) -> "TermIndex":
         """The index of a graph's Paper nodes, from their stored terms."""
-        nodes = graph.nodes
-        return cls((node, paper_terms(nodes[node])) for node in paper_nodes(graph))
+        nodes, ids = graph.nodes, paper_nodes(graph)
+        return cls(ids, lambda: (paper_terms(nodes[node]) for node in ids))
 
-    def payload(self) -> dict[str, Any]:
-        """JSON-ready form: the vocabulary, and the offsets and postings as little-endian base64."""
-        return {
+    def payload(self) -> tuple[dict[str, Any], Iterator[str]]:
+        """JSON-ready form: a header (vocabulary, offsets as little-endian base64) and the postings as
+        base64 chunks, one line each, so neither writing nor reading holds them as one string."""
+        header = {
             "format": PAYLOAD_FORMAT,
             "papers": len(self.paper_ids),
+            "postings": len(self._postings),
+            "chunks": -(-len(self._postings) // CHUNK),
             "vocabulary": self.vocabulary,
             "offsets": base64.b64encode(self._offsets.astype("<i8").tobytes()).decode("ascii"),
-            "postings": base64.b64encode(self._postings.astype("<u4").tobytes()).decode("ascii"),
         }
+        chunks = (
+            base64.b64encode(self._postings[i : i + CHUNK].astype("<u4").tobytes()).decode("ascii")
+            for i in range(0, len(self._postings), CHUNK)
+        )
+        return header, chunks
+
+    @staticmethod
+    def read_payload(header: dict[str, Any], chunks: Iterator[str]) -> dict[str, Any] | None:
+        """The arrays of a stored payload (header, then its chunks in order); None when it is not whole."""
+        try:
+            if header.get("format") != PAYLOAD_FORMAT:
+                return None
+            postings = np.empty(int(header["postings"]), dtype=np.uint32)
+            at = 0
+            for _ in range(int(header["chunks"])):
+                part = _array(next(chunks), np.uint32)
+                postings[at : at + len(part)] = part
+                at += len(part)
+            if at != len(postings):
+                return None
+            return {
+                "papers": int(header["papers"]), "vocabulary": list(header["vocabulary"]),
+                "offsets": _array(header["offsets"], np.int64), "postings": postings,
+            }
+        except (KeyError, TypeError, ValueError, AttributeError, StopIteration):
+            return None
 
     @classmethod
     def from_payload(cls, payload: dict[str, Any], paper_ids: list[str]) -> "TermIndex | None":
-        """The index payload() stored, over `paper_ids` (the graph's papers in the order it was built
-        from); None when the payload does not fit them (another format, another graph)."""
-        try:
-            if payload.get("format") != PAYLOAD_FORMAT or payload.get("papers") != len(paper_ids):
-                return None
-            index = cls.__new__(cls)
-            index.paper_ids = paper_ids
-            index.vocabulary = list(payload["vocabulary"])
-            index._offsets = _array(payload["offsets"], np.int64)
-            index._postings = _array(payload["postings"], np.uint32)
-        except (KeyError, TypeError, ValueError, AttributeError):
+        """The index read_payload() read, over `paper_ids` (the graph's papers in the order it was built
+        from); None when it does not fit them (another graph)."""
+        if payload.get("papers") != len(paper_ids):
             return None
+        index = cls.__new__(cls)
+        index.paper_ids = paper_ids
+        index.vocabulary, index._offsets, index._postings = payload["vocabulary"], payload["offsets"], payload["postings"]
         consistent = (
             len(index._offsets) == len(index.vocabulary) + 1 and int(index._offsets[-1]) == len(index._postings)
             and (not len(index._postings) or int(index._postings.max()) < len(paper_ids))
