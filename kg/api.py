@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from kg.models import Paper, PaperExtraction
 from kg.query.access import GraphAccess
 from kg.query.embedded import NetworkxAccess
 from kg.query.engine import QueryEngine
 from kg.query.results import EntityResult, PaperAnswer, PaperResult
 
-if TYPE_CHECKING:  # the pipeline imports spaCy; queries should not pay for that
+if TYPE_CHECKING:  # the pipeline imports spaCy, the record models pydantic; queries should not pay for that
     from kg.ingest import IngestReport
+    from kg.models import Paper, PaperExtraction
     from kg.pipeline import RecordSpool
 
 

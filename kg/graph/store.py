@@ -30,13 +30,14 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import networkx as nx
 
 from kg.graph.counts import STATS_KEY, graph_stats, storable
 from kg.graph.writelock import GraphLockedError, graph_write_lock
-from kg.models import Paper, PaperExtraction
+if TYPE_CHECKING:  # pydantic models only where records are read: `kg query` never needs them
+    from kg.models import Paper, PaperExtraction
 
 __all__ = [
     "GraphFileError", "GraphLockedError", "Stored", "load_graph", "load_graph_stored", "save_graph", "iter_records",
@@ -430,6 +431,8 @@ def iter_records(path: str | Path) -> Iterator[tuple[str, dict[str, Any]]]:
 
 def read_records(path: str | Path) -> tuple[list[Paper], list[PaperExtraction]]:
     """The paper and extraction records stored with the graph (the graph itself is not read)."""
+    from kg.models import Paper, PaperExtraction
+
     papers: list[Paper] = []
     extractions: list[PaperExtraction] = []
     for tag, record in iter_records(path):
