@@ -135,3 +135,28 @@ def test_graph_files_without_stored_data_answer_the_same(saved, tmp_path):
         answer = new_kg.papers_using(x, task=task)
         assert answer and old_kg.papers_using(x, task=task) == answer
     assert NetworkxAccess(load_graph(old)).text_search([[("model",)]]) == new_kg._access.text_search([[("model",)]])
+
+
+def test_answers_do_not_depend_on_earlier_questions(saved, monkeypatch):
+    import kg.query.engine as engine
+
+    graph, _ = saved
+    questions = [("transformer", "object detection"), ("DETR", "object detection"), ("vision transformer", "segmentation"),
+                 ("ViT", "segmentation"), ("transformer", "object detection")]
+    fresh = [KnowledgeGraph.from_graph(graph).papers_using(x, task=t) for x, t in questions]
+    assert sum(len(a) for a in fresh) >= 4
+    monkeypatch.setattr(engine, "SENTENCE_CACHE", 2)  # the sentence cache fills and starts over between questions
+    asked = KnowledgeGraph.from_graph(graph)
+    assert [asked.papers_using(x, task=t) for x, t in questions] == fresh
+
+
+def test_sentence_cache_starting_over_keeps_the_papers_asked_for(saved, monkeypatch):
+    import kg.query.engine as engine
+
+    graph, _ = saved
+    monkeypatch.setattr(engine, "SENTENCE_CACHE", 2)
+    papers = [p for p in paper_nodes(graph) if graph.nodes[p].get("abstract")][:3]
+    asked = engine.QueryEngine(NetworkxAccess(graph))
+    asked._paper_sentences(papers[:1])
+    # the cache overflows: it starts over, and the paper cached before is read again, not dropped
+    assert sorted(asked._paper_sentences(papers)) == sorted(papers)

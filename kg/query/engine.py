@@ -139,6 +139,7 @@ class QueryEngine:
     def __init__(self, access: GraphAccess) -> None:
         self.access = access
         self._sentences: dict[str, list[Sentence]] = {}
+        self._paper_terms: dict[str, frozenset[str]] = {}  # every term of the cached papers' sentences
 
     # -- name resolution -------------------------------------------------------------------------
     def _family(self, name: str, labels: Sequence[str]) -> Family:
@@ -209,9 +210,14 @@ class QueryEngine:
         missing = [p for p in paper_ids if p not in self._sentences]
         if missing:
             if len(self._sentences) + len(missing) > SENTENCE_CACHE:
+                # start over, keeping none: the papers asked for that were cached must be read again too
+                # (they were dropped from the answer before, which made it depend on earlier questions)
                 self._sentences.clear()
+                self._paper_terms.clear()
+                missing = list(dict.fromkeys(paper_ids))
             for pid, (title, abstract, stored) in self.access.paper_sentences(missing).items():
                 self._sentences[pid] = paper_sentences(title, abstract, stored)
+                self._paper_terms[pid] = frozenset().union(*(s.term_set for s in self._sentences[pid]))
         return {p: self._sentences[p] for p in paper_ids if p in self._sentences}
 
     def answer_papers_using(self, x: str, task: str, *, limit: int = 20) -> PaperAnswer:
@@ -257,13 +263,13 @@ class QueryEngine:
             for name, links in broad:
                 links.update(_by_paper(l for l in verified_links if l.entity_id in name.entities))
         sentences = self._paper_sentences(ordered)
-        vocabulary = frozenset().union(*(s.term_set for ss in sentences.values() for s in ss))
+        vocabulary = frozenset().union(*(self._paper_terms[p] for p in sentences))
         topic = TopicWords(topic.strong, topic.weak, expand((*topic.strong, *topic.weak), vocabulary))
         judged: list[tuple[Support, str]] = []
         for pid in ordered:
             support = judge(
                 sentences.get(pid, []), x_judged, y_judged, topic, x_links.get(pid, []), y_links.get(pid, []),
-                used_for=pid in used_for, y_known=known.get(pid),
+                used_for=pid in used_for, y_known=known.get(pid), paper_terms=self._paper_terms.get(pid),
             )
             if support.score >= MIN_SCORE:
                 judged.append((support, pid))
