@@ -207,7 +207,8 @@ def run_embedded(graph_path: Path, k: int, reps: int, budget_s: float) -> dict:
     out = out_dir() / f"embedded-{graph_path.stem}.json"
     out.unlink(missing_ok=True)
     meter = LoadMeter()
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", "embedded", "--graph", str(graph_path),
+    # bench/run.py is the worker's entry point (this module alone cannot import its package)
+    cmd = [sys.executable, str(REPO / "bench" / "run.py"), "--worker", "embedded", "--graph", str(graph_path),
            "--worker-out", str(out), "--k", str(k), "--reps", str(reps), "--budget", str(budget_s)]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(REPO))
     if proc.returncode != 0 or not out.exists():
