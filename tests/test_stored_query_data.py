@@ -160,3 +160,13 @@ def test_sentence_cache_starting_over_keeps_the_papers_asked_for(saved, monkeypa
     asked._paper_sentences(papers[:1])
     # the cache overflows: it starts over, and the paper cached before is read again, not dropped
     assert sorted(asked._paper_sentences(papers)) == sorted(papers)
+
+
+def test_a_prefix_finds_the_papers_of_every_term_it_begins(saved):
+    graph, _ = saved
+    index = TermIndex.of_graph(graph)
+    for stem in ("t", "tra", "detect", "o", "zzz", index.vocabulary[-1]):
+        spelled = [t for t in index.vocabulary if t.startswith(stem)]
+        union = set().union(*(index.search([[(t,)]]) for t in spelled))
+        assert index.search([[(stem + "*",)]]) == union
+    assert index.search([[("tra*",)]])  # the prefixes really find papers

@@ -26,6 +26,7 @@ from kg.resolve.terms import index_terms
 
 PAYLOAD_FORMAT = 1
 CHUNK = 1 << 18  # postings per stored line (1 MB)
+_LAST_CHAR = chr(0x10FFFF)  # sorts after every character a term holds (letters and digits)
 
 
 def paper_terms(attrs: dict) -> list[str]:
@@ -145,11 +146,12 @@ class TermIndex:
         if not pattern.endswith("*"):
             mask[self._term(pattern)] = True
             return
+        # the vocabulary is sorted, so the terms beginning "abc" are one run of it and their postings
+        # one run of the postings array: a single assignment (a common prefix begins hundreds of terms)
         stem = pattern[:-1]
-        at = bisect.bisect_left(self.vocabulary, stem)
-        while at < len(self.vocabulary) and self.vocabulary[at].startswith(stem):
-            mask[self._term(self.vocabulary[at])] = True
-            at += 1
+        first = bisect.bisect_left(self.vocabulary, stem)
+        end = bisect.bisect_left(self.vocabulary, stem + _LAST_CHAR, first)
+        mask[self._postings[self._offsets[first] : self._offsets[end]]] = True
 
     def _matching(self, groups: Sequence[Sequence[Collection[str]]]) -> np.ndarray:
         """Boolean per paper: matches at least one group."""
