@@ -153,17 +153,22 @@ class TermIndex:
         end = bisect.bisect_left(self.vocabulary, stem + _LAST_CHAR, first)
         mask[self._postings[self._offsets[first] : self._offsets[end]]] = True
 
-    def _matching(self, groups: Sequence[Sequence[Collection[str]]]) -> np.ndarray:
-        """Boolean per paper: matches at least one group."""
+    def _matching(self, groups: Sequence[Sequence[Collection[str]]], seen: dict | None = None) -> np.ndarray:
+        """Boolean per paper: matches at least one group (`seen`: element masks already computed)."""
         n = len(self.paper_ids)
         found = np.zeros(n, dtype=bool)
+        # a broad name's forms repeat the same words across hundreds of groups: each element once
+        seen = {} if seen is None else seen
         for group in groups:
             hits: np.ndarray | None = None
             for alts in group:
-                element = np.zeros(n, dtype=bool)
-                for pattern in alts:
-                    self._mark(pattern, element)
-                hits = element if hits is None else hits & element
+                key = alts if isinstance(alts, (tuple, frozenset)) else frozenset(alts)
+                element = seen.get(key)
+                if element is None:
+                    element = seen[key] = np.zeros(n, dtype=bool)
+                    for pattern in alts:
+                        self._mark(pattern, element)
+                hits = element if hits is None else hits & element  # never in place: elements are shared
                 if not hits.any():
                     break
             if hits is not None:
@@ -178,9 +183,10 @@ class TermIndex:
     ) -> set[str]:
         """Ids of the papers (among `within`, when given) matching one of `groups` (and one of `also`)."""
         # One boolean per paper and operation: ORs and ANDs in linear time, no sorting.
-        found = self._matching(groups)
+        seen: dict = {}
+        found = self._matching(groups, seen)
         if also is not None and found.any():
-            found &= self._matching(also)
+            found &= self._matching(also, seen)
         if within is not None:
             allowed = np.zeros(len(self.paper_ids), dtype=bool)
             allowed[[self._number[p] for p in within if p in self._number]] = True
