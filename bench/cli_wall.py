@@ -70,8 +70,11 @@ def _row(name: str, times: list[float], target: float, note: str) -> Row:
 
 
 def rows(runner=None) -> list[Row]:
-    """The `kg --help` and `kg query` wall-time rows."""
-    graph = sample_graph()
+    """The `kg --help` and `kg query` wall-time rows (--quick: on the quick run's graph, as info)."""
+    quick = runner is not None and runner.cfg.quick
+    graph = out_dir() / f"graph-{runner.cfg.large}.json.gz" if quick else sample_graph()
+    if quick and not graph.exists():
+        graph = sample_graph()
     help_times = wall_times([*kg_command(), "--help"])
     query_times = wall_times([*kg_command(), *QUESTION, "--graph", str(graph)])
     split = [statistics.median(x) for x in zip(*(
@@ -81,11 +84,15 @@ def rows(runner=None) -> list[Row]:
     ))]
     where = (f"in one process: imports {split[0]:.2f} s, graph load {split[1]:.2f} s, question {split[2]:.3f} s, "
              "the rest is interpreter start and printing")
-    return [
+    out = [
         _row("kg --help wall time", help_times, TARGETS["cli_help_s"], "`kg --help`"),
         _row("kg query wall time (sample graph)", query_times, TARGETS["cli_query_s"],
-             f"`kg {' '.join(QUESTION)}` on the 699-paper sample graph; {where}"),
+             f"`kg {' '.join(QUESTION)}` on {graph.name}; {where}"),
     ]
+    if quick:  # the targets are judged in the full run, on the sample graph
+        for row in out:
+            row.status = "info"
+    return out
 
 
 if __name__ == "__main__":
