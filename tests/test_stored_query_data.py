@@ -170,3 +170,16 @@ def test_a_prefix_finds_the_papers_of_every_term_it_begins(saved):
         union = set().union(*(index.search([[(t,)]]) for t in spelled))
         assert index.search([[(stem + "*",)]]) == union
     assert index.search([[("tra*",)]])  # the prefixes really find papers
+
+
+def test_graphs_with_other_edge_keys_save_and_count(tmp_path):
+    graph = nx.MultiDiGraph()
+    graph.add_node("p", id="p", label="Paper", title="A title", abstract="We propose a method.")
+    graph.add_node("m", id="m", label="Method", name="method")
+    graph.add_edge("p", "m", key="USES")
+    graph.add_edge("p", "m")  # networkx's own integer key: not storable as JSON object keys
+    graph.add_edge("m", "p", key="SIMILAR_TO")  # a type outside the schema
+    path = save_graph(graph, tmp_path / "odd.json.gz")
+    loaded, stored = load_graph_stored(path)
+    assert stored.stats is None  # not stored: counted on demand, as before
+    assert graph_stats(graph)["relationships"]["SIMILAR_TO"] == 1

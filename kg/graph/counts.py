@@ -27,8 +27,8 @@ def graph_stats(graph: nx.MultiDiGraph) -> dict[str, Any]:
         label = attrs.get("label")
         nodes[label] = nodes.get(label, 0) + 1
         for keydict in succ[node].values():
-            for key in keydict:
-                edges[key] += 1
+            for key in keydict:  # a type outside the schema is counted too: saving must not fail on it
+                edges[key] = edges.get(key, 0) + 1
         if label == PAPER and attrs.get("abstract"):
             with_abstract += 1
             kinds = {node_attrs[t].get("label") for t, keydict in succ[node].items() if any(k != "CITES" for k in keydict)}
@@ -49,5 +49,5 @@ def stored_stats(stats: dict[str, Any] | None, graph: nx.MultiDiGraph) -> dict[s
 
 
 def storable(stats: dict[str, Any]) -> bool:
-    """True when the counts survive JSON unchanged (every label a string)."""
-    return all(isinstance(k, str) for k in stats["nodes"])
+    """True when the counts survive JSON unchanged (every label and type a string)."""
+    return all(isinstance(k, str) for k in (*stats["nodes"], *stats["relationships"]))
