@@ -8,16 +8,16 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from kg.models import Paper, PaperExtraction
 from kg.query.access import GraphAccess
 from kg.query.embedded import NetworkxAccess
 from kg.query.engine import QueryEngine
 from kg.query.results import EntityResult, PaperAnswer, PaperResult
 
-if TYPE_CHECKING:  # the pipeline imports spaCy; queries should not pay for that
+if TYPE_CHECKING:  # the pipeline imports spaCy, the record models pydantic; queries should not pay for that
     from kg.analytics.analysis import Analysis
     from kg.analytics.trends import Rising, Trend
     from kg.ingest import IngestReport
+    from kg.models import Paper, PaperExtraction
     from kg.pipeline import RecordSpool
 
 
@@ -96,11 +96,12 @@ class KnowledgeGraph:
     @classmethod
     def load(cls, path: str | Path) -> "KnowledgeGraph":
         """Open a graph file written by `save` or `kg build`."""
-        from kg.graph.store import load_graph
+        from kg.graph.store import load_graph_stored
 
         # The paper and extraction records in the file are parsed only when asked for (save, update):
         # as pydantic objects they take several times the graph's memory at 100k papers.
-        kg_ = cls.from_graph(load_graph(path))
+        graph, stored = load_graph_stored(path)
+        kg_ = cls(NetworkxAccess(graph, stored), graph=graph)
         kg_._records_path = Path(path)
         return kg_
 

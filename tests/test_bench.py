@@ -225,9 +225,11 @@ def test_quick_run_writes_every_row(tmp_path):
     for name in bench_run.ROW_NAMES:
         assert name in proc.stdout
     payload = json.loads(out.read_text())
+    # the core rows in order, then the ROW_PROVIDERS' rows (bench/analytics.py, bench/cli_wall.py)
     names = [r["name"] for r in payload["rows"]]
     assert names[: len(bench_run.ROW_NAMES)] == bench_run.ROW_NAMES
-    assert "kg analyze (centrality + fronts)" in names[len(bench_run.ROW_NAMES) :]  # bench/analytics.py
+    assert "kg analyze (centrality + fronts)" in names[len(bench_run.ROW_NAMES) :]
+    assert "kg query wall time (sample graph)" in names[len(bench_run.ROW_NAMES) :]
     allowed = {"met", "MISSED", "info", "n/a", "not available", "failed"}
     for row in payload["rows"]:
         assert row["status"] in allowed

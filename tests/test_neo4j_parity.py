@@ -180,6 +180,9 @@ def test_text_primitives_match(loaded, hand_graph):
     assert b.text_search(groups, within=[]) == a.text_search(groups, within=[]) == set()
     assert b.paper_texts(paper_ids + ["nope"]) == a.paper_texts(paper_ids + ["nope"])
     assert b.paper_texts(None) == a.paper_texts(None)
+    stored = b.paper_sentences(paper_ids + ["nope"])
+    assert stored == a.paper_sentences(paper_ids + ["nope"])
+    assert all(s for _, abstract, s in stored.values() if abstract)  # the build-time sentences reach Neo4j
 
 
 def test_dev_questions_parity(loaded, sample_graph):

@@ -30,7 +30,16 @@ TARGETS = {
     "papers_using_p95_neo4j_ms": 30.0,
     "papers_using_p95_embedded_ms": 5.0,
     "embedded_rss_bytes": 1.5 * GB,
+    # issue 18: fast answers at 100k papers (p95; stats p95 too)
+    "helper_p95_embedded_ms": 50.0,  # methods_for, datasets_for, tasks_for, related_papers
+    "helper_p95_neo4j_ms": 150.0,
+    "stats_ms": 100.0,
+    "first_text_question_ms": 500.0,  # the first text question after loading pays no index build over this
+    "cli_query_s": 0.35,  # `kg query` on the 700-paper sample graph, end to end
+    "cli_help_s": 0.25,  # `kg --help`
 }
+# helpers with an issue-18 latency target (papers_using and papers_using+task use the papers_using target)
+HELPER_TARGETS = ("methods_for", "datasets_for", "tasks_for", "related_papers")
 
 
 def out_dir() -> Path:
@@ -73,6 +82,7 @@ ROW_NAMES = [
     "Neo4j load (Bolt batches)",
     "Neo4j bulk import (neo4j-admin)",
     "baseline: embedded name lookup",
+    "first text question [embedded]",
     *[f"query {h} [embedded]" for h in HELPERS],
     "baseline: Neo4j RETURN 1",
     *[f"query {h} [neo4j]" for h in HELPERS],

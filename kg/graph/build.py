@@ -20,6 +20,7 @@ from kg.graph.schema import (
     TOP_PAPERS,
 )
 from kg.graph.roles import edge_role
+from kg.graph.sentences import encode, sentence_rows
 from kg.graph.store import Interner
 from kg.models import Paper, PaperExtraction, Resolution
 from kg.resolve import name_key
@@ -53,12 +54,24 @@ def paper_text(attrs: dict) -> str:
     return f"{attrs.get('title', '')} {attrs.get('abstract', '')}"
 
 
+def text_properties(title: str, abstract: str) -> tuple[str, str]:
+    """(terms, sentences) of a paper: its distinct terms for the text index, its sentences' terms and roles."""
+    rows = sentence_rows(title, abstract)
+    if "\\" in title or "\\" in abstract:
+        # a LaTeX accent may join words across a sentence end ("\. A"): index the text as one piece
+        distinct = index_terms(f"{title} {abstract}")
+    else:  # the same terms, without folding the text a second time
+        distinct = sorted({t for ts, _ in rows for t in ts})
+    return " ".join(distinct), encode(rows)
+
+
 def add_papers(graph: nx.MultiDiGraph, papers: Iterable[Paper]) -> None:
-    """Add Paper and Author nodes and WROTE edges; each paper carries its text `terms` for the text index."""
+    """Add Paper and Author nodes and WROTE edges; each paper carries its text `terms` for the text index
+    and its `sentences` (kg.graph.sentences) for the question judge."""
     for paper in papers:
         props = {k: v for k in PAPER_PROPERTIES if (v := getattr(paper, k)) not in (None, "")}
         props.setdefault("abstract", "")
-        props["terms"] = " ".join(index_terms(paper_text(props)))
+        props["terms"], props["sentences"] = text_properties(props.get("title", ""), props["abstract"])
         graph.add_node(paper.id, id=paper.id, label=PAPER, **props)
         for name in paper.authors:
             aid = author_id(name)

@@ -44,9 +44,13 @@ ROLES: tuple[str, ...] = (PROPOSES, OWN_USE, BASELINE, BACKGROUND_ROLE)
 
 def sentence_role(text: str, *, is_title: bool = False) -> float:
     """How much a name in this sentence says the paper itself works with it: OWN, NEUTRAL or BACKGROUND."""
+    return OWN if is_title else role_of_words(set(words(text)), text)
+
+
+def role_of_words(have: set[str], text: str, *, is_title: bool = False) -> float:
+    """sentence_role from the sentence's words (already folded by the caller) and its text."""
     if is_title:
         return OWN
-    have = set(words(text))
     if not have.isdisjoint(OWN_CUES) or ("this" in have and not have.isdisjoint(OWN_NOUNS)):
         return OWN
     if not have.isdisjoint(BACKGROUND_CUES) or _EXAMPLE.search(text):

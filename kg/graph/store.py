@@ -5,7 +5,9 @@ Layout (version 3), one JSON value per line so both writing and reading stream:
     {"format": "paper-kg-graph", "version": 3}
     ["N", node_id, {attrs}]               every node
     ["E", source, target, type, {attrs}]  every edge (the type is the multigraph key)
-    ["G", {"nodes": n, "edges": m}]       the counts of the lines above: loading the graph checks them
+    ["G", {"nodes": n, "edges": m, "stats": {...}}]   the counts of the lines above: loading the graph
+                                          checks them; "stats" are kg.graph.counts for `kg query stats`
+    ["I", {text index}], ["J", "..."]...  the embedded text index and its postings (kg.graph.text_index)
     ["P", {paper record}]                 the records `kg build --update` needs,
     ["X", {extraction record}]            after the graph so loading the graph can stop early
     ["T", {"nodes", "edges", "papers", "extractions"}]   the trailer: a file without it is incomplete
@@ -25,16 +27,22 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import networkx as nx
 
+from kg.graph.counts import STATS_KEY, graph_stats, storable
 from kg.graph.writelock import GraphLockedError, graph_write_lock
-from kg.models import Paper, PaperExtraction
+if TYPE_CHECKING:  # pydantic models only where records are read: `kg query` never needs them
+    from kg.models import Paper, PaperExtraction
 
-__all__ = ["GraphFileError", "GraphLockedError", "load_graph", "save_graph", "iter_records", "load_records"]
+__all__ = [
+    "GraphFileError", "GraphLockedError", "Stored", "load_graph", "load_graph_stored", "save_graph", "iter_records",
+    "load_records",
+]
 
 FORMAT = "paper-kg-graph"
 VERSION = 3
@@ -56,6 +64,9 @@ def _incomplete(path: str | Path, detail: str) -> GraphFileError:
     )
 
 
+_SHARED = (str, float)  # JSON gives exactly these types (never subclasses)
+
+
 class Interner:
     """One shared object per distinct string or float, so repeated ids and sentences cost one copy."""
 
@@ -70,15 +81,18 @@ class Interner:
 
     def attrs(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """Attribute dict with strings and floats shared and read-only lists as tuples."""
+        # The loader's innermost loop (millions of values at 100k papers): names bound locally.
+        share = self._seen.setdefault
         out = {}
         for key, value in attrs.items():
-            if isinstance(value, list):
-                value = [self(v) for v in value]
+            kind = type(value)
+            if kind is list:
+                value = [share(v, v) if type(v) in _SHARED else v for v in value]
                 if key in TUPLE_ATTRS:
                     value = tuple(value)
-            else:
-                value = self(value)
-            out[self(key)] = value
+            elif kind in _SHARED:
+                value = share(value, value)
+            out[share(key, key)] = value
         return out
 
 
@@ -129,7 +143,15 @@ def write_graph_lines(
     for source, target, key, attrs in graph.edges(keys=True, data=True):
         fh.write(_dumps(["E", source, target, key, attrs]) + "\n")
         counts["edges"] += 1
-    fh.write(_dumps(["G", counts]) + "\n")
+    stats = graph_stats(graph)  # stored for `kg query stats` (kg.graph.counts)
+    fh.write(_dumps(["G", {**counts, STATS_KEY: stats} if storable(stats) else counts]) + "\n")
+    # The embedded text index, so no session builds it (kg.graph.text_index; numpy only when it is there).
+    from kg.graph.text_index import TermIndex
+
+    header, chunks = TermIndex.of_graph(graph).payload()
+    fh.write(_dumps(["I", header]) + "\n")
+    for chunk in chunks:
+        fh.write(_dumps(["J", chunk]) + "\n")
     trailer = {**counts, "papers": 0, "extractions": 0}
     for paper in papers:
         fh.write(_record_line("P", paper) + "\n")
@@ -243,37 +265,96 @@ def _lines(fh: TextIO, path: str | Path) -> Iterator[list[Any]]:
         ) from exc
 
 
+@dataclass(frozen=True)
+class Stored:
+    """What save_graph stores beside the graph for the query engine (None: a file from before)."""
+
+    stats: dict[str, Any] | None = None  # kg.graph.counts.graph_stats
+    term_index: dict[str, Any] | None = None  # kg.graph.text_index.TermIndex.read_payload
+
+
+def _stored_extras(counts: Any, index: Any) -> Stored:
+    stats = counts.get(STATS_KEY) if isinstance(counts, dict) else None
+    return Stored(stats if isinstance(stats, dict) else None, index if isinstance(index, dict) else None)
+
+
 def load_graph(path: str | Path) -> nx.MultiDiGraph:
     """Read the graph saved by save_graph, streaming; the paper and extraction records are not read.
 
     GraphFileError when a checked file ends before its counts line or the counts disagree.
     """
+    return load_graph_stored(path)[0]
+
+
+def load_graph_stored(path: str | Path) -> tuple[nx.MultiDiGraph, Stored]:
+    """load_graph, with the counts and text index the file stores for the query engine."""
     fh, version, payload = _open_checked(path)
     with fh:
         if payload is not None:
-            return _settled(_intern_graph(graph_from_dict(payload["graph"])))
+            return _settled(_intern_graph(graph_from_dict(payload["graph"]))), Stored()
         graph = nx.MultiDiGraph()
         intern = Interner()
         counts: dict[str, Any] | None = None
+        index: Any = None
+        items = _lines(fh, path)
         # Loading only allocates (no cycles to free): collections during it are pure cost.
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            for item in _lines(fh, path):
+            add_node, add_edge = _adders(graph)
+            for item in items:
                 tag = item[0]
                 if tag == "N":
-                    graph.add_node(intern(item[1]), **intern.attrs(item[2]))
+                    add_node(intern(item[1]), intern.attrs(item[2]))
                 elif tag == "E":
-                    graph.add_edge(intern(item[1]), intern(item[2]), key=intern(item[3]), **intern.attrs(item[4]))
+                    add_edge(intern(item[1]), intern(item[2]), intern(item[3]), intern.attrs(item[4]))
                 else:
                     counts = item[1] if tag == "G" else None
-                    break  # records follow the graph: nothing more to read
+                    break  # records follow the graph (and its index): nothing more to read
         finally:
             if was_enabled:
                 gc.enable()
         if version in CHECKED_VERSIONS:
             _check_counts(path, counts, graph.number_of_nodes(), graph.number_of_edges())
-        return _settled(graph)
+            # the text index, when stored, is the line after the counts (versions 3 before it have records there)
+            with contextlib.suppress(GraphFileError):  # a cut after the counts leaves the graph whole
+                following = next(items, None)
+                if following is not None and following[0] == "I" and isinstance(following[1], dict):
+                    from kg.graph.text_index import TermIndex
+
+                    chunks = (item[1] if item[0] == "J" else None for item in items)
+                    index = TermIndex.read_payload(following[1], chunks)
+        return _settled(graph), _stored_extras(counts, index)
+
+
+def _adders(graph: nx.MultiDiGraph) -> tuple[Callable[[str, dict], None], Callable[[str, str, str, dict], None]]:
+    """add_node / add_edge for a graph being loaded, writing networkx's dicts directly.
+
+    They do what MultiDiGraph.add_node / add_edge do for plain dict factories, without copying each
+    attribute dict through keyword arguments and clearing the graph's cache per call (a third of the
+    load time). The loaded graph is settled once at the end.
+    """
+    nodes, succ, pred = graph._node, graph._succ, graph._pred
+
+    def add_node(node: str, attrs: dict) -> None:
+        if node in succ:
+            nodes[node].update(attrs)
+        else:
+            succ[node], pred[node], nodes[node] = {}, {}, attrs
+
+    def add_edge(source: str, target: str, key: str, attrs: dict) -> None:
+        for node in (source, target):
+            if node not in succ:
+                succ[node], pred[node], nodes[node] = {}, {}, {}
+        keydict = succ[source].get(target)
+        if keydict is None:
+            succ[source][target] = pred[target][source] = {key: attrs}
+        elif key in keydict:
+            keydict[key].update(attrs)
+        else:
+            keydict[key] = attrs
+
+    return add_node, add_edge
 
 
 def _check_counts(path: str | Path, counts: Any, nodes: int, edges: int) -> None:
@@ -350,6 +431,8 @@ def iter_records(path: str | Path) -> Iterator[tuple[str, dict[str, Any]]]:
 
 def read_records(path: str | Path) -> tuple[list[Paper], list[PaperExtraction]]:
     """The paper and extraction records stored with the graph (the graph itself is not read)."""
+    from kg.models import Paper, PaperExtraction
+
     papers: list[Paper] = []
     extractions: list[PaperExtraction] = []
     for tag, record in iter_records(path):

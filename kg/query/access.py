@@ -1,4 +1,9 @@
-"""The graph primitives every query helper is built from; each backend implements them once."""
+"""The graph primitives every query helper is built from; each backend implements them once.
+
+The row classes are read-only by convention, not frozen: a frozen dataclass sets each field through
+object.__setattr__, which made building a row 7x slower, and a broad question builds hundreds of
+thousands of them. unsafe_hash keeps them usable as set members and keys as before.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class EntityRow:
     """An entity node's properties."""
 
@@ -20,7 +25,7 @@ class EntityRow:
     confidence: float = 1.0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PaperRow:
     """The paper properties answers show."""
 
@@ -29,7 +34,7 @@ class PaperRow:
     year: int | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class PaperLink:
     """One (Paper)-[type]->(entity) edge."""
 
@@ -41,7 +46,7 @@ class PaperLink:
     role: str | None = None  # proposes, own use, baseline, background (kg.graph.roles); None: built before roles
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class EntityLink:
     """One (entity)-[USED_FOR|EVALUATED_ON|BENCHMARK_FOR|MEASURES]->(entity) edge (knowledge: weight as confidence)."""
 
@@ -54,7 +59,7 @@ class EntityLink:
     confidence: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class FamilyMember:
     """One entity of a name's IS_A family, with what ranking needs of it."""
 
@@ -144,6 +149,10 @@ class GraphAccess(Protocol):
 
     def paper_texts(self, paper_ids: Collection[str] | None = None) -> dict[str, tuple[str, str]]:
         """(title, abstract) by paper id; None: every paper."""
+        ...
+
+    def paper_sentences(self, paper_ids: Collection[str]) -> dict[str, tuple[str, str, str | None]]:
+        """(title, abstract, stored `sentences` or None) by paper id (kg.graph.sentences)."""
         ...
 
     def similar_keys(self, key: str, limit: int = 5) -> list[str]:

@@ -7,21 +7,20 @@ import heapq
 import difflib
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
+from operator import attrgetter
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
-from kg.graph.build import paper_text
-from kg.graph.schema import AUTHOR, ENTITY_NODE_LABELS, PAPER, RELATIONSHIP_TYPES
+from kg.graph.counts import graph_stats, stored_stats
+from kg.graph.schema import ENTITY_NODE_LABELS, PAPER
+from kg.graph.store import Stored
 from kg.query.access import EntityLink, EntityRow, Family, FamilyMember, PaperLink, PaperRow, stored_top
-from kg.query.text_index import TermIndex
-from kg.resolve.terms import index_terms
+
+if TYPE_CHECKING:
+    from kg.graph.text_index import TermIndex
 
 ENTITY_LABELS = frozenset(ENTITY_NODE_LABELS.values())
-
-
-def _paper_terms(attrs: dict) -> list[str]:
-    stored = attrs.get("terms")  # graphs built before the text index lack it
-    return stored.split() if stored is not None else index_terms(paper_text(attrs))
 
 
 def _entity_row(node_id: str, attrs: dict) -> EntityRow:
@@ -35,6 +34,9 @@ def _entity_row(node_id: str, attrs: dict) -> EntityRow:
     )
 
 
+_LINK_ORDER = attrgetter("paper_id", "entity_id", "type")
+
+
 def _paper_links(edges: Iterable[tuple[str, str, str, dict]]) -> list[PaperLink]:
     """PaperLink rows for (paper, entity, type, attrs) edges, sorted."""
     rows = [
@@ -43,20 +45,23 @@ def _paper_links(edges: Iterable[tuple[str, str, str, dict]]) -> list[PaperLink]
         )
         for paper, entity, key, attrs in edges
     ]
-    return sorted(rows, key=lambda r: (r.paper_id, r.entity_id, r.type))
+    return sorted(rows, key=_LINK_ORDER)
 
 
 class NetworkxAccess:
     """Answers the GraphAccess primitives from a MultiDiGraph, with an alias-key index built once."""
 
-    def __init__(self, graph: nx.MultiDiGraph) -> None:
+    def __init__(self, graph: nx.MultiDiGraph, stored: Stored | None = None) -> None:
         self.graph = graph
+        self._stored = stored or Stored()  # counts and text index the graph file holds
         self._by_key: dict[str, list[str]] = defaultdict(list)
         # IS_A children per parent: walking a frequent parent's in-edges would read all its paper links.
         self._children: dict[str, list[str]] = defaultdict(list)
-        self._terms: TermIndex | None = None
+        self._terms: TermIndex | None = None  # kg.graph.text_index
+        self._by_label: dict[str, list[str]] = defaultdict(list)  # entity ids per label (stats' top lists)
         for node_id, attrs in graph.nodes(data=True):
             if attrs.get("label") in ENTITY_LABELS:
+                self._by_label[attrs["label"]].append(node_id)
                 for key in attrs.get("keys", ()):
                     self._by_key[key].append(node_id)
                 for parent, keydict in graph.succ[node_id].items():
@@ -165,15 +170,22 @@ class NetworkxAccess:
 
     def entities(self, entity_ids: Collection[str]) -> dict[str, EntityRow]:
         """Entity rows by id."""
-        nodes = self.graph.nodes
-        return {e: _entity_row(e, nodes[e]) for e in entity_ids if e in nodes and nodes[e].get("label") in ENTITY_LABELS}
+        nodes = self.graph._node  # the node dict itself: the NodeView wraps every lookup
+        return {
+            e: _entity_row(e, attrs) for e in entity_ids
+            if (attrs := nodes.get(e)) is not None and attrs.get("label") in ENTITY_LABELS
+        }
 
     def _term_index(self) -> TermIndex:
-        # Built on the first text question, not at load: most sessions never ask one.
+        # Restored from the graph file (stored at save) on the first text question; built from the
+        # papers' terms only for a graph without a stored index (made in memory, or an older file).
         if self._terms is None:
-            self._terms = TermIndex(
-                (node, _paper_terms(attrs)) for node, attrs in self.graph.nodes(data=True) if attrs.get("label") == PAPER
-            )
+            from kg.graph.text_index import TermIndex, paper_nodes  # numpy: only for text questions
+
+            if self._stored.term_index is not None:
+                self._terms = TermIndex.from_payload(self._stored.term_index, paper_nodes(self.graph))
+            if self._terms is None:
+                self._terms = TermIndex.of_graph(self.graph)
         return self._terms
 
     def text_search(
@@ -196,6 +208,15 @@ class NetworkxAccess:
             if p in nodes and nodes[p].get("label") == PAPER
         }
 
+    def paper_sentences(self, paper_ids: Collection[str]) -> dict[str, tuple[str, str, str | None]]:
+        """(title, abstract, stored `sentences` or None) by paper id."""
+        nodes = self.graph.nodes
+        return {
+            p: (nodes[p].get("title", ""), nodes[p].get("abstract", ""), nodes[p].get("sentences"))
+            for p in paper_ids
+            if p in nodes and nodes[p].get("label") == PAPER
+        }
+
     def similar_keys(self, key: str, limit: int = 5) -> list[str]:
         """Entity keys spelled closest to `key`."""
         return difflib.get_close_matches(key, list(self._by_key), n=limit, cutoff=0.75)
@@ -210,32 +231,14 @@ class NetworkxAccess:
 
     def top_entities(self, label: str, limit: int, min_confidence: float) -> tuple[int, list[EntityRow]]:
         """(entities of the label at or above min_confidence, the `limit` with most papers among them)."""
-        rows = [
-            _entity_row(node, attrs) for node, attrs in self.graph.nodes(data=True)
-            if attrs.get("label") == label and float(attrs.get("confidence", 1.0)) >= min_confidence
-            and attrs.get("paper_count", 0) > 0
+        nodes = self.graph._node
+        offered = [
+            (-int(attrs.get("paper_count", 0)), node) for node in self._by_label.get(label, ())
+            if float((attrs := nodes[node]).get("confidence", 1.0)) >= min_confidence and attrs.get("paper_count", 0) > 0
         ]
-        return len(rows), heapq.nsmallest(limit, rows, key=lambda r: (-r.paper_count, r.id))
+        # rows only for the entities shown
+        return len(offered), [_entity_row(node, nodes[node]) for _, node in heapq.nsmallest(limit, offered)]
 
     def stats(self) -> dict:
-        """Counts of nodes per label, edges per type, and extraction coverage."""
-        nodes: dict[str, int] = {label: 0 for label in (PAPER, *ENTITY_NODE_LABELS.values(), AUTHOR)}
-        for _, label in self.graph.nodes(data="label"):
-            nodes[label] = nodes.get(label, 0) + 1
-        edges: dict[str, int] = {t: 0 for t in RELATIONSHIP_TYPES}
-        for _, _, key in self.graph.edges(keys=True):
-            edges[key] += 1
-        with_abstract = with_method_and_task = 0
-        for node, attrs in self.graph.nodes(data=True):
-            if attrs.get("label") != PAPER or not attrs.get("abstract"):
-                continue
-            with_abstract += 1
-            kinds = {self.graph.nodes[v]["label"] for _, v, k in self.graph.out_edges(node, keys=True) if k != "CITES"}
-            if "Method" in kinds and "Task" in kinds:
-                with_method_and_task += 1
-        return {
-            "nodes": nodes,
-            "relationships": edges,
-            "papers_with_abstract": with_abstract,
-            "papers_with_method_and_task": with_method_and_task,
-        }
+        """Counts of nodes per label, edges per type, and extraction coverage (stored with the file when loaded)."""
+        return stored_stats(self._stored.stats, self.graph) or graph_stats(self.graph)

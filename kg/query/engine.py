@@ -139,6 +139,7 @@ class QueryEngine:
     def __init__(self, access: GraphAccess) -> None:
         self.access = access
         self._sentences: dict[str, list[Sentence]] = {}
+        self._paper_terms: dict[str, frozenset[str]] = {}  # every term of the cached papers' sentences
 
     # -- name resolution -------------------------------------------------------------------------
     def _family(self, name: str, labels: Sequence[str]) -> Family:
@@ -213,9 +214,14 @@ class QueryEngine:
         missing = [p for p in paper_ids if p not in self._sentences]
         if missing:
             if len(self._sentences) + len(missing) > SENTENCE_CACHE:
+                # start over, keeping none: the papers asked for that were cached must be read again too
+                # (they were dropped from the answer before, which made it depend on earlier questions)
                 self._sentences.clear()
-            for pid, (title, abstract) in self.access.paper_texts(missing).items():
-                self._sentences[pid] = paper_sentences(title, abstract)
+                self._paper_terms.clear()
+                missing = list(dict.fromkeys(paper_ids))
+            for pid, (title, abstract, stored) in self.access.paper_sentences(missing).items():
+                self._sentences[pid] = paper_sentences(title, abstract, stored)
+                self._paper_terms[pid] = frozenset().union(*(s.term_set for s in self._sentences[pid]))
         return {p: self._sentences[p] for p in paper_ids if p in self._sentences}
 
     def answer_papers_using(self, x: str, task: str, *, limit: int = 20) -> PaperAnswer:
@@ -261,13 +267,13 @@ class QueryEngine:
             for name, links in broad:
                 links.update(_by_paper(l for l in verified_links if l.entity_id in name.entities))
         sentences = self._paper_sentences(ordered)
-        vocabulary = frozenset().union(*(s.term_set for ss in sentences.values() for s in ss))
+        vocabulary = frozenset().union(*(self._paper_terms[p] for p in sentences))
         topic = TopicWords(topic.strong, topic.weak, expand((*topic.strong, *topic.weak), vocabulary))
         judged: list[tuple[Support, str]] = []
         for pid in ordered:
             support = judge(
                 sentences.get(pid, []), x_judged, y_judged, topic, x_links.get(pid, []), y_links.get(pid, []),
-                used_for=pid in used_for, y_known=known.get(pid),
+                used_for=pid in used_for, y_known=known.get(pid), paper_terms=self._paper_terms.get(pid),
             )
             if support.score >= MIN_SCORE:
                 judged.append((support, pid))
@@ -496,40 +502,46 @@ class QueryEngine:
         support: dict[str, dict[str, float]] = defaultdict(dict)
         evidence_of: dict[str, dict[str, float]] = defaultdict(dict)  # the same without the anchor's IS_A penalty
         strength: dict[str, float] = defaultdict(float)
-        fallback: dict[str, list[str]] = defaultdict(list)
+        counted: dict[str, list[PaperLink]] = defaultdict(list)  # an entity's links: its answer's other evidence
+        anchor_sentences: dict[str, set[str]] = {}  # per paper, the evidence of its links to the anchor
         for link in other_links:
-            if link.entity_id not in offered:
+            entity, pid = link.entity_id, link.paper_id
+            if entity not in offered:
                 continue
-            weight, anchor_links = anchors[link.paper_id]
-            anchor_sentences = {s for a in anchor_links for s in a.evidence}
-            shared = [s for s in link.evidence if s in anchor_sentences]
-            linked = shared or link.paper_id in together[link.entity_id] or link.entity_id in benchmarks
-            raw = SAME_SENTENCE if linked else co_mention[link.entity_id]
-            if weight * raw > support[link.entity_id].get(link.paper_id, 0.0):
-                support[link.entity_id][link.paper_id] = weight * raw
-                evidence_of[link.entity_id][link.paper_id] = raw
-            strength[link.entity_id] += link.confidence
-            evidence[link.entity_id].extend(shared)
-            fallback[link.entity_id].extend(link.evidence)
-        results = []
+            weight, anchor_links = anchors[pid]
+            shared: list[str] = []
+            if link.evidence:
+                sentences = anchor_sentences.get(pid)
+                if sentences is None:
+                    sentences = anchor_sentences[pid] = {s for a in anchor_links for s in a.evidence}
+                shared = [s for s in link.evidence if s in sentences]
+            linked = shared or pid in together.get(entity, ()) or entity in benchmarks
+            raw = SAME_SENTENCE if linked else co_mention[entity]
+            if weight * raw > support[entity].get(pid, 0.0):
+                support[entity][pid] = weight * raw
+                evidence_of[entity][pid] = raw
+            strength[entity] += link.confidence
+            evidence[entity].extend(shared)
+            counted[entity].append(link)
+        ranked = []
         for entity_id, papers in support.items():
             total = sum(papers.values())
             if sum(evidence_of[entity_id].values()) < MIN_SUPPORT:
                 continue
             row = rows[entity_id]
             score = round(total * (len(papers) / max(row.paper_count, len(papers))) ** ASSOCIATION_POWER, 4)
-            results.append((
-                -score,
-                -round(strength[entity_id], 4), row.name.casefold(), entity_id,
-                EntityResult(
-                    entity_id=entity_id, name=row.name, label=row.label, aliases=list(row.aliases),
-                    paper_count=len(papers), papers=sorted(papers)[:MAX_SUPPORTING_PAPERS],
-                    evidence=_dedupe([*evidence.get(entity_id, []), *fallback.get(entity_id, [])]),
-                    score=score,
-                ),
-            ))
-        results.sort(key=lambda t: t[:4])
-        return [r[-1] for r in results[:limit]]
+            ranked.append((-score, -round(strength[entity_id], 4), row.name.casefold(), entity_id))
+        # answers (and their evidence) only for the entities shown: a broad task supports thousands
+        return [
+            EntityResult(
+                entity_id=entity_id, name=rows[entity_id].name, label=rows[entity_id].label,
+                aliases=list(rows[entity_id].aliases), paper_count=len(support[entity_id]),
+                papers=sorted(support[entity_id])[:MAX_SUPPORTING_PAPERS],
+                evidence=_dedupe([*evidence.get(entity_id, []), *(s for l in counted[entity_id] for s in l.evidence)]),
+                score=-negative,
+            )
+            for negative, _, _, entity_id in heapq.nsmallest(limit, ranked)
+        ]
 
     def stats(self, *, top: int = STATS_TOP) -> dict:
         """Graph counts, extraction coverage, and per entity label the offered entities and the `top` most

@@ -293,6 +293,18 @@ class Neo4jAccess:
             )
         return {pid: (title or "", abstract or "") for pid, title, abstract in rows}
 
+    def paper_sentences(self, paper_ids: Collection[str]) -> dict[str, tuple[str, str, str | None]]:
+        """(title, abstract, stored `sentences` or None) by paper id."""
+        ids = list(dict.fromkeys(_ids(paper_ids)))
+        if not ids:
+            return {}
+        rows = self._rows(
+            "UNWIND $ids AS id MATCH (p:Paper {id: id}) "
+            "RETURN collect([p.id, p.title, p.abstract, p.sentences]) AS rows",
+            ids=ids,
+        )
+        return {pid: (title or "", abstract or "", stored) for pid, title, abstract, stored in rows}
+
     def similar_keys(self, key: str, limit: int = 5) -> list[str]:
         """Entity keys spelled closest to `key` (Lucene fuzzy candidates, ranked as the embedded backend ranks)."""
         if not _searchable_key(key):

@@ -184,13 +184,15 @@ def judge(
     y_links: Sequence[PaperLink],
     used_for: bool = False,
     y_known: PaperLink | None = None,
+    paper_terms: frozenset[str] | None = None,
 ) -> Support:
     """Score one paper for "uses X for Y" from its sentences and its edges to both families.
 
     `y_known` is the paper's link to a dataset the vocabulary says benchmarks Y (QueryEngine.
     _benchmark_support): it supports Y at KNOWLEDGE_Y when nothing in the text does better.
     """
-    paper_terms = frozenset().union(*(s.term_set for s in sentences))
+    if paper_terms is None:  # every term of the paper (the engine passes the set it keeps per paper)
+        paper_terms = frozenset().union(*(s.term_set for s in sentences))
     x_side, y_side = x_side.in_paper(paper_terms), y_side.in_paper(paper_terms)
     x_forms, y_forms = x_side.forms.present(paper_terms), y_side.forms.present(paper_terms)
     x_weights, y_weights = x_side.weights, y_side.weights

@@ -9,24 +9,14 @@ terms) and this module decides, so their answers agree.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.graph.roles import BACKGROUND, NEUTRAL, OWN, is_baseline, sentence_role  # noqa: F401  (re-exported)
+from kg.graph.sentences import decode, paper_parts, sentence_row, split_sentences  # noqa: F401  (re-exported)
 from kg.resolve.wordlists import FUNCTION_WORDS, WEAK_WORDS  # noqa: F401  (re-exported)
 from kg.resolve.terms import WORD, alternatives, name_variants, plain, term, terms, words  # noqa: F401
-
-# A sentence ends at . ! ? followed by space and an upper-case letter, digit or bracket; abstracts
-# are one line, and "e.g. the" or "Fig. 3" stay inside their sentence often enough for evidence.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[\"'])")
-
-# Content words a user adds that abstracts leave implicit ("solving PDEs", "training deep networks"):
-# required only when the question has nothing more specific.
-def split_sentences(text: str) -> list[str]:
-    """Sentences of an abstract."""
-    return [s.strip() for s in _SENTENCE_END.split(text) if s.strip()]
 
 
 def find(sequence: Sequence[str], phrase: Sequence[str]) -> list[int]:
@@ -38,7 +28,7 @@ def find(sequence: Sequence[str], phrase: Sequence[str]) -> list[int]:
     return [i for i, t in enumerate(sequence[: len(sequence) - n + 1]) if t == first and tuple(sequence[i : i + n]) == phrase]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # not frozen: see kg.query.access (construction cost)
 class Sentence:
     """One sentence of a paper (the title is sentence 0) with its terms and role."""
 
@@ -50,15 +40,18 @@ class Sentence:
 
 def make_sentence(text: str, *, is_title: bool = False) -> Sentence:
     """A sentence with its terms and role."""
-    ts = tuple(terms(text))
-    return Sentence(text, ts, sentence_role(text, is_title=is_title), frozenset(ts))
+    ts, role = sentence_row(text, is_title=is_title)
+    return Sentence(text, ts, role, frozenset(ts))
 
 
-def paper_sentences(title: str, abstract: str) -> list[Sentence]:
-    """The title and the abstract's sentences, with their terms."""
-    out = [make_sentence(title, is_title=True)] if title else []
-    out += [make_sentence(s) for s in split_sentences(abstract)]
-    return out
+def paper_sentences(title: str, abstract: str, stored: str | None = None) -> list[Sentence]:
+    """The title and the abstract's sentences, with their terms: read from the paper's stored `sentences`
+    (kg.graph.sentences) when it has them for this split, else computed."""
+    parts = paper_parts(title, abstract)
+    rows = decode(stored, len(parts)) if stored is not None else None
+    if rows is None:
+        return [make_sentence(text, is_title=is_title) for text, is_title in parts]
+    return [Sentence(text, ts, role, frozenset(ts)) for (text, _), (ts, role) in zip(parts, rows)]
 
 
 def content_terms(text: str) -> tuple[list[str], list[str]]:

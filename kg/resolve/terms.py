@@ -85,6 +85,11 @@ MAX_VARIANTS = 8
 def name_variants(name: str) -> list[tuple[str, ...]]:
     """Term sequences a name may be written as: as given, with hyphenated parts closed ("mini-ImageNet"
     / "miniImageNet"), and with a word's alternatives ("tensor decomposition" / "tensor factorization")."""
+    return list(_name_variants(name))
+
+
+@lru_cache(maxsize=1 << 14)  # a question reads the variants of every name in a family (hundreds for a broad one)
+def _name_variants(name: str) -> tuple[tuple[str, ...], ...]:
     base = [tuple(terms(name))]
     pieces = re.split(r"\s+", plain(name).strip())
     closed = [term("".join(WORD.findall(p))) for p in pieces if WORD.findall(p)]
@@ -97,4 +102,4 @@ def name_variants(name: str) -> list[tuple[str, ...]]:
             for alt in sorted(alternatives(t) - {t}):
                 if len(out) < MAX_VARIANTS:
                     out.append((*variant[:i], alt, *variant[i + 1 :]))
-    return list(dict.fromkeys(out))
+    return tuple(dict.fromkeys(out))
