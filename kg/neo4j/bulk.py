@@ -7,10 +7,11 @@ so one id space (`id:ID`) serves every label; the `id` property is stored as wel
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 import shlex
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -250,3 +251,38 @@ cd "$(dirname "$0")"
     path = folder / "import.sh"
     path.write_text(script, encoding="utf-8")
     path.chmod(0o755)
+
+
+def _parse(text: str, type_name: str) -> Any:
+    base = type_name.removesuffix("[]")
+    if type_name.endswith("[]"):
+        return tuple(_parse(item, base) for item in text.split(ARRAY_DELIMITER))
+    if base == "long":
+        return int(text)
+    if base == "double":
+        return float(text)
+    if base == "boolean":
+        return text == "true"
+    return text
+
+
+def read_import_folder(folder: str | Path) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """Every row of an import folder's CSVs as ("node", (id, label, props)) or ("rel", (start, end, type, props)),
+    values typed by their headers: what a neo4j-admin import of the folder would store (for checks; an
+    empty string reads as absent, as the csv module cannot tell `""` from an empty field)."""
+    folder = Path(folder)
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    for kind, names in (("node", manifest["nodes"]), ("rel", manifest["relationships"])):
+        for name in names:
+            with (folder / name).open(encoding="utf-8", newline="") as fh:
+                reader = csv.reader(fh)
+                header = next(reader)
+                fixed = 2 if kind == "node" else 3
+                columns = [h.rsplit(":", 1) for h in header[fixed:]]
+                for row in reader:
+                    # an empty unquoted field is an absent property; strings are always quoted
+                    props = tuple(sorted(
+                        (key, _parse(value, type_name)) for (key, type_name), value in zip(columns, row[fixed:])
+                        if value != ""
+                    ))
+                    yield kind, (*row[:fixed], props)
