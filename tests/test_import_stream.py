@@ -133,3 +133,20 @@ def test_failed_stream_build_keeps_the_old_folder(papers, records, index, tmp_pa
         build_import(papers, folder, extractor=Replay(records, fail_after=100), vocab=index, partition_size=PARTITION)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["import"]
+
+
+def test_cli_to_import_writes_the_folder_and_says_where_to_query(tmp_path):
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    inputs = tmp_path / "papers.jsonl"
+    inputs.write_text("".join(SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)[:20]), encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(app, ["build", str(inputs), "--to-import", str(tmp_path / "import"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert "query this graph on Neo4j" in result.output
+    papers = [row for kind, row in read_import_folder(tmp_path / "import") if kind == "node" and row[1] == "Paper"]
+    assert len(papers) == 20
+    both = runner.invoke(app, ["build", str(inputs), "--to-import", str(tmp_path / "x"), "-o", str(tmp_path / "g.json.gz")])
+    assert both.exit_code == 2 and not (tmp_path / "x").exists()
