@@ -150,3 +150,12 @@ def test_cli_to_import_writes_the_folder_and_says_where_to_query(tmp_path):
     assert len(papers) == 20
     both = runner.invoke(app, ["build", str(inputs), "--to-import", str(tmp_path / "x"), "-o", str(tmp_path / "g.json.gz")])
     assert both.exit_code == 2 and not (tmp_path / "x").exists()
+
+
+def test_repeated_ids_are_dropped_first_wins(papers, records, index, tmp_path):
+    renamed = [p.model_copy(update={"title": p.title + " (again)"}) for p in papers[:5]]
+    summary = build_import([*papers[:30], *renamed], tmp_path / "dup", extractor=Replay(records), vocab=index)
+    assert (summary.papers, summary.duplicates) == (30, 5)
+    titles = {row[0]: dict(row[2])["title"] for kind, row in read_import_folder(tmp_path / "dup")
+              if kind == "node" and row[1] == "Paper"}
+    assert titles[papers[0].id] == papers[0].title

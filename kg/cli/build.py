@@ -183,7 +183,8 @@ def _build_to_import(
 ) -> None:
     """`kg build --to-import DIR`: the millions path, streamed partition by partition into import CSVs."""
     from kg.distributed.stream import build_import
-    from kg.ingest import IngestReport, read_papers
+    from kg.ingest import IngestReport
+    from kg.ingest.read import stream_papers
     from kg.ingest.report import require_papers
     from kg.vocab import load_index
 
@@ -191,7 +192,8 @@ def _build_to_import(
         started = time.perf_counter()
         index = load_index(vocab)
         report = IngestReport()
-        papers = read_papers(inputs, format=option_value(fmt), strict=strict, column_map=parse_map(mapping), report=report)
+        # streamed, not merged: only repeated ids are dropped (read_papers would hold the whole input)
+        papers = stream_papers(inputs, format=option_value(fmt), strict=strict, column_map=parse_map(mapping), report=report)
         extractor = _extractor(stack, dask, model, processes, vocab)
         summary = build_import(papers, folder, extractor=extractor, vocab=index, progress=not quiet)
         require_papers(report, inputs, None)

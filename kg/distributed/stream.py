@@ -61,10 +61,11 @@ class ImportSummary:
     entities: int = 0
     partitions: int = 0
     files: int = 0
+    duplicates: int = 0  # records dropped because an earlier one had the same id
 
     def __str__(self) -> str:
         return (f"import CSVs: {self.papers} papers, {self.entities} entities in {self.partitions} partitions, "
-                f"{self.files} files")
+                f"{self.files} files; {self.duplicates} repeated ids dropped")
 
 
 @dataclass
@@ -311,6 +312,16 @@ def _replace_folder(new: Path, folder: Path, tag: str) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def first_of_each_id(papers: Iterable[Paper], db: sqlite3.Connection, dropped: list[int]) -> Iterator[Paper]:
+    """Papers whose id was not seen before (ids kept on disk, not in memory); dropped[0] counts the others."""
+    db.execute("CREATE TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY) WITHOUT ROWID")
+    for paper in papers:
+        if db.execute("INSERT OR IGNORE INTO seen VALUES (?)", (paper.id,)).rowcount:
+            yield paper
+        else:
+            dropped[0] += 1
+
+
 def build_import(
     papers: Iterable[Paper],
     folder: str | Path,
@@ -330,9 +341,12 @@ def build_import(
         out = work / "import"
         out.mkdir()
         paper_spool, extraction_spool = RecordSpool(Paper, work), RecordSpool(PaperExtraction, work)
+        ids = sqlite3.connect(work / "ids.sqlite")
+        dropped = [0]
         try:
             started = time.perf_counter()
-            for paper, record in extract_stream(papers, extractor, progress=progress, total=total):
+            unique = first_of_each_id(papers, ids, dropped)
+            for paper, record in extract_stream(unique, extractor, progress=progress, total=total):
                 paper_spool.append(paper)
                 extraction_spool.append(record)
             if timings is not None:
@@ -341,8 +355,10 @@ def build_import(
                 paper_spool, extraction_spool, out, vocab, partition_size=partition_size, workdir=work, timings=timings
             )
         finally:
+            ids.close()
             paper_spool.close()
             extraction_spool.close()
+        summary.duplicates = dropped[0]
         _replace_folder(out, folder, work.name)
         return summary
     finally:
