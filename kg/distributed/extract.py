@@ -33,7 +33,7 @@ class DaskExtractor:
         model: str | Path | None = None,
         *,
         vocab_file: str | Path | None = None,
-        partition_size: int = 256,
+        partition_size: int = 128,
         in_flight: int | None = None,
         retries: int = 2,
         batch_size: int = 64,

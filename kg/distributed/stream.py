@@ -47,7 +47,7 @@ from kg.resolve.partitioned import PartitionedResolution, resolve_partitioned
 from kg.vocab import VocabIndex
 from kg.vocab.link import LinkPlan, count_papers, finish_links, plan_links
 
-PARTITION_SIZE = 2000  # papers per partition of the resolution passes and of the CSV files
+PARTITION_SIZE = 500  # papers per partition of the resolution passes and of the CSV files
 ROWS_PER_FILE = 200_000  # authors / CITES / aggregated edges per CSV written from the tables
 ENTITY_LABELS = frozenset(ENTITY_NODE_LABELS.values())
 Pair = tuple[str, str, str]  # (source entity, target entity, USED_FOR | EVALUATED_ON)
