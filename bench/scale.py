@@ -133,6 +133,7 @@ def extraction_rows(corpus: Path, sample: int) -> tuple[list[Row], dict]:
     from kg.extract import Extractor
 
     papers, words = _sample_papers(corpus, sample)
+    partition = min(PARTITION, max(16, sample // 16))  # enough partitions to keep both workers busy to the end
     rows, raw = [], {}
     for n in (1, 2):
         extractor = Extractor(n_process=n)
@@ -152,28 +153,28 @@ def extraction_rows(corpus: Path, sample: int) -> tuple[list[Row], dict]:
             t1 = time.perf_counter()
             client.run(preload)
             load_s = time.perf_counter() - t1
-            extractor = DaskExtractor(client, partition_size=PARTITION)
+            extractor = DaskExtractor(client, partition_size=partition)
             t2 = time.perf_counter()
             done = sum(1 for _ in extractor.extract(papers))
             s = time.perf_counter() - t2
             if n == 2:
-                raw["overhead"] = _overhead(client, papers)
+                raw["overhead"] = _overhead(client, papers, partition)
         raw[f"dask{n}"] = {"seconds": s, "words_per_s": words / s, "cluster_start_s": start_s, "preload_s": load_s}
         rows.append(Row(f"scale: extraction, Dask {n} worker{'s' if n > 1 else ''}", done,
                         f"{fmt_int(words / s)} words/s ({fmt_int(words / s / n)}/worker)",
                         f"{words / s / raw[f'pool{n}']['words_per_s']:.2f}× pool {n}p", "—", "info",
-                        f"LocalCluster(processes, {n}×1 thread), partitions of {PARTITION}; cluster start {start_s:.1f}s and "
+                        f"LocalCluster(processes, {n}×1 thread), partitions of {partition}; cluster start {start_s:.1f}s and "
                         f"pipeline load {load_s:.1f}s not included", {"words_per_s": words / s, "seconds": s}))
     o = raw["overhead"]
     rows.append(Row("scale: Dask overhead per partition", o["partitions"], f"{o['empty_ms']:.1f} ms per partition",
-                    f"{o['empty_ms'] / (o['partition_s'] * 1000):.1%} of a {PARTITION}-paper partition", "—", "info",
+                    f"{o['empty_ms'] / (o['partition_s'] * 1000):.1%} of a {o['partition_papers']}-paper partition", "—", "info",
                     f"round trip of {o['partitions']} empty partitions on 2 workers (submit, schedule, run, gather); payload "
-                    f"{o['bytes_in']:.0f} B/paper in, {o['bytes_out']:.0f} B/paper out (pickled); a {PARTITION}-paper "
+                    f"{o['bytes_in']:.0f} B/paper in, {o['bytes_out']:.0f} B/paper out (pickled); a {o['partition_papers']}-paper "
                     f"partition takes {o['partition_s']:.2f}s to extract", o))
     return rows, raw
 
 
-def _overhead(client: Any, papers: list[Any]) -> dict:
+def _overhead(client: Any, papers: list[Any], partition: int) -> dict:
     from kg.distributed.worker import extract_partition
 
     n = 200
@@ -181,11 +182,11 @@ def _overhead(client: Any, papers: list[Any]) -> dict:
     futures = [client.submit(extract_partition, [], pure=False) for _ in range(n)]
     client.gather(futures)
     empty_ms = (time.perf_counter() - t0) * 1000 / n
-    chunk = [p.model_dump(exclude_defaults=True) for p in papers[:PARTITION]]
+    chunk = [p.model_dump(exclude_defaults=True) for p in papers[:partition]]
     t1 = time.perf_counter()
     result = client.submit(extract_partition, chunk, pure=False).result()
     partition_s = time.perf_counter() - t1
-    return {"partitions": n, "empty_ms": empty_ms, "partition_s": partition_s,
+    return {"partitions": n, "empty_ms": empty_ms, "partition_s": partition_s, "partition_papers": partition,
             "bytes_in": len(pickle.dumps(chunk)) / len(chunk), "bytes_out": len(pickle.dumps(result)) / len(chunk)}
 
 
@@ -388,12 +389,20 @@ def measure(quick: bool, seed: int, sample: int | None, sizes: list[int] | None,
     return rows + more, {**raw, **raw_memory}
 
 
+MEMORY_ROWS = ("scale: millions path driver", "scale: embedded build driver", "scale: millions path == embedded")
+
+
 def rows(runner: Any) -> list[Row]:
-    """ROW_PROVIDERS entry for bench/run.py."""
+    """ROW_PROVIDERS entry for bench/run.py (the quick table keeps to the extraction rows: seconds, not minutes)."""
     cfg = runner.cfg
-    found, raw = measure(cfg.quick, cfg.seed, None, None, cfg.neo4j)
+    if not cfg.quick:
+        found, raw = measure(False, cfg.seed, None, None, cfg.neo4j)
+        runner.raw["scale"] = raw
+        return found
+    found, raw = extraction_rows(ensure_corpus(1000, cfg.seed), 150)
     runner.raw["scale"] = raw
-    return found
+    skipped = "left out of --quick (a records extraction and six driver processes): `bench/scale.py --quick` or the full run"
+    return found + [Row(name, None, "", "", "", "n/a", skipped) for name in MEMORY_ROWS]
 
 
 def main(argv: list[str] | None = None) -> int:
