@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import pickle
 import resource
 import subprocess
@@ -35,7 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from kgbench.corpus import corpus_path, ensure_corpus, read_records, words_of  # noqa: E402
+from kgbench.corpus import ensure_corpus, read_records, words_of  # noqa: E402
 from kgbench.rows import MB, Row, fmt_int, out_dir  # noqa: E402
 
 PARTITION = 128
@@ -293,7 +292,6 @@ def _neo4j_answers(stream: Path, export: Path) -> dict:
     from kgbench.queries import call_helper, pick_plan
 
     from kg.api import KnowledgeGraph
-    from kg.graph.store import load_graph  # noqa: F401
     from kg.neo4j.bulk import read_import_arguments
     from kg.neo4j.schema import ensure_schema
     from kg.query.neo4j_backend import Neo4jAccess
