@@ -260,6 +260,7 @@ def memory_rows(sizes: list[int], seed: int, neo4j: bool) -> tuple[list[Row], di
                      "--folder", str(largest), "--keep"])
         try:
             rows.append(_import_row(max(sizes), largest))
+            raw["import"] = rows[-1].values
         except Exception as exc:  # the other rows stand without it
             rows.append(Row(f"scale: neo4j-admin import of the streamed CSVs, {max(sizes) // 1000}k", max(sizes), "", "", "",
                             "failed", f"{type(exc).__name__}: {str(exc)[:200]}"))
@@ -378,6 +379,48 @@ def _import_row(size: int, folder: Path) -> Row:
 
 
 # ------------------------------------------------------------------------------------------------
+def sizing(raw: dict, cores: tuple[int, ...] = (32, 128)) -> str:
+    """Markdown: the per-core rates of a --json run and the time each stage takes at 1M and 10M abstracts."""
+    sizes = sorted(int(k[6:]) for k in raw if k.startswith("stream"))
+    big = raw[f"stream{sizes[-1]}"]
+    n = big["size"]
+    t = big["timings"]
+    words_per_paper = raw["extract_all"]["words"] / raw["extract_all"]["papers"] if "extract_all" in raw else 175.0
+    per_core = raw["dask2"]["words_per_s"] / 2
+    imp = raw.get("import")
+    rates = [
+        ("extraction (Dask worker, 2 on 2 cores)", f"{per_core:,.0f} words/s per core = {per_core / words_per_paper:,.0f} papers/s per core",
+         "scale: extraction, Dask 2 workers"),
+        ("read + spool (driver)", f"{n / t['extract']:,.0f} papers/s", f"scale: millions path driver, {n // 1000}k"),
+        ("resolution, 3 map/reduce passes (driver)", f"{n / t['resolve']:,.0f} papers/s", f"scale: millions path driver, {n // 1000}k"),
+        ("linking (driver)", f"{n / t['link']:,.0f} papers/s", f"scale: millions path driver, {n // 1000}k"),
+        ("CSV writing (driver)", f"{n / t['write']:,.0f} papers/s · {big['csv_bytes'] / n / 1024:.1f} kB CSV per paper",
+         f"scale: millions path driver, {n // 1000}k"),
+    ]
+    if imp:
+        rates.append(("neo4j-admin import (2 cores, 1 GB heap)", f"{imp['records'] / imp['internal_s']:,.0f} records/s · "
+                      f"{imp['records'] / n:.1f} records per paper", f"scale: neo4j-admin import of the streamed CSVs, {n // 1000}k"))
+    out = ["| stage | rate | bench row |", "|---|---|---|", *(f"| {a} | {b} | {c} |" for a, b, c in rates), ""]
+    driver_s = t["extract"] + t["resolve"] + t["link"] + t["write"]
+    head = ["abstracts", *(f"extraction on {c} cores" for c in cores), "driver: spool + resolve + link + write (1 core)",
+            "neo4j-admin import (2 cores)", "CSV on disk", "bottleneck"]
+    out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for total in (1_000_000, 10_000_000):
+        extract_h = [total * words_per_paper / (per_core * c) / 3600 for c in cores]
+        driver_h = driver_s * total / n / 3600
+        import_h = (imp["records"] / n * total / (imp["records"] / imp["internal_s"]) / 3600) if imp else float("nan")
+        stages = {"driver (serial resolution + writing)": driver_h, f"extraction on {cores[0]} cores": extract_h[0],
+                  "neo4j-admin import": import_h}
+        worst = max((v, k) for k, v in stages.items() if v == v)[1]
+        out.append(f"| {total:,} | " + " | ".join(f"{h:.1f} h" for h in extract_h) + f" | {driver_h:.1f} h | {import_h:.1f} h | "
+                   f"{big['csv_bytes'] / n * total / 1e9:.0f} GB | {worst} |")
+    out.append("")
+    out.append(f"Extraction core-hours: {1e6 * words_per_paper / per_core / 3600:.1f} per million abstracts "
+               f"({words_per_paper:.0f} words each). Driver figures scale linearly from the {n:,}-paper run "
+               f"({driver_s:.0f} s); its memory does not grow with the papers (rows above) but with the distinct names.")
+    return "\n".join(out)
+
+
 def measure(quick: bool, seed: int, sample: int | None, sizes: list[int] | None, neo4j: bool) -> tuple[list[Row], dict]:
     sample = sample or (300 if quick else 2000)
     sizes = sizes or ([1000, 2000, 4000] if quick else [10_000, 50_000, 100_000])
@@ -419,7 +462,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--records", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--keep", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--sizing", type=Path, metavar="JSON", help="print the rates and sizing tables of a --json run")
     args = parser.parse_args(argv)
+    if args.sizing:
+        print(sizing(json.loads(args.sizing.read_text())["raw"]))
+        return 0
     if args.out:
         from kgbench.rows import set_out_dir
 
