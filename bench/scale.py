@@ -10,7 +10,7 @@ Rows:
 - Dask overhead per partition: round trip of empty partitions, and payload bytes per paper in and out;
 - the records of the largest corpus are extracted once on the 2-worker cluster (a row of its own); each size
   then runs `build_import` in a fresh driver process replaying those records (the input file and the
-  records file are streamed), and its peak RSS (getrusage) and stage times are the row; the embedded
+  records file are streamed), and its peak RSS (VmHWM) and stage times are the row; the embedded
   build's driver (pipeline.build over the same records) is measured at the same sizes for contrast;
 - at the smallest size, the streamed CSVs against export_neo4j_import of the embedded graph (node and
   relationship sets), and with Neo4j, the same helper answers from both imports and neo4j-admin's rate.
@@ -71,7 +71,15 @@ def _papers(corpus: Path, size: int) -> Iterator[Any]:
 
 
 def _peak_rss() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # Linux: kilobytes
+    """This process's peak RSS in bytes. VmHWM, not getrusage: ru_maxrss survives fork+exec, so a child
+    started by a large parent would report the parent's size as its own floor."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
 
 
 def driver_stream(corpus: Path, records: Path, size: int, folder: Path, keep: bool = False) -> dict:
