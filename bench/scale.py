@@ -232,7 +232,8 @@ def _described(folder: Path) -> tuple[Counter, Counter]:
             Counter({r: n for (k, r), n in rows.items() if k == "rel"}))
 
 
-def memory_rows(sizes: list[int], seed: int, neo4j: bool) -> tuple[list[Row], dict]:
+def memory_rows(sizes: list[int], seed: int, neo4j: bool, embedded_all: bool = False) -> tuple[list[Row], dict]:
+    """Driver peak RSS per size on the millions path (the embedded build at the smallest size, or all with embedded_all)."""
     rows: list[Row] = []
     raw: dict[str, Any] = {}
     corpus, records, extracted = records_file(max(sizes), seed)
@@ -244,7 +245,9 @@ def memory_rows(sizes: list[int], seed: int, neo4j: bool) -> tuple[list[Row], di
                         "these records feed the rows below", extracted))
     for size in sizes:
         folder = out_dir() / f"to-import-{size}"
-        stream = _subprocess(["--driver-stream", str(size), "--corpus", str(corpus), "--records", str(records), "--folder", str(folder)])
+        keep = neo4j and size == max(sizes)  # the largest folder is imported into Neo4j below
+        stream = _subprocess(["--driver-stream", str(size), "--corpus", str(corpus), "--records", str(records),
+                              "--folder", str(folder), *(["--keep"] if keep else [])])
         raw[f"stream{size}"] = stream
         t = stream["timings"]
         rows.append(Row(f"scale: millions path driver, {size // 1000}k", size, f"peak RSS {stream['peak_rss'] / MB:.0f} MB",
@@ -252,6 +255,8 @@ def memory_rows(sizes: list[int], seed: int, neo4j: bool) -> tuple[list[Row], di
                         f"build_import in a fresh process over replayed records: read+spool {t.get('extract', 0):.1f}s, resolve "
                         f"{t['resolve']:.1f}s, link {t['link']:.1f}s, write {t['write']:.1f}s ({stream['partitions']} partitions, "
                         f"{stream['files']} files, {stream['csv_bytes'] / MB:.0f} MB CSV, {stream['entities']:,} entities)", stream))
+        if size != min(sizes) and not embedded_all:
+            continue
         export = out_dir() / f"neo4j-import-embedded-{size}" if size == min(sizes) else None
         emb = _subprocess(["--driver-embedded", str(size), "--corpus", str(corpus), "--records", str(records),
                            *(["--folder", str(export)] if export else [])])
@@ -264,8 +269,6 @@ def memory_rows(sizes: list[int], seed: int, neo4j: bool) -> tuple[list[Row], di
             rows.append(_equality_row(size, folder, export, neo4j))
     if neo4j:
         largest = out_dir() / f"to-import-{max(sizes)}"
-        _subprocess(["--driver-stream", str(max(sizes)), "--corpus", str(corpus), "--records", str(records),
-                     "--folder", str(largest), "--keep"])
         try:
             rows.append(_import_row(max(sizes), largest))
             raw["import"] = rows[-1].values
@@ -429,12 +432,14 @@ def sizing(raw: dict, cores: tuple[int, ...] = (32, 128)) -> str:
     return "\n".join(out)
 
 
-def measure(quick: bool, seed: int, sample: int | None, sizes: list[int] | None, neo4j: bool) -> tuple[list[Row], dict]:
+def measure(
+    quick: bool, seed: int, sample: int | None, sizes: list[int] | None, neo4j: bool, embedded_all: bool = False
+) -> tuple[list[Row], dict]:
     sample = sample or (300 if quick else 2000)
     sizes = sizes or ([1000, 2000, 4000] if quick else [10_000, 50_000, 100_000])
     corpus = ensure_corpus(max(sample, 1000), seed)
     rows, raw = extraction_rows(corpus, sample)
-    more, raw_memory = memory_rows(sizes, seed, neo4j)
+    more, raw_memory = memory_rows(sizes, seed, neo4j, embedded_all)
     return rows + more, {**raw, **raw_memory}
 
 
@@ -461,6 +466,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int)
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")])
     parser.add_argument("--no-neo4j", action="store_true")
+    parser.add_argument("--embedded-all", action="store_true", help="the embedded driver's RSS at every size, not only the smallest")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--out", type=Path)
     # one measurement per fresh process (peak RSS is per process)
@@ -494,7 +500,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.driver_embedded:
         print(json.dumps(driver_embedded(args.corpus, args.records, args.driver_embedded, args.folder)))
         return 0
-    found, raw = measure(args.quick, args.seed, args.sample, args.sizes, not args.no_neo4j)
+    found, raw = measure(args.quick, args.seed, args.sample, args.sizes, not args.no_neo4j, args.embedded_all)
     print("| stage | papers | measured | vs baseline | target | status | notes |")
     print("|---|---:|---|---|---|---|---|")
     for row in found:
