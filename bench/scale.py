@@ -197,8 +197,9 @@ def _overhead(client: Any, papers: list[Any], partition: int) -> dict:
             "bytes_in": len(pickle.dumps(chunk)) / len(chunk), "bytes_out": len(pickle.dumps(result)) / len(chunk)}
 
 
-def records_file(size: int, seed: int) -> tuple[Path, Path, dict | None]:
-    """The corpus of `size` papers and its extraction records (made once on the 2-worker cluster)."""
+def records_file(size: int, seed: int, records_from: Path | None = None) -> tuple[Path, Path, dict | None]:
+    """The corpus of `size` papers and its extraction records (made once on the 2-worker cluster, or taken
+    from the records stored in a `kg build` graph file of the same corpus)."""
     from kg.distributed import DaskExtractor, open_client
     from kg.models import Paper
 
@@ -206,6 +207,16 @@ def records_file(size: int, seed: int) -> tuple[Path, Path, dict | None]:
     records = out_dir() / f"records-{size}-s{seed}.jsonl"
     if records.exists() and sum(1 for _ in records.open(encoding="utf-8")) == size:
         return corpus, records, None  # the corpus is byte-identical for a seed, so are its records
+    if records_from is not None:
+        from kg.graph.store import iter_records
+
+        tmp = records.with_suffix(".tmp")
+        with tmp.open("w", encoding="utf-8") as fh:
+            for tag, record in iter_records(records_from):
+                if tag == "X":
+                    fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        tmp.replace(records)  # Replay checks every paper id against the corpus
+        return corpus, records, None
     words = 0
 
     def papers() -> Iterator[Paper]:
@@ -232,11 +243,13 @@ def _described(folder: Path) -> tuple[Counter, Counter]:
             Counter({r: n for (k, r), n in rows.items() if k == "rel"}))
 
 
-def memory_rows(sizes: list[int], seed: int, neo4j: bool, embedded_all: bool = False) -> tuple[list[Row], dict]:
+def memory_rows(
+    sizes: list[int], seed: int, neo4j: bool, embedded_all: bool = False, records_from: Path | None = None
+) -> tuple[list[Row], dict]:
     """Driver peak RSS per size on the millions path (the embedded build at the smallest size, or all with embedded_all)."""
     rows: list[Row] = []
     raw: dict[str, Any] = {}
-    corpus, records, extracted = records_file(max(sizes), seed)
+    corpus, records, extracted = records_file(max(sizes), seed, records_from)
     if extracted:
         raw["extract_all"] = extracted
         rows.append(Row("scale: Dask extraction, whole corpus", extracted["papers"],
@@ -433,13 +446,14 @@ def sizing(raw: dict, cores: tuple[int, ...] = (32, 128)) -> str:
 
 
 def measure(
-    quick: bool, seed: int, sample: int | None, sizes: list[int] | None, neo4j: bool, embedded_all: bool = False
+    quick: bool, seed: int, sample: int | None, sizes: list[int] | None, neo4j: bool, embedded_all: bool = False,
+    records_from: Path | None = None,
 ) -> tuple[list[Row], dict]:
     sample = sample or (300 if quick else 2000)
     sizes = sizes or ([1000, 2000, 4000] if quick else [10_000, 50_000, 100_000])
     corpus = ensure_corpus(max(sample, 1000), seed)
     rows, raw = extraction_rows(corpus, sample)
-    more, raw_memory = memory_rows(sizes, seed, neo4j, embedded_all)
+    more, raw_memory = memory_rows(sizes, seed, neo4j, embedded_all, records_from)
     return rows + more, {**raw, **raw_memory}
 
 
@@ -466,6 +480,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int)
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")])
     parser.add_argument("--no-neo4j", action="store_true")
+    parser.add_argument("--records-from", type=Path, metavar="GRAPH",
+                        help="take the largest corpus's records from this kg build graph file instead of extracting them")
     parser.add_argument("--embedded-all", action="store_true", help="the embedded driver's RSS at every size, not only the smallest")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--out", type=Path)
@@ -500,7 +516,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.driver_embedded:
         print(json.dumps(driver_embedded(args.corpus, args.records, args.driver_embedded, args.folder)))
         return 0
-    found, raw = measure(args.quick, args.seed, args.sample, args.sizes, not args.no_neo4j, args.embedded_all)
+    found, raw = measure(args.quick, args.seed, args.sample, args.sizes, not args.no_neo4j, args.embedded_all, args.records_from)
     print("| stage | papers | measured | vs baseline | target | status | notes |")
     print("|---|---:|---|---|---|---|---|")
     for row in found:
