@@ -436,13 +436,18 @@ def sizing(raw: dict, cores: tuple[int, ...] = (32, 128)) -> str:
         stages = {"driver (serial resolution + writing)": driver_h, f"extraction on {cores[0]} cores": extract_h[0],
                   "neo4j-admin import": import_h}
         worst = max((v, k) for k, v in stages.items() if v == v)[1]
-        out.append(f"| {total:,} | " + " | ".join(f"{h:.1f} h" for h in extract_h) + f" | {driver_h:.1f} h | {import_h:.1f} h | "
+        out.append(f"| {total:,} | " + " | ".join(_hours(h) for h in extract_h) + f" | {_hours(driver_h)} | {_hours(import_h)} | "
                    f"{big['csv_bytes'] / n * total / 1e9:.0f} GB | {worst} |")
     out.append("")
+    peaks = " -> ".join(f"{raw[f'stream{k}']['peak_rss'] / MB:.0f} MB" for k in sizes)
     out.append(f"Extraction core-hours: {1e6 * words_per_paper / per_core / 3600:.1f} per million abstracts "
                f"({words_per_paper:.0f} words each). Driver figures scale linearly from the {n:,}-paper run "
-               f"({driver_s:.0f} s); its memory does not grow with the papers (rows above) but with the distinct names.")
+               f"({driver_s:.0f} s). Driver peak RSS at {', '.join(f'{k:,}' for k in sizes)} papers: {peaks}.")
     return "\n".join(out)
+
+
+def _hours(h: float) -> str:
+    return f"{h * 60:.0f} min" if h < 1 else f"{h:.1f} h"
 
 
 def measure(
