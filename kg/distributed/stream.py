@@ -24,7 +24,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import groupby, islice
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +50,6 @@ from kg.vocab.link import LinkPlan, count_papers, finish_links, plan_links
 PARTITION_SIZE = 500  # papers per partition of the resolution passes and of the CSV files
 ROWS_PER_FILE = 200_000  # authors / CITES / aggregated edges per CSV written from the tables
 ENTITY_LABELS = frozenset(ENTITY_NODE_LABELS.values())
-Pair = tuple[str, str, str]  # (source entity, target entity, USED_FOR | EVALUATED_ON)
 
 
 @dataclass
@@ -70,7 +69,7 @@ class ImportSummary:
 
 @dataclass
 class _Aggregate:
-    """One entity-entity edge summed over partitions (papers live in SQLite)."""
+    """One entity-entity edge folded over its partitions' partial aggregates."""
 
     count: int = 0
     confidence: float = 0.0
@@ -83,7 +82,6 @@ class _Spanning:
 
     best_in: dict[str, float] = field(default_factory=dict)  # highest confidence into each entity
     top: dict[str, list[tuple[str, float]]] = field(default_factory=dict)  # TOP_PAPERS per entity
-    pairs: dict[Pair, _Aggregate] = field(default_factory=dict)
 
 
 def partitions(
@@ -104,6 +102,8 @@ def _tables(path: Path) -> sqlite3.Connection:
         CREATE TABLE ref (citing TEXT NOT NULL, ref TEXT NOT NULL);
         CREATE TABLE cited_by (cited TEXT NOT NULL, ref TEXT NOT NULL);
         CREATE TABLE pair_paper (s TEXT, t TEXT, type TEXT, paper TEXT, PRIMARY KEY (s, t, type, paper)) WITHOUT ROWID;
+        CREATE TABLE pair_part (s TEXT, t TEXT, type TEXT, seq INTEGER, count INTEGER, confidence REAL, evidence TEXT,
+                                PRIMARY KEY (s, t, type, seq)) WITHOUT ROWID;
     """)
     return db
 
@@ -140,7 +140,7 @@ def _partition_graph(
     return graph
 
 
-def _absorb(spanning: _Spanning, db: sqlite3.Connection, graph: nx.MultiDiGraph) -> None:
+def _absorb(spanning: _Spanning, db: sqlite3.Connection, graph: nx.MultiDiGraph, seq: int) -> None:
     """Fold a partition graph's entity-side facts into the spanning tables."""
     for node, label in graph.nodes(data="label"):
         if label not in ENTITY_LABELS:
@@ -154,10 +154,10 @@ def _absorb(spanning: _Spanning, db: sqlite3.Connection, graph: nx.MultiDiGraph)
     for source, target, key, attrs in graph.edges(keys=True, data=True):
         if key not in AGGREGATED_TYPES:
             continue
-        pair = spanning.pairs.setdefault((source, target, key), _Aggregate())
-        pair.count += attrs["count"]
-        pair.confidence = max(pair.confidence, attrs["confidence"])
-        _merge_evidence(pair.evidence, attrs["evidence"])
+        # the partition's partial aggregate goes to disk; they are folded in partition order at the end
+        db.execute("INSERT INTO pair_part VALUES (?, ?, ?, ?, ?, ?, ?)", (
+            source, target, key, seq, attrs["count"], attrs["confidence"], json.dumps(list(attrs["evidence"])),
+        ))
         db.executemany("INSERT OR IGNORE INTO pair_paper VALUES (?, ?, ?, ?)",
                        ((source, target, key, pid) for pid in attrs["papers"]))
 
@@ -189,14 +189,22 @@ def _chunks(rows: Iterable[Any], size: int = ROWS_PER_FILE) -> Iterator[list[Any
         yield chunk
 
 
-def _aggregated_edges(db: sqlite3.Connection, spanning: _Spanning) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-    """USED_FOR / EVALUATED_ON edges with the attributes add_extracted_relations gives them, papers from SQLite."""
-    cursor = db.execute("SELECT s, t, type, group_concat(paper, char(31)) FROM "
-                        "(SELECT * FROM pair_paper ORDER BY s, t, type, paper) GROUP BY s, t, type")
-    for source, target, rel_type, papers in cursor:
-        pair = spanning.pairs[(source, target, rel_type)]
-        yield source, target, rel_type, {
-            "papers": tuple(sorted(papers.split("\x1f"))), "count": pair.count,
+def _aggregated_edges(db: sqlite3.Connection) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    """USED_FOR / EVALUATED_ON edges with the attributes add_extracted_relations gives them, folded from the
+    partitions' partial aggregates and papers (two cursors over SQLite in the same key order)."""
+    parts = db.execute("SELECT s, t, type, count, confidence, evidence FROM pair_part ORDER BY s, t, type, seq")
+    papers = db.cursor().execute("SELECT s, t, type, paper FROM pair_paper ORDER BY s, t, type, paper")
+    paper_groups = groupby(papers, key=lambda row: row[:3])
+    for key, rows in groupby(parts, key=lambda row: row[:3]):
+        pair = _Aggregate()
+        for *_, count, confidence, evidence in rows:
+            pair.count += count
+            pair.confidence = max(pair.confidence, confidence)
+            _merge_evidence(pair.evidence, json.loads(evidence))
+        paper_key, pair_papers = next(paper_groups)
+        assert paper_key == key, (paper_key, key)  # both tables hold exactly the pairs seen
+        yield *key, {
+            "papers": tuple(row[3] for row in pair_papers), "count": pair.count,
             "evidence": tuple(pair.evidence), "confidence": pair.confidence,
         }
 
@@ -280,7 +288,7 @@ def write_import(
         for number, (papers, extractions) in enumerate(partitions(paper_spool, extraction_spool, partition_size)):
             mention_entities = {pid: plan.remap(ids) for pid, ids in resolution.assign(extractions).items()}
             graph = _partition_graph(papers, extractions, mention_entities, labels)
-            _absorb(spanning, db, graph)
+            _absorb(spanning, db, graph, number)
             nodes, rels, authors = _paper_rows(graph)
             _note_papers(db, papers, authors, seq)
             seq += len(authors)
@@ -290,7 +298,7 @@ def write_import(
         db.commit()
         entity_plan = plan_load(_entity_graph(linked, spanning))
         files.update(write_rows(folder, entity_plan.node_rows, entity_plan.rel_rows, "_entities"))
-        files.update(_write_edges(folder, _aggregated_edges(db, spanning), labels.__getitem__, "_aggregated"))
+        files.update(_write_edges(folder, _aggregated_edges(db), labels.__getitem__, "_aggregated"))
         files.update(_write_authors(folder, db))
         files.update(_write_edges(folder, _citation_edges(db), lambda _: PAPER, "_cites"))
     finally:
