@@ -77,7 +77,7 @@ from kgbench.rows import (
 # `rows(runner: Runner) -> list[Row]`, called after the core stages, in this order, each inside its own
 # stage (a provider that is missing or fails shows as a "not available" / "failed" row, never hides
 # the others). Add a module name here, e.g. "analytics" (bench/analytics.py) or "scale" (bench/scale.py).
-ROW_PROVIDERS: list[str] = ["analytics", "cli_wall"]
+ROW_PROVIDERS: list[str] = ["analytics", "cli_wall", "scale"]
 
 
 @dataclass

@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -30,12 +31,24 @@ def build(
     strict: StrictOpt = False,
     mapping: MapOpt = None,
     processes: ProcessesOpt = 1,
+    dask: DaskOpt = None,
+    to_import: Annotated[
+        Path | None,
+        typer.Option(
+            "--to-import", metavar="DIR",
+            help="millions path: stream neo4j-admin import CSVs into DIR (no graph file; such graphs are queried on Neo4j only)",
+        ),
+    ] = None,
     model: ModelOpt = None,
     vocab: VocabOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Read, extract, resolve, link to the ML vocabulary and save the embedded graph."""
-    from kg.extract import Extractor
+    if to_import is not None:
+        if output is not None or update is not None:
+            raise typer.BadParameter("--to-import writes import CSVs, not a graph file: drop --output/--update")
+        _build_to_import(inputs, to_import, fmt, strict, mapping, processes, dask, model, vocab, quiet)
+        return
     from kg.graph.store import load_records, save_graph
     from kg.graph.writelock import graph_write_lock
     from kg.ingest import IngestReport, read_papers
@@ -47,13 +60,13 @@ def build(
     # Held for the whole run, not only the save: a second build of the same file fails at once
     # instead of after its extraction, and two --update runs cannot each drop the other's papers.
     # The save is atomic, so an interrupted build leaves the old file (or none) in place.
-    with interrupted_leaves(f"{target} unchanged"), friendly_errors(), graph_write_lock(target):
+    with interrupted_leaves(f"{target} unchanged"), friendly_errors(), graph_write_lock(target), ExitStack() as stack:
         started = time.perf_counter()
         index = load_index(vocab)  # first: a bad vocabulary file fails before any extraction
         report = IngestReport()
         papers = list(read_papers(inputs, format=option_value(fmt), strict=strict, column_map=parse_map(mapping), report=report))
         require_papers(report, inputs, target)
-        extractor = Extractor(model, n_process=processes, vocab_file=vocab)
+        extractor = _extractor(stack, dask, model, processes, vocab)
         if update is not None:
             _, old_papers, old_extractions = load_records(update)
             graph, all_papers, extractions, extracted = pipeline.update(
@@ -76,6 +89,19 @@ def build(
             highlight=False,
             markup=False,
         )
+
+
+def _extractor(stack: ExitStack, dask: str | None, model: Path | None, processes: int, vocab: Path | None) -> Any:
+    """The local Extractor, or with --dask one that sends partitions to the cluster (closed with `stack`)."""
+    if dask is None:
+        from kg.extract import Extractor
+
+        return Extractor(model, n_process=processes, vocab_file=vocab)
+    from kg.distributed import DaskExtractor, open_client
+
+    client = stack.enter_context(open_client(dask))
+    err.print(f"dask: {len(client.nthreads())} workers at {client.scheduler.address}", highlight=False, markup=False)
+    return DaskExtractor(client, model, vocab_file=vocab)
 
 
 @app.command()
@@ -149,3 +175,32 @@ def load(
                 kg_.graph, driver, database=settings.database, batch_size=batch_size, progress=not quiet
             )
         err.print(str(summary), highlight=False, markup=False)
+
+
+def _build_to_import(
+    inputs: list[Path], folder: Path, fmt: Any, strict: bool, mapping: str | None, processes: int,
+    dask: str | None, model: Path | None, vocab: Path | None, quiet: bool,
+) -> None:
+    """`kg build --to-import DIR`: the millions path, streamed partition by partition into import CSVs."""
+    from kg.distributed.stream import build_import
+    from kg.ingest import IngestReport
+    from kg.ingest.read import stream_papers
+    from kg.ingest.report import require_papers
+    from kg.vocab import load_index
+
+    with interrupted_leaves(f"{folder} incomplete: run again"), friendly_errors(), ExitStack() as stack:
+        started = time.perf_counter()
+        index = load_index(vocab)
+        report = IngestReport()
+        # streamed, not merged: only repeated ids are dropped (read_papers would hold the whole input)
+        papers = stream_papers(inputs, format=option_value(fmt), strict=strict, column_map=parse_map(mapping), report=report)
+        extractor = _extractor(stack, dask, model, processes, vocab)
+        summary = build_import(papers, folder, extractor=extractor, vocab=index, progress=not quiet)
+        require_papers(report, inputs, None)
+        err.print(report.summary(), highlight=False, markup=False)
+        err.print(f"{summary}; {time.perf_counter() - started:.1f}s -> {folder}", highlight=False, markup=False)
+        err.print(
+            f"import: stop Neo4j, then `NEO4J_ADMIN=... sh {folder}/import.sh`; "
+            "query this graph on Neo4j (kg query --uri ...), there is no graph file",
+            highlight=False, markup=False,
+        )

@@ -75,6 +75,13 @@ VocabOpt = Annotated[
     Path | None,
     typer.Option("--vocab", metavar="FILE", help="your vocabulary (JSON lines, docs/vocabulary.md): extends or overrides the shipped one"),
 ]
+DaskOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--dask", metavar="SCHEDULER",
+        help="extract on a Dask cluster: local[:N] (a LocalCluster of N processes) or a scheduler address such as tcp://host:8786 (needs paper-kg[dask])",
+    ),
+]
 ModelOpt = Annotated[Path | None, typer.Option("--model", metavar="DIR", help="spaCy NER pipeline directory \\[default: the shipped model]")]
 
 
@@ -98,6 +105,9 @@ def expected_errors() -> tuple[type[BaseException], ...]:
         errors.append(Neo4jServerError)
     except ImportError:
         pass
+    from kg.distributed import PartitionFailedError  # imports no dask: the message is all a user needs
+
+    errors.append(PartitionFailedError)
     return tuple(errors)
 
 

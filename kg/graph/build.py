@@ -198,14 +198,38 @@ DATASET_USE_BAR = 0.7
 UNUSED_DATASET_FACTOR = 0.5
 
 
+def discounted_confidence(confidence: float, best_use: float) -> float:
+    """A dataset's confidence given the most confident edge into it (see discount_unused_datasets)."""
+    if confidence >= 1.0 or best_use >= DATASET_USE_BAR:
+        return confidence
+    return round(confidence * UNUSED_DATASET_FACTOR, 4)
+
+
+def best_in_confidence(graph: nx.MultiDiGraph, node: str) -> float:
+    """The highest confidence of any edge into `node` (0 without one)."""
+    return max((c or 0.0 for _, _, c in graph.in_edges(node, data="confidence")), default=0.0)
+
+
 def discount_unused_datasets(graph: nx.MultiDiGraph) -> None:
     """Lower the confidence of datasets below full confidence that no paper evaluates on by a clear cue."""
     for node, attrs in graph.nodes(data=True):
         if attrs.get("label") != "Dataset" or attrs.get("confidence", 1.0) >= 1.0:
             continue
-        best = max((c or 0.0 for _, _, c in graph.in_edges(node, data="confidence")), default=0.0)
-        if best < DATASET_USE_BAR:
-            attrs["confidence"] = round(attrs["confidence"] * UNUSED_DATASET_FACTOR, 4)
+        attrs["confidence"] = discounted_confidence(attrs["confidence"], best_in_confidence(graph, node))
+
+
+def paper_strengths(graph: nx.MultiDiGraph, node: str) -> dict[str, float]:
+    """Per paper with an edge to the entity `node`: its most confident such edge."""
+    best: dict[str, float] = {}
+    for source, _, key, conf in graph.in_edges(node, keys=True, data="confidence"):
+        if key in PAPER_ENTITY_TYPES and (conf or 0.0) > best.get(source, -1.0):
+            best[source] = conf or 0.0
+    return best
+
+
+def top_papers(best: dict[str, float], limit: int = TOP_PAPERS) -> list[tuple[str, float]]:
+    """The `limit` strongest (paper, strength) pairs, best first, ties to the smaller id (mergeable: top of tops)."""
+    return heapq.nsmallest(limit, best.items(), key=lambda item: (-item[1], item[0]))
 
 
 def add_top_papers(graph: nx.MultiDiGraph, limit: int = TOP_PAPERS) -> None:
@@ -218,11 +242,7 @@ def add_top_papers(graph: nx.MultiDiGraph, limit: int = TOP_PAPERS) -> None:
     for node, label in graph.nodes(data="label"):
         if label not in ENTITY_LABELS:
             continue
-        best: dict[str, float] = {}
-        for source, _, key, conf in graph.in_edges(node, keys=True, data="confidence"):
-            if key in PAPER_ENTITY_TYPES and (conf or 0.0) > best.get(source, -1.0):
-                best[source] = conf or 0.0
-        top = heapq.nsmallest(limit, best.items(), key=lambda item: (-item[1], item[0]))
+        top = top_papers(paper_strengths(graph, node), limit)
         attrs = graph.nodes[node]
         attrs["top_papers"] = tuple(pid for pid, _ in top)
         attrs["top_conf"] = tuple(conf for _, conf in top)

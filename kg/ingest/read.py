@@ -48,6 +48,29 @@ def read_papers(
     return _read(files, format, strict, mapping, report)
 
 
+def stream_papers(
+    paths: Sequence[str | Path],
+    *,
+    format: str | None = None,
+    strict: bool = False,
+    column_map: Mapping[str, str] | None = None,
+    report: IngestReport | None = None,
+) -> Iterator[Paper]:
+    """Papers as they are read, duplicates NOT merged: memory stays flat whatever the input size.
+
+    For inputs no process holds (kg build --to-import); read_papers must see every record before the
+    first paper is final, so it holds them all. The caller drops repeated ids (first wins)."""
+    if format is not None and format not in READERS:
+        raise IngestError(f"unknown format {format!r}; expected one of: {', '.join(FORMATS)}")
+    mapping = check_column_map(column_map)
+    report = report if report is not None else IngestReport()
+    files = list(expand_paths([paths] if isinstance(paths, (str, Path)) else paths, report))
+    for paper in _read_files(files, format, strict, mapping, report):
+        report.papers += 1
+        report.without_abstract += not paper.abstract
+        yield paper
+
+
 def expand_paths(paths: Iterable[str | Path], report: IngestReport) -> Iterator[tuple[Path, bool]]:
     """(file, named explicitly) for each path; a folder gives its files recursively, sorted, hidden ones skipped."""
     for raw in paths:

@@ -7,10 +7,12 @@ so one id space (`id:ID`) serves every label; the `id` property is stored as wel
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 import shlex
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -102,24 +104,48 @@ def _needs_multiline(values: Iterable[Any]) -> bool:
     return False
 
 
-def export_neo4j_import(graph: nx.MultiDiGraph, folder: str | Path) -> Path:
-    """Write node and relationship CSVs, import.sh and schema.cypher into `folder`; returns the folder."""
-    plan = plan_load(graph)  # same whitelist validation as the Bolt loader
+@dataclass
+class ImportFiles:
+    """Files written into an import folder so far (names relative to it) and whether any field spans lines."""
+
+    nodes: list[str] = field(default_factory=list)
+    relationships: list[str] = field(default_factory=list)
+    multiline: bool = False
+
+    def update(self, other: "ImportFiles") -> None:
+        """Append another batch of files."""
+        self.nodes += other.nodes
+        self.relationships += other.relationships
+        self.multiline |= other.multiline
+
+
+def clear_import_folder(folder: str | Path) -> Path:
+    """Create `folder`, removing a previous export's CSVs and manifest (they would be imported too)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for old in [*folder.glob("nodes_*.csv"), *folder.glob("relationships_*.csv"), folder / MANIFEST]:
-        old.unlink(missing_ok=True)  # a previous export's files would otherwise be imported too
-    node_files: list[str] = []
-    rel_files: list[str] = []
-    multiline = False
-    for label in sorted(plan.node_rows):
+        old.unlink(missing_ok=True)
+    return folder
+
+
+def write_rows(
+    folder: Path,
+    node_rows: Mapping[str, Sequence[dict[str, Any]]],
+    rel_rows: Mapping[tuple[str, str, str], Sequence[tuple[str, str, dict[str, Any]]]],
+    suffix: str = "",
+) -> ImportFiles:
+    """One CSV per label and per relationship type for these rows (plan_load's), named with `suffix`."""
+    files = ImportFiles()
+    for label in sorted(node_rows):
         check_label(label)
-        rows = plan.node_rows[label]
+        rows = node_rows[label]
+        if not rows:
+            continue
         props = [{k: v for k, v in row.items() if k != "id"} for row in rows]
         types = _column_types(props, f":{label}")
         columns = sorted(types)
-        multiline |= _needs_multiline(v for p in props for v in p.values())
-        name = f"nodes_{label}.csv"
+        files.multiline |= _needs_multiline(v for p in props for v in p.values())
+        name = f"nodes_{label}{suffix}.csv"
         _write_csv(
             folder / name,
             ["id:ID", ":LABEL", *(f"{c}:{types[c]}" for c in columns)],
@@ -128,15 +154,17 @@ def export_neo4j_import(graph: nx.MultiDiGraph, folder: str | Path) -> Path:
                 for row, p in zip(rows, props)
             ),
         )
-        node_files.append(name)
+        files.nodes.append(name)
     by_type: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
-    for (rel_type, _, _), rows in sorted(plan.rel_rows.items()):
+    for (rel_type, _, _), rows in sorted(rel_rows.items()):
         by_type.setdefault(check_relationship_type(rel_type), []).extend(rows)
     for rel_type, rows in sorted(by_type.items()):
+        if not rows:
+            continue
         types = _column_types((p for _, _, p in rows), f"[:{rel_type}]")
         columns = sorted(types)
-        multiline |= _needs_multiline(v for _, _, p in rows for v in p.values())
-        name = f"relationships_{rel_type}.csv"
+        files.multiline |= _needs_multiline(v for _, _, p in rows for v in p.values())
+        name = f"relationships_{rel_type}{suffix}.csv"
         _write_csv(
             folder / name,
             [":START_ID", ":END_ID", ":TYPE", *(f"{c}:{types[c]}" for c in columns)],
@@ -146,11 +174,17 @@ def export_neo4j_import(graph: nx.MultiDiGraph, folder: str | Path) -> Path:
                 for s, t, p in rows
             ),
         )
-        rel_files.append(name)
-    args = import_arguments(node_files, rel_files, multiline=multiline)
+        files.relationships.append(name)
+    return files
+
+
+def finish_import_folder(folder: Path, files: ImportFiles) -> Path:
+    """Write import.sh, the manifest and schema.cypher for the files of an import folder."""
+    args = import_arguments(files.nodes, files.relationships, multiline=files.multiline)
     _write_import_script(folder, args)
     (folder / MANIFEST).write_text(
-        json.dumps({"nodes": node_files, "relationships": rel_files, "multiline": multiline}, indent=2) + "\n",
+        json.dumps({"nodes": files.nodes, "relationships": files.relationships, "multiline": files.multiline}, indent=2)
+        + "\n",
         encoding="utf-8",
     )
     (folder / "schema.cypher").write_text(
@@ -159,6 +193,13 @@ def export_neo4j_import(graph: nx.MultiDiGraph, folder: str | Path) -> Path:
         encoding="utf-8",
     )
     return folder
+
+
+def export_neo4j_import(graph: nx.MultiDiGraph, folder: str | Path) -> Path:
+    """Write node and relationship CSVs, import.sh and schema.cypher into `folder`; returns the folder."""
+    plan = plan_load(graph)  # same whitelist validation as the Bolt loader
+    folder = clear_import_folder(folder)
+    return finish_import_folder(folder, write_rows(folder, plan.node_rows, plan.rel_rows))
 
 
 def read_import_arguments(folder: str | Path, database: str = "neo4j") -> list[str]:
@@ -210,3 +251,38 @@ cd "$(dirname "$0")"
     path = folder / "import.sh"
     path.write_text(script, encoding="utf-8")
     path.chmod(0o755)
+
+
+def _parse(text: str, type_name: str) -> Any:
+    base = type_name.removesuffix("[]")
+    if type_name.endswith("[]"):
+        return tuple(_parse(item, base) for item in text.split(ARRAY_DELIMITER))
+    if base == "long":
+        return int(text)
+    if base == "double":
+        return float(text)
+    if base == "boolean":
+        return text == "true"
+    return text
+
+
+def read_import_folder(folder: str | Path) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """Every row of an import folder's CSVs as ("node", (id, label, props)) or ("rel", (start, end, type, props)),
+    values typed by their headers: what a neo4j-admin import of the folder would store (for checks; an
+    empty string reads as absent, as the csv module cannot tell `""` from an empty field)."""
+    folder = Path(folder)
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    for kind, names in (("node", manifest["nodes"]), ("rel", manifest["relationships"])):
+        for name in names:
+            with (folder / name).open(encoding="utf-8", newline="") as fh:
+                reader = csv.reader(fh)
+                header = next(reader)
+                fixed = 2 if kind == "node" else 3
+                columns = [h.rsplit(":", 1) for h in header[fixed:]]
+                for row in reader:
+                    # an empty unquoted field is an absent property; strings are always quoted
+                    props = tuple(sorted(
+                        (key, _parse(value, type_name)) for (key, type_name), value in zip(columns, row[fixed:])
+                        if value != ""
+                    ))
+                    yield kind, (*row[:fixed], props)

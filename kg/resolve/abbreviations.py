@@ -77,21 +77,50 @@ def mention_pair(m: Mention) -> tuple[str, str] | None:
     return _parenthetical_pair(m.text)
 
 
-def plan(definitions: Iterable[Definition]) -> tuple[list[tuple[Node, Node]], dict[str, dict[Node, Node]]]:
-    """Corpus-wide (short, long) unions and per-paper short -> long redirects."""
-    per_paper: dict[str, dict[Node, Node]] = defaultdict(dict)
+# short -> long -> number of papers defining short as long: sums across disjoint sets of papers
+DefinitionCounts = dict[Node, dict[str, int]]
+
+
+def definition_counts(definitions: Iterable[Definition]) -> DefinitionCounts:
+    """Per abbreviation, the number of papers giving each long form (mergeable: add across partitions)."""
     papers_by_long: dict[Node, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for d in definitions:
         if d.short == d.long or not d.short or not d.long:
             continue
-        short = (d.label, d.short)
-        per_paper[d.paper].setdefault(short, (d.label, d.long))  # a paper's first definition wins
-        papers_by_long[short][d.long].add(d.paper)
-    unions: list[tuple[Node, Node]] = []
-    for short, by_long in sorted(papers_by_long.items()):
-        counts = {long: len(papers) for long, papers in by_long.items()}
-        top, n_top = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        total = sum(counts.values())
-        if len(counts) == 1 or (n_top >= DOMINANT_MIN_PAPERS and n_top >= DOMINANT_SHARE * total):
-            unions.append((short, (short[0], top)))
-    return unions, dict(per_paper)
+        papers_by_long[(d.label, d.short)][d.long].add(d.paper)
+    return {short: {long: len(papers) for long, papers in by_long.items()} for short, by_long in papers_by_long.items()}
+
+
+def add_definition_counts(total: DefinitionCounts, part: DefinitionCounts) -> None:
+    """Add the counts of `part` (other papers) into `total`."""
+    for short, by_long in part.items():
+        into = total.setdefault(short, {})
+        for long, n in by_long.items():
+            into[long] = into.get(long, 0) + n
+
+
+def unions(counts: DefinitionCounts) -> list[tuple[Node, Node]]:
+    """Corpus-wide (short, long) merges: a single long form, or one that dominates the definitions."""
+    out: list[tuple[Node, Node]] = []
+    for short, by_long in sorted(counts.items()):
+        top, n_top = min(by_long.items(), key=lambda kv: (-kv[1], kv[0]))
+        total = sum(by_long.values())
+        if len(by_long) == 1 or (n_top >= DOMINANT_MIN_PAPERS and n_top >= DOMINANT_SHARE * total):
+            out.append((short, (short[0], top)))
+    return out
+
+
+def redirects(definitions: Iterable[Definition]) -> dict[str, dict[Node, Node]]:
+    """Per paper, its own abbreviations -> long forms (a paper's first definition wins)."""
+    per_paper: dict[str, dict[Node, Node]] = defaultdict(dict)
+    for d in definitions:
+        if d.short == d.long or not d.short or not d.long:
+            continue
+        per_paper[d.paper].setdefault((d.label, d.short), (d.label, d.long))
+    return dict(per_paper)
+
+
+def plan(definitions: Iterable[Definition]) -> tuple[list[tuple[Node, Node]], dict[str, dict[Node, Node]]]:
+    """Corpus-wide (short, long) unions and per-paper short -> long redirects."""
+    definitions = list(definitions)
+    return unions(definition_counts(definitions)), redirects(definitions)

@@ -3,6 +3,11 @@
 Two passes over the mentions: the first collects keys, suffix evidence and abbreviation
 definitions; then canonical keys and merges are decided corpus-wide (union-find as connected
 components); the second pass assigns each mention its entity and gathers names, aliases and counts.
+
+The steps are public so that a corpus too large for one process resolves the same way, as a
+map/reduce over name keys (kg.resolve.partitioned): every table a step returns (NameTable,
+DefinitionCounts, EntityVotes) is keyed by names or entities and merges across disjoint sets of
+papers by adding; resolve() below is the same steps over one partition, so the two cannot drift.
 """
 
 from __future__ import annotations
@@ -16,7 +21,14 @@ from functools import lru_cache
 import networkx as nx
 
 from kg.models import ENTITY_LABELS, Entity, Mention, PaperExtraction, Resolution
-from kg.resolve.abbreviations import Definition, mention_pair, plan
+from kg.resolve.abbreviations import (
+    Definition,
+    DefinitionCounts,
+    definition_counts,
+    mention_pair,
+    redirects,
+    unions,
+)
 from kg.resolve.hierarchy import is_a_edges
 from kg.resolve.normalize import clean_text, display_surface, name_key
 from kg.resolve.suffixes import (
@@ -66,6 +78,23 @@ class _RawDefinition:
 
 
 @dataclass(slots=True)
+class NameTable:
+    """What the first pass learns about names, keyed by (label, name key); merges across partitions."""
+
+    counts: dict[Node, int] = field(default_factory=dict)  # mentions per (label, name_key)
+    specific: set[Node] = field(default_factory=set)  # suffix remainder written as a specific name
+    core_specific: set[Node] = field(default_factory=set)  # core after leading modifiers written as a name
+
+    def update(self, other: "NameTable") -> None:
+        """Add another partition's table into this one."""
+        counts = self.counts
+        for node, n in other.counts.items():
+            counts[node] = counts.get(node, 0) + n
+        self.specific |= other.specific
+        self.core_specific |= other.core_specific
+
+
+@dataclass(slots=True)
 class _Corpus:
     """What the first pass learns. Mentions are interned as surface ids: one per (label, field, text)."""
 
@@ -76,6 +105,10 @@ class _Corpus:
     specific: set[Node] = field(default_factory=set)  # suffix remainder written as a specific name
     core_specific: set[Node] = field(default_factory=set)  # core after leading modifiers written as a name
     definitions: list[_RawDefinition] = field(default_factory=list)
+
+    def names(self) -> NameTable:
+        """The mergeable part: counts and suffix evidence per name key."""
+        return NameTable(self.counts, self.specific, self.core_specific)
 
 
 @lru_cache(maxsize=1 << 18)
@@ -98,7 +131,8 @@ def _note_suffix_evidence(corpus: _Corpus, node: Node, text: str, m: Mention, se
         corpus.specific.add(node)
 
 
-def _collect(extractions: Sequence[PaperExtraction]) -> _Corpus:
+def collect(extractions: Sequence[PaperExtraction]) -> _Corpus:
+    """First pass over one partition: surfaces, name counts, suffix evidence and definitions."""
     corpus = _Corpus()
     counts, surfaces, surface_node = corpus.counts, corpus.surfaces, corpus.surface_node
     # label -> field -> text -> surface id; nested so the hot loop builds no tuples
@@ -212,40 +246,57 @@ def choose_name(long_votes: dict[str, float], short_votes: dict[str, float]) -> 
 
 
 @dataclass(slots=True)
-class _Merge:
+class Merge:
     """Corpus-wide decisions: canonical node of each name_key node, entity of each canonical node."""
 
     canon: dict[Node, Node]
     node_entity: dict[Node, str]
     shorts: set[Node]  # canonical nodes merged into an entity as an abbreviation
-    per_paper: dict[str, dict[Node, Node]]  # paper -> its own abbreviation -> long form
+    per_paper: dict[str, dict[Node, Node]]  # paper -> its own abbreviation -> long form (of the papers at hand)
 
 
-def _decide(corpus: _Corpus) -> _Merge:
-    seen = corpus.counts
-    canon = {
-        node: (node[0], canonical_key(node[0], node[1], node in corpus.specific, seen, node in corpus.core_specific))
+def canonical_nodes(names: NameTable) -> dict[Node, Node]:
+    """The canonical (label, key) of every name node, decided over the whole corpus's table."""
+    seen = names.counts
+    return {
+        node: (node[0], canonical_key(node[0], node[1], node in names.specific, seen, node in names.core_specific))
         for node in seen
     }
+
+
+def _definitions(raw: Sequence[_RawDefinition], canon: dict[Node, Node]) -> list[Definition]:
+    return [
+        Definition(d.paper, d.label, canon[(d.label, d.short_key)][1], canon[(d.label, d.long_key)][1]) for d in raw
+    ]
+
+
+def partition_definitions(corpus: _Corpus, canon: dict[Node, Node]) -> DefinitionCounts:
+    """Papers per (abbreviation, long form) in one partition, in canonical keys (mergeable by adding)."""
+    return definition_counts(_definitions(corpus.definitions, canon))
+
+
+def decide(names: NameTable, canon: dict[Node, Node], definitions: DefinitionCounts) -> Merge:
+    """Entities of the corpus from its merged tables (per_paper left empty: see with_redirects)."""
     canonical_counts: dict[Node, int] = defaultdict(int)
-    for node, n in seen.items():
+    for node, n in names.counts.items():
         canonical_counts[canon[node]] += n
-    unions, per_paper = plan(
-        Definition(d.paper, d.label, canon[(d.label, d.short_key)][1], canon[(d.label, d.long_key)][1])
-        for d in corpus.definitions
-    )
-    node_entity, shorts = _components(canonical_counts, unions)
-    return _Merge(canon, node_entity, shorts, per_paper)
+    node_entity, shorts = _components(canonical_counts, unions(definitions))
+    return Merge(canon, node_entity, shorts, {})
+
+
+def with_redirects(merge: Merge, corpus: _Corpus) -> Merge:
+    """The corpus-wide merge plus the partition's own per-paper abbreviation redirects."""
+    return Merge(merge.canon, merge.node_entity, merge.shorts, redirects(_definitions(corpus.definitions, merge.canon)))
 
 
 # (entity, canonical key, is abbreviation, field, text) -> number of mentions
 Occurrences = dict[tuple[str, str, bool, str, str], int]
 
 
-def _assign(
-    extractions: Sequence[PaperExtraction], corpus: _Corpus, merge: _Merge
+def assign(
+    extractions: Sequence[PaperExtraction], corpus: _Corpus, merge: Merge
 ) -> tuple[dict[str, list[str]], dict[str, set[str]], Occurrences]:
-    """Entity of every mention, papers per entity, and the distinct surfaces seen per entity."""
+    """Second pass over one partition: entity of every mention, papers per entity, surfaces per entity."""
     node_entity = merge.node_entity
     # surface id -> (entity, canonical key, is abbreviation), so most papers need no dict work per mention
     target = [
@@ -284,31 +335,68 @@ def _assign(
     return mention_entities, papers, occurrences
 
 
-def _entities(
-    papers: dict[str, set[str]], occurrences: Occurrences, corpus: _Corpus, merge: _Merge
-) -> dict[str, Entity]:
-    """Entity records: display name by weighted votes, aliases, paper counts."""
-    aliases: dict[str, set[str]] = defaultdict(set)
-    long_votes: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    short_votes: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for (eid, ckey, is_short, field_name, text), n in occurrences.items():
-        aliases[eid].add(text)
-        votes = short_votes if is_short else long_votes
-        label = eid.partition(":")[0].upper()
-        votes[eid][_display_candidate(label, text, ckey)] += n * FIELD_WEIGHT.get(field_name, 1.0)
+@dataclass(slots=True)
+class EntityVotes:
+    """Per entity: papers, surfaces seen and definition bonuses; adds up across disjoint sets of papers."""
 
+    paper_counts: dict[str, int] = field(default_factory=dict)
+    occurrences: Occurrences = field(default_factory=dict)
+    definition_aliases: dict[str, set[str]] = field(default_factory=dict)  # strings the detector read
+    definition_bonus: dict[str, dict[str, float]] = field(default_factory=dict)  # entity -> candidate -> bonus
+
+    def update(self, other: "EntityVotes") -> None:
+        """Add another partition's votes into these."""
+        for eid, n in other.paper_counts.items():
+            self.paper_counts[eid] = self.paper_counts.get(eid, 0) + n
+        for key, n in other.occurrences.items():
+            self.occurrences[key] = self.occurrences.get(key, 0) + n
+        for eid, names in other.definition_aliases.items():
+            self.definition_aliases.setdefault(eid, set()).update(names)
+        for eid, candidates in other.definition_bonus.items():
+            into = self.definition_bonus.setdefault(eid, {})
+            for candidate, bonus in candidates.items():
+                into[candidate] = into.get(candidate, 0.0) + bonus
+
+
+def entity_votes(papers: dict[str, set[str]], occurrences: Occurrences, corpus: _Corpus, merge: Merge) -> EntityVotes:
+    """One partition's votes: its papers per entity, its surfaces, and its definitions' aliases and bonuses."""
+    aliases: dict[str, set[str]] = defaultdict(set)
+    bonus: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     bonus_given: set[tuple[str, str, str, str]] = set()
     for d in corpus.definitions:
         long_node = merge.canon[(d.label, d.long_key)]
         eid = merge.node_entity[long_node]
-        if eid not in papers:
-            continue
         if d.from_detector:  # strings the detector read in the abstract
             aliases[eid].update((d.long_surface, d.short_surface))
         marker = (d.paper, d.label, d.short_key, d.long_key)
         if marker not in bonus_given:
             bonus_given.add(marker)
-            long_votes[eid][_display_candidate(d.label, d.long_surface, long_node[1])] += DEFINITION_BONUS
+            bonus[eid][_display_candidate(d.label, d.long_surface, long_node[1])] += DEFINITION_BONUS
+    return EntityVotes(
+        {eid: len(pids) for eid, pids in papers.items()}, dict(occurrences), dict(aliases),
+        {eid: dict(c) for eid, c in bonus.items()},
+    )
+
+
+def entities_from_votes(votes: EntityVotes) -> dict[str, Entity]:
+    """Entity records: display name by weighted votes, aliases, paper counts."""
+    papers = votes.paper_counts
+    aliases: dict[str, set[str]] = defaultdict(set)
+    long_votes: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    short_votes: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for (eid, ckey, is_short, field_name, text), n in votes.occurrences.items():
+        aliases[eid].add(text)
+        votes_of = short_votes if is_short else long_votes
+        label = eid.partition(":")[0].upper()
+        votes_of[eid][_display_candidate(label, text, ckey)] += n * FIELD_WEIGHT.get(field_name, 1.0)
+    # only entities some mention was assigned to: a definition alone makes no entity
+    for eid, names in votes.definition_aliases.items():
+        if eid in papers:
+            aliases[eid].update(names)
+    for eid, candidates in votes.definition_bonus.items():
+        if eid in papers:
+            for candidate, bonus in candidates.items():
+                long_votes[eid][candidate] += bonus
 
     # model_construct: every field is built well-formed here, and validation costs at corpus scale.
     return {
@@ -317,7 +405,7 @@ def _entities(
             label=eid.partition(":")[0].upper(),
             name=choose_name(long_votes.get(eid, {}), short_votes.get(eid, {})),
             aliases=sorted(aliases[eid]),
-            paper_count=len(papers[eid]),
+            paper_count=papers[eid],
         )
         for eid in sorted(papers)
     }
@@ -325,10 +413,11 @@ def _entities(
 
 def resolve(extractions: Sequence[PaperExtraction]) -> Resolution:
     """One canonical entity per concept and label across the corpus, with aliases and IS_A."""
-    corpus = _collect(extractions)
-    merge = _decide(corpus)
-    mention_entities, papers, occurrences = _assign(extractions, corpus, merge)
-    entities = _entities(papers, occurrences, corpus, merge)
+    corpus = collect(extractions)
+    canon = canonical_nodes(corpus.names())
+    merge = with_redirects(decide(corpus.names(), canon, partition_definitions(corpus, canon)), corpus)
+    mention_entities, papers, occurrences = assign(extractions, corpus, merge)
+    entities = entities_from_votes(entity_votes(papers, occurrences, corpus, merge))
     return Resolution.model_construct(
         entities=entities,
         mention_entities=mention_entities,

@@ -300,7 +300,7 @@ def _display_name(entry: VocabEntry, written: list[str]) -> str:
     return entry.name
 
 
-def _vocab_entity(entry: VocabEntry, corpus: list[Entity], papers: set[str], agreement: Mapping[str, float]) -> Entity:
+def _vocab_entity(entry: VocabEntry, corpus: list[Entity], papers: int, agreement: Mapping[str, float]) -> Entity:
     names = [entry.name, *entry.aliases, *([entry.full_name] if entry.full_name else [])]
     aliases = sorted({a for e in corpus for a in (e.name, *e.aliases)} | set(names))
     if entry.category or not is_specific(entry.name):
@@ -311,14 +311,29 @@ def _vocab_entity(entry: VocabEntry, corpus: list[Entity], papers: set[str], agr
     else:
         confidence = 1.0
     return Entity.model_construct(
-        id=entry.id, label=UPPER[entry.label], name=_display_name(entry, aliases), aliases=aliases, paper_count=len(papers),
+        id=entry.id, label=UPPER[entry.label], name=_display_name(entry, aliases), aliases=aliases, paper_count=papers,
         source="vocabulary", vocab_id=entry.id, confidence=confidence,
     )
 
 
-def link(resolution: Resolution, index: VocabIndex) -> Resolution:
-    """The resolution with entities linked to the vocabulary, merged per entry, and its knowledge added."""
-    entities = resolution.entities
+@dataclass
+class LinkPlan:
+    """Linking decided from the entities alone: each corpus id's new id and the entities before recounting."""
+
+    new_id: dict[str, str]
+    out: dict[str, Entity]
+    members: dict[str, list[Entity]]
+    variant_is_a: set[tuple[str, str]]
+    agreement: dict[str, float]
+
+    def remap(self, ids: list[str]) -> list[str]:
+        """One paper's mention entities after linking."""
+        new_id = self.new_id
+        return [new_id.get(i, i) for i in ids]
+
+
+def plan_links(entities: Mapping[str, Entity], index: VocabIndex) -> LinkPlan:
+    """Which entry (or new id) each resolved entity becomes; needs no paper, only the entity table."""
     links = {
         eid: dataset_root(index, entry) for eid, e in entities.items() if (entry := link_entity(e, index)) is not None
     }
@@ -355,29 +370,41 @@ def link(resolution: Resolution, index: VocabIndex) -> Resolution:
                 "paper_count": kept.paper_count + new_entity.paper_count,  # recounted below
             })
         out[new_entity.id] = new_entity
-    papers: dict[str, set[str]] = defaultdict(set)
-    mention_entities = {}
-    for pid, ids in resolution.mention_entities.items():
-        mapped = [new_id.get(i, i) for i in ids]
-        mention_entities[pid] = mapped
-        for i in mapped:
-            papers[i].add(pid)
+    return LinkPlan(new_id, out, dict(members), variant_is_a, agreement)
+
+
+def count_papers(plan: LinkPlan, mention_entities: Mapping[str, list[str]], into: dict[str, int] | None = None) -> dict[str, int]:
+    """Papers per linked entity over some papers (add across disjoint sets of papers via `into`)."""
+    counts = {} if into is None else into
+    for ids in mention_entities.values():
+        for i in set(plan.remap(ids)):
+            counts[i] = counts.get(i, 0) + 1
+    return counts
+
+
+def finish_links(
+    plan: LinkPlan, paper_counts: Mapping[str, int], is_a: Iterable[tuple[str, str]], index: VocabIndex
+) -> Resolution:
+    """The linked entities (recounted), their IS_A and the vocabulary's knowledge; no mention_entities."""
+    new_id, agreement = plan.new_id, plan.agreement
+    out = dict(plan.out)
     for eid in list(out):
-        if out[eid].paper_count != len(papers[eid]) and papers[eid]:
-            out[eid] = out[eid].model_copy(update={"paper_count": len(papers[eid])})
-    for entry_id, corpus in members.items():
-        out[entry_id] = _vocab_entity(index.entries[entry_id], corpus, papers[entry_id], agreement)
-    for entry_id in sorted(_ancestors(index, [*members, *(b for _, b in variant_is_a)]) - out.keys()):
-        out[entry_id] = _vocab_entity(index.entries[entry_id], [], set(), agreement)
-    for _, base in variant_is_a:
+        n = paper_counts.get(eid, 0)
+        if n and out[eid].paper_count != n:
+            out[eid] = out[eid].model_copy(update={"paper_count": n})
+    for entry_id, corpus in plan.members.items():
+        out[entry_id] = _vocab_entity(index.entries[entry_id], corpus, paper_counts.get(entry_id, 0), agreement)
+    for entry_id in sorted(_ancestors(index, [*plan.members, *(b for _, b in plan.variant_is_a)]) - out.keys()):
+        out[entry_id] = _vocab_entity(index.entries[entry_id], [], 0, agreement)
+    for _, base in plan.variant_is_a:
         if base not in out:
-            out[base] = _vocab_entity(index.entries[base], [], papers.get(base, set()), agreement)
-    is_a = {(new_id.get(c, c), new_id.get(p, p)) for c, p in resolution.is_a} | variant_is_a
+            out[base] = _vocab_entity(index.entries[base], [], paper_counts.get(base, 0), agreement)
+    linked_is_a = {(new_id.get(c, c), new_id.get(p, p)) for c, p in is_a} | plan.variant_is_a
     for entry_id in (e for e in out if e in index.entries):
         entry = index.entries[entry_id]
-        is_a |= {(entry_id, parent) for parent in entry.parents if parent in out}
-    is_a = {
-        (c, p) for c, p in is_a
+        linked_is_a |= {(entry_id, parent) for parent in entry.parents if parent in out}
+    linked_is_a = {
+        (c, p) for c, p in linked_is_a
         if c != p and c in out and p in out and out[c].label == out[p].label
     }
     knowledge = []
@@ -386,5 +413,13 @@ def link(resolution: Resolution, index: VocabIndex) -> Resolution:
         for rel_type, targets in (("BENCHMARK_FOR", entry.benchmarks), ("MEASURES", entry.measures)):
             knowledge += [(entry_id, t.task, rel_type, t.weight) for t in targets if t.task in out]
     return Resolution.model_construct(
-        entities=dict(sorted(out.items())), mention_entities=mention_entities, is_a=sorted(is_a), knowledge=knowledge
+        entities=dict(sorted(out.items())), mention_entities={}, is_a=sorted(linked_is_a), knowledge=knowledge
     )
+
+
+def link(resolution: Resolution, index: VocabIndex) -> Resolution:
+    """The resolution with entities linked to the vocabulary, merged per entry, and its knowledge added."""
+    plan = plan_links(resolution.entities, index)
+    linked = finish_links(plan, count_papers(plan, resolution.mention_entities), resolution.is_a, index)
+    linked.mention_entities = {pid: plan.remap(ids) for pid, ids in resolution.mention_entities.items()}
+    return linked
