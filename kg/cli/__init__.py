@@ -1,9 +1,10 @@
-"""The `kg` command: build, query, extract, load, export, eval and a local Neo4j server.
+"""The `kg` command: build, query, extract, load, export, eval, a local Neo4j server, trends, analyze, view.
 
 One module per command group; importing them registers their commands on `app`.
 """
 
 from kg.cli.common import app
-from kg.cli import analytics, build, evaluate, neo4j, query  # noqa: F401,E402  (registers the commands)
+# build first, the field analytics last: the order `kg --help` lists them in
+from kg.cli import build, query, evaluate, neo4j, analytics  # noqa: F401,E402,I001  (registers the commands)
 
 __all__ = ["app"]
