@@ -350,8 +350,9 @@ def plan_links(entities: Mapping[str, Entity], index: VocabIndex) -> LinkPlan:
             continue
         update: dict[str, object] = {"confidence": corpus_confidence(entity, agreement[eid])}
         base = variant_of(entity, index)
-        if base is not None and entity.label == "DATASET" and index.entries[base].label == "Dataset":
-            # a dataset's size, split or setting ("CelebA-HQ-256", "ImageNet classification") is that dataset
+        if base is not None and index.entries[base].label == "Dataset":
+            # a dataset's size, split or setting ("CelebA-HQ-256", "ImageNet classification") is that dataset,
+            # whatever label the NER gave it (the vocabulary's label wins)
             links[eid] = new_id[eid] = dataset_root(index, base)
             members[links[eid]].append(entity)
             continue
