@@ -43,7 +43,11 @@ def classify(frame: FrameType | None) -> tuple[str, str, str]:
         codes.append(frame.f_code)
         frame = frame.f_back
     codes.reverse()
-    stage = next((name for code in codes for needle, name in STAGES if needle in code.co_filename), None)
+    # a module body running is an import, not its stage's work ("import kg.graph.build" loading networkx)
+    stage = next(
+        (name for code in codes if code.co_name != "<module>" for needle, name in STAGES if needle in code.co_filename),
+        None,
+    )
     if stage is None:
         if any("importlib._bootstrap" in c.co_filename for c in codes):
             stage = "imports"
