@@ -20,4 +20,6 @@ def is_specific(name: str) -> bool:
     if _PARTICIPLE.fullmatch(name.strip()):
         return False
     key_words = name_key(name).replace("-", " ").split()
+    if " ".join(key_words) in GENERIC_NAMES:  # a generic phrase: "state-of-the-art"
+        return False
     return not all(w in GENERIC_NAMES or w in FUNCTION_WORDS for w in key_words)
