@@ -7,4 +7,4 @@ WHERE (e:Method OR e:Task) AND e.front = $front
 RETURN e.front_name AS front, labels(e)[0] AS label, e.name AS name, e.centrality AS centrality,
        e.paper_count AS papers
 ORDER BY centrality DESC, name
-LIMIT $limit;
+LIMIT 100;

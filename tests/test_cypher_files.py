@@ -157,7 +157,7 @@ def test_field_files_agree_with_the_python_api(hand_db):
         assert [(r["year"], r["papers"]) for r in rows] == [(y, n) for y, n in zip(trend.years, trend.papers) if n], name
     result = kg.analyze()
     for front in result.fronts:
-        rows = run_file(*hand_db, CYPHER / "front_members.cypher", front=front.id, limit=100)
+        rows = run_file(*hand_db, CYPHER / "front_members.cypher", front=front.id)
         assert sorted(r["name"] for r in rows) == sorted(front.member_names)
 
 
