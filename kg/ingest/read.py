@@ -39,13 +39,20 @@ def read_papers(
     Arguments are checked now (IngestError for an unknown format, field or missing path); files are read
     on first iteration.
     """
+    report = report if report is not None else IngestReport()
+    files, mapping = _checked(paths, format, column_map, report)
+    return _read(files, format, strict, mapping, report)
+
+
+def _checked(
+    paths: Sequence[str | Path], format: str | None, column_map: Mapping[str, str] | None, report: IngestReport
+) -> tuple[list[Path], dict[str, str]]:
+    """The input files and the checked column map; IngestError for an unknown format, field or missing path."""
     if format is not None and format not in READERS:
         raise IngestError(f"unknown format {format!r}; expected one of: {', '.join(FORMATS)}")
     mapping = check_column_map(column_map)
-    report = report if report is not None else IngestReport()
     # A lone path would otherwise be iterated character by character.
-    files = list(expand_paths([paths] if isinstance(paths, (str, Path)) else paths, report))
-    return _read(files, format, strict, mapping, report)
+    return list(expand_paths([paths] if isinstance(paths, (str, Path)) else paths, report)), mapping
 
 
 def stream_papers(
@@ -60,11 +67,8 @@ def stream_papers(
 
     For inputs no process holds (kg build --to-import); read_papers must see every record before the
     first paper is final, so it holds them all. The caller drops repeated ids (first wins)."""
-    if format is not None and format not in READERS:
-        raise IngestError(f"unknown format {format!r}; expected one of: {', '.join(FORMATS)}")
-    mapping = check_column_map(column_map)
     report = report if report is not None else IngestReport()
-    files = list(expand_paths([paths] if isinstance(paths, (str, Path)) else paths, report))
+    files, mapping = _checked(paths, format, column_map, report)
     for paper in _read_files(files, format, strict, mapping, report):
         report.papers += 1
         report.without_abstract += not paper.abstract
