@@ -12,6 +12,7 @@ import json
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -124,6 +125,13 @@ def test_partition_that_keeps_failing_stops_the_build_and_keeps_the_old_graph(in
 
     def kill_workers_then_collect(self, number, future):
         if number == 0:
+            # kill only once the partition runs on a worker: killed before that, the nanny's fresh worker
+            # would simply run it
+            deadline = time.monotonic() + 60
+            while not future.done() and time.monotonic() < deadline and not any(
+                future.key in keys for keys in self.client.processing().values()
+            ):
+                time.sleep(0.01)
             for pid in _worker_pids(self.client).values():
                 os.kill(pid, signal.SIGKILL)
         return collect(self, number, future)
