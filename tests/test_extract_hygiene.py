@@ -111,3 +111,19 @@ def test_cleanup_component_drops_them_in_the_pipeline() -> None:
         if name in ("kg_abbreviations", "kg_entity_cleanup"):
             doc = proc(doc)
     assert [e.text for e in doc.ents] == ["BERT"]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "host"),
+    [
+        ("GitHub", "Code is available on GitHub at https://github.com/a/b.", True),
+        ("Hugging Face", "Weights are on Hugging Face (https://huggingface.co/org/m).", True),
+        ("GitHub", "We mine 2M GitHub repositories for code completion.", False),  # no link: maybe the data
+        ("DiffIR", "DiffIR restores images; see https://diffir.github.io/ for code.", False),  # a project page
+        ("COCO", "We train on COCO (https://cocodataset.org).", False),
+    ],
+)
+def test_a_link_host_is_no_entity(name: str, text: str, host: bool) -> None:
+    from kg.extract.components.entity_filters import is_url_host
+
+    assert is_url_host(name, text) is host

@@ -10,7 +10,7 @@ from kg.graph.build import build_graph
 from kg.graph.schema import OFFER_BAR
 from kg.models import Entity, Mention, Paper, PaperExtraction, Relation, Resolution
 from kg.vocab import load_vocabulary, vocab_index
-from kg.vocab.link import corpus_confidence, link, link_entity
+from kg.vocab.link import corpus_confidence, head_label, link, link_entity, plan_links, written_as_dataset
 
 VOCAB = Path(__file__).parent / "data" / "vocab_link" / "vocab.jsonl"
 
@@ -152,3 +152,47 @@ def test_settings_after_a_shipped_dataset_name_are_the_dataset(name: str, entry:
     from kg.vocab.link import variant_of
 
     assert variant_of(_entity(f"dataset:{name.lower()}", name), load_index()) == entry
+
+
+@pytest.mark.parametrize(
+    ("name", "named"),
+    [
+        ("TREC collection", True), ("CUTEst test set", True), ("Open Images", True), ("VQA-CPv2", True),
+        ("3BPA", True), ("PINN scenario", False), ("1B training example", False),
+        ("BEIR retrieval", False),  # a task head after a name: the name with what it was used for
+        ("real-world data", False),
+    ],
+)
+def test_a_dataset_is_offered_when_written_as_a_dataset_name(name: str, named: bool) -> None:
+    assert written_as_dataset(name, frozenset({"retrieval", "classification"})) is named
+    entity = _entity(f"dataset:{name.lower()}", name)
+    assert (corpus_confidence(entity, 1.0, frozenset({"retrieval"})) >= OFFER_BAR - 0.1) is named
+
+
+def test_a_name_s_head_word_gives_its_label(index) -> None:
+    framework = _entity("dataset:usf", "USF", "Unified Sampling Framework (USF)")
+    assert head_label(framework, index) == "METHOD"
+    # the head word added to another of its names says nothing: "CIFAR10 model" is about CIFAR10
+    assert head_label(_entity("method:cifar10", "CIFAR10", "CIFAR10 model"), index) is None
+    assert head_label(_entity("dataset:data augmentation", "data augmentation", "data augmentation technique"), index) is None
+    # a method's name ending in a head that ends the shipped vocabulary's task names almost only is a task;
+    # "search" ends method names too ("beam search")
+    from kg.vocab import load_index
+
+    shipped = load_index()
+    assert "classification" in shipped.task_only_heads and "search" not in shipped.task_only_heads
+    vit = _entity("method:vit style image classification", "ViT-style image classification")
+    assert head_label(vit, shipped) == "TASK"
+    assert head_label(_entity("method:beam search", "beam search"), shipped) is None
+
+
+def test_a_method_named_so_never_links_to_a_dataset_entry(index) -> None:
+    # the vocabulary's dataset "MNIST" must not take a paper's "MNIST network (MNIST)"-style method
+    entities = {
+        "dataset:mnist framework": _entity("dataset:mnist framework", "MNIST", "Multi Node Image Sampling Framework (MNIST)"),
+        "dataset:mnist": _entity("dataset:mnist", "MNIST"),
+    }
+    plan = plan_links(entities, index)
+    assert plan.new_id["dataset:mnist"] == "dataset:mnist"  # linked to the entry
+    assert plan.new_id["dataset:mnist framework"] == "method:mnist framework"  # a corpus method
+    assert plan.out["method:mnist framework"].label == "METHOD"

@@ -27,6 +27,10 @@ FUNCTION_WORDS: frozenset[str] = frozenset({
 GENERIC_NAMES: frozenset[str] = GENERIC_WORDS | {
     "state of the art", "perspective", "baseline", "variant", "extension", "strategy", "scheme", "setting",
     "objective", "loss", "layer", "parameter", "feature", "representation", "system", "pipeline", "tool",
+    # the parts of many methods ("an encoder", "the classifier", "a regularizer"), named by their role
+    "encoder", "decoder", "classifier", "regularizer", "generator", "discriminator", "backbone", "predictor",
+    # activities every ML paper does, which name no task until they say of what ("link prediction")
+    "machine learning", "inference", "prediction", "generation",
 }
 
 # Head words a question may add to a name the graph stores without them ("Wasserstein distance" for

@@ -30,7 +30,7 @@ from kg.models import Entity, Resolution
 from kg.resolve import name_key
 from kg.resolve.distance import edit_distance
 from kg.resolve.specific import is_specific
-from kg.resolve.suffixes import GENERIC_WORDS
+from kg.resolve.suffixes import GENERIC_SUFFIXES, GENERIC_WORDS
 from kg.vocab.records import VocabEntry
 
 UPPER = {"Method": "METHOD", "Dataset": "DATASET", "Task": "TASK", "Metric": "METRIC"}
@@ -46,6 +46,17 @@ GENERIC_FACTOR = 0.3
 # "benchmark datasets" and "synthetic images" are not datasets a user looks up.
 UNNAMED_DATASET_FACTOR = 0.5
 _NAMED = re.compile(r"[A-Z0-9]")
+# The lower-case last words a dataset's name may end with ("TREC collection", "CUTEst test set"): in the
+# 686 dataset names of ml_abstracts/train.jsonl, 655 end in a capitalised or numbered word and most of the
+# rest in one of these; a name ending in another ordinary word ("PINN scenario", "1B training example",
+# "NYU depth prediction") is a setting or a phrase around a name, not a dataset to offer.
+DATA_HEADS: frozenset[str] = frozenset({
+    "data", "dataset", "datasets", "database", "corpus", "corpora", "set", "sets", "benchmark", "benchmarks",
+    "collection", "repository", "suite", "split", "task", "challenge", "archive", "bank", "images", "videos",
+})
+# The last words that make a name a method's ("unified sampling framework", "augmentation-free SSL
+# method"): such an entity is a method whatever label the NER gave it, and no dataset entry is it.
+METHOD_HEADS: frozenset[str] = GENERIC_SUFFIXES["METHOD"] - GENERIC_SUFFIXES["TASK"]
 _PAREN = re.compile(r"^(?P<long>[^()]+?)\s*\((?P<short>[^()]+)\)\s*$")
 # A last word naming a size, version or release: "ResNet-34", "BERT-large", "GPT-4", "Llama 2 7B", "YOLOv5".
 _VARIANT_TAIL = re.compile(r"^(?:\d+(?:x|times)\d+|v?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)?[bmk]|base|large|small|tiny|mini|xl|xxl|huge|medium|lite|plus)$")
@@ -67,6 +78,11 @@ class VocabIndex:
     # last words of many task names ("classification", "detection", "retrieval"): after a dataset's name
     # they say what it was used for ("ImageNet classification", "PASCAL VOC detection")
     task_heads: frozenset[str] = frozenset()
+    # task heads that almost only tasks end with ("classification", "segmentation"; not "search", "matching",
+    # which end method names too): a method named with one is a task ("ViT-style image classification")
+    task_only_heads: frozenset[str] = frozenset()
+    # entries with FIELD_DESCENDANTS or more entries below them: fields ("natural language processing"), no answer
+    fields: frozenset[str] = frozenset()
 
     def ids(self, key: str) -> tuple[str, ...]:
         """Entries whose curated name or, failing that, mined paraphrase has this key."""
@@ -99,7 +115,9 @@ def vocab_index(entries: Mapping[str, VocabEntry]) -> VocabIndex:
         {k: tuple(sorted(v)) for k, v in by_paraphrase.items() if k not in by_key},
         {k: tuple(sorted(v)) for k, v in blocks.items()},
         frozenset(caps - other),
-        _task_heads(entries),
+        heads := _task_heads(entries),
+        _task_only(entries, heads),
+        _fields(entries),
     )
 
 
@@ -115,6 +133,40 @@ def _task_heads(entries: Mapping[str, VocabEntry]) -> frozenset[str]:
     return frozenset(w for w, n in counts.items() if n >= TASK_HEAD_NAMES and len(w) > 3 and w not in GENERIC_WORDS)
 
 
+TASK_ONLY_RATIO = 10  # task names per method name ending in a head word, for the head to say "task"
+FIELD_DESCENDANTS = 100
+
+
+def _task_only(entries: Mapping[str, VocabEntry], heads: frozenset[str]) -> frozenset[str]:
+    """Task heads that end at least TASK_ONLY_RATIO task names per method name."""
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for entry in entries.values():
+        for name in {entry.name, *entry.aliases}:
+            if len(words := name_key(name).split()) > 1 and words[-1] in heads:
+                counts[entry.label, words[-1]] += 1
+    return frozenset(h for h in heads if counts["Task", h] >= TASK_ONLY_RATIO * max(1, counts["Method", h]))
+
+
+def _fields(entries: Mapping[str, VocabEntry]) -> frozenset[str]:
+    """Entries with at least FIELD_DESCENDANTS descendants of their label."""
+    children: dict[str, set[str]] = defaultdict(set)
+    for entry in entries.values():
+        for parent in entry.parents:
+            children[parent].add(entry.id)
+    fields = set()
+    for entry_id in children:
+        seen: set[str] = set()
+        stack = [entry_id]
+        while stack and len(seen) < FIELD_DESCENDANTS:
+            for child in children.get(stack.pop(), ()):
+                if child not in seen:
+                    seen.add(child)
+                    stack.append(child)
+        if len(seen) >= FIELD_DESCENDANTS:
+            fields.add(entry_id)
+    return frozenset(fields)
+
+
 def entity_names(entity: Entity) -> list[str]:
     """The names an entity is written with: display name, aliases, and both parts of "Long (SHORT)"."""
     names = [entity.name, *entity.aliases]
@@ -124,11 +176,14 @@ def entity_names(entity: Entity) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _best(index: VocabIndex, ids: Iterable[str], label: str) -> str | None:
-    """The entry for an entity of `label` among entries sharing a key: own label first, then the best known."""
+def _best(index: VocabIndex, ids: Iterable[str], label: str, refuse: frozenset[str] = frozenset()) -> str | None:
+    """The entry for an entity of `label` among entries sharing a key (none of a `refuse`d label): own label
+    first, then the best known."""
     usable = []
     for entry_id in ids:
         entry = index.entries[entry_id]
+        if entry.label in refuse:
+            continue
         same = UPPER[entry.label] == label
         if entry.ambiguous and not same:
             continue  # an ordinary word under another label is not this entity
@@ -207,16 +262,17 @@ def dataset_root(index: VocabIndex, entry_id: str) -> str:
     return entry.id
 
 
-def link_entity(entity: Entity, index: VocabIndex) -> str | None:
+def link_entity(entity: Entity, index: VocabIndex, refuse: frozenset[str] = frozenset()) -> str | None:
     """The vocabulary entry an entity stands for, or None: its display name first, then its other names,
-    then the names without a generic tail ("CIFAR-10 data"), then a near miss ("Cityscape")."""
+    then the names without a generic tail ("CIFAR-10 data"), then a near miss ("Cityscape"). Entries of a
+    `refuse`d vocabulary label are never it."""
     votes: dict[str, int] = defaultdict(int)
     names = entity_names(entity)
     keys = [name_key(name) for name in names]
     for rank, key in enumerate(keys):
         if key in index.caps_keys and not names[rank].isupper():
             continue
-        chosen = _best(index, index.ids(key), entity.label) if key else None
+        chosen = _best(index, index.ids(key), entity.label, refuse) if key else None
         if chosen is not None:
             if rank == 0:
                 return chosen
@@ -225,13 +281,13 @@ def link_entity(entity: Entity, index: VocabIndex) -> str | None:
         return min(votes, key=lambda e: (-votes[e], e))
     for key in keys:
         shorter = _without_generic_tail(key) if key else None
-        if shorter and (chosen := _best(index, index.ids(shorter), entity.label)) is not None:
+        if shorter and (chosen := _best(index, index.ids(shorter), entity.label, refuse)) is not None:
             return chosen
     own_key = entity.id.partition(":")[2]
-    return _near_miss(index, own_key, entity.label)
+    return _near_miss(index, own_key, entity.label)  # same label only: never a refused one
 
 
-def variant_of(entity: Entity, index: VocabIndex) -> str | None:
+def variant_of(entity: Entity, index: VocabIndex, refuse: frozenset[str] = frozenset()) -> str | None:
     """The entry an unlinked entity is a member of ("ResNet-34" -> ResNet, "unconditional CIFAR10" ->
     CIFAR-10), or None. A leading modifier counts only before a distinctive name (capitals or digits):
     "graph transformer" is left to the corpus hierarchy."""
@@ -244,24 +300,50 @@ def variant_of(entity: Entity, index: VocabIndex) -> str | None:
         if rest in index.task_heads or any(index.entries[e].label == "Task" for e in index.ids(rest)):
             name = " ".join(words[:i])
             key = name_key(name)
-            if key and (chosen := _best(index, index.ids(key), entity.label)) is not None:
+            if key and (chosen := _best(index, index.ids(key), entity.label, refuse)) is not None:
                 return chosen
             break
     for base in _variant_bases(name):
         key = name_key(base)
-        if key and (chosen := _best(index, index.ids(key), entity.label)) is not None:
+        if key and (chosen := _best(index, index.ids(key), entity.label, refuse)) is not None:
             return chosen
     return None
 
 
-def corpus_confidence(entity: Entity, agreement: float) -> float:
-    """Belief that an entity the vocabulary does not know is one: papers, type agreement, written name."""
+def written_as_dataset(name: str, task_heads: frozenset[str] = frozenset()) -> bool:
+    """A dataset's name as written: capitals or digits, and no ordinary or task word after them."""
+    words = name.split()
+    if not _NAMED.search(name):
+        return False
+    if len(words) == 1 or (last := words[-1].casefold()) in DATA_HEADS:
+        return True
+    if last in task_heads:
+        return False  # "BEIR retrieval", "NYU Depth Prediction": the name with what it was used for
+    return bool(_NAMED.search(words[-1])) or not last.isalpha()
+
+
+def method_headed(entity: Entity) -> bool:
+    """True when the entity is named as a method: one of its names ends in a method's head word that is
+    part of the name ("unified sampling framework (USF)", "large language model"), not a word added to
+    another of its names ("CIFAR10 model" beside "CIFAR10", "data augmentation technique")."""
+    keys = [k.split() for name in entity_names(entity) if (k := name_key(name))]
+    bare = {" ".join(words) for words in keys}
+    return any(len(words) > 1 and words[-1] in METHOD_HEADS and " ".join(words[:-1]) not in bare for words in keys)
+
+
+def corpus_confidence(entity: Entity, agreement: float, task_heads: frozenset[str] | None = None) -> float:
+    """Belief that an entity the vocabulary does not know is one: papers, type agreement, written name.
+
+    With the vocabulary's `task_heads`, a dataset must be written as a dataset's name (written_as_dataset);
+    without them (an ambiguous vocabulary entry's corpus spellings: "LSUN bedroom"), capitals suffice.
+    """
     by_papers = CORPUS_BY_PAPERS[min(entity.paper_count, len(CORPUS_BY_PAPERS)) - 1] if entity.paper_count else 0.0
     named = any(_NAMED.search(name) for name in (entity.name, *entity.aliases) if name != name.upper() or len(name) <= 6)
     score = by_papers * agreement + (NAMED_BONUS if named else 0.0)
     if not is_specific(entity.name):
         score *= GENERIC_FACTOR
-    if entity.label == "DATASET" and not _NAMED.search(entity.name):
+    written = _NAMED.search(entity.name) if task_heads is None else written_as_dataset(entity.name, task_heads)
+    if entity.label == "DATASET" and not written:
         score *= UNNAMED_DATASET_FACTOR
     return round(min(score, 1.0), 4)
 
@@ -300,11 +382,14 @@ def _display_name(entry: VocabEntry, written: list[str]) -> str:
     return entry.name
 
 
-def _vocab_entity(entry: VocabEntry, corpus: list[Entity], papers: int, agreement: Mapping[str, float]) -> Entity:
+def _vocab_entity(
+    entry: VocabEntry, corpus: list[Entity], papers: int, agreement: Mapping[str, float], field: bool = False
+) -> Entity:
     names = [entry.name, *entry.aliases, *([entry.full_name] if entry.full_name else [])]
     aliases = sorted({a for e in corpus for a in (e.name, *e.aliases)} | set(names))
-    if entry.category or not is_specific(entry.name):
-        confidence = GENERIC_FACTOR  # a category under a generic name ("Regularization", "computer vision")
+    if entry.category or field or not is_specific(entry.name):
+        # a category or a field under a generic name ("Regularization", "computer vision", "natural language processing")
+        confidence = GENERIC_FACTOR
     elif entry.ambiguous and corpus:
         # an ordinary word ("MATH", "GitHub") is that entry only as far as the corpus says so
         confidence = max(corpus_confidence(e, agreement.get(e.id, 1.0)) for e in corpus)
@@ -332,10 +417,31 @@ class LinkPlan:
         return [new_id.get(i, i) for i in ids]
 
 
+def _relabelled(entity: Entity, label: str) -> Entity:
+    return entity.model_copy(update={"label": label, "id": f"{label.lower()}:{entity.id.partition(':')[2]}"})
+
+
+def head_label(entity: Entity, index: VocabIndex) -> str | None:
+    """The label an entity's own head word gives it against the NER's, or None: "unified sampling framework"
+    is a method, "ViT-style image classification" a task (a head that ends task names almost only)."""
+    if entity.label != "METHOD" and method_headed(entity):
+        return "METHOD"
+    if entity.label == "METHOD" and not method_headed(entity) and len(words := name_key(entity.name).split()) > 1:
+        if words[-1] in index.task_only_heads:
+            return "TASK"
+    return None
+
+
+_NOT_METHODS = frozenset({"Dataset", "Task"})  # entries a method-headed name never is ("USF", "Large Language Model")
+
+
 def plan_links(entities: Mapping[str, Entity], index: VocabIndex) -> LinkPlan:
     """Which entry (or new id) each resolved entity becomes; needs no paper, only the entity table."""
+    relabelled = {eid: _relabelled(e, label) for eid, e in entities.items() if (label := head_label(e, index))}
+    refused = {eid: _NOT_METHODS for eid, e in entities.items() if method_headed(e)}
     links = {
-        eid: dataset_root(index, entry) for eid, e in entities.items() if (entry := link_entity(e, index)) is not None
+        eid: dataset_root(index, entry) for eid, e in entities.items()
+        if (entry := link_entity(relabelled.get(eid, e), index, refused.get(eid, frozenset()))) is not None
     }
     # an unlinked corpus id equal to an entry's id ("method:bert" under an ambiguous label) is that entry
     links.update({eid: eid for eid in entities if eid in index.entries and eid not in links})
@@ -344,12 +450,19 @@ def plan_links(entities: Mapping[str, Entity], index: VocabIndex) -> LinkPlan:
     out: dict[str, Entity] = {}
     members: dict[str, list[Entity]] = defaultdict(list)
     variant_is_a: set[tuple[str, str]] = set()
-    for eid, entity in entities.items():
+    for eid, corpus_entity in entities.items():
         if eid in links:
+            members[links[eid]].append(corpus_entity)
+            continue
+        entity = relabelled.get(eid, corpus_entity)
+        if entity.id in links:  # relabelled onto an entity linked under that key
+            links[eid] = new_id[eid] = links[entity.id]
             members[links[eid]].append(entity)
             continue
-        update: dict[str, object] = {"confidence": corpus_confidence(entity, agreement[eid])}
-        base = variant_of(entity, index)
+        update: dict[str, object] = {"confidence": corpus_confidence(entity, agreement[eid], index.task_heads)}
+        if entity is not corpus_entity:
+            update["id"] = entity.id
+        base = variant_of(entity, index, refused.get(eid, frozenset()))
         if base is not None and index.entries[base].label == "Dataset":
             # a dataset's size, split or setting ("CelebA-HQ-256", "ImageNet classification") is that dataset,
             # whatever label the NER gave it (the vocabulary's label wins)
@@ -394,12 +507,16 @@ def finish_links(
         if n and out[eid].paper_count != n:
             out[eid] = out[eid].model_copy(update={"paper_count": n})
     for entry_id, corpus in plan.members.items():
-        out[entry_id] = _vocab_entity(index.entries[entry_id], corpus, paper_counts.get(entry_id, 0), agreement)
+        out[entry_id] = _vocab_entity(
+            index.entries[entry_id], corpus, paper_counts.get(entry_id, 0), agreement, entry_id in index.fields
+        )
     for entry_id in sorted(_ancestors(index, [*plan.members, *(b for _, b in plan.variant_is_a)]) - out.keys()):
-        out[entry_id] = _vocab_entity(index.entries[entry_id], [], 0, agreement)
+        out[entry_id] = _vocab_entity(index.entries[entry_id], [], 0, agreement, entry_id in index.fields)
     for _, base in plan.variant_is_a:
         if base not in out:
-            out[base] = _vocab_entity(index.entries[base], [], paper_counts.get(base, 0), agreement)
+            out[base] = _vocab_entity(
+                index.entries[base], [], paper_counts.get(base, 0), agreement, base in index.fields
+            )
     linked_is_a = {(new_id.get(c, c), new_id.get(p, p)) for c, p in is_a} | plan.variant_is_a
     for entry_id in (e for e in out if e in index.entries):
         entry = index.entries[entry_id]

@@ -8,6 +8,8 @@ Used by kg_entity_cleanup after trimming. Each rule returns the span to keep (po
   (a head noun with only generic modifiers; the dev and training annotations never list them).
 - Title fragments: adjectival compounds without a noun ("Compute-Efficient", "Label-Free") and
   heads that name a point of view ("Classifier-Centric Perspective").
+- URL hosts: a name that is the host of a link in the abstract ("code is available on GitHub at
+  https://github.com/...") names where the code lives, not a dataset or method of the paper.
 """
 
 from __future__ import annotations
@@ -162,6 +164,21 @@ def _rejected(text: str, label: str) -> bool:
     return is_generic(text, label) or is_fragment(text)
 
 
+_URL_HOST = re.compile(r"(?:https?://|www\.)(?:www\.)?([A-Za-z0-9.-]+)", re.I)
+
+
+def is_url_host(text: str, text_around: str) -> bool:
+    """True when the name, without spaces and case, is the registered domain of a URL in the text
+    ("GitHub" and https://github.com/..., not "DiffIR" and https://diffir.github.io: a project page)."""
+    if "http" not in text_around and "www." not in text_around:
+        return False
+    name = re.sub(r"[^a-z0-9]", "", text.casefold())
+    return bool(name) and any(
+        name == re.sub(r"[^a-z0-9]", "", host.casefold().rstrip(".").split(".")[-2])
+        for host in _URL_HOST.findall(text_around) if "." in host.rstrip(".")
+    )
+
+
 def filter_entity(span: Span, doc_text: str | None = None) -> Span | None:
     """The span as an entity after the hygiene rules, or None when it is none.
 
@@ -174,4 +191,6 @@ def filter_entity(span: Span, doc_text: str | None = None) -> Span | None:
             return None
         if kept is not span:
             span, text = kept, kept.text
-    return None if _rejected(text, span.label_) else span
+    if _rejected(text, span.label_) or is_url_host(text, doc_text if doc_text is not None else span.doc.text):
+        return None
+    return span
