@@ -163,6 +163,10 @@ def test_terms_fold_spelling_accents_latex_and_greek():
     assert terms("Regularisation") == terms("regularization") == terms("regularizing")
     assert terms(r'Schr\"odinger') == terms("Schrödinger") == terms("Schrodinger")
     assert terms("α-divergence") == terms("alpha divergence")
+    # a thing and its activity stay apart: transformers are not transformations, a language model is not
+    # language modeling (either spelling)
+    assert terms("transformers") != terms("transformation")
+    assert terms("language modelling") == terms("language modeling") != terms("language models")
 
 
 def test_name_variants_close_hyphens_and_swap_alternatives():

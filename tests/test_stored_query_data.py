@@ -183,3 +183,28 @@ def test_graphs_with_other_edge_keys_save_and_count(tmp_path):
     loaded, stored = load_graph_stored(path)
     assert stored.stats is None  # not stored: counted on demand, as before
     assert graph_stats(graph)["relationships"]["SIMILAR_TO"] == 1
+
+
+def test_a_file_of_older_term_rules_is_recomputed_in_memory(saved, tmp_path: Path):
+    from kg.graph.build import refresh_text_terms
+    from kg.graph.store import StaleTermsWarning
+
+    graph, path = saved
+    # the same file as an older build wrote it: no terms scheme in its G line, stale terms on a paper
+    old = tmp_path / "old.json.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as src, gzip.open(old, "wt", encoding="utf-8") as dst:
+        for line in src:
+            item = json.loads(line)
+            if isinstance(item, list) and item[0] == "G":
+                item[1].pop("terms_scheme")
+            elif isinstance(item, list) and item[0] == "N" and item[2].get("label") == "Paper":
+                item[2]["terms"] = "stale"
+            dst.write(json.dumps(item) + "\n")
+    with pytest.warns(StaleTermsWarning, match="older text-term rules"):
+        loaded, stored = load_graph_stored(old)
+    assert stored.term_index is None  # built from the old terms: not used
+    fresh, _ = load_graph_stored(path)
+    for node, attrs in fresh.nodes(data=True):
+        for prop in ("terms", "sentences", "name_terms"):
+            assert loaded.nodes[node].get(prop) == attrs.get(prop)
+    assert refresh_text_terms(nx.MultiDiGraph()) == 0

@@ -111,8 +111,16 @@ def expected_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+    # the library's warnings as one line on stderr, like the errors (not Python's file:line form)
+    err.print(f"[yellow]warning:[/] {escape(str(message))}", highlight=False, markup=True)
+
+
 @contextmanager
 def friendly_errors() -> Iterator[None]:
+    import warnings
+
+    warnings.showwarning = _show_warning
     try:
         yield
     except expected_errors() as exc:

@@ -65,6 +65,19 @@ def text_properties(title: str, abstract: str) -> tuple[str, str]:
     return " ".join(distinct), encode(rows)
 
 
+def refresh_text_terms(graph: nx.MultiDiGraph) -> int:
+    """Recompute every paper's `terms` and `sentences` and every entity's `name_terms` in place (a graph
+    file of an older kg.resolve.terms.TERMS_SCHEME); returns the number of papers."""
+    papers = 0
+    for _, attrs in graph.nodes(data=True):
+        if attrs.get("label") == PAPER:
+            attrs["terms"], attrs["sentences"] = text_properties(attrs.get("title", ""), attrs.get("abstract", ""))
+            papers += 1
+        elif "name_terms" in attrs:
+            attrs["name_terms"] = tuple(" ".join(v) for v in name_variants(attrs.get("name", "")))
+    return papers
+
+
 def add_papers(graph: nx.MultiDiGraph, papers: Iterable[Paper]) -> None:
     """Add Paper and Author nodes and WROTE edges; each paper carries its text `terms` for the text index
     and its `sentences` (kg.graph.sentences) for the question judge."""

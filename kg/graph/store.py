@@ -5,8 +5,11 @@ Layout (version 3), one JSON value per line so both writing and reading stream:
     {"format": "paper-kg-graph", "version": 3}
     ["N", node_id, {attrs}]               every node
     ["E", source, target, type, {attrs}]  every edge (the type is the multigraph key)
-    ["G", {"nodes": n, "edges": m, "stats": {...}}]   the counts of the lines above: loading the graph
-                                          checks them; "stats" are kg.graph.counts for `kg query stats`
+    ["G", {"nodes": n, "edges": m, "stats": {...}, "terms_scheme": k}]   the counts of the lines above:
+                                          loading the graph checks them; "stats" are kg.graph.counts for
+                                          `kg query stats`; a "terms_scheme" other than today's
+                                          (kg.resolve.terms.TERMS_SCHEME; none: 1) has the papers' text
+                                          terms recomputed in memory, with a StaleTermsWarning
     ["I", {text index}], ["J", "..."]...  the embedded text index and its postings (kg.graph.text_index)
     ["P", {paper record}]                 the records `kg build --update` needs,
     ["X", {extraction record}]            after the graph so loading the graph can stop early
@@ -27,6 +30,7 @@ import io
 import json
 import os
 import tempfile
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,7 +148,11 @@ def write_graph_lines(
         fh.write(_dumps(["E", source, target, key, attrs]) + "\n")
         counts["edges"] += 1
     stats = graph_stats(graph)  # stored for `kg query stats` (kg.graph.counts)
-    fh.write(_dumps(["G", {**counts, STATS_KEY: stats} if storable(stats) else counts]) + "\n")
+    line = {**counts, STATS_KEY: stats} if storable(stats) else dict(counts)
+    from kg.resolve.terms import TERMS_SCHEME
+
+    line[TERMS_KEY] = TERMS_SCHEME  # the rules of the text terms stored on papers and entities
+    fh.write(_dumps(["G", line]) + "\n")
     # The embedded text index, so no session builds it (kg.graph.text_index; numpy only when it is there).
     from kg.graph.text_index import TermIndex
 
@@ -324,6 +332,8 @@ def load_graph_stored(path: str | Path) -> tuple[nx.MultiDiGraph, Stored]:
 
                     chunks = (item[1] if item[0] == "J" else None for item in items)
                     index = TermIndex.read_payload(following[1], chunks)
+            if not _fresh_terms(path, graph, counts):
+                index = None  # built from the old terms: the engine builds it again from the new ones
         return _settled(graph), _stored_extras(counts, index)
 
 
@@ -355,6 +365,32 @@ def _adders(graph: nx.MultiDiGraph) -> tuple[Callable[[str, dict], None], Callab
             keydict[key] = attrs
 
     return add_node, add_edge
+
+
+class StaleTermsWarning(UserWarning):
+    """A graph file's stored text terms follow older rules; they were recomputed in memory."""
+
+
+TERMS_KEY = "terms_scheme"  # in the G line: kg.resolve.terms.TERMS_SCHEME of the stored text terms
+
+
+def _fresh_terms(path: str | Path, graph: nx.MultiDiGraph, counts: Any) -> bool:
+    """True when the stored text terms follow today's rules; else recompute them in memory and say so once."""
+    from kg.resolve.terms import TERMS_SCHEME
+
+    stored = counts.get(TERMS_KEY, 1) if isinstance(counts, dict) else 1
+    if stored == TERMS_SCHEME:
+        return True
+    from kg.graph.build import refresh_text_terms
+
+    papers = refresh_text_terms(graph)
+    if papers:
+        warnings.warn(
+            f"{path} was built with older text-term rules (scheme {stored}, now {TERMS_SCHEME}): recomputed "
+            f"them for {papers} papers in memory; rebuild it (kg build) to store them",
+            StaleTermsWarning, stacklevel=3,
+        )
+    return False
 
 
 def _check_counts(path: str | Path, counts: Any, nodes: int, edges: int) -> None:

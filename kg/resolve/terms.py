@@ -47,6 +47,13 @@ MAX_TERM_CHARS = 64
 
 
 _AGENT = re.compile(r"(?<=[a-z]{3})ers?$")
+# Gerunds that name an activity apart from the thing their stem names: "language modeling" is a task,
+# "language model" a method ("modelling" is the British spelling, folded to "modeling" first).
+_ACTIVITY_GERUNDS = frozenset({"modeling"})
+# Which rules made the terms a graph file stores (paper `terms` and `sentences`, entity `name_terms`):
+# a file of another scheme has its text terms recomputed when loaded (kg.graph.build.refresh_text_terms).
+# 1: Snowball + the agent-noun rule; 2: + activity gerunds.
+TERMS_SCHEME = 2
 
 
 @lru_cache(maxsize=1 << 18)
@@ -55,9 +62,12 @@ def term(word: str) -> str:
 
     Snowball gives a thing and its process one stem ("transformer" and "transformation" -> "transform",
     "adapter" / "adaptation", "encoder" / "encoding"); a method's name must not match the process, so a
-    word ending in -er(s) whose stem lost that ending keeps it ("transformer", "adapter", "encoder").
+    word ending in -er(s) whose stem lost that ending keeps it ("transformer", "adapter", "encoder"), and
+    an activity's gerund stays itself ("modeling", not "model").
     """
     folded = fold_word(word[:MAX_TERM_CHARS])
+    if folded in _ACTIVITY_GERUNDS:
+        return folded
     stem = _STEMMER.stemWord(folded)
     if _AGENT.search(folded) and not stem.endswith("er"):
         stem += "er"

@@ -33,6 +33,15 @@ GENERIC_NAMES: frozenset[str] = GENERIC_WORDS | {
     "machine learning", "inference", "prediction", "generation",
 }
 
+# Last words that name a mathematical object or a finding, never a method ("partial differential
+# equation", "scaling law", "Hoeffding inequality"): a corpus name the NER read as a method with one of
+# these heads is not offered as a method. General English/mathematics; "process" and "model" are not
+# here ("Gaussian process" is a method).
+CONCEPT_HEADS: frozenset[str] = frozenset({
+    "equation", "equations", "law", "laws", "theorem", "theorems", "lemma", "inequality", "inequalities",
+    "conjecture", "hypothesis", "phenomenon", "phenomena", "property", "properties", "bound", "bounds",
+})
+
 # Head words a question may add to a name the graph stores without them ("Wasserstein distance" for
 # "Wasserstein", "Adam optimizer" for "Adam"). The words beyond the label suffixes were added while
 # reading dev misses; they are heads of names in the shipped vocabulary too (loss 42 names, test 40,

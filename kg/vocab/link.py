@@ -31,6 +31,7 @@ from kg.resolve import name_key
 from kg.resolve.distance import edit_distance
 from kg.resolve.specific import is_specific
 from kg.resolve.suffixes import GENERIC_SUFFIXES, GENERIC_WORDS
+from kg.resolve.wordlists import CONCEPT_HEADS
 from kg.vocab.records import VocabEntry
 
 UPPER = {"Method": "METHOD", "Dataset": "DATASET", "Task": "TASK", "Metric": "METRIC"}
@@ -323,6 +324,12 @@ def written_as_dataset(name: str, task_heads: frozenset[str] = frozenset()) -> b
     return bool(_NAMED.search(words[-1])) or not last.isalpha()
 
 
+def _head(name: str) -> str:
+    """The last word of a name's key ("" for none)."""
+    words = name_key(name).split()
+    return words[-1] if words else ""
+
+
 def method_headed(entity: Entity) -> bool:
     """True when the entity is named as a method: one of its names ends in a method's head word that is
     part of the name ("unified sampling framework (USF)", "large language model"), not a word added to
@@ -341,7 +348,7 @@ def corpus_confidence(entity: Entity, agreement: float, task_heads: frozenset[st
     by_papers = CORPUS_BY_PAPERS[min(entity.paper_count, len(CORPUS_BY_PAPERS)) - 1] if entity.paper_count else 0.0
     named = any(_NAMED.search(name) for name in (entity.name, *entity.aliases) if name != name.upper() or len(name) <= 6)
     score = by_papers * agreement + (NAMED_BONUS if named else 0.0)
-    if not is_specific(entity.name):
+    if not is_specific(entity.name) or (entity.label == "METHOD" and _head(entity.name) in CONCEPT_HEADS):
         score *= GENERIC_FACTOR
     written = _NAMED.search(entity.name) if task_heads is None else written_as_dataset(entity.name, task_heads)
     if entity.label == "DATASET" and not written:
