@@ -15,7 +15,7 @@ from functools import lru_cache
 import snowballstemmer
 
 from kg.resolve.spelling import fold_word, spell_out_greek
-from kg.resolve.wordlists import TERM_ALTERNATIVES
+from kg.resolve.wordlists import ACTIVITY_GERUNDS, TERM_ALTERNATIVES
 
 WORD = re.compile(r"[^\W_]+")
 _STEMMER = snowballstemmer.stemmer("english")
@@ -47,9 +47,6 @@ MAX_TERM_CHARS = 64
 
 
 _AGENT = re.compile(r"(?<=[a-z]{3})ers?$")
-# Gerunds that name an activity apart from the thing their stem names: "language modeling" is a task,
-# "language model" a method ("modelling" is the British spelling, folded to "modeling" first).
-_ACTIVITY_GERUNDS = frozenset({"modeling"})
 # Which rules made the terms a graph file stores (paper `terms` and `sentences`, entity `name_terms`):
 # a file of another scheme has its text terms recomputed when loaded (kg.graph.build.refresh_text_terms).
 # 1: Snowball + the agent-noun rule; 2: + activity gerunds.
@@ -66,7 +63,7 @@ def term(word: str) -> str:
     an activity's gerund stays itself ("modeling", not "model").
     """
     folded = fold_word(word[:MAX_TERM_CHARS])
-    if folded in _ACTIVITY_GERUNDS:
+    if folded in ACTIVITY_GERUNDS:
         return folded
     stem = _STEMMER.stemWord(folded)
     if _AGENT.search(folded) and not stem.endswith("er"):

@@ -31,7 +31,7 @@ from kg.resolve import name_key
 from kg.resolve.distance import edit_distance
 from kg.resolve.specific import is_specific
 from kg.resolve.suffixes import GENERIC_SUFFIXES, GENERIC_WORDS
-from kg.resolve.wordlists import CONCEPT_HEADS
+from kg.resolve.wordlists import CONCEPT_HEADS, DATA_HEADS
 from kg.vocab.records import VocabEntry
 
 UPPER = {"Method": "METHOD", "Dataset": "DATASET", "Task": "TASK", "Metric": "METRIC"}
@@ -47,16 +47,8 @@ GENERIC_FACTOR = 0.3
 # "benchmark datasets" and "synthetic images" are not datasets a user looks up.
 UNNAMED_DATASET_FACTOR = 0.5
 _NAMED = re.compile(r"[A-Z0-9]")
-# The lower-case last words a dataset's name may end with ("TREC collection", "CUTEst test set"): in the
-# 686 dataset names of ml_abstracts/train.jsonl, 655 end in a capitalised or numbered word and most of the
-# rest in one of these; a name ending in another ordinary word ("PINN scenario", "1B training example",
-# "NYU depth prediction") is a setting or a phrase around a name, not a dataset to offer.
-DATA_HEADS: frozenset[str] = frozenset({
-    "data", "dataset", "datasets", "database", "corpus", "corpora", "set", "sets", "benchmark", "benchmarks",
-    "collection", "repository", "suite", "split", "task", "challenge", "archive", "bank", "images", "videos",
-})
-# The last words that make a name a method's ("unified sampling framework", "augmentation-free SSL
-# method"): such an entity is a method whatever label the NER gave it, and no dataset entry is it.
+# The last words that make a name a method's ("unified sampling framework (USF)", "large language model"):
+# such an entity is a method whatever label the NER gave it, and no dataset or task entry is it.
 METHOD_HEADS: frozenset[str] = GENERIC_SUFFIXES["METHOD"] - GENERIC_SUFFIXES["TASK"]
 _PAREN = re.compile(r"^(?P<long>[^()]+?)\s*\((?P<short>[^()]+)\)\s*$")
 # A last word naming a size, version or release: "ResNet-34", "BERT-large", "GPT-4", "Llama 2 7B", "YOLOv5".
