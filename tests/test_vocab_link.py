@@ -47,6 +47,11 @@ def test_generic_tail_near_miss_and_ambiguity(index) -> None:
     # an ordinary word under another label is not the ambiguous entry; under its own label it is
     assert link_entity(_entity("task:attention", "attention"), index) is None
     assert link_entity(_entity("method:attention", "attention"), index) == "method:attention"
+    # written as the entry writes it in capitals, an ambiguous name is the entry whatever the NER's label
+    from kg.vocab import load_index
+
+    assert link_entity(_entity("task:glue", "GLUE"), load_index()) == "dataset:glue"
+    assert link_entity(_entity("task:glue", "Glue"), load_index()) is None
     # the vocabulary's label wins for distinctive names: the NER's TASK "CIFAR-10" is the dataset
     assert link_entity(_entity("task:cifar-10", "CIFAR-10"), index) == "dataset:cifar-10"
 

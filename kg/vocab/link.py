@@ -170,17 +170,22 @@ def entity_names(entity: Entity) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _best(index: VocabIndex, ids: Iterable[str], label: str, refuse: frozenset[str] = frozenset()) -> str | None:
+def _best(
+    index: VocabIndex, ids: Iterable[str], label: str, refuse: frozenset[str] = frozenset(), written: str = ""
+) -> str | None:
     """The entry for an entity of `label` among entries sharing a key (none of a `refuse`d label): own label
-    first, then the best known."""
+    first, then the best known. `written` is the name as the corpus wrote it, when that is how it matched."""
     usable = []
     for entry_id in ids:
         entry = index.entries[entry_id]
         if entry.label in refuse:
             continue
         same = UPPER[entry.label] == label
-        if entry.ambiguous and not same:
-            continue  # an ordinary word under another label is not this entity
+        # an ordinary word under another label is not this entity, unless written as the entry writes it in
+        # capitals ("GLUE", not "glue"): the vocabulary's label wins then
+        shouted = len(written) >= 3 and written.isupper() and written == entry.name
+        if entry.ambiguous and not same and not shouted:
+            continue
         usable.append((not same, -entry.papers, -len(entry.sources), entry_id))
     return min(usable)[3] if usable else None
 
@@ -266,7 +271,7 @@ def link_entity(entity: Entity, index: VocabIndex, refuse: frozenset[str] = froz
     for rank, key in enumerate(keys):
         if key in index.caps_keys and not names[rank].isupper():
             continue
-        chosen = _best(index, index.ids(key), entity.label, refuse) if key else None
+        chosen = _best(index, index.ids(key), entity.label, refuse, names[rank]) if key else None
         if chosen is not None:
             if rank == 0:
                 return chosen
