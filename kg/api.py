@@ -50,7 +50,7 @@ class KnowledgeGraph:
         graph: nx.MultiDiGraph,
         papers: list[Paper] | None = None,
         extractions: list[PaperExtraction] | None = None,
-    ) -> "KnowledgeGraph":
+    ) -> KnowledgeGraph:
         """Wrap an in-memory graph."""
         return cls(NetworkxAccess(graph), graph=graph, papers=papers, extractions=extractions)
 
@@ -66,7 +66,7 @@ class KnowledgeGraph:
         processes: int = 1,
         progress: bool = False,
         vocab: str | Path | None = None,
-    ) -> "KnowledgeGraph":
+    ) -> KnowledgeGraph:
         """Read the inputs, extract, resolve, link to the ML vocabulary and build the embedded graph.
 
         `vocab` is a user vocabulary file (docs/vocabulary.md) extending or overriding the shipped one.
@@ -94,7 +94,7 @@ class KnowledgeGraph:
         return kg_
 
     @classmethod
-    def load(cls, path: str | Path) -> "KnowledgeGraph":
+    def load(cls, path: str | Path) -> KnowledgeGraph:
         """Open a graph file written by `save` or `kg build`."""
         from kg.graph.store import load_graph_stored
 
@@ -111,7 +111,7 @@ class KnowledgeGraph:
         uri: str | None = None,
         auth: tuple[str, str] | None = None,
         database: str | None = None,
-    ) -> "KnowledgeGraph":
+    ) -> KnowledgeGraph:
         """Query a graph loaded into Neo4j (settings fall back to NEO4J_* environment variables)."""
         from kg.neo4j.settings import Neo4jSettings, connect
         from kg.query.neo4j_backend import Neo4jAccess
@@ -174,7 +174,7 @@ class KnowledgeGraph:
             self._closer.close()
             self._closer = None
 
-    def __enter__(self) -> "KnowledgeGraph":
+    def __enter__(self) -> KnowledgeGraph:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -267,7 +267,7 @@ def _label_tuple(label: str | Sequence[str] | None) -> tuple[str, ...]:
     if label is None:
         return tuple(ENTITY_NODE_LABELS.values())
     labels = (label,) if isinstance(label, str) else tuple(label)
-    return tuple(check_label(l) for l in labels)
+    return tuple(check_label(label) for label in labels)
 
 
 def to_records(results: Sequence[PaperResult | EntityResult]) -> list[dict[str, Any]]:

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import functools
 import inspect
-import json
 import os
-import sys
-import time
-from collections.abc import Callable
-from enum import Enum
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Iterator
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from kg.graph.schema import DEFAULT_GRAPH_PATH, EXPORT_FORMATS
 from kg.ingest.formats import FORMATS as INPUT_FORMATS

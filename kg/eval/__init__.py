@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.eval.ner import ALL_LABELS, NERScores, PRF, evaluate_file, score_spans
 from kg.eval.entities import default_entities_dev, evaluate_entities
+from kg.eval.ner import ALL_LABELS, PRF, NERScores, evaluate_file, score_spans
 from kg.eval.pwc import PwcScores, evaluate_pwc, is_pwc_file
 from kg.eval.readers import data_dir, detect_format
 

@@ -32,7 +32,7 @@ def doc_to_extraction(paper: Paper, doc: Doc) -> PaperExtraction:
     offset = len(paper.title) + len(TITLE_SEPARATOR) if paper.title else 0
     has_title = bool(paper.title)
     bounds = sentence_token_starts(doc).tolist()
-    sents = [doc[a:b] for a, b in zip(bounds, [*bounds[1:], len(doc)])]
+    sents = [doc[a:b] for a, b in zip(bounds, [*bounds[1:], len(doc)], strict=True)]
     sentences: list[str] = []
     for k, sent in enumerate(sents):
         if has_title and k == 0:

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 
 import networkx as nx
 
+from kg.graph.roles import edge_role
 from kg.graph.schema import (
     AUTHOR,
     DEFAULT_PAPER_TYPE,
@@ -19,7 +20,6 @@ from kg.graph.schema import (
     RELATIONSHIP_TYPES,
     TOP_PAPERS,
 )
-from kg.graph.roles import edge_role
 from kg.graph.sentences import encode, sentence_rows
 from kg.graph.store import Interner
 from kg.models import Paper, PaperExtraction, Resolution

@@ -74,7 +74,7 @@ class TermIndex:
         self._number = {p: i for i, p in enumerate(self.paper_ids)}
 
     @classmethod
-    def of_graph(cls, graph: Any) -> "TermIndex":
+    def of_graph(cls, graph: Any) -> TermIndex:
         """The index of a graph's Paper nodes, from their stored terms."""
         nodes, ids = graph.nodes, paper_nodes(graph)
         return cls(ids, lambda: (paper_terms(nodes[node]) for node in ids))
@@ -118,7 +118,7 @@ class TermIndex:
             return None
 
     @classmethod
-    def from_payload(cls, payload: dict[str, Any], paper_ids: list[str]) -> "TermIndex | None":
+    def from_payload(cls, payload: dict[str, Any], paper_ids: list[str]) -> TermIndex | None:
         """The index read_payload() read, over `paper_ids` (the graph's papers in the order it was built
         from); None when it does not fit them (another graph)."""
         if payload.get("papers") != len(paper_ids):

@@ -112,7 +112,7 @@ class ImportFiles:
     relationships: list[str] = field(default_factory=list)
     multiline: bool = False
 
-    def update(self, other: "ImportFiles") -> None:
+    def update(self, other: ImportFiles) -> None:
         """Append another batch of files."""
         self.nodes += other.nodes
         self.relationships += other.relationships
@@ -151,7 +151,7 @@ def write_rows(
             ["id:ID", ":LABEL", *(f"{c}:{types[c]}" for c in columns)],
             (
                 [_quote(row["id"]), label, *(_field(p.get(c), types[c], f"node {row['id']!r}") for c in columns)]
-                for row, p in zip(rows, props)
+                for row, p in zip(rows, props, strict=True)
             ),
         )
         files.nodes.append(name)
@@ -282,7 +282,7 @@ def read_import_folder(folder: str | Path) -> Iterator[tuple[str, tuple[Any, ...
                 for row in reader:
                     # an empty unquoted field is an absent property; strings are always quoted
                     props = tuple(sorted(
-                        (key, _parse(value, type_name)) for (key, type_name), value in zip(columns, row[fixed:])
+                        (key, _parse(value, type_name)) for (key, type_name), value in zip(columns, row[fixed:], strict=False)
                         if value != ""
                     ))
                     yield kind, (*row[:fixed], props)

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from kg.graph.schema import MAX_EVIDENCE, OFFER_BAR, PAPER_ENTITY_TYPES, TOP_PAPERS, USE_LABELS, USE_ROLES, USE_TYPES
-from kg.query.access import EntityLink, EntityRow, Family, GraphAccess, PaperLink
+from kg.query.access import EntityRow, Family, GraphAccess, PaperLink
 from kg.query.names import DEPTH_PENALTY, ResolvedName, did_you_mean, fallback_key, ladder_keys, resolve_name
 from kg.query.results import EntityResult, PaperAnswer, PaperResult
 from kg.query.support import MIN_SCORE, Forms, Side, Support, TopicWords, judge
