@@ -51,8 +51,8 @@ DatabaseOpt = Annotated[str | None, typer.Option("--database", metavar="NAME", h
 JsonOpt = Annotated[bool, typer.Option("--json", metavar="", help="print JSON instead of a table")]
 LimitOpt = Annotated[int, typer.Option("--limit", "-n", min=1, metavar="N", help="at most this many answers")]
 # Choices as enums so --help lists them and a typo is refused with the list.
-InputFormat = Enum("InputFormat", {name: name for name in INPUT_FORMATS}, type=str)
-ExportFormat = Enum("ExportFormat", {name: name for name in EXPORT_FORMATS}, type=str)
+InputFormat = Enum("InputFormat", {name: name for name in INPUT_FORMATS}, type=str)  # type: ignore[misc]  # members computed
+ExportFormat = Enum("ExportFormat", {name: name for name in EXPORT_FORMATS}, type=str)  # type: ignore[misc]  # members computed
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar", metavar="")]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="stop at the first bad record", metavar="")]
 InputFormatOpt = Annotated[

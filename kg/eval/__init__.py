@@ -149,7 +149,8 @@ def run_eval(
             ("tdmsci", d / "tdmsci" / "train_1500_v2.conll", "dev", "TDMSci dev (fixed 15% of train_1500_v2)"),
             ("pwc", d / "pwc_sota" / "validation.jsonl", "all", "PwC validation"),
         ]
-        jobs = [j for j in jobs if j[1].exists() or report.notes.append(f"missing {j[1]}")]
+        report.notes += [f"missing {j[1]}" for j in jobs if not j[1].exists()]
+        jobs = [j for j in jobs if j[1].exists()]
         if default_entities_dev().exists():
             jobs.append(("entities", default_entities_dev(), "all", "in-domain entities-dev"))
     else:

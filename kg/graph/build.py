@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import networkx as nx
 
@@ -80,7 +80,7 @@ def add_papers(graph: nx.MultiDiGraph, papers: Iterable[Paper]) -> None:
             graph.add_edge(aid, paper.id, key="WROTE")
 
 
-def add_citations(graph: nx.MultiDiGraph, papers: Sequence[Paper]) -> None:
+def add_citations(graph: nx.MultiDiGraph, papers: Iterable[Paper]) -> None:
     """Add CITES edges between papers that are both in the input; others are dropped by design."""
     by_external: dict[str, str] = {}
     for paper in papers:
@@ -249,9 +249,9 @@ def add_top_papers(graph: nx.MultiDiGraph, limit: int = TOP_PAPERS) -> None:
 
 
 def build_graph(
-    papers: Sequence[Paper], extractions: Sequence[PaperExtraction], resolution: Resolution
+    papers: Iterable[Paper], extractions: Iterable[PaperExtraction], resolution: Resolution
 ) -> nx.MultiDiGraph:
-    """Build the knowledge graph from papers, their extractions and the corpus resolution."""
+    """Build the knowledge graph from papers, their extractions and the corpus resolution (papers are read twice)."""
     graph = nx.MultiDiGraph()
     add_papers(graph, papers)
     add_citations(graph, papers)

@@ -41,8 +41,8 @@ def _column_types(rows: Iterable[dict[str, Any]], where: str) -> dict[str, str]:
     for props in rows:
         for key, value in props.items():
             is_list = isinstance(value, list)
-            kinds = {_kind(v) for v in value} if is_list else {_kind(value)}
-            seen.setdefault(key, set()).update((is_list, k) for k in kinds)
+            value_kinds = {_kind(v) for v in value} if is_list else {_kind(value)}
+            seen.setdefault(key, set()).update((is_list, k) for k in value_kinds)
     types = {}
     for key, kinds in seen.items():
         shapes = {is_list for is_list, _ in kinds}
@@ -156,14 +156,14 @@ def write_rows(
         )
         files.nodes.append(name)
     by_type: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
-    for (rel_type, _, _), rows in sorted(rel_rows.items()):
-        by_type.setdefault(check_relationship_type(rel_type), []).extend(rows)
-    for rel_type, rows in sorted(by_type.items()):
-        if not rows:
+    for (rel_type, _, _), typed_rows in sorted(rel_rows.items()):
+        by_type.setdefault(check_relationship_type(rel_type), []).extend(typed_rows)
+    for rel_type, edges in sorted(by_type.items()):
+        if not edges:
             continue
-        types = _column_types((p for _, _, p in rows), f"[:{rel_type}]")
+        types = _column_types((p for _, _, p in edges), f"[:{rel_type}]")
         columns = sorted(types)
-        files.multiline |= _needs_multiline(v for _, _, p in rows for v in p.values())
+        files.multiline |= _needs_multiline(v for _, _, p in edges for v in p.values())
         name = f"relationships_{rel_type}{suffix}.csv"
         _write_csv(
             folder / name,
@@ -171,7 +171,7 @@ def write_rows(
             (
                 [_quote(s), _quote(t), rel_type,
                  *(_field(p.get(c), types[c], f"{s!r}-[{rel_type}]->{t!r}") for c in columns)]
-                for s, t, p in rows
+                for s, t, p in edges
             ),
         )
         files.relationships.append(name)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from kg.graph.schema import MAX_EVIDENCE, OFFER_BAR, PAPER_ENTITY_TYPES, TOP_PAPERS, USE_LABELS, USE_ROLES, USE_TYPES
 from kg.query.access import EntityRow, Family, GraphAccess, PaperLink
@@ -60,7 +60,7 @@ def rank_users(links: Iterable[PaperLink], depth: dict[str, int], limit: int) ->
 
 
 def merge_top_lists(
-    lists: dict[str, tuple[Sequence[str], Sequence[float]]], depth: dict[str, int], limit: int
+    lists: Mapping[str, tuple[Sequence[str], Sequence[float]]], depth: dict[str, int], limit: int
 ) -> list[tuple[float, str]]:
     """The `limit` best papers from per-entity strongest-first lists; equals rank_users while limit <= list size.
 

@@ -117,7 +117,7 @@ class Neo4jAccess:
         with self.driver.session(database=self.database, **QUIET_SESSION) as session:
             return session.execute_read(lambda tx: list(tx.run(query, params)))
 
-    def _rows(self, query: str, **params: Any) -> list[list[Any]]:
+    def _rows(self, query: str, **params: Any) -> list[Any]:
         """The `rows` list of a query ending in `RETURN collect([...]) AS rows`."""
         records = self._read(query, **params)
         return records[0]["rows"] if records else []

@@ -147,7 +147,7 @@ def collect(extractions: Sequence[PaperExtraction]) -> _Corpus:
             sid = by_text.get(m.text)
             if sid is None:
                 sid = by_text[m.text] = len(surfaces)
-                node = (m.label, _key(m.text))
+                node: Node = (m.label, _key(m.text))
                 surfaces.append((m.label, m.field, m.text))
                 surface_node.append(node)
                 per_surface.append(0)

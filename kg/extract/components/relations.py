@@ -224,7 +224,7 @@ class RelationTyper:
     def __call__(self, doc: Doc) -> Doc:
         """Store the relations in doc._.relation_rows; read them as RelationHit via doc._.relations."""
         ents = list(doc.ents)
-        rows: list[tuple] = []
+        rows: list[RelationHit | None] = []
         if ents:
             text = doc_text(doc)
             starts = sentence_token_starts(doc).tolist()
@@ -339,7 +339,7 @@ class RelationTyper:
 
     # -- sentence level ---------------------------------------------------------------------------------
     def _pair_relations(self, text: str, sent: Span, ents: list[Span], members: list[int]) -> list[RelationHit]:
-        found = []
+        found: list[RelationHit] = []
         methods = [i for i in members if ents[i].label_ == "METHOD"]
         if not methods:
             return found
