@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test venv neo4j-start neo4j-stop bench bench-quick eval clean
+.PHONY: demo test lint format venv neo4j-start neo4j-stop bench bench-quick eval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,8 +18,19 @@ demo: $(STAMP)
 	$(BIN)/kg build examples/seed_abstracts.jsonl -o out/demo.json.gz
 	$(BIN)/python examples/demo.py out/demo.json.gz
 
-test: $(STAMP)
+# Lint first: a few seconds, and `.ci/run` (which calls `make test` only) runs it too.
+test: $(STAMP) lint
 	$(BIN)/python -m pytest -q
+
+# ruff (rules and format check) on every Python file, mypy on kg/; settings in pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+# Rewrites the code in the project's format (what `ruff format --check` asks for).
+format: $(STAMP)
+	$(BIN)/ruff format .
 
 eval: $(STAMP)
 	$(BIN)/kg eval
@@ -37,4 +48,4 @@ neo4j-stop: $(STAMP)
 	$(BIN)/kg neo4j stop
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

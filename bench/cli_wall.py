@@ -81,7 +81,7 @@ def rows(runner=None) -> list[Row]:
         map(float, subprocess.run([sys.executable, "-c", _SPLIT, str(graph)], check=True, capture_output=True,
                                   text=True, cwd=str(REPO)).stdout.split())
         for _ in range(3)
-    ))]
+    ), strict=True)]
     where = (f"in one process: imports {split[0]:.2f} s, graph load {split[1]:.2f} s, question {split[2]:.3f} s, "
              "the rest is interpreter start and printing")
     out = [

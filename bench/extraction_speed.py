@@ -97,7 +97,7 @@ def main(argv=None) -> None:
         n_tokens = sum(len(d) for d in nlp.pipe(texts[:50]))  # warm-up
         n_tokens = sum(len(d) for d in nlp.tokenizer.pipe(texts))
         for n_proc in procs:
-            def run():
+            def run(n_proc: int = n_proc) -> None:
                 for _ in nlp.pipe(texts, batch_size=64, n_process=n_proc):
                     pass
             report(name, n_proc, timed(run, args.repeat if n_proc == 1 else 1), n_tokens)
@@ -128,7 +128,7 @@ def main(argv=None) -> None:
             ex = Extractor(args.model, n_process=n_proc)
             list(ex.extract(papers[:20]))
 
-            def run():
+            def run(ex: Extractor = ex) -> None:
                 for _ in ex.extract(papers):
                     pass
 

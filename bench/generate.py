@@ -27,6 +27,7 @@ import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -77,7 +78,7 @@ def _read_seed_pages(path: Path) -> Iterator[tuple[str, str]]:
     """(title, abstract) pairs from a saved 'trending papers' page: a title line, then its abstract line."""
     lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines()]
     lines = [ln for ln in lines if ln and not _PAGE_NOISE.match(ln)]
-    for title, abstract in zip(lines, lines[1:]):
+    for title, abstract in pairwise(lines):
         title = re.sub(r"^Subscribe(?=[A-Z])", "", title)
         if 1 <= len(title.split()) <= 30 and len(abstract.split()) >= 30 and not title.endswith("."):
             yield title, abstract

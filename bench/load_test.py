@@ -151,12 +151,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", type=Path, help="also write the rows as a Markdown table here")
     args = parser.parse_args(argv)
 
+    from kg import KnowledgeGraph
+    from kg.neo4j.loader import load_graph_into_neo4j
     from kgbench import report
     from kgbench.neo4j_bench import Neo4jBench
     from kgbench.rows import out_dir
-
-    from kg import KnowledgeGraph
-    from kg.neo4j.loader import load_graph_into_neo4j
 
     graph_path = args.graph
     if graph_path is None:

@@ -150,7 +150,7 @@ class Runner:
         self.raw.setdefault("stage_seconds", {})[label] = round(time.perf_counter() - t0, 2)
 
     # --------------------------------------------------------------------------------------------
-    def _start_neo4j(self) -> "Neo4jBench":
+    def _start_neo4j(self) -> Neo4jBench:
         nb = Neo4jBench(out_dir() / "neo4j-instance")
         self._nb = nb
         try:
@@ -352,7 +352,6 @@ class Runner:
                 parts.append(f"extraction alone at the measured 2-process rate needs {words / ext2:.0f}s")
         if res["peak_rss_main"] > TARGETS["embedded_rss_bytes"]:
             growth = []
-            prev = None
             for st, _, rss in breakdown:
                 growth.append(f"{st} ≤{fmt_bytes(rss)}")
             parts.append("RSS by stage: " + ", ".join(growth))

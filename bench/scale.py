@@ -313,13 +313,12 @@ def _equality_row(size: int, stream: Path, export: Path, neo4j: bool) -> Row:
 
 def _neo4j_answers(stream: Path, export: Path) -> dict:
     """Import each folder into the bench's Neo4j in turn and ask both the same helper questions."""
-    from kgbench.neo4j_bench import Neo4jBench
-    from kgbench.queries import call_helper, pick_plan
-
     from kg.api import KnowledgeGraph
     from kg.neo4j.bulk import read_import_arguments
     from kg.neo4j.schema import ensure_schema
     from kg.query.neo4j_backend import Neo4jAccess
+    from kgbench.neo4j_bench import Neo4jBench
+    from kgbench.queries import call_helper, pick_plan
 
     nb = Neo4jBench(out_dir() / "neo4j-scale")
     answers: list[dict[str, str]] = []
@@ -375,9 +374,8 @@ def _import_row(size: int, folder: Path) -> Row:
     """neo4j-admin import of the largest streamed folder: records/s (the sizing table's import rate)."""
     import re
 
-    from kgbench.neo4j_bench import Neo4jBench, admin_output
-
     from kg.neo4j.bulk import read_import_arguments, read_import_folder
+    from kgbench.neo4j_bench import Neo4jBench, admin_output
 
     records = sum(1 for _ in read_import_folder(folder))
     nb = Neo4jBench(out_dir() / "neo4j-scale")

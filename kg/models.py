@@ -72,7 +72,7 @@ class Paper(BaseModel):
         return " ".join(value.split())
 
     @model_validator(mode="after")
-    def _needs_text(self) -> "Paper":
+    def _needs_text(self) -> Paper:
         if not self.title and not self.abstract:
             raise ValueError("a paper needs a title or an abstract")
         return self

@@ -42,7 +42,7 @@ class RecordSpool(Generic[RecordT]):
         self._finalizer = weakref.finalize(self, _remove, self._writer, self.path)
 
     @classmethod
-    def of(cls, model: type[RecordT], records: Iterable[RecordT]) -> "RecordSpool[RecordT]":
+    def of(cls, model: type[RecordT], records: Iterable[RecordT]) -> RecordSpool[RecordT]:
         """A spool holding the given records."""
         spool = cls(model)
         for record in records:

@@ -77,10 +77,13 @@ def sample(records: list[dict], size: int, seed: int) -> list[dict]:
 def write_gzip_jsonl(records: Iterable[dict], path: Path) -> None:
     """JSON lines, gzipped with mtime 0 so reruns give identical bytes."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz:
-        with io.TextIOWrapper(gz, encoding="utf-8") as sink:
-            for record in records:
-                sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+    with (
+        path.open("wb") as raw,
+        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as gz,
+        io.TextIOWrapper(gz, encoding="utf-8") as sink,
+    ):
+        for record in records:
+            sink.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,7 +19,7 @@ def test_pagerank_matches_networkx():
     for u, v in g.edges():
         g[u][v]["weight"] = 1.0 + (u * v) % 3
     edges = list(g.edges(data="weight"))
-    src, dst, w = (np.asarray(x) for x in zip(*edges))
+    src, dst, w = (np.asarray(x) for x in zip(*edges, strict=True))
     ours = pagerank(60, src.astype(np.int64), dst.astype(np.int64), w.astype(float))
     theirs = _pagerank_python(g, weight="weight", tol=1e-12, max_iter=500)
     assert np.allclose(ours, [theirs[n] for n in range(60)], atol=1e-6)
@@ -91,4 +91,4 @@ def test_cooccurrence_counts_each_pair_once_per_paper():
 
     index = {"a": 0, "b": 1, "c": 2, "d": 3}
     i, j, w = cooccurrence_edges({"p1": ["c", "a", "b"], "p2": ["a", "b"], "p3": ["d"], "p4": ["b", "d"]}, index)
-    assert sorted(zip(i.tolist(), j.tolist(), w.tolist())) == [(0, 1, 2.0), (0, 2, 1.0), (1, 2, 1.0), (1, 3, 1.0)]
+    assert sorted(zip(i.tolist(), j.tolist(), w.tolist(), strict=True)) == [(0, 1, 2.0), (0, 2, 1.0), (1, 2, 1.0), (1, 3, 1.0)]

@@ -31,7 +31,7 @@ def test_a_parent_counts_its_is_a_family_as_queries_do(kg_):
     (transformer,) = kg_.trends(["transformers"])
     assert transformer.entities == ["method:transformer", "method:vision-transformer"]
     own = [0, 0, 0, 0, 0, 1, 1, 1, 1, 1]  # its own papers never name ViT too
-    assert transformer.papers == [o + v for o, v in zip(own, kg_.trends(["ViT"])[0].papers)]
+    assert transformer.papers == [o + v for o, v in zip(own, kg_.trends(["ViT"])[0].papers, strict=True)]
 
 
 def test_label_filter_and_unknown_names(kg_):

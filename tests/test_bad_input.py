@@ -110,7 +110,7 @@ def test_input_without_papers_keeps_the_old_graph(small, tmp_path, content):
 
 
 def _cut_lines(source: Path, target: Path, keep: int) -> None:
-    lines = gzip.open(source, "rt", encoding="utf-8").read().splitlines()
+    lines = gzip.decompress(Path(source).read_bytes()).decode("utf-8").splitlines()
     with gzip.open(target, "wt", encoding="utf-8") as fh:
         fh.write("\n".join(lines[:keep]) + "\n")
 

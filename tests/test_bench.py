@@ -6,6 +6,7 @@ Behaviour only; no timing is asserted.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import subprocess
 import sys
@@ -67,7 +68,7 @@ def test_sizes_are_exact_and_records_well_formed(tmp_path, small_material, size)
     lines = data.splitlines()
     assert len(lines) == size
     ids = set()
-    for i, line in enumerate(lines):
+    for _i, line in enumerate(lines):
         rec = json.loads(line)
         assert {"id", "title", "abstract", "year"} <= rec.keys()
         assert isinstance(rec["year"], int)
@@ -143,7 +144,7 @@ def test_empty_runner_table_lists_every_row_as_not_available():
     from rich.console import Console
 
     runner = bench_run.Runner(bench_run.Config(True, 7, 10, 20, 5, 2, 1, 1.0, False, 100), Console(file=None))
-    console = Console(width=400, record=True, file=open("/dev/null", "w"))
+    console = Console(width=400, record=True, file=io.StringIO())
     console.print(runner.table())
     text = console.export_text()
     for name in bench_run.ROW_NAMES:
@@ -165,7 +166,7 @@ def test_row_providers_add_their_rows_and_a_failing_one_shows_as_failed(tmp_path
     (tmp_path / "broken_provider.py").write_text("def rows(runner):\n    raise RuntimeError('no graph')\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.setattr(bench_run, "ROW_PROVIDERS", ["fake_provider", "broken_provider"])
-    runner = bench_run.Runner(bench_run.Config(True, 7, 10, 20, 5, 2, 1, 1.0, False, 100), Console(file=open("/dev/null", "w")))
+    runner = bench_run.Runner(bench_run.Config(True, 7, 10, 20, 5, 2, 1, 1.0, False, 100), Console(file=io.StringIO()))
     runner.providers()
     names = [r["name"] for r in runner.to_json()["rows"]]
     assert names[: len(bench_run.ROW_NAMES)] == bench_run.ROW_NAMES

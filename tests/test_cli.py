@@ -99,9 +99,9 @@ def test_extract_jsonl_offsets(tmp_path):
     src.write_text("".join(SAMPLE.read_text().splitlines(keepends=True)[:2]))
     proc = subprocess.run([KG, "extract", str(src), "--jsonl"], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    papers = {json.loads(l)["id"]: json.loads(l) for l in src.read_text().splitlines()}
-    lines = [json.loads(l) for l in proc.stdout.splitlines()]
-    assert [l["paper_id"] for l in lines] == list(papers)
+    papers = {json.loads(line)["id"]: json.loads(line) for line in src.read_text().splitlines()}
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [row["paper_id"] for row in lines] == list(papers)
     for line in lines:
         assert line["mentions"], "every sample abstract mentions something"
         for m in line["mentions"]:

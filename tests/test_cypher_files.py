@@ -12,6 +12,8 @@ from typing import Any
 
 import neo4j
 import pytest
+from test_graph_query import EXTRACTIONS, PAPERS, RESOLUTION, S_CNN, S_RANK
+from test_neo4j_loader import reset_database
 
 from kg import KnowledgeGraph
 from kg.analytics.analysis import analyze
@@ -20,8 +22,6 @@ from kg.graph.schema import USE_TYPES
 from kg.neo4j.loader import load_graph_into_neo4j
 from kg.neo4j.saved_queries import load, parse_params
 from kg.neo4j.settings import connect
-from test_graph_query import EXTRACTIONS, PAPERS, RESOLUTION, S_CNN, S_RANK
-from test_neo4j_loader import reset_database
 
 pytestmark = pytest.mark.neo4j  # every test here belongs to the Neo4j suite (`-m neo4j`)
 
@@ -154,7 +154,7 @@ def test_field_files_agree_with_the_python_api(hand_db):
     for name in ("transformer", "ViT", "object detection", "COCO"):
         (trend,) = kg.trends([name])
         rows = run_file(*hand_db, CYPHER / "trends_per_year.cypher", name=name)
-        assert [(r["year"], r["papers"]) for r in rows] == [(y, n) for y, n in zip(trend.years, trend.papers) if n], name
+        assert [(r["year"], r["papers"]) for r in rows] == [(y, n) for y, n in zip(trend.years, trend.papers, strict=True) if n], name
     result = kg.analyze()
     for front in result.fronts:
         rows = run_file(*hand_db, CYPHER / "front_members.cypher", front=front.id)
@@ -214,7 +214,7 @@ def test_style_gives_every_label_a_colour_and_caption():
     for label, caption in captions.items():
         body = rules[f"node.{label}"]
         assert re.search(r"color:\s*#[0-9A-Fa-f]{6};", body) and f'caption: "{caption}";' in body
-    colours = {re.search(r"\bcolor:\s*(#\w+)", rules[f"node.{l}"]).group(1) for l in captions}
+    colours = {re.search(r"\bcolor:\s*(#\w+)", rules[f"node.{label}"]).group(1) for label in captions}
     assert len(colours) == len(captions)  # each label its own colour
 
 

@@ -72,7 +72,7 @@ def test_evaluate_entities_with_a_perfect_extractor_scores_one(tmp_path: Path) -
 
     class Perfect:
         def extract(self, papers):
-            for paper, g in zip(papers, golds):
+            for _paper, g in zip(papers, golds, strict=True):
                 ms = [SimpleNamespace(text=s, label=lab) for lab, ss in g.entities.items() for s in ss]
                 yield SimpleNamespace(mentions=ms)
 

@@ -40,7 +40,7 @@ def results(extractor):
 
 
 def test_offsets_are_exact_in_both_fields(results):
-    for paper, extraction in zip(PAPERS, results):
+    for paper, extraction in zip(PAPERS, results, strict=True):
         assert extraction.mentions, paper.id
         for m in extraction.mentions:
             field = paper.title if m.field == "title" else paper.abstract

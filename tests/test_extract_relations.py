@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract import build_lexicon_pipeline
 from kg.eval.relations import evaluate_relations
+from kg.extract import build_lexicon_pipeline
 
 SCIERC_DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "scierc" / "dev.json"
 

@@ -31,7 +31,7 @@ def sentences(nlp, text):
 
 
 def pairs(nlp, text):
-    return [(s.text, l.text) for s, l in nlp(text)._.abbreviations]
+    return [(s.text, long.text) for s, long in nlp(text)._.abbreviations]
 
 
 # ---- sentences ---------------------------------------------------------------------------------------
@@ -83,7 +83,7 @@ def test_schwartz_hearst_core():
 
 def test_sdl_definition_and_every_later_use(nlp):
     doc = nlp(f"{SDL_TITLE}\n\n{SDL_ABSTRACT}")
-    assert [(s.text, l.text) for s, l in doc._.abbreviations] == [("SDL", "Supervised dictionary learning")]
+    assert [(s.text, long.text) for s, long in doc._.abbreviations] == [("SDL", "Supervised dictionary learning")]
     uses = doc._.abbreviation_mentions
     assert [u.text for u in uses] == ["SDL"] * 4  # the definition + 3 later uses
     assert all(u._.long_form.text == "Supervised dictionary learning" for u in uses)

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import neo4j
 import pytest
+from test_cypher_files import run_file
+from test_neo4j_loader import reset_database
 
 from kg import KnowledgeGraph
 from kg.browser import CYPHER_DIR
 from kg.eval.helpers import DEFAULT_HELPERS, read_helper_questions
 from kg.neo4j.loader import load_graph_into_neo4j
 from kg.neo4j.settings import connect
-from test_cypher_files import run_file
-from test_neo4j_loader import reset_database
 
 SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "seed_abstracts.jsonl"
 FILES = {"methods-for": ("methods_for_task", "task", "method"), "datasets-for": ("datasets_for_task", "task", "dataset"),

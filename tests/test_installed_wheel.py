@@ -65,11 +65,13 @@ def test_the_installed_package_is_not_the_repo(installed):
          "from kg.neo4j.saved_queries import saved_queries; "
          "from importlib import resources; "
          "print(GUIDE.is_file(), STYLE.is_file(), POM.is_file(), len(saved_queries()), "
-         "resources.files('kg.view').joinpath('static', 'cytoscape.min.js').is_file())"],
+         "resources.files('kg.view').joinpath('static', 'cytoscape.min.js').is_file(), "
+         "resources.files('kg').joinpath('py.typed').is_file())"],
         capture_output=True, text=True, cwd=installed["work"], check=True,
     )  # fmt: skip
-    # every saved query of the repo, and kg view's vendored renderer
-    assert data.stdout.split() == ["True", "True", "True", str(len(list((ROOT / "cypher").glob("*.cypher")))), "True"]
+    # every saved query of the repo, kg view's vendored renderer, and the PEP 561 marker for type checkers
+    saved = str(len(list((ROOT / "cypher").glob("*.cypher"))))
+    assert data.stdout.split() == ["True", "True", "True", saved, "True", "True"]
 
 
 def test_build_and_query_from_the_wheel(installed):

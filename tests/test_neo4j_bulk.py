@@ -14,6 +14,7 @@ import time
 
 import networkx as nx
 import pytest
+from test_neo4j_loader import reset_database, synthetic_graph
 from typer.testing import CliRunner
 
 from kg.graph.store import save_graph
@@ -22,9 +23,8 @@ from kg.neo4j.bulk import ARRAY_DELIMITER, export_neo4j_import, read_import_argu
 from kg.neo4j.loader import load_graph_into_neo4j, snapshot_database, snapshot_graph
 from kg.neo4j.schema import ensure_schema
 from kg.neo4j.settings import Neo4jSettings, connect
-from kg.query.neo4j_backend import Neo4jAccess
 from kg.query.embedded import NetworkxAccess
-from test_neo4j_loader import reset_database, synthetic_graph
+from kg.query.neo4j_backend import Neo4jAccess
 
 pytestmark = pytest.mark.neo4j  # every test here belongs to the Neo4j suite (`-m neo4j`)
 

@@ -14,8 +14,8 @@ import sys
 import time
 from pathlib import Path
 
-import networkx as nx
 import neo4j
+import networkx as nx
 import pytest
 
 from kg.graph.schema import RELATIONSHIP_TYPES
@@ -74,7 +74,7 @@ def synthetic_graph(n_papers: int, seed: int = 0) -> nx.MultiDiGraph:
             attrs["doi"] = f"10.1234/{i}"
         g.add_node(pid, id=pid, label="Paper", **attrs)
 
-        def link(target: str, rel: str) -> None:
+        def link(target: str, rel: str, pid: str = pid, sentences: list[str] = sentences) -> None:
             if not g.has_edge(pid, target, key=rel):
                 ev = rng.sample(sentences, rng.randint(1, 3))
                 g.add_edge(pid, target, key=rel, type=rel, evidence=ev, confidence=round(rng.uniform(0.3, 1.0), 4),
@@ -97,7 +97,7 @@ def synthetic_graph(n_papers: int, seed: int = 0) -> nx.MultiDiGraph:
             used_for.setdefault((methods[0], tasks[0]), set()).add(pid)
         for a in rng.sample(authors, min(len(authors), rng.randint(1, 4))):
             g.add_edge(a, pid, key="WROTE", type="WROTE")
-        for k in range(rng.randint(0, 3) if i else 0):
+        for _k in range(rng.randint(0, 3) if i else 0):
             cited = f"arxiv:{2000 + (j := rng.randrange(0, i)) // 1000}.{j % 1000:05d}"
             g.add_edge(pid, cited, key="CITES", type="CITES")
     for (m, t), papers in used_for.items():
@@ -127,7 +127,7 @@ def reextracted(graph: nx.MultiDiGraph, seed: int = 1) -> nx.MultiDiGraph:
         new = rng.choice(methods)
         if not g.has_edge(pid, new, key="USES"):
             g.add_edge(pid, new, key="USES", type="USES", evidence=["A new sentence."], confidence=0.5)
-        for _, _, key, attrs in g.out_edges(pid, keys=True, data=True):
+        for _, _, attrs in g.out_edges(pid, data=True):
             if "evidence" in attrs:
                 attrs["evidence"] = ["Re-extracted evidence."]
         g.nodes[pid].pop("year", None)  # a property the new file no longer has

@@ -11,9 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 import neo4j
+import networkx as nx
 import pytest
+from test_graph_query import EXTRACTIONS, PAPERS, RESOLUTION
+from test_neo4j_loader import reset_database
 from typer.testing import CliRunner
 
 from kg import KnowledgeGraph
@@ -24,8 +26,6 @@ from kg.neo4j.settings import connect
 from kg.query.embedded import NetworkxAccess
 from kg.query.engine import UnknownPaperError
 from kg.query.neo4j_backend import Neo4jAccess
-from test_graph_query import EXTRACTIONS, PAPERS, RESOLUTION
-from test_neo4j_loader import reset_database
 
 pytestmark = pytest.mark.neo4j  # every test here belongs to the Neo4j suite (`-m neo4j`)
 
@@ -144,8 +144,8 @@ def test_hand_corpus_answers_are_the_documented_ones(loaded, hand_graph):
 def test_primitives_match_row_for_row(loaded, hand_graph):
     loaded.use("hand", hand_graph)
     a, b = NetworkxAccess(hand_graph), Neo4jAccess(loaded.driver, loaded.database)
-    entity_ids = sorted(n for n, l in hand_graph.nodes(data="label") if l != "Paper") + ["nope"]
-    paper_ids = sorted(n for n, l in hand_graph.nodes(data="label") if l == "Paper") + ["nope"]
+    entity_ids = sorted(n for n, label in hand_graph.nodes(data="label") if label != "Paper") + ["nope"]
+    paper_ids = sorted(n for n, label in hand_graph.nodes(data="label") if label == "Paper") + ["nope"]
     types = ("PROPOSES", "USES", "EVALUATES_ON", "ADDRESSES", "REPORTS")
     assert b.paper_links(entity_ids, types) == a.paper_links(entity_ids, types)
     assert b.paper_links_of(paper_ids, types) == a.paper_links_of(paper_ids, types)
@@ -172,7 +172,7 @@ def test_primitives_match_row_for_row(loaded, hand_graph):
 def test_text_primitives_match(loaded, hand_graph):
     loaded.use("hand", hand_graph)
     a, b = NetworkxAccess(hand_graph), Neo4jAccess(loaded.driver, loaded.database)
-    paper_ids = sorted(n for n, l in hand_graph.nodes(data="label") if l == "Paper")
+    paper_ids = sorted(n for n, label in hand_graph.nodes(data="label") if label == "Paper")
     groups = [[("transform",)], [("detect",), ("object", "nope")], [("nope",)], [("vit", "segment")]]
     assert a.text_search(groups)  # the groups really find papers
     assert b.text_search(groups) == a.text_search(groups)

@@ -10,9 +10,12 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import networkx as nx
 import neo4j
+import networkx as nx
 import pytest
+from test_cypher_files import FILES, run_file
+from test_graph_query import EXTRACTIONS, PAPERS, RESOLUTION
+from test_neo4j_loader import reset_database
 from typer.testing import CliRunner
 
 from kg import KnowledgeGraph
@@ -22,9 +25,6 @@ from kg.neo4j.loader import load_graph_into_neo4j, plan_load, snapshot_database,
 from kg.neo4j.saved_queries import load
 from kg.neo4j.settings import connect
 from kg.query.neo4j_backend import Neo4jAccess
-from test_cypher_files import FILES, run_file
-from test_graph_query import EXTRACTIONS, PAPERS, RESOLUTION
-from test_neo4j_loader import reset_database
 
 pytestmark = pytest.mark.neo4j  # every test here belongs to the Neo4j suite (`-m neo4j`)
 

@@ -10,10 +10,9 @@ import pytest
 
 from kg.graph.build import add_top_papers
 from kg.graph.schema import USE_TYPES
-from kg.query.embedded import NetworkxAccess
 from kg.pipeline import assemble
+from kg.query.embedded import NetworkxAccess
 from kg.query.engine import QueryEngine, merge_top_lists, rank_users
-
 from tests.test_graph_query import EXTRACTIONS, PAPERS
 
 
@@ -23,7 +22,7 @@ def random_graph(seed: int, papers: int = 60, entities: int = 8) -> nx.MultiDiGr
     graph = nx.MultiDiGraph()
     for e in range(entities):
         graph.add_node(f"method:m{e}", label="Method", name=f"m{e}")
-    for p in range(papers):
+    for _p in range(papers):
         pid = f"arxiv:{rng.randrange(10**6):06d}"
         graph.add_node(pid, label="Paper", title=pid)
         for e in rng.sample(range(entities), rng.randint(1, 4)):
@@ -57,7 +56,7 @@ def test_top_lists_hold_best_confidence_per_paper_best_first() -> None:
         for pid, _, conf in graph.in_edges(node, data="confidence"):
             best[pid] = max(best.get(pid, 0.0), conf)
         expected = sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
-        assert list(zip(attrs["top_papers"], attrs["top_conf"])) == expected
+        assert list(zip(attrs["top_papers"], attrs["top_conf"], strict=True)) == expected
 
 
 def test_papers_using_same_with_and_without_stored_lists() -> None:

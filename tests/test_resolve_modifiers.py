@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from test_resolve import entity_of, paper  # noqa: E402  (same helpers)
+
 from kg.resolve import resolve
 from kg.resolve.suffixes import canonical_key, core_written_specific, strip_prefix
-
-from test_resolve import entity_of, paper  # noqa: E402  (same helpers)
 
 
 def test_coordinated_modifiers_before_a_named_core_resolve_to_it():

@@ -22,13 +22,13 @@ FILE_BLOCKS = re.compile(r'<pre class="[^"]*\brunnable\b[^"]*" data-(file|params
 def test_query_file_is_one_statement_and_params_file_sets_every_parameter(path):
     text = path.read_text(encoding="utf-8")
     lines = text.strip().splitlines()
-    kinds = ["comment" if l.startswith("//") else "query" for l in lines]
+    kinds = ["comment" if line.startswith("//") else "query" for line in lines]
     assert kinds == sorted(kinds, key=["comment", "query"].index), path
     # One statement, so Browser shows its table: no other ";" anywhere (Browser splits on it) and no :param
-    assert text.count(";") == 1 and lines[-1].endswith(";") and not any(l.startswith(":") for l in lines)
+    assert text.count(";") == 1 and lines[-1].endswith(";") and not any(line.startswith(":") for line in lines)
     params_text = path.with_suffix(".params").read_text(encoding="utf-8")
     params_lines = params_text.strip().splitlines()
-    assert params_lines and all(l.startswith(":param ") and l.endswith(";") for l in params_lines)
+    assert params_lines and all(line.startswith(":param ") and line.endswith(";") for line in params_lines)
     saved = load(path)
     assert saved.params == parse_params(params_text)
     assert set(re.findall(r"\$(\w+)", saved.query)) == set(saved.params)
@@ -65,7 +65,7 @@ def test_guide_blocks_are_the_files_text():
 def test_every_guide_parameter_is_set_before_it_is_used():
     guide = (GUIDE_DIR / "guide.html").read_text(encoding="utf-8")
     known: set[str] = set()
-    for _, name, body in RUNNABLE.findall(guide):
+    for _, _name, body in RUNNABLE.findall(guide):
         text = html.unescape(body).strip()
         if text.startswith(":param"):
             known |= set(parse_params(text))

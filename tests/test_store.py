@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -11,7 +12,6 @@ import pytest
 from kg.graph.store import GraphFileError, graph_to_dict, iter_records, load_graph, load_records, save_graph
 from kg.models import Paper, PaperExtraction
 from kg.pipeline import RecordSpool, assemble, drain
-
 from tests.test_graph_query import EXTRACTIONS, PAPERS
 
 
@@ -22,7 +22,7 @@ def graph() -> nx.MultiDiGraph:
 
 def test_graph_loads_without_reading_the_records(tmp_path, graph):
     path = save_graph(graph, tmp_path / "g.json.gz", papers=PAPERS, extractions=EXTRACTIONS)
-    lines = gzip.open(path, "rt", encoding="utf-8").read().splitlines()
+    lines = gzip.decompress(Path(path).read_bytes()).decode("utf-8").splitlines()
     tags = [json.loads(line)[0] for line in lines[1:]]
     # graph first, its text index, then records: a reader of the graph stops at the first record
     assert tags == sorted(tags, key=["N", "E", "G", "I", "J", "P", "X", "T"].index)
@@ -108,7 +108,7 @@ def test_drain_empties_the_list_in_order():
 
 
 def _tags_and_lines(path):
-    lines = gzip.open(path, "rt", encoding="utf-8").read().splitlines()
+    lines = gzip.decompress(Path(path).read_bytes()).decode("utf-8").splitlines()
     return [json.loads(line)[0] if i else "H" for i, line in enumerate(lines)], lines
 
 
@@ -161,7 +161,7 @@ def test_version_2_files_without_counts_still_load(tmp_path, graph):
     path = save_graph(graph, tmp_path / "g.json.gz", papers=PAPERS, extractions=EXTRACTIONS)
     tags, lines = _tags_and_lines(path)
     old = [json.dumps({"format": "paper-kg-graph", "version": 2})]
-    old += [line for tag, line in zip(tags[1:], lines[1:]) if tag not in ("G", "T")]
+    old += [line for tag, line in zip(tags[1:], lines[1:], strict=True) if tag not in ("G", "T")]
     v2 = tmp_path / "v2.json.gz"
     _write_lines(v2, old)
     assert nx.utils.graphs_equal(load_graph(v2), graph)

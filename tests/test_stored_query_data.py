@@ -24,7 +24,6 @@ from kg.pipeline import assemble
 from kg.query.embedded import NetworkxAccess
 from kg.query.text import make_sentence, paper_parts, paper_sentences
 from kg.resolve.terms import index_terms
-
 from tests.test_graph_query import EXTRACTIONS, PAPERS
 
 SEEDS = Path(__file__).resolve().parents[1] / "examples" / "seed_abstracts.jsonl"
@@ -95,7 +94,7 @@ def test_text_index_postings_span_several_lines(saved, tmp_path, monkeypatch):
     graph, _ = saved
     monkeypatch.setattr(text_index, "CHUNK", 7)  # the hand graph's postings over many J lines
     path = save_graph(graph, tmp_path / "chunked.json.gz")
-    tags = [json.loads(line)[0] for line in gzip.open(path, "rt", encoding="utf-8").read().splitlines()[1:]]
+    tags = [json.loads(line)[0] for line in gzip.decompress(Path(path).read_bytes()).decode("utf-8").splitlines()[1:]]
     assert tags.count("J") > 3
     loaded, stored = load_graph_stored(path)
     restored = TermIndex.from_payload(stored.term_index, paper_nodes(loaded))
@@ -113,7 +112,7 @@ def test_stored_counts_equal_counting(saved):
 
 def test_graph_files_without_stored_data_answer_the_same(saved, tmp_path):
     graph, path = saved
-    lines = gzip.open(path, "rt", encoding="utf-8").read().splitlines()
+    lines = gzip.decompress(Path(path).read_bytes()).decode("utf-8").splitlines()
     older = []
     for line in lines:
         item = json.loads(line)

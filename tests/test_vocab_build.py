@@ -154,8 +154,7 @@ def test_paraphrase_miner_keeps_over_represented_task_phrases_only():
     for i in range(12):
         docs.append((f"we improve image recognition with residual nets in run {i}", {"task:ic"}))
         docs.append((f"speech recognition with residual nets in run {i}", {"task:asr"}))
-    for i in range(3):
-        docs.append(("a note on image recognition", {"task:asr"}))
+    docs += [("a note on image recognition", {"task:asr"})] * 3
     mined = mine_paraphrases(docs, frozenset({"recognition"}), frozenset(), {"": set()}, {}, min_z=2.0)
     assert sorted((m.text, m.task) for m in mined) == [("image recognition", "task:ic"), ("speech recognition", "task:asr")]
     assert log_odds_z(10, 12, 0, 12) > log_odds_z(6, 12, 4, 12) > 0

@@ -76,7 +76,6 @@ def replace_mentions(doc, pool: dict[str, list[Name]], p: float, rng: random.Ran
 def pwc_name_pool(data_dir: Path, labels: set[str]) -> dict[str, list[Name]]:
     """PwC train leaderboard names by majority label, in their first-seen case, tokenised by spaCy."""
     import spacy
-
     from gazetteer import pwc_name_forms
 
     votes: dict[str, Counter] = defaultdict(Counter)

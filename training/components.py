@@ -15,10 +15,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import scorer  # noqa: E402,F401  (registers paper_kg.product_ner_scorer.v1)
-
 import gazetteer  # noqa: E402,F401  (registers the kg_gazetteer factory)
-
+import scorer  # noqa: E402,F401  (registers paper_kg.product_ner_scorer.v1)
 
 # Matrix products through numpy's OpenBLAS instead of BLIS. The blis wheel picks its generic reference
 # kernel on CPUs it does not recognise (this machine's "AMD EPYC": 3x slower gemm), and `spacy train`

@@ -131,87 +131,86 @@ def main(argv=None):
     data, out = args.data, args.out
     out.mkdir(parents=True, exist_ok=True)
     nlp = spacy.blank("en")
-    raw = open(out / "raw_text.txt", "w", encoding="utf-8")
+    with open(out / "raw_text.txt", "w", encoding="utf-8") as raw:
 
-    # SciERC
-    train = R.read_scierc(data / "scierc" / "train.json")
-    dev = R.read_scierc(data / "scierc" / "dev.json")
-    save([make_doc(nlp, d.words, d.mapped_spans(R.SCIERC_LABEL_MAP)) for d in train], out / "scierc_train.spacy")
-    xmap = {**R.SCIERC_LABEL_MAP, **EXTRA_MAP}
-    save([make_doc(nlp, d.words, d.mapped_spans(xmap)) for d in train], out / "scierc_train_x.spacy")
-    save(
-        [
-            make_doc(
-                nlp,
-                d.words,
-                d.mapped_spans(R.SCIERC_LABEL_MAP),
-                missing_spans=[(s, e) for s, e, lab in d.spans if lab in EXTRA_MAP],
-            )
-            for d in train
-        ],
-        out / "scierc_train_m.spacy",
-    )
-    save([make_doc(nlp, d.words, d.mapped_spans(R.SCIERC_LABEL_MAP)) for d in dev], out / "scierc_dev.spacy")
-    for d in train:
-        raw.write(d.text + "\n")
+        # SciERC
+        train = R.read_scierc(data / "scierc" / "train.json")
+        dev = R.read_scierc(data / "scierc" / "dev.json")
+        save([make_doc(nlp, d.words, d.mapped_spans(R.SCIERC_LABEL_MAP)) for d in train], out / "scierc_train.spacy")
+        xmap = {**R.SCIERC_LABEL_MAP, **EXTRA_MAP}
+        save([make_doc(nlp, d.words, d.mapped_spans(xmap)) for d in train], out / "scierc_train_x.spacy")
+        save(
+            [
+                make_doc(
+                    nlp,
+                    d.words,
+                    d.mapped_spans(R.SCIERC_LABEL_MAP),
+                    missing_spans=[(s, e) for s, e, lab in d.spans if lab in EXTRA_MAP],
+                )
+                for d in train
+            ],
+            out / "scierc_train_m.spacy",
+        )
+        save([make_doc(nlp, d.words, d.mapped_spans(R.SCIERC_LABEL_MAP)) for d in dev], out / "scierc_dev.spacy")
+        for d in train:
+            raw.write(d.text + "\n")
 
-    # TDMSci
-    conll = data / "tdmsci" / "train_1500_v2.conll"
-    ttrain = R.read_tdmsci(conll, "train")
-    tdev = R.read_tdmsci(conll, "dev")
-    lex = method_lexicon(train, data / "scirex" / "train.jsonl")
-    print(f"method lexicon: {len(lex)} entries")
-    save([make_doc(nlp, d.words, d.spans) for d in ttrain], out / "tdmsci_train.spacy")
-    mm = []
-    n_missing = 0
-    for d in ttrain:
-        ms = methodish_spans(d.words, d.spans, lex)
-        n_missing += sum(e - s for s, e in ms)
-        mm.append(make_doc(nlp, d.words, d.spans, missing_spans=ms))
-    print(f"tdmsci method-ish missing tokens: {n_missing}")
-    save(mm, out / "tdmsci_train_mm.spacy")
-    save([make_doc(nlp, d.words, d.spans, default="missing") for d in ttrain], out / "tdmsci_train_am.spacy")
-    save([make_doc(nlp, d.words, d.spans) for d in tdev], out / "tdmsci_dev.spacy")
-    for d in ttrain:
-        raw.write(d.text + "\n")
+        # TDMSci
+        conll = data / "tdmsci" / "train_1500_v2.conll"
+        ttrain = R.read_tdmsci(conll, "train")
+        tdev = R.read_tdmsci(conll, "dev")
+        lex = method_lexicon(train, data / "scirex" / "train.jsonl")
+        print(f"method lexicon: {len(lex)} entries")
+        save([make_doc(nlp, d.words, d.spans) for d in ttrain], out / "tdmsci_train.spacy")
+        mm = []
+        n_missing = 0
+        for d in ttrain:
+            ms = methodish_spans(d.words, d.spans, lex)
+            n_missing += sum(e - s for s, e in ms)
+            mm.append(make_doc(nlp, d.words, d.spans, missing_spans=ms))
+        print(f"tdmsci method-ish missing tokens: {n_missing}")
+        save(mm, out / "tdmsci_train_mm.spacy")
+        save([make_doc(nlp, d.words, d.spans, default="missing") for d in ttrain], out / "tdmsci_train_am.spacy")
+        save([make_doc(nlp, d.words, d.spans) for d in tdev], out / "tdmsci_dev.spacy")
+        for d in ttrain:
+            raw.write(d.text + "\n")
 
-    # SciREX train: sample sentences
-    rng = random.Random(args.seed)
-    sample = []
-    for _, sents in R.read_scirex(data / "scirex" / "train.jsonl"):
-        for d in sents:
-            if len(d.words) >= 4 and not (d.words[0] == "section" and d.words[1:2] == [":"]):
-                raw.write(d.text + "\n")
-            if len(d.words) < 5 or len(d.words) > 80 or d.words[:2] == ["section", ":"]:
-                continue
-            p = args.scirex_frac if d.spans else args.scirex_frac / 10
-            if rng.random() < p:
-                sample.append(make_doc(nlp, d.words, d.mapped_spans(R.SCIREX_LABEL_MAP)))
-    save(sample, out / "scirex_train.spacy")
+        # SciREX train: sample sentences
+        rng = random.Random(args.seed)
+        sample = []
+        for _, sents in R.read_scirex(data / "scirex" / "train.jsonl"):
+            for d in sents:
+                if len(d.words) >= 4 and not (d.words[0] == "section" and d.words[1:2] == [":"]):
+                    raw.write(d.text + "\n")
+                if len(d.words) < 5 or len(d.words) > 80 or d.words[:2] == ["section", ":"]:
+                    continue
+                p = args.scirex_frac if d.spans else args.scirex_frac / 10
+                if rng.random() < p:
+                    sample.append(make_doc(nlp, d.words, d.mapped_spans(R.SCIREX_LABEL_MAP)))
+        save(sample, out / "scirex_train.spacy")
 
-    # ml_abstracts: hand-annotated in-domain abstracts (paper-level strings -> spans)
-    ml_path = data / "ml_abstracts" / "train.jsonl"
-    if ml_path.exists():
-        import ml_abstracts as ML
+        # ml_abstracts: hand-annotated in-domain abstracts (paper-level strings -> spans)
+        ml_path = data / "ml_abstracts" / "train.jsonl"
+        if ml_path.exists():
+            import ml_abstracts as ML
 
-        ml_train, ml_dev = ML.split(ML.read(ml_path))
-        save([ML.record_doc(nlp, r) for r in ml_train], out / "ml_train.spacy")
-        save([ML.record_doc(nlp, r) for r in ml_dev], out / "ml_dev.spacy")
-        ML.write_entities_jsonl(ml_dev, out / "ml_dev.jsonl")
+            ml_train, ml_dev = ML.split(ML.read(ml_path))
+            save([ML.record_doc(nlp, r) for r in ml_train], out / "ml_train.spacy")
+            save([ML.record_doc(nlp, r) for r in ml_dev], out / "ml_dev.spacy")
+            ML.write_entities_jsonl(ml_dev, out / "ml_dev.jsonl")
 
-    # PwC train abstracts: raw text only (labels are paper-level, not spans)
-    tok = nlp.tokenizer
-    n = 0
-    with open(data / "pwc_sota" / "train.jsonl", encoding="utf-8") as f:
-        for line in f:
-            rec = json.loads(line)
-            for key in ("title_latex", "abstract_latex"):
-                t = rec.get(key)
-                if t:
-                    t = re.sub(r"\\[a-zA-Z]+\*?(\{[^}]*\})?|[{}$~]", " ", t)
-                    raw.write(" ".join(w.text for w in tok(" ".join(t.split()))) + "\n")
-                    n += 1
-    raw.close()
+        # PwC train abstracts: raw text only (labels are paper-level, not spans)
+        tok = nlp.tokenizer
+        n = 0
+        with open(data / "pwc_sota" / "train.jsonl", encoding="utf-8") as f:
+            for line in f:
+                rec = json.loads(line)
+                for key in ("title_latex", "abstract_latex"):
+                    t = rec.get(key)
+                    if t:
+                        t = re.sub(r"\\[a-zA-Z]+\*?(\{[^}]*\})?|[{}$~]", " ", t)
+                        raw.write(" ".join(w.text for w in tok(" ".join(t.split()))) + "\n")
+                        n += 1
     print(f"raw_text.txt: + {n} PwC titles/abstracts")
 
 

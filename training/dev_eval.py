@@ -76,7 +76,8 @@ def main(argv=None):
         if args.ruler:
             import json
 
-            rows = [json.loads(line) for line in open(REPO / "kg" / "extract" / "lexicon" / "seed_lexicon.jsonl")]
+            with open(REPO / "kg" / "extract" / "lexicon" / "seed_lexicon.jsonl") as fh:
+                rows = [json.loads(line) for line in fh]
             where = {"after": "ner"} if args.ruler == "after" else {"before": "ner"}
             ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"}, **where)
             ruler.add_patterns([{"label": r["label"], "pattern": r["pattern"]} for r in rows])
@@ -98,7 +99,6 @@ def main(argv=None):
 def vote(ner, data_dir: Path, models: list[Path]) -> None:
     """Print SciERC and TDMSci dev micro scores of the models' vote for every threshold k."""
     import spacy
-
     from pseudo_label import voted_spans
 
     files = (("SciERC", data_dir / "scierc" / "dev.json", "all"), ("TDMSci", data_dir / "tdmsci" / "train_1500_v2.conll", "dev"))

@@ -90,10 +90,9 @@ def agreed_doc(vocab, docs, min_votes: int | None = None):
 
 
 def main(argv: list[str] | None = None) -> None:
+    import components  # noqa: F401  (teachers may use kg_gazetteer or the product scorer)
     import spacy
     from spacy.tokens import Doc, DocBin
-
-    import components  # noqa: F401  (teachers may use kg_gazetteer or the product scorer)
 
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("teachers", nargs="+", type=Path)
@@ -111,10 +110,11 @@ def main(argv: list[str] | None = None) -> None:
     vocab = spacy.blank("en").vocab
     exclude: set[str] = set()
     for path in args.exclude:
-        for line in open(path, encoding="utf-8"):
-            if line.strip():
-                rec = json.loads(line)
-                exclude |= {" ".join(rec.get("abstract", "").split()), title_key(rec.get("title", ""))}
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    rec = json.loads(line)
+                    exclude |= {" ".join(rec.get("abstract", "").split()), title_key(rec.get("title", ""))}
     texts = pwc_abstracts(args.data / "pwc_sota" / "train.jsonl", args.n, args.seed, exclude)
     print(f"{len(exclude)} abstracts excluded", flush=True)
     base = teachers[0]

@@ -476,9 +476,8 @@ def recipe_record(name: str) -> dict:
 
 def export(model_best: Path, dest: Path = MODEL_DIR, recipe: str = SHIPPED_RECIPE) -> None:
     """Copy model-best into kg/extract/model without training-only state; check it loads."""
-    import spacy
-
     import scorer  # noqa: F401  (registers paper_kg.product_ner_scorer.v1 for runs that used it)
+    import spacy
 
     nlp = spacy.load(model_best)
     extra = suppress_extra_labels(nlp)

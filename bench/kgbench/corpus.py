@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import generate  # noqa: E402  (bench/generate.py)
+
 from kgbench.rows import REPO, out_dir
 
 

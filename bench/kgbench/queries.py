@@ -35,7 +35,7 @@ def pick_plan(graph, k: int) -> dict[str, list]:
             pairs.append((-int(attrs.get("count", 0)), graph.nodes[u].get("name", u), graph.nodes[v].get("name", v)))
     pairs.sort()
     proposed = Counter()
-    for u, v, key in graph.edges(keys=True):
+    for _, v, key in graph.edges(keys=True):
         if key == "PROPOSES":
             proposed[graph.nodes[v].get("name", v)] += 1
     use_x = [n for _, _, n in (by_label["Method"][: k - k // 3] + by_label["Dataset"][: k // 3])]
@@ -76,7 +76,7 @@ def time_queries(kg_, plan: dict[str, list], reps: int, budget_s: float) -> dict
             for args in arg_list:  # warm-up, untimed
                 call_helper(kg_, helper, args)
             started = time.perf_counter()
-            for rep in range(reps):
+            for _rep in range(reps):
                 for args in arg_list:
                     t0 = time.perf_counter()
                     res = call_helper(kg_, helper, args)
@@ -199,7 +199,7 @@ def fanout(kg_, plan: dict) -> dict[str, dict]:
         for args in plan.get("papers_using", []) + plan.get("papers_using+task", []):
             depth, _ = engine._expand(args[0], ("Method", "Dataset"))
             links = engine.access.paper_links(list(depth), USE_TYPES)
-            out[args[0]] = {"entities": len(depth), "links": len(links), "papers": len({l.paper_id for l in links})}
+            out[args[0]] = {"entities": len(depth), "links": len(links), "papers": len({link.paper_id for link in links})}
     return out
 
 

@@ -70,7 +70,7 @@ def cooccurrence_graph(graph: nx.MultiDiGraph, labels: Sequence[str], min_papers
     co = nx.Graph()
     co.add_nodes_from(entities)
     co.add_weighted_edges_from(
-        (entities[a], entities[b], float(c)) for a, b, c in zip(i[keep].tolist(), j[keep].tolist(), w[keep].tolist())
+        (entities[a], entities[b], float(c)) for a, b, c in zip(i[keep].tolist(), j[keep].tolist(), w[keep].tolist(), strict=True)
     )
     return co
 
@@ -82,9 +82,9 @@ def citation_ranks(graph: nx.MultiDiGraph) -> dict[str, float]:
     edges = [(index[u], index[v]) for u, v, k in graph.edges(keys=True) if k == "CITES"]
     if not edges:
         return {}
-    src, dst = (np.asarray(x, dtype=np.int64) for x in zip(*edges))
+    src, dst = (np.asarray(x, dtype=np.int64) for x in zip(*edges, strict=True))
     rank = pagerank(len(papers), src, dst, np.ones(len(edges)))
-    return dict(zip(papers, rank.tolist()))
+    return dict(zip(papers, rank.tolist(), strict=True))
 
 
 def cooccurrence_ranks(graph: nx.MultiDiGraph) -> dict[str, float]:
@@ -93,7 +93,7 @@ def cooccurrence_ranks(graph: nx.MultiDiGraph) -> dict[str, float]:
     index = {e: i for i, e in enumerate(entities)}
     i, j, w = cooccurrence_edges(paper_entities(graph, entities), index)
     rank = pagerank(len(entities), np.concatenate([i, j]), np.concatenate([j, i]), np.concatenate([w, w]))
-    return dict(zip(entities, rank.tolist()))
+    return dict(zip(entities, rank.tolist(), strict=True))
 
 
 def _scaled(scores: dict[str, float]) -> dict[str, float]:

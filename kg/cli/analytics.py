@@ -25,7 +25,7 @@ def _labels(given: list[str] | None) -> tuple[str, ...]:
     """The labels asked for, checked against the schema (a typo is one error line)."""
     if not given:
         return LABELS
-    by_fold = {l.casefold(): l for l in LABELS}
+    by_fold = {label.casefold(): label for label in LABELS}
     unknown = [g for g in given if g.casefold() not in by_fold]
     if unknown:
         raise ValueError(f"unknown label {unknown[0]!r}; expected one of {', '.join(LABELS)}")
@@ -64,7 +64,7 @@ def _print_rising(found: list) -> None:
     table.add_column("papers per year (last 6)")
     for n, r in enumerate(found, 1):
         spans = "; ".join(f"{b.start}-{b.end}: {b.papers}, {b.weight:.1f}" for b in r.bursts)
-        recent = " ".join(f"{y % 100:02d}:{c}" for y, c in zip(r.years[-6:], r.papers[-6:]))
+        recent = " ".join(f"{y % 100:02d}:{c}" for y, c in zip(r.years[-6:], r.papers[-6:], strict=True))
         table.add_row(str(n), escape(r.name), r.label, str(r.paper_count), spans, recent)
     out.print(table)
 
@@ -137,7 +137,7 @@ def analyze(
     table.add_column("papers", justify="right")
     table.add_column("papers per year (last 6)")
     for f in result.fronts:
-        recent = " ".join(f"{y % 100:02d}:{c}" for y, c in zip(f.years[-6:], f.per_year[-6:]))
+        recent = " ".join(f"{y % 100:02d}:{c}" for y, c in zip(f.years[-6:], f.per_year[-6:], strict=True))
         table.add_row(str(f.id), escape(f.name), str(len(f.members)), str(f.papers), recent)
     out.print(table)
     ranks = Table(title=f"Most central entities (PageRank over {result.basis})")

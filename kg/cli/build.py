@@ -3,18 +3,36 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
-from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from kg.cli.common import *  # noqa: F403  (the shared option types and helpers)
+from kg.cli.common import (
+    DEFAULT_GRAPH_PATH,
+    DaskOpt,
+    ExportFormat,
+    GraphOpt,
+    GraphSource,
+    InputFormatOpt,
+    InputsArg,
+    MapOpt,
+    ModelOpt,
+    ProcessesOpt,
+    QuietOpt,
+    StrictOpt,
+    VocabOpt,
+    app,
+    err,
+    friendly_errors,
+    graph_source_options,
+    interrupted_leaves,
+    option_value,
+    parse_map,
+)
 
 
 @app.command()
@@ -49,11 +67,11 @@ def build(
             raise typer.BadParameter("--to-import writes import CSVs, not a graph file: drop --output/--update")
         _build_to_import(inputs, to_import, fmt, strict, mapping, processes, dask, model, vocab, quiet)
         return
+    from kg import pipeline
     from kg.graph.store import load_records, save_graph
     from kg.graph.writelock import graph_write_lock
     from kg.ingest import IngestReport, read_papers
     from kg.ingest.report import require_papers
-    from kg import pipeline
     from kg.vocab import load_index
 
     target = output or update or DEFAULT_GRAPH_PATH
@@ -83,7 +101,7 @@ def build(
         elapsed = time.perf_counter() - started
         err.print(report.summary(), highlight=False, markup=False)
         err.print(
-            f"graph: {sum(1 for _, l in graph.nodes(data='label') if l == 'Paper')} papers, "
+            f"graph: {sum(1 for _, label in graph.nodes(data='label') if label == 'Paper')} papers, "
             f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} relationships; "
             f"extracted {extracted} papers in {elapsed:.1f}s -> {target}",
             highlight=False,

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 import functools
 import inspect
-import json
 import os
-import sys
-import time
-from collections.abc import Callable
-from enum import Enum
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, Iterator
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from kg.graph.schema import DEFAULT_GRAPH_PATH, EXPORT_FORMATS
 from kg.ingest.formats import FORMATS as INPUT_FORMATS
@@ -55,8 +51,8 @@ DatabaseOpt = Annotated[str | None, typer.Option("--database", metavar="NAME", h
 JsonOpt = Annotated[bool, typer.Option("--json", metavar="", help="print JSON instead of a table")]
 LimitOpt = Annotated[int, typer.Option("--limit", "-n", min=1, metavar="N", help="at most this many answers")]
 # Choices as enums so --help lists them and a typo is refused with the list.
-InputFormat = Enum("InputFormat", {name: name for name in INPUT_FORMATS}, type=str)
-ExportFormat = Enum("ExportFormat", {name: name for name in EXPORT_FORMATS}, type=str)
+InputFormat = Enum("InputFormat", {name: name for name in INPUT_FORMATS}, type=str)  # type: ignore[misc]  # members computed
+ExportFormat = Enum("ExportFormat", {name: name for name in EXPORT_FORMATS}, type=str)  # type: ignore[misc]  # members computed
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="no progress bar", metavar="")]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="stop at the first bad record", metavar="")]
 InputFormatOpt = Annotated[

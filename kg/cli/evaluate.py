@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from kg.cli.common import *  # noqa: F403  (the shared option types and helpers)
+from kg.cli.common import (
+    DatabaseOpt,
+    GraphOpt,
+    GraphSource,
+    JsonOpt,
+    ModelOpt,
+    PasswordOpt,
+    UriOpt,
+    UserOpt,
+    err,
+    eval_app,
+    friendly_errors,
+    graph_source_options,
+    open_graph,
+    out,
+)
+
 
 def _print_eval(report: Any, as_json: bool) -> None:
     if as_json:
@@ -75,7 +87,6 @@ def eval_questions(
 ) -> None:
     """Score `kg query papers-using X --for Y` on hand-judged questions, beside the word-match baseline."""
     from kg.eval.questions import DEFAULT_QUESTIONS, evaluate_questions
-
     from kg.eval.readers import require_repo_data
 
     with friendly_errors():

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
-import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from kg.cli.common import *  # noqa: F403  (the shared option types and helpers)
+from kg.cli.common import (
+    GraphSource,
+    JsonOpt,
+    LimitOpt,
+    err,
+    escape,
+    friendly_errors,
+    graph_source_options,
+    non_blank,
+    out,
+    query_app,
+)
 
 SCORE_NOTE = "score: higher means stronger support in the graph; it orders this answer and is not a probability"
 _HEADINGS = {
@@ -128,9 +136,8 @@ def q_papers_using(
     if task is None:
         _run_query("paper", query, lambda g: g.papers_using(x, task, limit=limit), source, as_json)
         return
-    with friendly_errors():
-        with source.open() as kg_:
-            answer = kg_.answer_papers_using(x, task, limit=limit)
+    with friendly_errors(), source.open() as kg_:
+        answer = kg_.answer_papers_using(x, task, limit=limit)
     if as_json:
         payload = {"query": query, "results": [r.model_dump() for r in answer.results],
                    "explain": answer.explain, "resolution": answer.resolution}

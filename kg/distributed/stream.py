@@ -88,7 +88,7 @@ def partitions(
     papers: RecordSpool[Paper], extractions: RecordSpool[PaperExtraction], size: int = PARTITION_SIZE
 ) -> Iterator[tuple[list[Paper], list[PaperExtraction]]]:
     """The spooled records again, `size` papers at a time."""
-    pairs = zip(papers, extractions)
+    pairs = zip(papers, extractions, strict=True)
     while chunk := list(islice(pairs, size)):
         yield [p for p, _ in chunk], [e for _, e in chunk]
 

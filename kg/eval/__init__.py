@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.eval.ner import ALL_LABELS, NERScores, PRF, evaluate_file, score_spans
 from kg.eval.entities import default_entities_dev, evaluate_entities
+from kg.eval.ner import ALL_LABELS, PRF, NERScores, evaluate_file, score_spans
 from kg.eval.pwc import PwcScores, evaluate_pwc, is_pwc_file
 from kg.eval.readers import data_dir, detect_format
 
@@ -149,7 +149,8 @@ def run_eval(
             ("tdmsci", d / "tdmsci" / "train_1500_v2.conll", "dev", "TDMSci dev (fixed 15% of train_1500_v2)"),
             ("pwc", d / "pwc_sota" / "validation.jsonl", "all", "PwC validation"),
         ]
-        jobs = [j for j in jobs if j[1].exists() or report.notes.append(f"missing {j[1]}")]
+        report.notes += [f"missing {j[1]}" for j in jobs if not j[1].exists()]
+        jobs = [j for j in jobs if j[1].exists()]
         if default_entities_dev().exists():
             jobs.append(("entities", default_entities_dev(), "all", "in-domain entities-dev"))
     else:

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.eval.ner import ALL_LABELS, NERScores, PRF
+from kg.eval.ner import ALL_LABELS, PRF, NERScores
 from kg.eval.readers import shared_dir
 
 __all__ = [
@@ -99,7 +99,8 @@ def _title_key(title: str) -> str:
 
 def read_entity_gold(path: Path, papers: Path | None = None) -> list[EntityGold]:
     """Gold lines with their abstracts (from the line itself or, by title, from ``papers``)."""
-    rows = [json.loads(line) for line in Path(path).open(encoding="utf-8") if line.strip()]
+    with Path(path).open(encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
     lookup: tuple[dict, list] | None = None
     out: list[EntityGold] = []
     for i, rec in enumerate(rows):
@@ -165,7 +166,7 @@ def evaluate_entities(
     for lab in ALL_LABELS:
         scores.per_label[lab] = PRF()
     items = [Paper(id=f"eval:{i}", title=g.title, abstract=g.abstract) for i, g in enumerate(golds)]
-    for g, extraction in zip(golds, ex.extract(items)):
+    for g, extraction in zip(golds, ex.extract(items), strict=True):
         counts = score_paper(g.entities, ((m.text, m.label) for m in extraction.mentions))
         for lab, c in counts.items():
             scores.per_label[lab] += c

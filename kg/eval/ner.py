@@ -48,7 +48,7 @@ class PRF:
     def support(self) -> int:
         return self.tp + self.fn
 
-    def __iadd__(self, other: "PRF") -> "PRF":
+    def __iadd__(self, other: PRF) -> PRF:
         self.tp += other.tp
         self.fp += other.fp
         self.fn += other.fn
@@ -97,7 +97,7 @@ def score_spans(
         raise ValueError(f"{len(gold)} gold documents but {len(pred)} predictions")
     labels = tuple(labels)
     scores = NERScores(name=name, labels=labels, per_label={lab: PRF() for lab in labels})
-    for g_doc, p_doc in zip(gold, pred):
+    for g_doc, p_doc in zip(gold, pred, strict=True):
         g = {(s, e, lab) for s, e, lab in g_doc if lab in labels}
         p = {(s, e, lab) for s, e, lab in p_doc if lab in labels}
         for s, e, lab in p:
@@ -105,7 +105,7 @@ def score_spans(
                 scores.per_label[lab].tp += 1
             else:
                 scores.per_label[lab].fp += 1
-        for s, e, lab in g - p:
+        for _start, _end, lab in g - p:
             scores.per_label[lab].fn += 1
     scores.n_docs = len(gold)
     return scores

@@ -205,10 +205,10 @@ class QuestionsReport:
             base = {s.qid: s for s in self.baseline.scores}
             lines.append(f"{'qid':<6} {'found':>7} {'extra':>5} {'base':>7}  question")
             for s in self.product.scores:
-                b = base[s.qid]
+                base_score = base[s.qid]
                 lines.append(
                     f"{s.qid:<6} {len(s.found):>3}/{len(s.relevant):<3} {len(s.extra):>5} "
-                    f"{len(b.found):>3}/{len(b.relevant):<3}  {s.x} | {s.y}"
+                    f"{len(base_score.found):>3}/{len(base_score.relevant):<3}  {s.x} | {s.y}"
                 )
                 lines += [f"{'':<8}missed: {t}" for t in s.missed]
                 lines += [f"{'':<8}extra:  {t}" for t in s.extra]

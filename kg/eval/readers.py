@@ -140,13 +140,13 @@ def _conll_sentences(path: Path) -> Iterator[list[tuple[str, str]]]:
 
 def _bio_spans(tags: list[str]) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
-    start, label = None, None
+    start, label = 0, None
     for i, tag in enumerate(tags + ["O"]):
         if tag.startswith("I-") and label == tag[2:]:
             continue
         if label is not None:
             spans.append((start, i, label))
-            start, label = None, None
+            start, label = 0, None
         if tag.startswith(("B-", "I-")):  # an I- without a B- starts a span
             start, label = i, tag[2:]
     return spans

@@ -39,7 +39,7 @@ def _doc(nlp: Language, record: dict) -> Doc:
     for sent in record["sentences"]:
         flags[position] = 1
         position += len(sent)
-    doc.from_array([SENT_START], flags.astype(np.uint64).reshape(-1, 1))
+    doc.from_array([SENT_START], flags.astype(np.uint64).reshape(-1, 1))  # type: ignore[arg-type]  # thinc's Ints2d: any 2-D int array
     return doc
 
 
@@ -162,4 +162,4 @@ def evaluate_relations(path_to_scierc_json: str | Path, model: str | Path | Lang
 if __name__ == "__main__":
     import sys
 
-    print(evaluate_relations(sys.argv[1] if len(sys.argv) > 1 else "/work/shared/data/scierc/dev.json").render())
+    print(json.dumps(evaluate_relations(sys.argv[1] if len(sys.argv) > 1 else "/work/shared/data/scierc/dev.json"), indent=2))

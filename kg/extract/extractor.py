@@ -7,6 +7,7 @@ from bisect import bisect_right
 from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import cast
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -17,7 +18,7 @@ from kg.extract.components.abbreviations import abbreviation_map
 from kg.extract.components.sentences import TITLE_SEPARATOR
 from kg.extract.components.util import remember_text, sentence_token_starts
 from kg.extract.pipeline import build_pipeline
-from kg.models import Mention, Paper, PaperExtraction, Relation
+from kg.models import EntityLabel, Mention, Paper, PaperExtraction, Relation
 
 __all__ = ["Extractor", "compose_text", "doc_to_extraction", "extract_jsonl_record"]
 
@@ -32,7 +33,7 @@ def doc_to_extraction(paper: Paper, doc: Doc) -> PaperExtraction:
     offset = len(paper.title) + len(TITLE_SEPARATOR) if paper.title else 0
     has_title = bool(paper.title)
     bounds = sentence_token_starts(doc).tolist()
-    sents = [doc[a:b] for a, b in zip(bounds, [*bounds[1:], len(doc)])]
+    sents = [doc[a:b] for a, b in zip(bounds, [*bounds[1:], len(doc)], strict=True)]
     sentences: list[str] = []
     for k, sent in enumerate(sents):
         if has_title and k == 0:
@@ -54,7 +55,7 @@ def doc_to_extraction(paper: Paper, doc: Doc) -> PaperExtraction:
                 start=ent.start_char - base,
                 end=ent.end_char - base,
                 text=text,
-                label=ent.label_,
+                label=cast(EntityLabel, ent.label_),  # the pipeline's labels are the entity labels
                 confidence=ent._.confidence,
                 sentence=max(bisect_right(starts, ent.start) - 1, 0),
                 long_form=long_form,

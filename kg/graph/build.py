@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import heapq
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import networkx as nx
 
+from kg.graph.roles import edge_role
 from kg.graph.schema import (
     AUTHOR,
     DEFAULT_PAPER_TYPE,
@@ -19,7 +20,6 @@ from kg.graph.schema import (
     RELATIONSHIP_TYPES,
     TOP_PAPERS,
 )
-from kg.graph.roles import edge_role
 from kg.graph.sentences import encode, sentence_rows
 from kg.graph.store import Interner
 from kg.models import Paper, PaperExtraction, Resolution
@@ -93,7 +93,7 @@ def add_papers(graph: nx.MultiDiGraph, papers: Iterable[Paper]) -> None:
             graph.add_edge(aid, paper.id, key="WROTE")
 
 
-def add_citations(graph: nx.MultiDiGraph, papers: Sequence[Paper]) -> None:
+def add_citations(graph: nx.MultiDiGraph, papers: Iterable[Paper]) -> None:
     """Add CITES edges between papers that are both in the input; others are dropped by design."""
     by_external: dict[str, str] = {}
     for paper in papers:
@@ -262,9 +262,9 @@ def add_top_papers(graph: nx.MultiDiGraph, limit: int = TOP_PAPERS) -> None:
 
 
 def build_graph(
-    papers: Sequence[Paper], extractions: Sequence[PaperExtraction], resolution: Resolution
+    papers: Iterable[Paper], extractions: Iterable[PaperExtraction], resolution: Resolution
 ) -> nx.MultiDiGraph:
-    """Build the knowledge graph from papers, their extractions and the corpus resolution."""
+    """Build the knowledge graph from papers, their extractions and the corpus resolution (papers are read twice)."""
     graph = nx.MultiDiGraph()
     add_papers(graph, papers)
     add_citations(graph, papers)

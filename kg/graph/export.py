@@ -7,9 +7,8 @@ from pathlib import Path
 
 import networkx as nx
 
-from kg.graph.store import graph_to_dict
-
 from kg.graph.schema import EXPORT_FORMATS  # noqa: E402,F401  (re-exported)
+from kg.graph.store import graph_to_dict
 
 
 def _graphml_ready(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:

@@ -78,6 +78,6 @@ def edge_role(rel_type: str, label: str, cues: Sequence[str], sentences: Sequenc
         return OWN_USE
     if cues and all(c == "baseline" for c in cues):
         return BASELINE
-    if sentences and all(sentence_role(s, is_title=t) == BACKGROUND for s, t in zip(sentences, titles)):
+    if sentences and all(sentence_role(s, is_title=t) == BACKGROUND for s, t in zip(sentences, titles, strict=True)):
         return BACKGROUND_ROLE
     return OWN_USE

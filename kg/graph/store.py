@@ -40,6 +40,7 @@ import networkx as nx
 
 from kg.graph.counts import STATS_KEY, graph_stats, storable
 from kg.graph.writelock import GraphLockedError, graph_write_lock
+
 if TYPE_CHECKING:  # pydantic models only where records are read: `kg query` never needs them
     from kg.models import Paper, PaperExtraction
 
@@ -54,6 +55,7 @@ READABLE_VERSIONS = (1, 2, 3)
 # Versions that end their graph lines with a G line and the file with a T trailer.
 CHECKED_VERSIONS = frozenset({3})
 from kg.graph.schema import DEFAULT_GRAPH_PATH  # noqa: E402,F401  (re-exported)
+
 # Lists the query path only reads become tuples on load: a tuple is smaller than a list.
 TUPLE_ATTRS = frozenset({"evidence", "aliases", "keys", "papers", "top_papers", "top_conf", "name_terms"})
 
@@ -192,11 +194,13 @@ def save_graph(
         tmp = Path(name)
         try:
             with os.fdopen(fd, "wb") as raw:
-                with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=3, filename="") as gz:
-                    with io.TextIOWrapper(gz, encoding="utf-8", newline="\n") as fh:
-                        write_graph_lines(fh, graph, papers or (), extractions or ())
-                        fh.flush()
-                        gz.flush()
+                with (
+                    gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=3, filename="") as gz,
+                    io.TextIOWrapper(gz, encoding="utf-8", newline="\n") as fh,
+                ):
+                    write_graph_lines(fh, graph, papers or (), extractions or ())
+                    fh.flush()
+                    gz.flush()
                 raw.flush()
                 # On disk before the rename: after a power cut the name points at whole data or the old file.
                 os.fsync(raw.fileno())
@@ -245,7 +249,7 @@ def _open_checked(path: str | Path) -> tuple[TextIO, int, dict[str, Any] | None]
     if not path.exists():
         raise GraphFileError(_not_found(path))
     try:
-        fh = gzip.open(path, "rt", encoding="utf-8")
+        fh = gzip.open(path, "rt", encoding="utf-8")  # noqa: SIM115  (returned open: the caller reads on and closes it)
         first = fh.readline()
         header = json.loads(first) if first.strip() else None
     except (OSError, json.JSONDecodeError, UnicodeDecodeError, EOFError) as exc:
@@ -264,7 +268,7 @@ def _open_checked(path: str | Path) -> tuple[TextIO, int, dict[str, Any] | None]
 def _lines(fh: TextIO, path: str | Path) -> Iterator[list[Any]]:
     number = 1
     try:
-        for number, line in enumerate(fh, start=2):
+        for number, line in enumerate(fh, start=2):  # noqa: B007  (`number` is reported by the except below)
             if line.strip():
                 yield json.loads(line)
     except (OSError, json.JSONDecodeError, UnicodeDecodeError, EOFError) as exc:
@@ -442,7 +446,7 @@ def iter_records(path: str | Path) -> Iterator[tuple[str, dict[str, Any]]]:
         trailer: Any = None
         number = 1
         try:
-            for number, line in enumerate(fh, start=2):
+            for number, line in enumerate(fh, start=2):  # noqa: B007  (`number` is reported by the except below)
                 # Skip graph lines without parsing them: only records are wanted here.
                 if line.startswith('["N"'):
                     seen["nodes"] += 1

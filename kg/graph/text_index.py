@@ -74,7 +74,7 @@ class TermIndex:
         self._number = {p: i for i, p in enumerate(self.paper_ids)}
 
     @classmethod
-    def of_graph(cls, graph: Any) -> "TermIndex":
+    def of_graph(cls, graph: Any) -> TermIndex:
         """The index of a graph's Paper nodes, from their stored terms."""
         nodes, ids = graph.nodes, paper_nodes(graph)
         return cls(ids, lambda: (paper_terms(nodes[node]) for node in ids))
@@ -97,7 +97,7 @@ class TermIndex:
         return header, chunks
 
     @staticmethod
-    def read_payload(header: dict[str, Any], chunks: Iterator[str]) -> dict[str, Any] | None:
+    def read_payload(header: dict[str, Any], chunks: Iterator[str | None]) -> dict[str, Any] | None:
         """The arrays of a stored payload (header, then its chunks in order); None when it is not whole."""
         try:
             if header.get("format") != PAYLOAD_FORMAT:
@@ -105,7 +105,10 @@ class TermIndex:
             postings = np.empty(int(header["postings"]), dtype=np.uint32)
             at = 0
             for _ in range(int(header["chunks"])):
-                part = _array(next(chunks), np.uint32)
+                chunk = next(chunks)
+                if chunk is None:  # a line other than a chunk where one was due
+                    return None
+                part = _array(chunk, np.uint32)
                 postings[at : at + len(part)] = part
                 at += len(part)
             if at != len(postings):
@@ -118,7 +121,7 @@ class TermIndex:
             return None
 
     @classmethod
-    def from_payload(cls, payload: dict[str, Any], paper_ids: list[str]) -> "TermIndex | None":
+    def from_payload(cls, payload: dict[str, Any], paper_ids: list[str]) -> TermIndex | None:
         """The index read_payload() read, over `paper_ids` (the graph's papers in the order it was built
         from); None when it does not fit them (another graph)."""
         if payload.get("papers") != len(paper_ids):

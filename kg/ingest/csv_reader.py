@@ -34,11 +34,11 @@ def read(path: Path, ctx: FileContext) -> Iterator[Paper]:
             ctx.bad(*bad)
         elif len(row) != len(header):
             ctx.bad(first, f"row has {len(row)} fields but the header has {len(header)}")
-        elif paper := ctx.convert(first, paper_from_record, dict(zip(header, row)), source=source, ctx=ctx, line=first):
+        elif paper := ctx.convert(first, paper_from_record, dict(zip(header, row, strict=True)), source=source, ctx=ctx, line=first):
             yield paper
 
 
-def _rows(reader: Iterator[list[str]], lines: "_Lines", ctx: FileContext) -> Iterator[tuple[int, int, list[str]]]:
+def _rows(reader: Iterator[list[str]], lines: _Lines, ctx: FileContext) -> Iterator[tuple[int, int, list[str]]]:
     """(first line, last line, cells) of each non-blank row; rows the csv module rejects are reported."""
     start = 1
     while True:
@@ -66,7 +66,7 @@ def _missing_text_columns(header: list[str], ctx: FileContext) -> str:
         return ""
     taken = set(FIELDS) | set(ctx.column_map.values())
     spare = [name for name in header if name.casefold() not in taken] or ["COLUMN"]
-    wanted = ",".join(f"{f}={c}" for f, c in zip(missing, [*spare, *["COLUMN"] * len(missing)]))
+    wanted = ",".join(f"{f}={c}" for f, c in zip(missing, [*spare, *["COLUMN"] * len(missing)], strict=False))
     columns = " and no ".join(repr(column_for(f, ctx.column_map)) for f in missing)
     return (
         f"no {columns} column (found: {', '.join(header)}); "
@@ -98,7 +98,7 @@ class _Lines:
         self.last = 0
         self.bad: dict[int, str] = {}
 
-    def __iter__(self) -> "_Lines":
+    def __iter__(self) -> _Lines:
         return self
 
     def __next__(self) -> str:

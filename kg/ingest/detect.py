@@ -9,7 +9,6 @@ from kg.ingest.formats import FORMATS  # noqa: F401  (re-exported)
 from kg.ingest.report import IngestError
 from kg.ingest.textio import head
 
-
 _BY_EXTENSION: dict[str, str] = {
     ".txt": "seeds-txt",
     ".csv": "csv",

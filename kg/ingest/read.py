@@ -46,8 +46,8 @@ def read_papers(
 
 def _checked(
     paths: Sequence[str | Path], format: str | None, column_map: Mapping[str, str] | None, report: IngestReport
-) -> tuple[list[Path], dict[str, str]]:
-    """The input files and the checked column map; IngestError for an unknown format, field or missing path."""
+) -> tuple[list[tuple[Path, bool]], dict[str, str]]:
+    """The input files (each with whether it was named explicitly) and the checked column map; IngestError for an unknown format, field or missing path."""
     if format is not None and format not in READERS:
         raise IngestError(f"unknown format {format!r}; expected one of: {', '.join(FORMATS)}")
     mapping = check_column_map(column_map)

@@ -82,7 +82,8 @@ def paper_from_record(record: Mapping[str, Any], *, source: str, ctx: FileContex
     if not title and not abstract:
         ctx.bad(line, _missing_text_reason(record))
         return None
-    date, date_year = _checked(ctx, line, parse_date, values.get("date"), (None, None))
+    no_date: tuple[str | None, int | None] = (None, None)
+    date, date_year = _checked(ctx, line, parse_date, values.get("date"), no_date)
     year = _checked(ctx, line, parse_year, values.get("year"), None) or date_year
     ids = parse_ids([values.get("id"), *split_list(values.get("external_ids"))])
     for field, scheme in (("arxiv_id", "arxiv"), ("doi", "doi")):
@@ -122,7 +123,8 @@ def _kind(value: Any) -> str:
         return "a boolean"
     if isinstance(value, (int, float)):
         return f"a number ({value!r})"
-    return {list: "a list", dict: "an object"}.get(type(value), f"a {type(value).__name__}")
+    kinds: dict[type, str] = {list: "a list", dict: "an object"}
+    return kinds.get(type(value), f"a {type(value).__name__}")
 
 
 def _checked(ctx: FileContext, line: int, parse: Callable[[Any], T], value: Any, default: T) -> T:

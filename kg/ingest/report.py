@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, Field
 
@@ -118,7 +118,9 @@ class FileContext:
             # ValueError covers pydantic's ValidationError: a record the Paper model rejects.
             self.bad(line, f"malformed record: {' '.join(str(exc).split())[:300]}")
             return None
-        return self.within_limits(line, built) if isinstance(built, Paper) else built
+        if isinstance(built, Paper):
+            return cast(T, self.within_limits(line, built))  # T is Paper here
+        return built
 
     def within_limits(self, line: int | None, paper: Paper) -> Paper:
         """The paper with a title or abstract over its limit truncated, noted at `line` (never fatal)."""

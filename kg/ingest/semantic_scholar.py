@@ -48,12 +48,13 @@ def paper_ids(paper: Mapping[str, Any]) -> list[str]:
     return [i for i in ids if i]
 
 
-def linked_ids(entries: Iterable[Any], wrapper: str) -> list[str]:
+def linked_ids(entries: Iterable[Any] | None, wrapper: str) -> list[str]:
     """Ids of referenced or citing papers; the /references and /citations endpoints wrap each in `wrapper`."""
     ids: list[str] = []
     for entry in entries or ():
         if isinstance(entry, dict):
-            ids += paper_ids(entry.get(wrapper) if isinstance(entry.get(wrapper), dict) else entry)
+            inner = entry.get(wrapper)
+            ids += paper_ids(inner if isinstance(inner, dict) else entry)
     return ids
 
 

@@ -41,8 +41,8 @@ def _column_types(rows: Iterable[dict[str, Any]], where: str) -> dict[str, str]:
     for props in rows:
         for key, value in props.items():
             is_list = isinstance(value, list)
-            kinds = {_kind(v) for v in value} if is_list else {_kind(value)}
-            seen.setdefault(key, set()).update((is_list, k) for k in kinds)
+            value_kinds = {_kind(v) for v in value} if is_list else {_kind(value)}
+            seen.setdefault(key, set()).update((is_list, k) for k in value_kinds)
     types = {}
     for key, kinds in seen.items():
         shapes = {is_list for is_list, _ in kinds}
@@ -112,7 +112,7 @@ class ImportFiles:
     relationships: list[str] = field(default_factory=list)
     multiline: bool = False
 
-    def update(self, other: "ImportFiles") -> None:
+    def update(self, other: ImportFiles) -> None:
         """Append another batch of files."""
         self.nodes += other.nodes
         self.relationships += other.relationships
@@ -151,19 +151,19 @@ def write_rows(
             ["id:ID", ":LABEL", *(f"{c}:{types[c]}" for c in columns)],
             (
                 [_quote(row["id"]), label, *(_field(p.get(c), types[c], f"node {row['id']!r}") for c in columns)]
-                for row, p in zip(rows, props)
+                for row, p in zip(rows, props, strict=True)
             ),
         )
         files.nodes.append(name)
     by_type: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
-    for (rel_type, _, _), rows in sorted(rel_rows.items()):
-        by_type.setdefault(check_relationship_type(rel_type), []).extend(rows)
-    for rel_type, rows in sorted(by_type.items()):
-        if not rows:
+    for (rel_type, _, _), typed_rows in sorted(rel_rows.items()):
+        by_type.setdefault(check_relationship_type(rel_type), []).extend(typed_rows)
+    for rel_type, edges in sorted(by_type.items()):
+        if not edges:
             continue
-        types = _column_types((p for _, _, p in rows), f"[:{rel_type}]")
+        types = _column_types((p for _, _, p in edges), f"[:{rel_type}]")
         columns = sorted(types)
-        files.multiline |= _needs_multiline(v for _, _, p in rows for v in p.values())
+        files.multiline |= _needs_multiline(v for _, _, p in edges for v in p.values())
         name = f"relationships_{rel_type}{suffix}.csv"
         _write_csv(
             folder / name,
@@ -171,7 +171,7 @@ def write_rows(
             (
                 [_quote(s), _quote(t), rel_type,
                  *(_field(p.get(c), types[c], f"{s!r}-[{rel_type}]->{t!r}") for c in columns)]
-                for s, t, p in rows
+                for s, t, p in edges
             ),
         )
         files.relationships.append(name)
@@ -282,7 +282,7 @@ def read_import_folder(folder: str | Path) -> Iterator[tuple[str, tuple[Any, ...
                 for row in reader:
                     # an empty unquoted field is an absent property; strings are always quoted
                     props = tuple(sorted(
-                        (key, _parse(value, type_name)) for (key, type_name), value in zip(columns, row[fixed:])
+                        (key, _parse(value, type_name)) for (key, type_name), value in zip(columns, row[fixed:], strict=False)
                         if value != ""
                     ))
                     yield kind, (*row[:fixed], props)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import neo4j
 
@@ -26,7 +27,7 @@ INDEX_WAIT_SECONDS = 300
 MAX_TERM_BYTES = 32766
 # Session settings for the loader and the query backend: a graph without, say, REPORTS edges makes
 # every query naming that type draw an "unknown relationship type" warning, which is expected here.
-QUIET_SESSION: dict[str, object] = {
+QUIET_SESSION: dict[str, Any] = {
     "notifications_disabled_classifications": [neo4j.NotificationDisabledClassification.UNRECOGNIZED],
 }
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import heapq
-
 import difflib
+import heapq
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from operator import attrgetter

@@ -9,10 +9,10 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from kg.graph.schema import MAX_EVIDENCE, OFFER_BAR, PAPER_ENTITY_TYPES, TOP_PAPERS, USE_LABELS, USE_ROLES, USE_TYPES
-from kg.query.access import EntityLink, EntityRow, Family, GraphAccess, PaperLink
+from kg.query.access import EntityRow, Family, GraphAccess, PaperLink
 from kg.query.names import DEPTH_PENALTY, ResolvedName, did_you_mean, fallback_key, ladder_keys, resolve_name
 from kg.query.results import EntityResult, PaperAnswer, PaperResult
 from kg.query.support import MIN_SCORE, Forms, Side, Support, TopicWords, judge
@@ -60,7 +60,7 @@ def rank_users(links: Iterable[PaperLink], depth: dict[str, int], limit: int) ->
 
 
 def merge_top_lists(
-    lists: dict[str, tuple[Sequence[str], Sequence[float]]], depth: dict[str, int], limit: int
+    lists: Mapping[str, tuple[Sequence[str], Sequence[float]]], depth: dict[str, int], limit: int
 ) -> list[tuple[float, str]]:
     """The `limit` best papers from per-entity strongest-first lists; equals rank_users while limit <= list size.
 

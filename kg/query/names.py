@@ -16,17 +16,16 @@ and every alias of every family member) go to text evidence (kg.query.text).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from kg.query.access import Family
 from kg.query.text import term, words
-from kg.resolve.wordlists import FALLBACK_HEADS, FUNCTION_WORDS, WEAK_WORDS
 from kg.resolve import name_key
 from kg.resolve.distance import edit_distance  # noqa: F401  (re-exported)
 from kg.resolve.specific import GENERIC_NAMES, is_specific  # noqa: F401  (re-exported)
 from kg.resolve.suffixes import GENERIC_WORDS
+from kg.resolve.wordlists import FALLBACK_HEADS, FUNCTION_WORDS, WEAK_WORDS
 
 DEPTH_PENALTY = 0.05  # per IS_A step between the entity matched and the family member
 STEP_WEIGHT = {"key": 1.0, "head": 0.9, "contains": 0.7}

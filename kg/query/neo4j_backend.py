@@ -117,7 +117,7 @@ class Neo4jAccess:
         with self.driver.session(database=self.database, **QUIET_SESSION) as session:
             return session.execute_read(lambda tx: list(tx.run(query, params)))
 
-    def _rows(self, query: str, **params: Any) -> list[list[Any]]:
+    def _rows(self, query: str, **params: Any) -> list[Any]:
         """The `rows` list of a query ending in `RETURN collect([...]) AS rows`."""
         records = self._read(query, **params)
         return records[0]["rows"] if records else []
@@ -229,7 +229,7 @@ class Neo4jAccess:
                 targets=None if targets is None else _ids(targets),
             )
         ]
-        return sorted(links, key=lambda l: (l.source, l.target))
+        return sorted(links, key=lambda link: (link.source, link.target))
 
     def papers(self, paper_ids: Collection[str]) -> dict[str, PaperRow]:
         """Paper rows by id (unknown ids are absent)."""
@@ -344,7 +344,7 @@ class Neo4jAccess:
 
     def stats(self) -> dict:
         """Counts of nodes per label, edges per type, and extraction coverage."""
-        node_counts = ", ".join(f"COUNT {{ (:{check_label(l)}) }} AS `{l}`" for l in ALL_LABELS)
+        node_counts = ", ".join(f"COUNT {{ (:{check_label(label)}) }} AS `{label}`" for label in ALL_LABELS)
         rel_counts = ", ".join(
             f"COUNT {{ ()-[:{check_relationship_type(t)}]->() }} AS `{t}`" for t in RELATIONSHIP_TYPES
         )

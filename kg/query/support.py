@@ -63,7 +63,7 @@ class Forms:
     # the acronym itself, in capitals, as a word of its own (not "O(dm^2)", "available at", a URL)
     exact: dict[tuple[str, ...], re.Pattern[str]] = field(default_factory=dict)
 
-    def present(self, paper_terms: frozenset[str]) -> "Forms":
+    def present(self, paper_terms: frozenset[str]) -> Forms:
         """Only the variants whose terms all occur in the paper (the rest cannot match a sentence)."""
         return Forms(tuple((v, w) for v, w in self.variants if paper_terms.issuperset(v)), self.exact)
 
@@ -73,7 +73,7 @@ class Forms:
         return pattern is None or pattern.search(text) is not None
 
     @classmethod
-    def of(cls, forms: dict[str, float]) -> "Forms":
+    def of(cls, forms: dict[str, float]) -> Forms:
         """Term-sequence variants of every form, keeping each variant's best weight."""
         best: dict[tuple[str, ...], float] = {}
         acronyms: dict[tuple[str, ...], set[str]] = {}
@@ -162,7 +162,7 @@ class Side:
     # a dataset is used wherever it is named: no baseline or background reading ("outperforms all on X")
     dataset: bool = False
 
-    def in_paper(self, paper_terms: frozenset[str]) -> "Side":
+    def in_paper(self, paper_terms: frozenset[str]) -> Side:
         """The side for one paper: without entities and sub-phrase forms when the residual words are missing."""
         if not self.residual or covers(paper_terms, self.residual):
             return self
@@ -245,7 +245,7 @@ def judge(
         matched.append(link.entity_id)
         if w > y_best:
             y_best, y_sentence = w, (link.evidence[0] if link.evidence else y_sentence)
-    if y_known is not None and KNOWLEDGE_Y > y_best:
+    if y_known is not None and y_best < KNOWLEDGE_Y:
         y_best, y_sentence = KNOWLEDGE_Y, (y_known.evidence[0] if y_known.evidence else y_sentence)
         matched.append(y_known.entity_id)
     bonus = SAME_SENTENCE_BONUS if both_sentence else 0.0

@@ -15,8 +15,8 @@ from functools import lru_cache
 
 from kg.graph.roles import BACKGROUND, NEUTRAL, OWN, is_baseline, sentence_role  # noqa: F401  (re-exported)
 from kg.graph.sentences import decode, paper_parts, sentence_row, split_sentences  # noqa: F401  (re-exported)
-from kg.resolve.wordlists import FUNCTION_WORDS, WEAK_WORDS  # noqa: F401  (re-exported)
 from kg.resolve.terms import WORD, alternatives, name_variants, plain, term, terms, words  # noqa: F401
+from kg.resolve.wordlists import FUNCTION_WORDS, WEAK_WORDS  # noqa: F401  (re-exported)
 
 
 def find(sequence: Sequence[str], phrase: Sequence[str]) -> list[int]:
@@ -51,7 +51,7 @@ def paper_sentences(title: str, abstract: str, stored: str | None = None) -> lis
     rows = decode(stored, len(parts)) if stored is not None else None
     if rows is None:
         return [make_sentence(text, is_title=is_title) for text, is_title in parts]
-    return [Sentence(text, ts, role, frozenset(ts)) for (text, _), (ts, role) in zip(parts, rows)]
+    return [Sentence(text, ts, role, frozenset(ts)) for (text, _), (ts, role) in zip(parts, rows, strict=True)]
 
 
 def content_terms(text: str) -> tuple[list[str], list[str]]:

@@ -75,8 +75,9 @@ def is_a_edges(
         for group in parent_candidates(key):
             for parent_key in group:
                 parent = node_entity.get((label, parent_key))
-                usable = parent is not None and parent != child and parent in entities
-                if usable and _usable_parent((label, parent_key), abbreviations):
+                if parent is None or parent == child or parent not in entities:
+                    continue
+                if _usable_parent((label, parent_key), abbreviations):
                     candidates.add((child, parent))
                     break  # nearest of this kind only
     dag = nx.DiGraph()

@@ -85,7 +85,7 @@ class NameTable:
     specific: set[Node] = field(default_factory=set)  # suffix remainder written as a specific name
     core_specific: set[Node] = field(default_factory=set)  # core after leading modifiers written as a name
 
-    def update(self, other: "NameTable") -> None:
+    def update(self, other: NameTable) -> None:
         """Add another partition's table into this one."""
         counts = self.counts
         for node, n in other.counts.items():
@@ -147,7 +147,7 @@ def collect(extractions: Sequence[PaperExtraction]) -> _Corpus:
             sid = by_text.get(m.text)
             if sid is None:
                 sid = by_text[m.text] = len(surfaces)
-                node = (m.label, _key(m.text))
+                node: Node = (m.label, _key(m.text))
                 surfaces.append((m.label, m.field, m.text))
                 surface_node.append(node)
                 per_surface.append(0)
@@ -162,7 +162,7 @@ def collect(extractions: Sequence[PaperExtraction]) -> _Corpus:
                 _collect_definition(corpus, ex, m)
             sids.append(sid)
         corpus.mention_surfaces.append(sids)
-    for node, n in zip(surface_node, per_surface):
+    for node, n in zip(surface_node, per_surface, strict=True):
         counts[node] = counts.get(node, 0) + n
     return corpus
 
@@ -310,7 +310,7 @@ def assign(
     occurrences: Occurrences = defaultdict(int)
     mention_entities: dict[str, list[str]] = {}
     papers: dict[str, set[str]] = defaultdict(set)
-    for ex, sids in zip(extractions, corpus.mention_surfaces):
+    for ex, sids in zip(extractions, corpus.mention_surfaces, strict=True):
         pid = ex.paper_id
         ids = [entity_of[sid] for sid in sids]
         for sid in sids:
@@ -344,7 +344,7 @@ class EntityVotes:
     definition_aliases: dict[str, set[str]] = field(default_factory=dict)  # strings the detector read
     definition_bonus: dict[str, dict[str, float]] = field(default_factory=dict)  # entity -> candidate -> bonus
 
-    def update(self, other: "EntityVotes") -> None:
+    def update(self, other: EntityVotes) -> None:
         """Add another partition's votes into these."""
         for eid, n in other.paper_counts.items():
             self.paper_counts[eid] = self.paper_counts.get(eid, 0) + n

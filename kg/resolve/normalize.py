@@ -124,7 +124,7 @@ def name_key(text: str) -> str:
 
 def _close_compounds(original: list[str], lower: list[str]) -> list[str]:
     out: list[str] = []
-    for orig, w in zip(original, lower):
+    for orig, w in zip(original, lower, strict=True):
         # "Meta-DETR" keeps its DETR as a word, for IS_A.
         acronym = sum(c.isupper() for c in orig) >= 2
         if out and not acronym and (out[-1] in BOUND_PREFIXES or (out[-1], w) in CLOSED_COMPOUNDS):

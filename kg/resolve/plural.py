@@ -79,9 +79,9 @@ _ACRONYM_PLURAL = re.compile(r"[A-Za-z0-9]*[A-Z0-9]s")
 
 def singular_word(word: str) -> str:
     """Lower-cased singular of one word; acronym plurals are recognised from the original case."""
-    if len(word) >= 3 and _ACRONYM_PLURAL.fullmatch(word) and not word[:-1].isdigit():
-        if any(c.isupper() for c in word):
-            return word[:-1].casefold()
+    acronym_plural = len(word) >= 3 and _ACRONYM_PLURAL.fullmatch(word) and not word[:-1].isdigit()
+    if acronym_plural and any(c.isupper() for c in word):
+        return word[:-1].casefold()
     # Short all-caps words ending in S are acronyms in their own right (SARS, GPS, AWS).
     if word.isupper() and word.endswith("S") and len(word) <= 5:
         return word.casefold()

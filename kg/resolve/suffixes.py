@@ -165,9 +165,9 @@ def canonical_key(
     if cut is not None:
         core, coordinated = cut
         # a coordination is cut only before a name; a plain modifier also before a core seen alone
-        if core_specific or (not coordinated and (label, core) in seen):
-            if not all(w in GENERIC_WORDS for w in core.split(" ")):
-                return canonical_key(label, core, specific or core_specific, seen)
+        cuttable = core_specific or (not coordinated and (label, core) in seen)
+        if cuttable and not all(w in GENERIC_WORDS for w in core.split(" ")):
+            return canonical_key(label, core, specific or core_specific, seen)
     return key
 
 

@@ -120,7 +120,7 @@ def map_view(graph: nx.MultiDiGraph, *, max_nodes: int = MAX_NODES) -> dict:
     by_paper = paper_entities(graph, chosen)
     index = {e: i for i, e in enumerate(chosen)}
     i, j, w = cooccurrence_edges(by_paper, index)
-    edges = _strongest([(chosen[a], chosen[b], float(c)) for a, b, c in zip(i.tolist(), j.tolist(), w.tolist())], EDGES_PER_NODE)
+    edges = _strongest([(chosen[a], chosen[b], float(c)) for a, b, c in zip(i.tolist(), j.tolist(), w.tolist(), strict=True)], EDGES_PER_NODE)
     co = nx.Graph()
     co.add_nodes_from(chosen)
     co.add_weighted_edges_from(edges)

@@ -73,12 +73,12 @@ def grouped(graph: nx.Graph, group_of: Mapping[Hashable, int | None], seed: int 
     One spring layout over 2,000 nodes costs seconds (its dense solver is quadratic); per group it is
     a fraction of that, and the groups read as clusters.
     """
-    group_of = {n: layout_group(graph, n, group_of) for n in graph}
+    settled = {n: layout_group(graph, n, group_of) for n in graph}
     members: dict[int, list[Hashable]] = defaultdict(list)
     for node in graph:
-        members[group_of[node]].append(node)
+        members[settled[node]].append(node)
     members = _split(members)
-    radii = {g: math.sqrt(len(nodes)) for g, nodes in members.items()}  # area follows the group's size
+    radii: dict[Hashable, float] = {g: math.sqrt(len(nodes)) for g, nodes in members.items()}  # area follows the group's size
     centres = pack(radii)
     pos: dict[Hashable, tuple[float, float]] = {}
     for group, nodes in members.items():

@@ -6,10 +6,17 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from kg.vocab.corrections import Correction
-from kg.vocab.names import (clean_name, display_lower, family_display, fold_dataset_name, merge_key,
-                            paren_long_form, split_acronym)
+from kg.vocab.names import (
+    clean_name,
+    display_lower,
+    family_display,
+    fold_dataset_name,
+    merge_key,
+    paren_long_form,
+    split_acronym,
+)
 from kg.vocab.records import Label, Paraphrase, VocabEntry, WeightedTask, entry_id
-from kg.vocab.sources import (BenchmarkRow, LabelledPaper, MethodRecord, OntologyTerm, TaskNode)
+from kg.vocab.sources import BenchmarkRow, LabelledPaper, MethodRecord, OntologyTerm, TaskNode
 
 # ITO's abstract roots and grouping nodes ("Vision process", "AI process") are not tasks anyone asks for;
 # the corrections file renames the ones that read as real fields before this rule drops the rest

@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ def read_aio_obo(path: Path) -> list[OntologyTerm]:
     return terms
 
 
-def _collections(value: object) -> tuple[str, ...]:
+def _collections(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = ast.literal_eval(value) if value.strip() else []
     return tuple(c["collection"].strip() for c in value or [] if c.get("collection"))

@@ -27,7 +27,7 @@ def _abbreviations(doc: Doc) -> list[tuple[Span, Span]]:
     """(short form, long form) pairs defined in the doc, in order of definition."""
     if SHORT_KEY not in doc.spans:
         return []
-    return list(zip(doc.spans[SHORT_KEY], doc.spans[LONG_KEY]))
+    return list(zip(doc.spans[SHORT_KEY], doc.spans[LONG_KEY], strict=True))
 
 
 def _abbreviation_mentions(doc: Doc) -> list[Span]:
@@ -68,19 +68,19 @@ def is_short_form(candidate: str) -> bool:
 def best_long_form(short: str, long: str) -> str | None:
     """Schwartz-Hearst matching: short-form characters right to left in long, first one at a word start."""
     s = len(short) - 1
-    l = len(long) - 1
+    j = len(long) - 1
     while s >= 0:
         char = short[s].lower()
         if not char.isalnum():
             s -= 1
             continue
-        while l >= 0 and (long[l].lower() != char or (s == 0 and l > 0 and long[l - 1].isalnum())):
-            l -= 1
-        if l < 0:
+        while j >= 0 and (long[j].lower() != char or (s == 0 and j > 0 and long[j - 1].isalnum())):
+            j -= 1
+        if j < 0:
             return None
-        l -= 1
+        j -= 1
         s -= 1
-    start = long.rfind(" ", 0, l + 1) + 1
+    start = long.rfind(" ", 0, j + 1) + 1
     return long[start:]
 
 

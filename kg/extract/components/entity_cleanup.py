@@ -81,8 +81,8 @@ class EntityCleanup:
     def __call__(self, doc: Doc) -> Doc:
         """Rewrite doc.ents: trimmed spans plus long forms and short-form uses of labelled abbreviations."""
         title_end = doc._.title_end
-        ents = [self._trim(ent, title_end) for ent in doc.ents if ent.label_ in self.labels]
-        ents = [span for span in ents if span is not None]
+        trimmed = (self._trim(ent, title_end) for ent in doc.ents if ent.label_ in self.labels)
+        ents = [span for span in trimmed if span is not None]
         pairs = doc._.abbreviations
         if pairs:
             ents = self._propagate(doc, ents, pairs)

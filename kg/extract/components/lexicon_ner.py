@@ -96,17 +96,17 @@ class LexiconRecognizer:
             key = f"{label}|{'exact' if exact else 'lower'}"
             self.labels[nlp.vocab.strings.add(key)] = label
             matcher = self.exact if exact else self.lower
-            matcher.add(key, list(nlp.tokenizer.pipe(sorted(forms))))
+            matcher.add(key, [nlp.make_doc(form) for form in sorted(forms)])
 
     def _add_patterns(self, nlp: Language) -> None:
         """Trigger words for names the lexicon cannot list; __call__ checks their neighbours."""
         # PhraseMatcher triggers instead of token-pattern Matchers: the Matcher tests every pattern's first
         # token at every position (measured ~0.15 us/token/pattern); these are hash look-ups.
         self.triggers = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.triggers.add(_FAMILY, list(nlp.tokenizer.pipe(MODEL_FAMILIES)))
+        self.triggers.add(_FAMILY, [nlp.make_doc(form) for form in MODEL_FAMILIES])
         self.trigger_words = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.trigger_words.add(_CUE, list(nlp.tokenizer.pipe(NAMING_CUES)))
-        self.trigger_words.add(_DATA, list(nlp.tokenizer.pipe(DATA_HEADS)))
+        self.trigger_words.add(_CUE, [nlp.make_doc(form) for form in NAMING_CUES])
+        self.trigger_words.add(_DATA, [nlp.make_doc(form) for form in DATA_HEADS])
         self.family_id = nlp.vocab.strings[_FAMILY]
         self.cue_id = nlp.vocab.strings[_CUE]
 

@@ -31,7 +31,6 @@ def _relations(doc: Doc) -> list[RelationHit]:
 Doc.set_extension("relation_rows", default=None, force=True)
 Doc.set_extension("relations", getter=_relations, force=True)
 
-I = re.I
 _W = r"[\w\-/+.']+"  # one word, loosely
 _GAP = r"(?:[^.;]|\.(?=\d))"  # any char within the sentence ("43.5" is no sentence end)
 
@@ -40,36 +39,36 @@ _WE = r"\b(?:we|this (?:paper|work|study|article|letter|thesis)|here(?:in)?|in t
 _PROPOSE_METHOD = re.compile(
     rf"{_WE}{_GAP}{{0,40}}?\b(?:propose|introduce|present|develop|design|devise|put forward|formulate|"
     rf"contribute)[sd]?\b(?P<gap>{_GAP}{{0,90}})\Z",
-    I,
+    re.I,
 )
 _PROPOSE_DATASET = re.compile(
     rf"{_WE}{_GAP}{{0,40}}?\b(?:propose|introduce|present|develop|release|collect|construct|build|create|curate|"
     rf"contribute|provide|design)(?:s|d|ed)?\b(?P<gap>{_GAP}{{0,90}})\Z",
-    I,
+    re.I,
 )
 # Words in the gap after "we propose" that make the entity something the new thing is built from.
 _GAP_BLOCKS = re.compile(
     r"\b(?:using|uses?|with|based|via|by|from|upon|on top of|leverag\w*|combin\w*|than|over|unlike|instead|compared|of|"
     r"for|to|on|in|into|integrat\w*|incorporat\w*|extend\w*|such as|like|including|e\.g|improv\w*|enhanc\w*|between|"
     r"where|which|that|when|while|whose|beyond|outperform\w*)\b",
-    I,
+    re.I,
 )
 _NAMED = re.compile(
     r"(?:\b(?:called|named|dubbed|termed|coined|namely|denoted(?: as)?|referred to as|abbreviated(?: as)?)|"
     rf"\bwe (?:call|name|dub|term)\b{_GAP}{{0,30}})\s*[,:]?\s*(?:the\s+|as\s+)?[\"'“]?\Z",
-    I,
+    re.I,
 )
 _OURS = re.compile(
     r"\b(?P<cue>our|the proposed|the presented|the introduced|the new|the novel|a novel|a new)\s+"
     r"(?:(?:proposed|novel|new|method|approach|model|framework|algorithm|system|dataset|benchmark),?\s+){0,2}\Z",
-    I,
+    re.I,
 )
 _APPOSITIVE_NEW = re.compile(
     r"\A\s*(?:\([^)]{1,40}\)\s*)?,\s*(?:a|an|the|our)\s+(?:[\w-]+\s+){0,3}?(?:novel|new|simple|general|unified|"
     r"efficient|effective|lightweight|scalable|principled|first|proposed|large-scale)\b",
-    I,
+    re.I,
 )
-_MODIFIER = re.compile(r"\A\s*-?\s*(?:based|like|style|inspired|powered|driven|guided|augmented|enhanced)\b", I)
+_MODIFIER = re.compile(r"\A\s*-?\s*(?:based|like|style|inspired|powered|driven|guided|augmented|enhanced)\b", re.I)
 _USE_STRONG = re.compile(
     r"\b(?:use[sd]?|using|adopt(?:s|ed|ing)?|apply|applies|applied|applying|employ(?:s|ed|ing)?|"
     r"leverag(?:e|es|ed|ing)|utili[sz](?:e|es|ed|ing)|build(?:s|ing)? (?:up)?on|built (?:up)?on|based on|"
@@ -77,62 +76,62 @@ _USE_STRONG = re.compile(
     r"incorporat(?:e|es|ed|ing)|exploit(?:s|ed|ing)?|harness(?:es|ed|ing)?|extend(?:s|ed|ing)?|on top of|"
     r"fine-?tun(?:e|es|ed|ing)|equip(?:s|ped)?|integrat(?:e|es|ed|ing)|plug(?:s|ged)? into|borrow(?:s|ed|ing)?|"
     rf"inspired by|follow(?:s|ed|ing)?)\b(?P<gap>{_GAP}{{0,60}})\Z",
-    I,
+    re.I,
 )
 _USE_WEAK = re.compile(
-    rf"\b(?:with|via|through|by|upon|from|backbones?|such as|including|e\.g\.,?)\s+(?:{_W}\s+){{0,3}}\Z", I
+    rf"\b(?:with|via|through|by|upon|from|backbones?|such as|including|e\.g\.,?)\s+(?:{_W}\s+){{0,3}}\Z", re.I
 )
 _BASELINE = re.compile(
     r"\b(?:outperform(?:s|ed|ing)?|than|compared (?:to|with|against)|comparisons? (?:to|with)|unlike|"
     r"surpass(?:es|ed|ing)?|beat(?:s|ing)?|superior to|against|versus|vs\.?|instead of|rather than|alternatives? to|"
     r"replac(?:e|es|ed|ing)|"
     rf"over(?![\w-]))\b(?P<gap>{_GAP}{{0,60}})\Z",
-    I,
+    re.I,
 )
 _NEW_DATASET = re.compile(
     rf"\b(?:new|novel|large-scale|first|our|public(?:ly available)?)\s+(?:{_W}\s+){{0,3}}?(?:dataset|benchmark|corpus|"
     r"collection|testbed|suite|database)s?\s*,?\s*(?:called|named|dubbed|termed|namely|coined)?\s*[,:(]?\s*\Z",
-    I,
+    re.I,
 )
 _TRAINED_ON = re.compile(
     rf"\b(?:train(?:s|ed|ing)?|pre-?train(?:s|ed|ing)?|fine-?tun(?:e|es|ed|ing)|learn(?:s|ed|t|ing)?)\s+"
     rf"(?:{_W}\s+){{0,4}}?(?:on|using|with|from)\s+(?:the\s+)?(?:{_W}\s+){{0,2}}\Z",
-    I,
+    re.I,
 )
 _EVAL_ON = re.compile(
     r"\b(?:evaluat\w*|experiment\w*|results?|test(?:s|ed|ing)?|benchmark\w*|performance|accurac\w*|state-of-the-art|"
     r"sota|achiev\w*|outperform\w*|surpass\w*|perform\w*|report\w*|scor\w*|validat\w*|demonstrat\w*|show\w*|"
     rf"improv\w*|gains?|error)\b{_GAP}{{0,100}}?\b(?:on|across|over|using|in)\s+(?:the\s+)?(?:{_W}\s+){{0,6}}?\Z",
-    I,
+    re.I,
 )
-_ON = re.compile(rf"\b(?:on|across)\s+(?:the\s+)?(?:{_W}\s+){{0,4}}?\Z", I)
+_ON = re.compile(rf"\b(?:on|across)\s+(?:the\s+)?(?:{_W}\s+){{0,4}}?\Z", re.I)
 _DATA_LIST = re.compile(
     r"\b(?:datasets?|benchmarks?|corpora|corpus|data sets?)\s*(?:such as|including|like|namely|:|\(|,|e\.g\.,?)\s*"
     rf"{_GAP}{{0,80}}\Z",
-    I,
+    re.I,
 )
 _TASK_LEFT = re.compile(
     rf"\b(?:for|to|towards|tackl\w*|address\w*|solv\w*|focus(?:es|ed)? on|stud(?:y|ies|ied)|in)\s+(?:the\s+|a\s+)?"
     rf"(?:(?:task|problem|challenge|field|area)s?\s+of\s+)?(?:{_W}\s+){{0,2}}?\Z",
-    I,
+    re.I,
 )
-_TASK_OF = re.compile(r"\b(?:task|problem|challenge)s?\s+of\s+(?:the\s+)?\Z", I)
-_TASK_RIGHT = re.compile(r"\A\s*(?:tasks?|problems?|challenges?|benchmarks?)\b", I)
+_TASK_OF = re.compile(r"\b(?:task|problem|challenge)s?\s+of\s+(?:the\s+)?\Z", re.I)
+_TASK_RIGHT = re.compile(r"\A\s*(?:tasks?|problems?|challenges?|benchmarks?)\b", re.I)
 _METRIC_CONTEXT = re.compile(
     r"\b(?:in terms of|measured (?:by|in|with|using)|metrics?|improv\w*|gains?|scores?|achiev\w*|reach\w*|higher|"
     rf"lower|better)\b{_GAP}{{0,40}}\Z",
-    I,
+    re.I,
 )
 _DIGIT = re.compile(r"\d")
-_TITLE_NEW_NAME = re.compile(r"\A(?:\s*,|\s+-+\s|\s+(?:for|in|with|via|towards|to)\b)", I)
+_TITLE_NEW_NAME = re.compile(r"\A(?:\s*,|\s+-+\s|\s+(?:for|in|with|via|towards|to)\b)", re.I)
 
 # ---- sentence-level cues, matched against the text between two entities ----
-_CLAUSE_BREAK = re.compile(r";|\b(?:while|whereas|but|however|although|though|unlike)\b", I)
-_B_BASED = re.compile(rf"\A\s*-?\s*based\s+(?:{_W}\s+){{0,3}}?\Z", I)
+_CLAUSE_BREAK = re.compile(r";|\b(?:while|whereas|but|however|although|though|unlike)\b", re.I)
+_B_BASED = re.compile(rf"\A\s*-?\s*based\s+(?:{_W}\s+){{0,3}}?\Z", re.I)
 _B_FOR = re.compile(
     rf"\A(?:\s*\([^)]*\))?\s*(?:{_W}\s+){{0,6}}?(?:for|towards)\s+(?:the\s+|a\s+|an\s+)?"
     rf"(?:(?:task|problem)s?\s+of\s+)?(?:{_W}\s+){{0,3}}?\Z",
-    I,
+    re.I,
 )
 _B_APPLIED_TO = re.compile(
     rf"\A(?:\s*\([^)]*\))?\s*(?:{_W}\s+){{0,4}}?(?:is|are|was|were|can be|be|been)?\s*"
@@ -140,7 +139,7 @@ _B_APPLIED_TO = re.compile(
     rf"tailor(?:ed)?|design(?:ed)?|develop(?:ed)?|suitable|"
     rf"effective|useful|helps?|allows?|enables?)\s+(?:{_W}\s+){{0,3}}?(?:to|for|in)\s+(?:the\s+)?"
     rf"(?:{_W}\s+){{0,3}}?\Z",
-    I,
+    re.I,
 )
 _B_TO_DO = re.compile(
     rf"\A(?:\s*\([^)]*\))?,?\s*(?:{_W}\s+){{0,5}}?(?:to|which|that)\s+"
@@ -148,48 +147,48 @@ _B_TO_DO = re.compile(
     rf"deal with|build|make|produce|carry out|"
     rf"solves|addresses|tackles|performs|improves|handles|achieves|enables|supports|yields|allows|facilitates|"
     rf"automates|deals with|produces|carries out)\s+(?:the\s+|a\s+|an\s+)?(?:{_W}\s+){{0,3}}?\Z",
-    I,
+    re.I,
 )
-_B_IN = re.compile(rf"\A\s*(?:{_W}\s+){{0,1}}?(?:in|on)\s+(?:the\s+)?(?:{_W}\s+){{0,1}}?\Z", I)
-_B_OF = re.compile(r"\A\s*of\s+(?:the\s+)?\Z", I)
+_B_IN = re.compile(rf"\A\s*(?:{_W}\s+){{0,1}}?(?:in|on)\s+(?:the\s+)?(?:{_W}\s+){{0,1}}?\Z", re.I)
+_B_OF = re.compile(r"\A\s*of\s+(?:the\s+)?\Z", re.I)
 _METHOD_HEAD = re.compile(
-    r"\b(?:model|models|approach|approaches|method|methods|framework|algorithm|algorithms|theory|system)\Z", I
+    r"\b(?:model|models|approach|approaches|method|methods|framework|algorithm|algorithms|theory|system)\Z", re.I
 )
 _LEFT_USE = re.compile(
     r"\b(?:use|using|uses|used|apply|applying|applies|adopt\w*|employ\w*|leverag\w*|utili[sz]\w*|exploit\w*)\b"
     rf"{_GAP}{{0,40}}\Z",
-    I,
+    re.I,
 )
 _B_TASK_USING = re.compile(
     rf"\A(?:\s*\([^)]*\))?{_GAP}{{0,40}}?\b(?P<cue>using|uses?|used|via|based on|through|by means of|"
     rf"leverag\w*|employ\w*|utili[sz]\w*|exploit\w*|rel(?:y|ies|ying) on|adopt\w*|apply\w*|applied|with|by)\s+"
     rf"(?:the\s+|a\s+|an\s+|our\s+)?(?:{_W}\s+){{0,3}}?\Z",
-    I,
+    re.I,
 )
 _B_TASK_PROPOSE = re.compile(
     rf"\A(?:\s*\([^)]*\))?\s*,\s*(?:we|this paper|this work)\s+(?:{_W}\s+){{0,2}}?"
     rf"(?:propose|introduce|present|develop|use|apply|adopt|employ|describe)s?d?\s+(?:{_W}\s+){{0,3}}?\Z",
-    I,
+    re.I,
 )
 _B_EVAL_VERB_ON = re.compile(
     r"\b(?:evaluat\w*|test(?:s|ed|ing)?|verif\w*|validat\w*|benchmark\w*|assess\w*|experiment\w*|results?|"
     r"performance|accuracy|achiev\w*|obtain\w*|reach\w*|attain\w*|outperform\w*|surpass\w*|scor\w*|improv\w*|gains?)"
     rf"\b{_GAP}{{0,60}}?\b(?:on|in|with|using|across|against|over)\b",
-    I,
+    re.I,
 )
-_B_ON_ONLY = re.compile(r"\A\s*on\s+(?:the\s+)?\Z", I)
+_B_ON_ONLY = re.compile(r"\A\s*on\s+(?:the\s+)?\Z", re.I)
 _B_NOT_EVAL_ON = re.compile(
     r"\b(?:based|depend\w*|rel(?:y|ies|ying)|built|trained|train\w*|pre-?train\w*|estimated|learn\w*|focus\w*|"
     r"fine-?tun\w*)\s+(?:up)?on\b",
-    I,
+    re.I,
 )
 _B_SHOW = re.compile(
     r"\b(?:show\w*|demonstrat\w*|indicat\w*|confirm\w*|reveal\w*|achiev\w*|outperform\w*|obtain\w*|reach\w*|"
     r"improv\w*|perform\w*|surpass\w*|verif\w*|validat\w*)\b",
-    I,
+    re.I,
 )
 _LEFT_EVAL_CONTEXT = re.compile(
-    rf"\b(?:on|experiments?|results?|evaluations?|tests?|benchmarks?)\b{_GAP}{{0,40}}\Z", I
+    rf"\b(?:on|experiments?|results?|evaluations?|tests?|benchmarks?)\b{_GAP}{{0,40}}\Z", re.I
 )
 
 
@@ -225,11 +224,11 @@ class RelationTyper:
     def __call__(self, doc: Doc) -> Doc:
         """Store the relations in doc._.relation_rows; read them as RelationHit via doc._.relations."""
         ents = list(doc.ents)
-        rows: list[tuple] = []
+        rows: list[RelationHit | None] = []
         if ents:
             text = doc_text(doc)
             starts = sentence_token_starts(doc).tolist()
-            sents = [doc[a:b] for a, b in zip(starts, [*starts[1:], len(doc)])]
+            sents = [doc[a:b] for a, b in zip(starts, [*starts[1:], len(doc)], strict=True)]
             by_sent: dict[int, list[int]] = {}
             for i, ent in enumerate(ents):
                 by_sent.setdefault(bisect_right(starts, ent.start) - 1, []).append(i)
@@ -251,9 +250,9 @@ class RelationTyper:
         right = text[ent.end_char : min(sent.end_char, ent.end_char + self.right_chars)]
         label = ent.label_
         title_start = in_title and ent.start_char == sent.start_char
-        if title_start and label in ("METHOD", "DATASET") and ent.text.lower() not in self.known:
-            if _TITLE_NEW_NAME.match(right):
-                return RelationHit("PROPOSES", None, i, 0.8, "title_new_name")
+        new_name = title_start and label in ("METHOD", "DATASET") and ent.text.lower() not in self.known
+        if new_name and _TITLE_NEW_NAME.match(right):
+            return RelationHit("PROPOSES", None, i, 0.8, "title_new_name")
         if label == "METHOD":
             rel, conf, cue = self._method(left, right, title_start)
         elif label == "DATASET":
@@ -340,7 +339,7 @@ class RelationTyper:
 
     # -- sentence level ---------------------------------------------------------------------------------
     def _pair_relations(self, text: str, sent: Span, ents: list[Span], members: list[int]) -> list[RelationHit]:
-        found = []
+        found: list[RelationHit] = []
         methods = [i for i in members if ents[i].label_ == "METHOD"]
         if not methods:
             return found

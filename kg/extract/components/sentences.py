@@ -63,5 +63,5 @@ class AbstractSentencizer:
             pos = np.minimum(np.searchsorted(idx, chars), len(doc) - 1)
             # Only boundaries that fall on a token start count (the tokenizer decides what a token is).
             flags[pos[idx[pos] == chars]] = 1
-        doc.from_array([SENT_START], flags.astype(np.uint64).reshape(-1, 1))
+        doc.from_array([SENT_START], flags.astype(np.uint64).reshape(-1, 1))  # type: ignore[arg-type]  # thinc's Ints2d: any 2-D int array
         return doc

@@ -62,11 +62,11 @@ class VocabularyMatcher:
         for (label, exact), forms in vocabulary_patterns(load_vocabulary(vocab_file).values()).items():
             key = f"vocab|{label}|{'exact' if exact else 'lower'}"
             self.labels[nlp.vocab.strings.add(key)] = label
-            (self.exact if exact else self.lower).add(key, list(nlp.tokenizer.pipe(sorted(forms))))
+            (self.exact if exact else self.lower).add(key, [nlp.make_doc(form) for form in sorted(forms)])
 
     def __call__(self, doc: Doc) -> Doc:
         """Add non-overlapping vocabulary matches to doc.ents (longest match first)."""
-        taken = set()
+        taken: set[int] = set()
         for ent in doc.ents:
             taken.update(range(ent.start, ent.end))
         found = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from kg.neo4j.server.config import DEFAULT_HEAP, DEFAULT_PAGECACHE, _write_config
 from kg.neo4j.server.home import Neo4jServerError, _home, _instance, _tail
@@ -31,7 +32,7 @@ def admin(
         raise Neo4jServerError(f"Neo4j is not fetched into {home}: run `kg neo4j fetch`")
     if not (instance / "conf" / "neo4j.conf").is_file():
         _write_config(home, instance)  # the data/lib locations must match what `start` will use
-    extra = {"HEAP_SIZE": heap} if heap else {}
+    extra: dict[str, Any] = {"HEAP_SIZE": heap} if heap else {}
     result = _run(_bootloader(home, ADMIN_COMMAND, list(args)), instance, timeout=timeout, **extra)
     if check and result.returncode != 0:
         # picocli prints the reason first and then the whole usage text: keep the reason.
