@@ -47,8 +47,13 @@ def _fmt(seconds: float) -> str:
 
 def _row(name: str, papers: int, seconds: float, target: float, note: str, **values: Any) -> Row:
     return Row(
-        name, papers=papers, measured=_fmt(seconds), target=f"< {fmt_s(target)}",
-        status="met" if seconds < target else "MISSED", note=note, values={"seconds": round(seconds, 3), **values},
+        name,
+        papers=papers,
+        measured=_fmt(seconds),
+        target=f"< {fmt_s(target)}",
+        status="met" if seconds < target else "MISSED",
+        note=note,
+        values={"seconds": round(seconds, 3), **values},
     )
 
 
@@ -68,21 +73,52 @@ def measure(graph_path: Path, *, reps: int = 3, view_nodes: int = VIEW_NODES) ->
     names = [graph.nodes[e]["name"] for e in top] or ["transformer"]
     rows = []
     seconds, trends = _timed(lambda: kg_.trends(names), reps)
-    rows.append(_row("kg trends (3 names)", papers, seconds, TARGET_S,
-                     f"{', '.join(names)}; graph load {fmt_s(load_s)} not included", years=len(trends[0].years)))
+    rows.append(
+        _row(
+            "kg trends (3 names)",
+            papers,
+            seconds,
+            TARGET_S,
+            f"{', '.join(names)}; graph load {fmt_s(load_s)} not included",
+            years=len(trends[0].years),
+        )
+    )
     seconds, found = _timed(lambda: kg_.rising(limit=20), reps)
-    rows.append(_row("kg trends --rising", papers, seconds, TARGET_S,
-                     f"every offered entity tested; {len(found)} listed", listed=len(found)))
+    rows.append(
+        _row(
+            "kg trends --rising",
+            papers,
+            seconds,
+            TARGET_S,
+            f"every offered entity tested; {len(found)} listed",
+            listed=len(found),
+        )
+    )
     seconds, result = _timed(lambda: kg_.analyze(), reps)
-    rows.append(_row("kg analyze (centrality + fronts)", papers, seconds, TARGET_S,
-                     f"PageRank over {result.basis}; {len(result.fronts)} fronts; save not included",
-                     fronts=len(result.fronts)))
+    rows.append(
+        _row(
+            "kg analyze (centrality + fronts)",
+            papers,
+            seconds,
+            TARGET_S,
+            f"PageRank over {result.basis}; {len(result.fronts)} fronts; save not included",
+            fronts=len(result.fronts),
+        )
+    )
     with tempfile.TemporaryDirectory() as folder:
         page = Path(folder) / "view.html"
         seconds, _ = _timed(lambda: kg_.view(None, page, max_nodes=view_nodes), reps)
         size = page.stat().st_size
-    rows.append(_row(f"kg view, {view_nodes:,}-node map", papers, seconds, VIEW_TARGET_S,
-                     f"one HTML file of {size / 1e6:.1f} MB (renderer inlined)", bytes=size))
+    rows.append(
+        _row(
+            f"kg view, {view_nodes:,}-node map",
+            papers,
+            seconds,
+            VIEW_TARGET_S,
+            f"one HTML file of {size / 1e6:.1f} MB (renderer inlined)",
+            bytes=size,
+        )
+    )
     return rows
 
 

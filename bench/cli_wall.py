@@ -63,8 +63,13 @@ def wall_times(cmd: list[str], runs: int = RUNS) -> list[float]:
 def _row(name: str, times: list[float], target: float, note: str) -> Row:
     median = statistics.median(times)
     return Row(
-        name, None, f"median {median:.2f} s · best {min(times):.2f} s", "—", f"< {target:g} s",
-        "met" if median < target else "MISSED", f"{len(times)} runs, each a fresh process; {note}",
+        name,
+        None,
+        f"median {median:.2f} s · best {min(times):.2f} s",
+        "—",
+        f"< {target:g} s",
+        "met" if median < target else "MISSED",
+        f"{len(times)} runs, each a fresh process; {note}",
         {"median_s": median, "best_s": min(times), "runs": times},
     )
 
@@ -77,17 +82,37 @@ def rows(runner=None) -> list[Row]:
         graph = sample_graph()
     help_times = wall_times([*kg_command(), "--help"])
     query_times = wall_times([*kg_command(), *QUESTION, "--graph", str(graph)])
-    split = [statistics.median(x) for x in zip(*(
-        map(float, subprocess.run([sys.executable, "-c", _SPLIT, str(graph)], check=True, capture_output=True,
-                                  text=True, cwd=str(REPO)).stdout.split())
-        for _ in range(3)
-    ), strict=True)]
-    where = (f"in one process: imports {split[0]:.2f} s, graph load {split[1]:.2f} s, question {split[2]:.3f} s, "
-             "the rest is interpreter start and printing")
+    split = [
+        statistics.median(x)
+        for x in zip(
+            *(
+                map(
+                    float,
+                    subprocess.run(
+                        [sys.executable, "-c", _SPLIT, str(graph)],
+                        check=True,
+                        capture_output=True,
+                        text=True,
+                        cwd=str(REPO),
+                    ).stdout.split(),
+                )
+                for _ in range(3)
+            ),
+            strict=True,
+        )
+    ]
+    where = (
+        f"in one process: imports {split[0]:.2f} s, graph load {split[1]:.2f} s, question {split[2]:.3f} s, "
+        "the rest is interpreter start and printing"
+    )
     out = [
         _row("kg --help wall time", help_times, TARGETS["cli_help_s"], "`kg --help`"),
-        _row("kg query wall time (sample graph)", query_times, TARGETS["cli_query_s"],
-             f"`kg {' '.join(QUESTION)}` on {graph.name}; {where}"),
+        _row(
+            "kg query wall time (sample graph)",
+            query_times,
+            TARGETS["cli_query_s"],
+            f"`kg {' '.join(QUESTION)}` on {graph.name}; {where}",
+        ),
     ]
     if quick:  # the targets are judged in the full run, on the sample graph
         for row in out:

@@ -97,9 +97,11 @@ def main(argv=None) -> None:
         n_tokens = sum(len(d) for d in nlp.pipe(texts[:50]))  # warm-up
         n_tokens = sum(len(d) for d in nlp.tokenizer.pipe(texts))
         for n_proc in procs:
+
             def run(n_proc: int = n_proc) -> None:
                 for _ in nlp.pipe(texts, batch_size=64, n_process=n_proc):
                     pass
+
             report(name, n_proc, timed(run, args.repeat if n_proc == 1 else 1), n_tokens)
 
     tok_nlp = spacy.blank("en")

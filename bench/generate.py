@@ -36,13 +36,28 @@ DEFAULT_SEEDS = "/work/shared/seeds/*.txt"
 
 # One-word title twists; tails never start with one of them, so a title decodes to one combination.
 TWISTS = (
-    "Revisiting", "Towards", "Rethinking", "Scaling", "Understanding", "Improving", "Benchmarking",
-    "Accelerating", "Simplifying", "Generalizing", "Stabilizing", "Unifying", "Analyzing", "Extending",
-    "Regularizing", "Compressing",
+    "Revisiting",
+    "Towards",
+    "Rethinking",
+    "Scaling",
+    "Understanding",
+    "Improving",
+    "Benchmarking",
+    "Accelerating",
+    "Simplifying",
+    "Generalizing",
+    "Stabilizing",
+    "Unifying",
+    "Analyzing",
+    "Extending",
+    "Regularizing",
+    "Compressing",
 )
 _ABBREV = re.compile(r"\b(?:e\.g|i\.e|et al|vs|cf|Fig|Eq|Sec|resp|approx|etc|Dr|Mr|No)\.$")
 _SENT_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])")
-_PAGE_NOISE = re.compile(r"^(?:new|subscribe|byak and the research community|get trending papers.*|[A-Z][a-z]{2} \d{1,2})$", re.I)
+_PAGE_NOISE = re.compile(
+    r"^(?:new|subscribe|byak and the research community|get trending papers.*|[A-Z][a-z]{2} \d{1,2})$", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -223,8 +238,9 @@ def generate(size: int, seed: int, material: Material | None = None, *, citation
         yield record
 
 
-def write_corpus(path: str | Path, size: int, seed: int, *, material: list[str] | None = None,
-                 citations: bool = True) -> Path:
+def write_corpus(
+    path: str | Path, size: int, seed: int, *, material: list[str] | None = None, citations: bool = True
+) -> Path:
     """Write `size` records as JSONL (atomically) and return the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -167,8 +167,9 @@ def main(argv: list[str] | None = None) -> int:
     papers = sum(1 for _, label in kg_.graph.nodes(data="label") if label == "Paper")
     questions = question_mix(kg_.graph)
     rows: dict[str, Row] = {}
-    result = run_clients(lambda: kg_, questions, backend="embedded", clients=args.clients, seconds=args.seconds,
-                         close_clients=False)
+    result = run_clients(
+        lambda: kg_, questions, backend="embedded", clients=args.clients, seconds=args.seconds, close_clients=False
+    )
     r = row(result, papers)
     rows[r.name] = r
     print(f"{r.name}: {r.measured}; {r.note}", flush=True)

@@ -181,8 +181,11 @@ class Runner:
         self.raw["machine"] = machine_info()
         self.raw["config"] = asdict(cfg)
         if cfg.query_graph is not None:  # an existing graph: no corpora, extraction or builds
-            self.unavailable([ROW_NAMES[i] for i in range(ROW_NAMES.index("embedded graph: load + queries RSS"))],
-                             f"--query-graph {cfg.query_graph}", status="n/a")
+            self.unavailable(
+                [ROW_NAMES[i] for i in range(ROW_NAMES.index("embedded graph: load + queries RSS"))],
+                f"--query-graph {cfg.query_graph}",
+                status="n/a",
+            )
             self.queries(cfg.query_graph)
             return
         t0 = time.perf_counter()
@@ -202,14 +205,25 @@ class Runner:
         """The embedded and Neo4j query rows on one graph file, then the providers' rows."""
         cfg = self.cfg
         plan = None
-        with self.stage("embedded queries", ["embedded graph: load + queries RSS", "baseline: embedded name lookup",
-                                             "first text question [embedded]",
-                                             *[f"query {h} [embedded]" for h in HELPERS]]):
+        with self.stage(
+            "embedded queries",
+            [
+                "embedded graph: load + queries RSS",
+                "baseline: embedded name lookup",
+                "first text question [embedded]",
+                *[f"query {h} [embedded]" for h in HELPERS],
+            ],
+        ):
             if not graph_path.exists():
                 raise NotAvailable(f"needs the {cfg.large:,}-paper graph, which `kg build` did not produce")
             plan = self.embedded(graph_path)
-        neo_rows = ["baseline: Bolt UNWIND CREATE", "Neo4j load (Bolt batches)", "Neo4j bulk import (neo4j-admin)",
-                    "baseline: Neo4j RETURN 1", *[f"query {h} [neo4j]" for h in HELPERS]]
+        neo_rows = [
+            "baseline: Bolt UNWIND CREATE",
+            "Neo4j load (Bolt batches)",
+            "Neo4j bulk import (neo4j-admin)",
+            "baseline: Neo4j RETURN 1",
+            *[f"query {h} [neo4j]" for h in HELPERS],
+        ]
         if not cfg.neo4j:
             self.unavailable(neo_rows, "skipped with --no-neo4j", status="n/a")
         else:
@@ -242,19 +256,30 @@ class Runner:
             s = time_tokenizer(texts)
             tok = words / s
             self.rows["baseline: spaCy tokenizer"] = Row(
-                "baseline: spaCy tokenizer", n, f"{fmt_int(tok)} words/s · {fmt_int(n / s)} abstracts/s", "1.00×",
-                "—", "info", f"spacy.blank('en').tokenizer.pipe, 1 process, best of {BASELINE_PASSES}; other load {meter.other_cores():.2f} cores",
-                {"words_per_s": tok, "abstracts_per_s": n / s, "seconds": s, "words": words})
+                "baseline: spaCy tokenizer",
+                n,
+                f"{fmt_int(tok)} words/s · {fmt_int(n / s)} abstracts/s",
+                "1.00×",
+                "—",
+                "info",
+                f"spacy.blank('en').tokenizer.pipe, 1 process, best of {BASELINE_PASSES}; other load {meter.other_cores():.2f} cores",
+                {"words_per_s": tok, "abstracts_per_s": n / s, "seconds": s, "words": words},
+            )
         with self.stage("baseline: PhraseMatcher", ["baseline: blank + PhraseMatcher"]):
             terms, source = phrase_terms(records)
             meter = LoadMeter()
             s = time_phrasematcher(texts, terms)
             pm = words / s
             self.rows["baseline: blank + PhraseMatcher"] = Row(
-                "baseline: blank + PhraseMatcher", n, f"{fmt_int(pm)} words/s · {fmt_int(n / s)} abstracts/s",
-                f"{pm / tok:.2f}× tokenizer" if tok else "", "—", "info",
+                "baseline: blank + PhraseMatcher",
+                n,
+                f"{fmt_int(pm)} words/s · {fmt_int(n / s)} abstracts/s",
+                f"{pm / tok:.2f}× tokenizer" if tok else "",
+                "—",
+                "info",
                 f"{len(terms):,} terms ({source}), attr=LOWER, 1 process, best of {BASELINE_PASSES}; other load {meter.other_cores():.2f} cores",
-                {"words_per_s": pm, "abstracts_per_s": n / s, "seconds": s, "terms": len(terms)})
+                {"words_per_s": pm, "abstracts_per_s": n / s, "seconds": s, "terms": len(terms)},
+            )
         papers = None
         with self.stage("extraction", ["extraction, 1 process", "extraction, 2 processes"]):
             papers = to_papers(records)
@@ -269,22 +294,35 @@ class Runner:
                     wps = words / s
                     steady = res["steady_words_per_s"]
                     per_proc = steady / nproc
-                    ratio = " · ".join(x for x in (
-                        f"{per_proc / tok:.3f}× tok" if tok else "", f"{per_proc / pm:.3f}× PM" if pm else "") if x)
+                    ratio = " · ".join(
+                        x
+                        for x in (f"{per_proc / tok:.3f}× tok" if tok else "", f"{per_proc / pm:.3f}× PM" if pm else "")
+                        if x
+                    )
                     target = TARGETS["extract_words_per_proc"]
                     met = per_proc >= target
                     status = ("met" if met else "MISSED") if not cfg.quick else "info"
                     other = meter.other_cores()
                     res["cores_left"] = max(0.0, (os.cpu_count() or 1) - other)
                     self.rows[name] = Row(
-                        name, n, f"{fmt_int(steady)} words/s ({fmt_int(per_proc)}/proc) · {n / s:,.1f} abstracts/s",
-                        ratio + " (per process)", f"≥ {fmt_int(target)} words/s per process", status,
+                        name,
+                        n,
+                        f"{fmt_int(steady)} words/s ({fmt_int(per_proc)}/proc) · {n / s:,.1f} abstracts/s",
+                        ratio + " (per process)",
+                        f"≥ {fmt_int(target)} words/s per process",
+                        status,
                         f"{model}; steady state after the first batch of 64; incl. start-up "
                         f"{fmt_int(wps)} words/s ({res['first_batch_s']:.1f}s to first batch); "
                         f"{mentions / n:.1f} mentions, {relations / n:.1f} relations per abstract; "
                         f"other load {other:.2f} cores" + ("; target judged in the full run" if cfg.quick else ""),
-                        {"words_per_s": steady, "words_per_s_per_process": per_proc, "words_per_s_incl_startup": wps,
-                         "abstracts_per_s": n / s, "other_cores": other, **res},
+                        {
+                            "words_per_s": steady,
+                            "words_per_s_per_process": per_proc,
+                            "words_per_s_incl_startup": wps,
+                            "abstracts_per_s": n / s,
+                            "other_cores": other,
+                            **res,
+                        },
                     )
             prof_rows = ["extraction, 1 process", "extraction, 2 processes"]
             if any(self.rows[r].status == "MISSED" for r in prof_rows):
@@ -295,15 +333,18 @@ class Runner:
                         total = sum(prof.values())
                         top = sorted(prof.items(), key=lambda kv: -kv[1])
                         cause = "time per component (1 process): " + ", ".join(
-                            f"{k} {v / total:.0%}" for k, v in top[:4])
+                            f"{k} {v / total:.0%}" for k, v in top[:4]
+                        )
                         for r in prof_rows:
                             if self.rows[r].status == "MISSED":
                                 v = self.rows[r].values
                                 busy = ""
                                 if v.get("other_cores", 0) > 0.3:
-                                    busy = (f"other processes used {v['other_cores']:.2f} of {os.cpu_count()} cores "
-                                            f"during this row, leaving {v['cores_left']:.2f} for "
-                                            f"{2 if '2' in r else 1} workers; ")
+                                    busy = (
+                                        f"other processes used {v['other_cores']:.2f} of {os.cpu_count()} cores "
+                                        f"during this row, leaving {v['cores_left']:.2f} for "
+                                        f"{2 if '2' in r else 1} workers; "
+                                    )
                                 self.rows[r].note = f"cause: {busy}{cause}; " + self.rows[r].note
 
     # --------------------------------------------------------------------------------------------
@@ -311,31 +352,54 @@ class Runner:
         cfg = self.cfg
         ext2 = self.rows["extraction, 2 processes"].values.get("words_per_s")
         tok = self.rows["baseline: spaCy tokenizer"].values.get("words_per_s")
-        for name, corpus, size in (("kg build, small corpus", small, cfg.small), ("kg build, large corpus", large, cfg.large)):
+        for name, corpus, size in (
+            ("kg build, small corpus", small, cfg.small),
+            ("kg build, large corpus", large, cfg.large),
+        ):
             with self.stage(f"kg build {size:,} papers", [name]):
                 graph_out = out_dir() / f"graph-{size}.json.gz"
                 res = run_build(corpus, graph_out, 2)
                 self.raw.setdefault("builds", {})[str(size)] = res
                 words = self.raw["corpus"]["small" if corpus == small else "large"]["words"]
                 wps = words / res["wall_s"]
-                ratio = " · ".join(x for x in (
-                    f"{wps / ext2:.2f}× extraction-2p" if ext2 else "", f"{wps / tok:.3f}× tok" if tok else "") if x)
+                ratio = " · ".join(
+                    x
+                    for x in (
+                        f"{wps / ext2:.2f}× extraction-2p" if ext2 else "",
+                        f"{wps / tok:.3f}× tok" if tok else "",
+                    )
+                    if x
+                )
                 is_large = size == cfg.large and not cfg.quick
-                target_ok = res["wall_s"] < TARGETS["build_large_s"] and res["peak_rss_main"] <= TARGETS["embedded_rss_bytes"]
+                target_ok = (
+                    res["wall_s"] < TARGETS["build_large_s"] and res["peak_rss_main"] <= TARGETS["embedded_rss_bytes"]
+                )
                 status = ("met" if target_ok else "MISSED") if size >= 100_000 else "info"
                 breakdown = stage_breakdown(res["sampler"], res["wall_s"])
                 parts = [f"{st} {sec:.0f}s" for st, sec, _ in breakdown if sec >= 0.5]
-                note = (f"peak RSS main {fmt_bytes(res['peak_rss_main'])}, process tree {fmt_bytes(res['peak_rss_tree'])}; "
-                        f"file {fmt_bytes(res['graph_file_bytes'])}; stages: {', '.join(parts) or 'n/a'}; "
-                        f"other load {res['other_cores']:.2f} cores")
+                note = (
+                    f"peak RSS main {fmt_bytes(res['peak_rss_main'])}, process tree {fmt_bytes(res['peak_rss_tree'])}; "
+                    f"file {fmt_bytes(res['graph_file_bytes'])}; stages: {', '.join(parts) or 'n/a'}; "
+                    f"other load {res['other_cores']:.2f} cores"
+                )
                 if status == "MISSED":
                     note = "cause: " + self.build_cause(res, words, ext2) + "; " + note
                 self.rows[name] = Row(
-                    name, size, f"{fmt_s(res['wall_s'])} · peak RSS {fmt_bytes(res['peak_rss_main'])} · {fmt_int(wps)} words/s",
-                    ratio, "< 10 min and ≤ 1.5 GB at 100k" if size >= 100_000 or is_large else "(target at 100k)",
-                    status, note,
-                    {"seconds": res["wall_s"], "peak_rss_main": res["peak_rss_main"], "peak_rss_tree": res["peak_rss_tree"],
-                     "words_per_s": wps, "stages": breakdown, "other_cores": res["other_cores"]},
+                    name,
+                    size,
+                    f"{fmt_s(res['wall_s'])} · peak RSS {fmt_bytes(res['peak_rss_main'])} · {fmt_int(wps)} words/s",
+                    ratio,
+                    "< 10 min and ≤ 1.5 GB at 100k" if size >= 100_000 or is_large else "(target at 100k)",
+                    status,
+                    note,
+                    {
+                        "seconds": res["wall_s"],
+                        "peak_rss_main": res["peak_rss_main"],
+                        "peak_rss_tree": res["peak_rss_tree"],
+                        "words_per_s": wps,
+                        "stages": breakdown,
+                        "other_cores": res["other_cores"],
+                    },
                 )
 
     def build_cause(self, res: dict, words: int, ext2: float | None) -> str:
@@ -367,39 +431,70 @@ class Runner:
         target = TARGETS["embedded_rss_bytes"]
         status = ("met" if peak <= target else "MISSED") if size >= 100_000 else "info"
         gm = res.get("graph_memory", {})
-        note = (f"peak while loading {fmt_bytes(res['peak_during_load'])}, steady after load "
-                f"{fmt_bytes(res['rss_after_load'])}, after queries {fmt_bytes(res['rss_after_queries'])} "
-                f"(load {res['load_s']:.1f}s; {res['nodes']:,} nodes, {res['edges']:,} relationships)")
+        note = (
+            f"peak while loading {fmt_bytes(res['peak_during_load'])}, steady after load "
+            f"{fmt_bytes(res['rss_after_load'])}, after queries {fmt_bytes(res['rss_after_queries'])} "
+            f"(load {res['load_s']:.1f}s; {res['nodes']:,} nodes, {res['edges']:,} relationships)"
+        )
         if status == "MISSED":
             parts = []
             transient = res["peak_during_load"] - res["rss_after_load"]
             if transient > 100 * MB:
-                parts.append(f"{fmt_bytes(transient)} transient while loading (the whole .json.gz payload, papers and "
-                             f"extraction records included, is parsed before the graph is built)")
+                parts.append(
+                    f"{fmt_bytes(transient)} transient while loading (the whole .json.gz payload, papers and "
+                    f"extraction records included, is parsed before the graph is built)"
+                )
             if gm:
                 parts.append(
                     f"evidence sentences {fmt_bytes(gm['evidence_bytes_as_loaded'])} as loaded: "
                     f"{gm['evidence_refs']:,} references, {gm['evidence_string_objects']:,} string objects for "
                     f"{gm['evidence_distinct_texts']:,} distinct sentences ({fmt_bytes(gm['evidence_bytes_if_interned'])} "
                     f"if shared); paper titles+abstracts {fmt_bytes(gm['paper_text_bytes'])}; the rest is networkx's "
-                    f"dict-per-edge structure for {gm['edges']:,} edges")
+                    f"dict-per-edge structure for {gm['edges']:,} edges"
+                )
             note = "cause: " + "; ".join(parts) + "; " + note
         self.rows["embedded graph: load + queries RSS"] = Row(
-            "embedded graph: load + queries RSS", size, f"peak {fmt_bytes(peak)}", "—", "≤ 1.5 GB at 100k", status, note,
-            {"ru_maxrss": peak, "rss_after_load": res["rss_after_load"], "load_s": res["load_s"],
-             "peak_during_load": res["peak_during_load"], **gm})
+            "embedded graph: load + queries RSS",
+            size,
+            f"peak {fmt_bytes(peak)}",
+            "—",
+            "≤ 1.5 GB at 100k",
+            status,
+            note,
+            {
+                "ru_maxrss": peak,
+                "rss_after_load": res["rss_after_load"],
+                "load_s": res["load_s"],
+                "peak_during_load": res["peak_during_load"],
+                **gm,
+            },
+        )
         base = res["baseline"]
         self.rows["baseline: embedded name lookup"] = Row(
-            "baseline: embedded name lookup", size, f"p50 {fmt_ms(base['p50_ms'])} · p95 {fmt_ms(base['p95_ms'])}",
-            "1.00×", "—", "info", f"name_key + alias index (match_entities), {base['calls']} calls", base)
+            "baseline: embedded name lookup",
+            size,
+            f"p50 {fmt_ms(base['p50_ms'])} · p95 {fmt_ms(base['p95_ms'])}",
+            "1.00×",
+            "—",
+            "info",
+            f"name_key + alias index (match_entities), {base['calls']} calls",
+            base,
+        )
         first = res.get("first_text_question")
         if first:
             target = TARGETS["first_text_question_ms"]
             status = ("met" if first["ms"] < target else "MISSED") if size >= 100_000 else "info"
             self.rows["first text question [embedded]"] = Row(
-                "first text question [embedded]", size, fmt_ms(first["ms"]), "—", f"< {target:g} ms at 100k", status,
+                "first text question [embedded]",
+                size,
+                fmt_ms(first["ms"]),
+                "—",
+                f"< {target:g} ms at 100k",
+                status,
                 f"papers_using {first['args']!r}, the first call after loading (text index restored from the graph "
-                "file, sentences read from the papers)", first)
+                "file, sentences read from the papers)",
+                first,
+            )
         self.query_rows(res["queries"], "embedded", base["p50_ms"], TARGETS["papers_using_p95_embedded_ms"], size)
         return res["plan"]
 
@@ -416,19 +511,32 @@ class Runner:
             if limit is not None:
                 target = f"p95 < {limit:g} ms at 100k"
                 status = ("met" if q["p95_ms"] < limit else "MISSED") if size >= 100_000 else "info"
-            note = (f"{q['calls']} calls; slowest arg {q['slowest_arg']!r} (median {fmt_ms(q['slowest_arg_median_ms'])}, "
-                    f"{q['results_slowest']} results)")
+            note = (
+                f"{q['calls']} calls; slowest arg {q['slowest_arg']!r} (median {fmt_ms(q['slowest_arg_median_ms'])}, "
+                f"{q['results_slowest']} results)"
+            )
             if status == "MISSED" and helper in ("papers_using", "papers_using+task"):
                 x = q["slowest_arg"].split(" / ")[0]
                 f = fan.get(x)
                 papers_total = self.raw.get("embedded", {}).get("papers") or size
-                cause = (f"{x!r} expands to {f['entities']} entities (itself + IS_A descendants), {f['links']:,} paper links, "
-                         f"{f['papers']:,} papers ({f['papers'] / papers_total:.0%} of the corpus), all read and ranked "
-                         f"on every call to return 20" if f else "frequent-entity arguments")
+                cause = (
+                    f"{x!r} expands to {f['entities']} entities (itself + IS_A descendants), {f['links']:,} paper links, "
+                    f"{f['papers']:,} papers ({f['papers'] / papers_total:.0%} of the corpus), all read and ranked "
+                    f"on every call to return 20"
+                    if f
+                    else "frequent-entity arguments"
+                )
                 note = f"cause: {cause}; {note}"
             self.rows[name] = Row(
-                name, size, f"p50 {fmt_ms(q['p50_ms'])} · p95 {fmt_ms(q['p95_ms'])}",
-                f"{q['p95_ms'] / base_p50:,.0f}× baseline p50" if base_p50 else "", target, status, note, q)
+                name,
+                size,
+                f"p50 {fmt_ms(q['p50_ms'])} · p95 {fmt_ms(q['p95_ms'])}",
+                f"{q['p95_ms'] / base_p50:,.0f}× baseline p50" if base_p50 else "",
+                target,
+                status,
+                note,
+                q,
+            )
 
     # --------------------------------------------------------------------------------------------
     def neo4j(self, graph_path: Path, plan: dict | None, rows: list[str]) -> None:
@@ -448,8 +556,10 @@ class Runner:
             self.raw["machine"]["neo4j_server"] = self.raw["neo4j_version"]
             self.raw["neo4j_start_s"] = nb.start_s
             self.raw["neo4j_fetch_s"] = nb.fetch_s
-            self.log(f"  {self.raw['neo4j_version']} up at {nb.uri} in {nb.start_s:.0f}s"
-                     + (f" (after a one-time jar fetch of {nb.fetch_s:.0f}s)" if nb.fetch_s else ""))
+            self.log(
+                f"  {self.raw['neo4j_version']} up at {nb.uri} in {nb.start_s:.0f}s"
+                + (f" (after a one-time jar fetch of {nb.fetch_s:.0f}s)" if nb.fetch_s else "")
+            )
         if nb is None or nb.driver is None:
             return
         try:
@@ -459,8 +569,15 @@ class Runner:
                 rate = bolt_create_baseline(nb, n)
                 self.raw["bolt_create_rate"] = rate
                 self.rows["baseline: Bolt UNWIND CREATE"] = Row(
-                    "baseline: Bolt UNWIND CREATE", None, f"{fmt_int(rate)} relationships/s", "1.00×", "—", "info",
-                    f"{n:,} rels, UNWIND MATCH-by-index CREATE, 10k rows/tx, then deleted", {"rels_per_s": rate})
+                    "baseline: Bolt UNWIND CREATE",
+                    None,
+                    f"{fmt_int(rate)} relationships/s",
+                    "1.00×",
+                    "—",
+                    "info",
+                    f"{n:,} rels, UNWIND MATCH-by-index CREATE, 10k rows/tx, then deleted",
+                    {"rels_per_s": rate},
+                )
             with self.stage("Neo4j load", ["Neo4j load (Bolt batches)"]):
                 res = neo4j_load(nb, graph, cfg.batch_size)
                 self.raw["neo4j_load"] = res
@@ -468,29 +585,50 @@ class Runner:
                 base = self.raw.get("bolt_create_rate")
                 target = TARGETS["neo4j_rels_per_s"]
                 status = ("met" if rate >= target else "MISSED") if cfg.large >= 100_000 else "info"
-                note = (f"{res['relationships']:,} rels + {res['nodes']:,} nodes in {fmt_s(res['wall_s'])}, batch {cfg.batch_size}; "
-                        f"{res['summary'][:120]}; other load (incl. Neo4j JVM) {res['other_cores']:.2f} cores")
+                note = (
+                    f"{res['relationships']:,} rels + {res['nodes']:,} nodes in {fmt_s(res['wall_s'])}, batch {cfg.batch_size}; "
+                    f"{res['summary'][:120]}; other load (incl. Neo4j JVM) {res['other_cores']:.2f} cores"
+                )
                 if res["relationships"] != res["graph_edges"]:
                     note += f"; WARNING graph has {res['graph_edges']:,} edges"
                 if status == "MISSED":
                     batched = sum(p[1] for p in res["phases"])
-                    top = "; ".join(f"{p[0][:70]}… {p[1]:.0f}s for {p[3]:,} rows ({p[3] / p[1]:,.0f}/s)"
-                                    for p in res["phases"][:3] if p[1] > 0)
+                    top = "; ".join(
+                        f"{p[0][:70]}… {p[1]:.0f}s for {p[3]:,} rows ({p[3] / p[1]:,.0f}/s)"
+                        for p in res["phases"][:3]
+                        if p[1] > 0
+                    )
                     # the loader writes through parallel sessions: batch times can add up past the wall time
-                    cause = (f"{wall_share(max(0.0, res['wall_s'] - batched), res['wall_s'])} outside the batches (schema, stale "
-                             f"checks, planning); slowest query shapes: {top}") if res["phases"] else "see JSON"
+                    cause = (
+                        (
+                            f"{wall_share(max(0.0, res['wall_s'] - batched), res['wall_s'])} outside the batches (schema, stale "
+                            f"checks, planning); slowest query shapes: {top}"
+                        )
+                        if res["phases"]
+                        else "see JSON"
+                    )
                     phases = res.get("summary_fields", {}).get("phase_seconds") or {}
                     if phases:  # the loader's own split (batch times above exclude commits)
                         mode = res.get("summary_fields", {}).get("mode")
-                        cause += ("; loader phases" + (f" ({mode} path)" if mode else "") + ": "
-                                  + ", ".join(f"{k} {v:.1f}s" for k, v in phases.items()))
+                        cause += (
+                            "; loader phases"
+                            + (f" ({mode} path)" if mode else "")
+                            + ": "
+                            + ", ".join(f"{k} {v:.1f}s" for k, v in phases.items())
+                        )
                     if base:
                         cause += f"; a bare UNWIND CREATE on this server does {fmt_int(base)} rels/s"
                     note = f"cause: {cause}; " + note
                 self.rows["Neo4j load (Bolt batches)"] = Row(
-                    "Neo4j load (Bolt batches)", cfg.large, f"{fmt_int(rate)} relationships/s",
-                    f"{rate / base:.2f}× bare CREATE" if base else "", "≥ 50,000 rels/s", status, note,
-                    {"rels_per_s": rate, **{k: v for k, v in res.items() if isinstance(v, (int, float))}})
+                    "Neo4j load (Bolt batches)",
+                    cfg.large,
+                    f"{fmt_int(rate)} relationships/s",
+                    f"{rate / base:.2f}× bare CREATE" if base else "",
+                    "≥ 50,000 rels/s",
+                    status,
+                    note,
+                    {"rels_per_s": rate, **{k: v for k, v in res.items() if isinstance(v, (int, float))}},
+                )
             with self.stage("Neo4j queries", ["baseline: Neo4j RETURN 1", *[f"query {h} [neo4j]" for h in HELPERS]]):
                 if self.rows["Neo4j load (Bolt batches)"].status in ("failed", "not available"):
                     raise NotAvailable("the graph was not loaded into Neo4j")
@@ -498,18 +636,33 @@ class Runner:
                 self.raw["neo4j_queries"] = res
                 base = res["baseline"]
                 self.rows["baseline: Neo4j RETURN 1"] = Row(
-                    "baseline: Neo4j RETURN 1", cfg.large, f"p50 {fmt_ms(base['p50_ms'])} · p95 {fmt_ms(base['p95_ms'])}",
-                    "1.00×", "—", "info", f"driver.execute_query round trip, {base['calls']} calls", base)
-                self.query_rows(res["queries"], "neo4j", base["p50_ms"], TARGETS["papers_using_p95_neo4j_ms"], cfg.large)
+                    "baseline: Neo4j RETURN 1",
+                    cfg.large,
+                    f"p50 {fmt_ms(base['p50_ms'])} · p95 {fmt_ms(base['p95_ms'])}",
+                    "1.00×",
+                    "—",
+                    "info",
+                    f"driver.execute_query round trip, {base['calls']} calls",
+                    base,
+                )
+                self.query_rows(
+                    res["queries"], "neo4j", base["p50_ms"], TARGETS["papers_using_p95_neo4j_ms"], cfg.large
+                )
             with self.stage("Neo4j bulk import", ["Neo4j bulk import (neo4j-admin)"]):
                 res = bulk_import(nb, graph, out_dir() / f"neo4j-import-{cfg.large}")
                 self.raw["bulk_import"] = res
                 rate = res["records"] / res["wall_s"]
                 target = TARGETS["bulk_records_per_s"]
                 status = ("met" if rate >= target else "MISSED") if cfg.large >= 100_000 else "info"
-                inner = f"; neo4j-admin's own time {res['internal_s']:.1f}s ({fmt_int(res['records'] / res['internal_s'])} records/s)" if res.get("internal_s") else ""
-                note = (f"{res['nodes']:,} nodes + {res['relationships']:,} rels, wall {fmt_s(res['wall_s'])} incl. JVM start{inner}; "
-                        f"CSV export {res['export_s']:.1f}s; other load {res['other_cores']:.2f} cores")
+                inner = (
+                    f"; neo4j-admin's own time {res['internal_s']:.1f}s ({fmt_int(res['records'] / res['internal_s'])} records/s)"
+                    if res.get("internal_s")
+                    else ""
+                )
+                note = (
+                    f"{res['nodes']:,} nodes + {res['relationships']:,} rels, wall {fmt_s(res['wall_s'])} incl. JVM start{inner}; "
+                    f"CSV export {res['export_s']:.1f}s; other load {res['other_cores']:.2f} cores"
+                )
                 if not cfg.quick:
                     nb.start()
                     n_nodes, n_rels = nb.counts()
@@ -519,15 +672,23 @@ class Runner:
                     fixed = res["wall_s"] - (res.get("internal_s") or res["wall_s"])
                     parts = [f"JVM/neo4j-admin start-up {fixed:.1f}s of {res['wall_s']:.1f}s wall"]
                     if res.get("stages"):
-                        parts.append("import stages: " + ", ".join(f"{n} {t:.1f}s" for n, t in
-                                                                   sorted(res["stages"], key=lambda x: -x[1])[:4]))
+                        parts.append(
+                            "import stages: "
+                            + ", ".join(f"{n} {t:.1f}s" for n, t in sorted(res["stages"], key=lambda x: -x[1])[:4])
+                        )
                     parts.append(f"{nb.HEAP} heap on {os.cpu_count()} cores")
                     note = "cause: " + "; ".join(parts) + "; " + note
                 bolt = self.rows["Neo4j load (Bolt batches)"].values.get("rels_per_s")
                 self.rows["Neo4j bulk import (neo4j-admin)"] = Row(
-                    "Neo4j bulk import (neo4j-admin)", cfg.large, f"{fmt_int(rate)} records/s",
-                    f"{rate / bolt:.1f}× Bolt load" if bolt else "", "≥ 300,000 records/s", status, note,
-                    {"records_per_s": rate, **{k: v for k, v in res.items() if isinstance(v, (int, float))}})
+                    "Neo4j bulk import (neo4j-admin)",
+                    cfg.large,
+                    f"{fmt_int(rate)} records/s",
+                    f"{rate / bolt:.1f}× Bolt load" if bolt else "",
+                    "≥ 300,000 records/s",
+                    status,
+                    note,
+                    {"records_per_s": rate, **{k: v for k, v in res.items() if isinstance(v, (int, float))}},
+                )
         finally:
             nb.stop()
             self.log("  Neo4j stopped")
@@ -568,8 +729,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-neo4j", action="store_true", help="skip the Neo4j rows (shown as n/a)")
     parser.add_argument("--width", type=int, default=None, help="table width [terminal]")
     parser.add_argument("--out", type=Path, default=None, help="working folder for corpora, graphs, Neo4j [bench/out]")
-    parser.add_argument("--query-graph", type=Path, default=None,
-                        help="only the query rows (and providers'), on this graph file of --large papers")
+    parser.add_argument(
+        "--query-graph",
+        type=Path,
+        default=None,
+        help="only the query rows (and providers'), on this graph file of --large papers",
+    )
     # internal: the embedded-query subprocess
     parser.add_argument("--worker", choices=["embedded"], help=argparse.SUPPRESS)
     parser.add_argument("--graph", type=Path, help=argparse.SUPPRESS)
@@ -608,7 +773,9 @@ def main(argv: list[str] | None = None) -> int:
     console.print(
         f"total {runner.raw.get('total_s', 0):.0f}s; corpus: {runner.raw.get('corpus', {}).get('large', {}).get('path')}"
         f" (seed {runner.cfg.seed}); extractor: {runner.raw.get('extractor', 'n/a')}; "
-        f"load average start {m.get('loadavg_start')} end {m.get('loadavg_end')}", highlight=False)
+        f"load average start {m.get('loadavg_start')} end {m.get('loadavg_end')}",
+        highlight=False,
+    )
     if args.markdown:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
         args.markdown.write_text(runner.to_markdown(), encoding="utf-8")

@@ -91,12 +91,23 @@ def driver_stream(corpus: Path, records: Path, size: int, folder: Path, keep: bo
 
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    summary = build_import(_papers(corpus, size), folder, extractor=Replay(records), vocab=load_index(), timings=timings)
+    summary = build_import(
+        _papers(corpus, size), folder, extractor=Replay(records), vocab=load_index(), timings=timings
+    )
     wall = time.perf_counter() - started
     files = sorted(folder.iterdir())
     csv_bytes = sum(p.stat().st_size for p in files if p.suffix == ".csv")
-    out = {"size": size, "wall_s": wall, "timings": timings, "peak_rss": _peak_rss(), "papers": summary.papers,
-           "entities": summary.entities, "partitions": summary.partitions, "files": summary.files, "csv_bytes": csv_bytes}
+    out = {
+        "size": size,
+        "wall_s": wall,
+        "timings": timings,
+        "peak_rss": _peak_rss(),
+        "papers": summary.papers,
+        "entities": summary.entities,
+        "partitions": summary.partitions,
+        "files": summary.files,
+        "csv_bytes": csv_bytes,
+    }
     if size > 20_000 and not keep:
         shutil.rmtree(folder, ignore_errors=True)  # the largest folders only serve the memory figure
     return out
@@ -109,8 +120,13 @@ def driver_embedded(corpus: Path, records: Path, size: int, export: Path | None)
     started = time.perf_counter()
     graph, _, _ = pipeline.build(_papers(corpus, size), extractor=Replay(records))
     wall = time.perf_counter() - started
-    out = {"size": size, "wall_s": wall, "peak_rss": _peak_rss(), "nodes": graph.number_of_nodes(),
-           "relationships": graph.number_of_edges()}
+    out = {
+        "size": size,
+        "wall_s": wall,
+        "peak_rss": _peak_rss(),
+        "nodes": graph.number_of_nodes(),
+        "relationships": graph.number_of_edges(),
+    }
     if export is not None:
         from kg.neo4j.bulk import export_neo4j_import
 
@@ -149,10 +165,18 @@ def extraction_rows(corpus: Path, sample: int) -> tuple[list[Row], dict]:
         done = sum(1 for _ in extractor.extract(papers))
         s = time.perf_counter() - t0
         raw[f"pool{n}"] = {"seconds": s, "words_per_s": words / s}
-        rows.append(Row(f"scale: extraction, local pool {n}p", done, f"{fmt_int(words / s)} words/s ({fmt_int(words / s / n)}/proc)",
-                        "1.00×" if n == 1 else f"{words / s / raw['pool1']['words_per_s']:.2f}× pool 1p", "—", "info",
-                        f"kg.extract.Extractor(n_process={n}), same {sample} abstracts; pool start-up included, model load not",
-                        {"words_per_s": words / s, "seconds": s, "words": words}))
+        rows.append(
+            Row(
+                f"scale: extraction, local pool {n}p",
+                done,
+                f"{fmt_int(words / s)} words/s ({fmt_int(words / s / n)}/proc)",
+                "1.00×" if n == 1 else f"{words / s / raw['pool1']['words_per_s']:.2f}× pool 1p",
+                "—",
+                "info",
+                f"kg.extract.Extractor(n_process={n}), same {sample} abstracts; pool start-up included, model load not",
+                {"words_per_s": words / s, "seconds": s, "words": words},
+            )
+        )
     for n in (1, 2):
         t0 = time.perf_counter()
         with open_client(f"local:{n}") as client:
@@ -167,17 +191,34 @@ def extraction_rows(corpus: Path, sample: int) -> tuple[list[Row], dict]:
             if n == 2:
                 raw["overhead"] = _overhead(client, papers, partition)
         raw[f"dask{n}"] = {"seconds": s, "words_per_s": words / s, "cluster_start_s": start_s, "preload_s": load_s}
-        rows.append(Row(f"scale: extraction, Dask {n} worker{'s' if n > 1 else ''}", done,
-                        f"{fmt_int(words / s)} words/s ({fmt_int(words / s / n)}/worker)",
-                        f"{words / s / raw[f'pool{n}']['words_per_s']:.2f}× pool {n}p", "—", "info",
-                        f"LocalCluster(processes, {n}×1 thread), partitions of {partition}; cluster start {start_s:.1f}s and "
-                        f"pipeline load {load_s:.1f}s not included", {"words_per_s": words / s, "seconds": s}))
+        rows.append(
+            Row(
+                f"scale: extraction, Dask {n} worker{'s' if n > 1 else ''}",
+                done,
+                f"{fmt_int(words / s)} words/s ({fmt_int(words / s / n)}/worker)",
+                f"{words / s / raw[f'pool{n}']['words_per_s']:.2f}× pool {n}p",
+                "—",
+                "info",
+                f"LocalCluster(processes, {n}×1 thread), partitions of {partition}; cluster start {start_s:.1f}s and "
+                f"pipeline load {load_s:.1f}s not included",
+                {"words_per_s": words / s, "seconds": s},
+            )
+        )
     o = raw["overhead"]
-    rows.append(Row("scale: Dask overhead per partition", o["partitions"], f"{o['empty_ms']:.1f} ms per partition",
-                    f"{o['empty_ms'] / (o['partition_s'] * 1000):.1%} of a {o['partition_papers']}-paper partition", "—", "info",
-                    f"round trip of {o['partitions']} empty partitions on 2 workers (submit, schedule, run, gather); payload "
-                    f"{o['bytes_in']:.0f} B/paper in, {o['bytes_out']:.0f} B/paper out (pickled); a {o['partition_papers']}-paper "
-                    f"partition takes {o['partition_s']:.2f}s to extract", o))
+    rows.append(
+        Row(
+            "scale: Dask overhead per partition",
+            o["partitions"],
+            f"{o['empty_ms']:.1f} ms per partition",
+            f"{o['empty_ms'] / (o['partition_s'] * 1000):.1%} of a {o['partition_papers']}-paper partition",
+            "—",
+            "info",
+            f"round trip of {o['partitions']} empty partitions on 2 workers (submit, schedule, run, gather); payload "
+            f"{o['bytes_in']:.0f} B/paper in, {o['bytes_out']:.0f} B/paper out (pickled); a {o['partition_papers']}-paper "
+            f"partition takes {o['partition_s']:.2f}s to extract",
+            o,
+        )
+    )
     return rows, raw
 
 
@@ -193,8 +234,14 @@ def _overhead(client: Any, papers: list[Any], partition: int) -> dict:
     t1 = time.perf_counter()
     result = client.submit(extract_partition, chunk, pure=False).result()
     partition_s = time.perf_counter() - t1
-    return {"partitions": n, "empty_ms": empty_ms, "partition_s": partition_s, "partition_papers": partition,
-            "bytes_in": len(pickle.dumps(chunk)) / len(chunk), "bytes_out": len(pickle.dumps(result)) / len(chunk)}
+    return {
+        "partitions": n,
+        "empty_ms": empty_ms,
+        "partition_s": partition_s,
+        "partition_papers": partition,
+        "bytes_in": len(pickle.dumps(chunk)) / len(chunk),
+        "bytes_out": len(pickle.dumps(result)) / len(chunk),
+    }
 
 
 def records_file(size: int, seed: int, records_from: Path | None = None) -> tuple[Path, Path, dict | None]:
@@ -239,8 +286,10 @@ def _described(folder: Path) -> tuple[Counter, Counter]:
     from kg.neo4j.bulk import read_import_folder
 
     rows = Counter(read_import_folder(folder))
-    return (Counter({r: n for (k, r), n in rows.items() if k == "node"}),
-            Counter({r: n for (k, r), n in rows.items() if k == "rel"}))
+    return (
+        Counter({r: n for (k, r), n in rows.items() if k == "node"}),
+        Counter({r: n for (k, r), n in rows.items() if k == "rel"}),
+    )
 
 
 def memory_rows(
@@ -252,32 +301,79 @@ def memory_rows(
     corpus, records, extracted = records_file(max(sizes), seed, records_from)
     if extracted:
         raw["extract_all"] = extracted
-        rows.append(Row("scale: Dask extraction, whole corpus", extracted["papers"],
-                        f"{fmt_int(extracted['words_per_s'])} words/s · {extracted['papers'] / extracted['seconds']:.0f} papers/s",
-                        "—", "—", "info", f"DaskExtractor on LocalCluster(2 workers), {extracted['seconds']:.0f}s incl. cluster start; "
-                        "these records feed the rows below", extracted))
+        rows.append(
+            Row(
+                "scale: Dask extraction, whole corpus",
+                extracted["papers"],
+                f"{fmt_int(extracted['words_per_s'])} words/s · {extracted['papers'] / extracted['seconds']:.0f} papers/s",
+                "—",
+                "—",
+                "info",
+                f"DaskExtractor on LocalCluster(2 workers), {extracted['seconds']:.0f}s incl. cluster start; "
+                "these records feed the rows below",
+                extracted,
+            )
+        )
     for size in sizes:
         folder = out_dir() / f"to-import-{size}"
         keep = neo4j and size == max(sizes)  # the largest folder is imported into Neo4j below
-        stream = _subprocess(["--driver-stream", str(size), "--corpus", str(corpus), "--records", str(records),
-                              "--folder", str(folder), *(["--keep"] if keep else [])])
+        stream = _subprocess(
+            [
+                "--driver-stream",
+                str(size),
+                "--corpus",
+                str(corpus),
+                "--records",
+                str(records),
+                "--folder",
+                str(folder),
+                *(["--keep"] if keep else []),
+            ]
+        )
         raw[f"stream{size}"] = stream
         t = stream["timings"]
-        rows.append(Row(f"scale: millions path driver, {size // 1000}k", size, f"peak RSS {stream['peak_rss'] / MB:.0f} MB",
-                        "—", "flat from 10k to 100k", "info",
-                        f"build_import in a fresh process over replayed records: read+spool {t.get('extract', 0):.1f}s, resolve "
-                        f"{t['resolve']:.1f}s, link {t['link']:.1f}s, write {t['write']:.1f}s ({stream['partitions']} partitions, "
-                        f"{stream['files']} files, {stream['csv_bytes'] / MB:.0f} MB CSV, {stream['entities']:,} entities)", stream))
+        rows.append(
+            Row(
+                f"scale: millions path driver, {size // 1000}k",
+                size,
+                f"peak RSS {stream['peak_rss'] / MB:.0f} MB",
+                "—",
+                "flat from 10k to 100k",
+                "info",
+                f"build_import in a fresh process over replayed records: read+spool {t.get('extract', 0):.1f}s, resolve "
+                f"{t['resolve']:.1f}s, link {t['link']:.1f}s, write {t['write']:.1f}s ({stream['partitions']} partitions, "
+                f"{stream['files']} files, {stream['csv_bytes'] / MB:.0f} MB CSV, {stream['entities']:,} entities)",
+                stream,
+            )
+        )
         if size != min(sizes) and not embedded_all:
             continue
         export = out_dir() / f"neo4j-import-embedded-{size}" if size == min(sizes) else None
-        emb = _subprocess(["--driver-embedded", str(size), "--corpus", str(corpus), "--records", str(records),
-                           *(["--folder", str(export)] if export else [])])
+        emb = _subprocess(
+            [
+                "--driver-embedded",
+                str(size),
+                "--corpus",
+                str(corpus),
+                "--records",
+                str(records),
+                *(["--folder", str(export)] if export else []),
+            ]
+        )
         raw[f"embedded{size}"] = emb
-        rows.append(Row(f"scale: embedded build driver, {size // 1000}k", size, f"peak RSS {emb['peak_rss'] / MB:.0f} MB",
-                        f"{emb['peak_rss'] / stream['peak_rss']:.1f}× millions path", "—", "info",
-                        f"pipeline.build over the same replayed records, graph in memory: {emb['nodes']:,} nodes, "
-                        f"{emb['relationships']:,} relationships, {emb['wall_s']:.0f}s", emb))
+        rows.append(
+            Row(
+                f"scale: embedded build driver, {size // 1000}k",
+                size,
+                f"peak RSS {emb['peak_rss'] / MB:.0f} MB",
+                f"{emb['peak_rss'] / stream['peak_rss']:.1f}× millions path",
+                "—",
+                "info",
+                f"pipeline.build over the same replayed records, graph in memory: {emb['nodes']:,} nodes, "
+                f"{emb['relationships']:,} relationships, {emb['wall_s']:.0f}s",
+                emb,
+            )
+        )
         if export is not None:
             rows.append(_equality_row(size, folder, export, neo4j))
     if neo4j:
@@ -286,8 +382,17 @@ def memory_rows(
             rows.append(_import_row(max(sizes), largest))
             raw["import"] = rows[-1].values
         except Exception as exc:  # the other rows stand without it
-            rows.append(Row(f"scale: neo4j-admin import of the streamed CSVs, {max(sizes) // 1000}k", max(sizes), "", "", "",
-                            "failed", f"{type(exc).__name__}: {str(exc)[:200]}"))
+            rows.append(
+                Row(
+                    f"scale: neo4j-admin import of the streamed CSVs, {max(sizes) // 1000}k",
+                    max(sizes),
+                    "",
+                    "",
+                    "",
+                    "failed",
+                    f"{type(exc).__name__}: {str(exc)[:200]}",
+                )
+            )
     return rows, raw
 
 
@@ -295,20 +400,32 @@ def _equality_row(size: int, stream: Path, export: Path, neo4j: bool) -> Row:
     nodes, rels = _described(stream)
     full_nodes, full_rels = _described(export)
     same = nodes == full_nodes and rels == full_rels
-    note = (f"{sum(full_nodes.values()):,} nodes and {sum(full_rels.values()):,} relationships of export_neo4j_import(embedded graph); "
-            f"streamed: {sum(nodes.values()):,} / {sum(rels.values()):,}; differing rows: nodes {sum(((nodes - full_nodes) + (full_nodes - nodes)).values())}, "
-            f"relationships {sum(((rels - full_rels) + (full_rels - rels)).values())}")
+    note = (
+        f"{sum(full_nodes.values()):,} nodes and {sum(full_rels.values()):,} relationships of export_neo4j_import(embedded graph); "
+        f"streamed: {sum(nodes.values()):,} / {sum(rels.values()):,}; differing rows: nodes {sum(((nodes - full_nodes) + (full_nodes - nodes)).values())}, "
+        f"relationships {sum(((rels - full_rels) + (full_rels - rels)).values())}"
+    )
     values: dict[str, Any] = {"identical": same}
     if neo4j:
         try:
             answers = _neo4j_answers(stream, export)
             values["answers"] = answers
-            note += (f"; Neo4j: {answers['same']}/{answers['questions']} helper answers identical between the two imports "
-                     f"({answers['nonempty']} non-empty; the embedded graph's export vs the streamed CSVs)")
+            note += (
+                f"; Neo4j: {answers['same']}/{answers['questions']} helper answers identical between the two imports "
+                f"({answers['nonempty']} non-empty; the embedded graph's export vs the streamed CSVs)"
+            )
         except Exception as exc:  # the row still says what the CSVs showed
             note += f"; Neo4j answers not measured ({type(exc).__name__}: {str(exc)[:120]})"
-    return Row(f"scale: millions path == embedded, {size // 1000}k", size, "identical" if same else "DIFFERENT", "—",
-               "same graph", "met" if same else "MISSED", note, values)
+    return Row(
+        f"scale: millions path == embedded, {size // 1000}k",
+        size,
+        "identical" if same else "DIFFERENT",
+        "—",
+        "same graph",
+        "met" if same else "MISSED",
+        note,
+        values,
+    )
 
 
 def _neo4j_answers(stream: Path, export: Path) -> dict:
@@ -348,7 +465,12 @@ def _neo4j_answers(stream: Path, export: Path) -> dict:
         nb.stop()
     same = sum(answers[0][q] == answers[1].get(q) for q in answers[0])
     nonempty = sum(a not in ("[]", "{}") and not a.startswith("error") for a in answers[1].values())
-    return {"questions": len(answers[0]), "same": same, "nonempty": nonempty, "differ": [q for q in answers[0] if answers[0][q] != answers[1].get(q)][:10]}
+    return {
+        "questions": len(answers[0]),
+        "same": same,
+        "nonempty": nonempty,
+        "differ": [q for q in answers[0] if answers[0][q] != answers[1].get(q)][:10],
+    }
 
 
 def _plan_from_neo4j(nb: Any, pick_plan: Any) -> dict:
@@ -358,14 +480,22 @@ def _plan_from_neo4j(nb: Any, pick_plan: Any) -> dict:
     graph = nx.MultiDiGraph()
     recs = nb.driver.execute_query(
         "MATCH (n) WHERE n:Method OR n:Dataset OR n:Task OR n:Metric "
-        "RETURN n.id AS id, labels(n)[0] AS label, n.name AS name, coalesce(n.paper_count, 0) AS pc", database_=nb.database).records
+        "RETURN n.id AS id, labels(n)[0] AS label, n.name AS name, coalesce(n.paper_count, 0) AS pc",
+        database_=nb.database,
+    ).records
     for r in recs:
         graph.add_node(r["id"], label=r["label"], name=r["name"], paper_count=r["pc"])
-    for r in nb.driver.execute_query("MATCH (p:Paper) RETURN p.id AS id ORDER BY id LIMIT 2000", database_=nb.database).records:
+    for r in nb.driver.execute_query(
+        "MATCH (p:Paper) RETURN p.id AS id ORDER BY id LIMIT 2000", database_=nb.database
+    ).records:
         graph.add_node(r["id"], label="Paper")
-    for r in nb.driver.execute_query("MATCH (a)-[r:USED_FOR]->(b) RETURN a.id AS a, b.id AS b, r.count AS c", database_=nb.database).records:
+    for r in nb.driver.execute_query(
+        "MATCH (a)-[r:USED_FOR]->(b) RETURN a.id AS a, b.id AS b, r.count AS c", database_=nb.database
+    ).records:
         graph.add_edge(r["a"], r["b"], key="USED_FOR", count=r["c"])
-    for r in nb.driver.execute_query("MATCH (p:Paper)-[:PROPOSES]->(b) RETURN p.id AS a, b.id AS b LIMIT 20000", database_=nb.database).records:
+    for r in nb.driver.execute_query(
+        "MATCH (p:Paper)-[:PROPOSES]->(b) RETURN p.id AS a, b.id AS b LIMIT 20000", database_=nb.database
+    ).records:
         graph.add_edge(r["a"], r["b"], key="PROPOSES")
     return {k: v for k, v in pick_plan(graph, 10).items() if k != "stats"}
 
@@ -394,10 +524,17 @@ def _import_row(size: int, folder: Path) -> Row:
         nodes, rels = nb.counts()
     finally:
         nb.stop()
-    return Row(f"scale: neo4j-admin import of the streamed CSVs, {size // 1000}k", size, f"{fmt_int(records / internal)} records/s",
-               "—", "—", "info", f"{records:,} records in {wall:.1f}s wall incl. JVM start ({internal:.1f}s neo4j-admin's own); "
-               f"verified after start: {nodes:,} nodes, {rels:,} relationships; heap {nb.HEAP}",
-               {"records": records, "wall_s": wall, "internal_s": internal, "nodes": nodes, "relationships": rels})
+    return Row(
+        f"scale: neo4j-admin import of the streamed CSVs, {size // 1000}k",
+        size,
+        f"{fmt_int(records / internal)} records/s",
+        "—",
+        "—",
+        "info",
+        f"{records:,} records in {wall:.1f}s wall incl. JVM start ({internal:.1f}s neo4j-admin's own); "
+        f"verified after start: {nodes:,} nodes, {rels:,} relationships; heap {nb.HEAP}",
+        {"records": records, "wall_s": wall, "internal_s": internal, "nodes": nodes, "relationships": rels},
+    )
 
 
 # ------------------------------------------------------------------------------------------------
@@ -411,36 +548,66 @@ def sizing(raw: dict, cores: tuple[int, ...] = (32, 128)) -> str:
     per_core = raw["dask2"]["words_per_s"] / 2
     imp = raw.get("import")
     rates = [
-        ("extraction (Dask worker, 2 on 2 cores)", f"{per_core:,.0f} words/s per core = {per_core / words_per_paper:,.0f} papers/s per core",
-         "scale: extraction, Dask 2 workers"),
+        (
+            "extraction (Dask worker, 2 on 2 cores)",
+            f"{per_core:,.0f} words/s per core = {per_core / words_per_paper:,.0f} papers/s per core",
+            "scale: extraction, Dask 2 workers",
+        ),
         ("read + spool (driver)", f"{n / t['extract']:,.0f} papers/s", f"scale: millions path driver, {n // 1000}k"),
-        ("resolution, 3 map/reduce passes (driver)", f"{n / t['resolve']:,.0f} papers/s", f"scale: millions path driver, {n // 1000}k"),
+        (
+            "resolution, 3 map/reduce passes (driver)",
+            f"{n / t['resolve']:,.0f} papers/s",
+            f"scale: millions path driver, {n // 1000}k",
+        ),
         ("linking (driver)", f"{n / t['link']:,.0f} papers/s", f"scale: millions path driver, {n // 1000}k"),
-        ("CSV writing (driver)", f"{n / t['write']:,.0f} papers/s · {big['csv_bytes'] / n / 1024:.1f} kB CSV per paper",
-         f"scale: millions path driver, {n // 1000}k"),
+        (
+            "CSV writing (driver)",
+            f"{n / t['write']:,.0f} papers/s · {big['csv_bytes'] / n / 1024:.1f} kB CSV per paper",
+            f"scale: millions path driver, {n // 1000}k",
+        ),
     ]
     if imp:
-        rates.append(("neo4j-admin import (2 cores, 1 GB heap)", f"{imp['records'] / imp['internal_s']:,.0f} records/s · "
-                      f"{imp['records'] / n:.1f} records per paper", f"scale: neo4j-admin import of the streamed CSVs, {n // 1000}k"))
+        rates.append(
+            (
+                "neo4j-admin import (2 cores, 1 GB heap)",
+                f"{imp['records'] / imp['internal_s']:,.0f} records/s · {imp['records'] / n:.1f} records per paper",
+                f"scale: neo4j-admin import of the streamed CSVs, {n // 1000}k",
+            )
+        )
     out = ["| stage | rate | bench row |", "|---|---|---|", *(f"| {a} | {b} | {c} |" for a, b, c in rates), ""]
     driver_s = t["extract"] + t["resolve"] + t["link"] + t["write"]
-    head = ["abstracts", *(f"extraction on {c} cores" for c in cores), "driver: spool + resolve + link + write (1 core)",
-            "neo4j-admin import (2 cores)", "CSV on disk", "bottleneck"]
+    head = [
+        "abstracts",
+        *(f"extraction on {c} cores" for c in cores),
+        "driver: spool + resolve + link + write (1 core)",
+        "neo4j-admin import (2 cores)",
+        "CSV on disk",
+        "bottleneck",
+    ]
     out += ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for total in (1_000_000, 10_000_000):
         extract_h = [total * words_per_paper / (per_core * c) / 3600 for c in cores]
         driver_h = driver_s * total / n / 3600
         import_h = (imp["records"] / n * total / (imp["records"] / imp["internal_s"]) / 3600) if imp else float("nan")
-        stages = {"driver (serial resolution + writing)": driver_h, f"extraction on {cores[0]} cores": extract_h[0],
-                  "neo4j-admin import": import_h}
+        stages = {
+            "driver (serial resolution + writing)": driver_h,
+            f"extraction on {cores[0]} cores": extract_h[0],
+            "neo4j-admin import": import_h,
+        }
         worst = max((v, k) for k, v in stages.items() if v == v)[1]
-        out.append(f"| {total:,} | " + " | ".join(_hours(h) for h in extract_h) + f" | {_hours(driver_h)} | {_hours(import_h)} | "
-                   f"{big['csv_bytes'] / n * total / 1e9:.0f} GB | {worst} |")
+        out.append(
+            f"| {total:,} | "
+            + " | ".join(_hours(h) for h in extract_h)
+            + f" | {_hours(driver_h)} | {_hours(import_h)} | "
+            f"{big['csv_bytes'] / n * total / 1e9:.0f} GB | {worst} |"
+        )
     out.append("")
     peaks = " -> ".join(f"{raw[f'stream{k}']['peak_rss'] / MB:.0f} MB" for k in sizes)
-    out.append(f"Extraction core-hours: {1e6 * words_per_paper / per_core / 3600:.1f} per million abstracts "
-               f"({words_per_paper:.0f} words each). Driver figures scale linearly from the {n:,}-paper run "
-               f"({driver_s:.0f} s). Driver peak RSS at {', '.join(f'{k:,}' for k in sizes)} papers: {peaks}.")
+    out.append(
+        f"Extraction core-hours: {1e6 * words_per_paper / per_core / 3600:.1f} per million abstracts "
+        f"({words_per_paper:.0f} words each). Driver figures scale linearly from the {n:,}-paper run "
+        f"({driver_s:.0f} s). Driver peak RSS at {', '.join(f'{k:,}' for k in sizes)} papers: {peaks}."
+    )
     return "\n".join(out)
 
 
@@ -449,7 +616,12 @@ def _hours(h: float) -> str:
 
 
 def measure(
-    quick: bool, seed: int, sample: int | None, sizes: list[int] | None, neo4j: bool, embedded_all: bool = False,
+    quick: bool,
+    seed: int,
+    sample: int | None,
+    sizes: list[int] | None,
+    neo4j: bool,
+    embedded_all: bool = False,
     records_from: Path | None = None,
 ) -> tuple[list[Row], dict]:
     sample = sample or (300 if quick else 2000)
@@ -472,7 +644,9 @@ def rows(runner: Any) -> list[Row]:
         return found
     found, raw = extraction_rows(ensure_corpus(1000, cfg.seed), 150)
     runner.raw["scale"] = raw
-    skipped = "left out of --quick (a records extraction and six driver processes): `bench/scale.py --quick` or the full run"
+    skipped = (
+        "left out of --quick (a records extraction and six driver processes): `bench/scale.py --quick` or the full run"
+    )
     return found + [Row(name, None, "", "", "", "n/a", skipped) for name in MEMORY_ROWS]
 
 
@@ -483,9 +657,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int)
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")])
     parser.add_argument("--no-neo4j", action="store_true")
-    parser.add_argument("--records-from", type=Path, metavar="GRAPH",
-                        help="take the largest corpus's records from this kg build graph file instead of extracting them")
-    parser.add_argument("--embedded-all", action="store_true", help="the embedded driver's RSS at every size, not only the smallest")
+    parser.add_argument(
+        "--records-from",
+        type=Path,
+        metavar="GRAPH",
+        help="take the largest corpus's records from this kg build graph file instead of extracting them",
+    )
+    parser.add_argument(
+        "--embedded-all", action="store_true", help="the embedded driver's RSS at every size, not only the smallest"
+    )
     parser.add_argument("--json", type=Path)
     parser.add_argument("--out", type=Path)
     # one measurement per fresh process (peak RSS is per process)
@@ -519,11 +699,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.driver_embedded:
         print(json.dumps(driver_embedded(args.corpus, args.records, args.driver_embedded, args.folder)))
         return 0
-    found, raw = measure(args.quick, args.seed, args.sample, args.sizes, not args.no_neo4j, args.embedded_all, args.records_from)
+    found, raw = measure(
+        args.quick, args.seed, args.sample, args.sizes, not args.no_neo4j, args.embedded_all, args.records_from
+    )
     print("| stage | papers | measured | vs baseline | target | status | notes |")
     print("|---|---:|---|---|---|---|---|")
     for row in found:
-        print(f"| {row.name} | {fmt_int(row.papers) if row.papers else ''} | {row.measured} | {row.baseline} | {row.target} | {row.status} | {row.note} |")
+        print(
+            f"| {row.name} | {fmt_int(row.papers) if row.papers else ''} | {row.measured} | {row.baseline} | {row.target} | {row.status} | {row.note} |"
+        )
     if args.json:
         args.json.write_text(json.dumps({"rows": [row.__dict__ for row in found], "raw": raw}, indent=2, default=str))
     return 0

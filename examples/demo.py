@@ -12,7 +12,12 @@ from kg import KnowledgeGraph
 
 QUESTIONS = [
     ("Which papers use sliced Wasserstein distances?", "papers_using", ("sliced Wasserstein distance",), {}),
-    ("Which papers use transformers for object detection?", "papers_using", ("transformer",), {"task": "object detection"}),
+    (
+        "Which papers use transformers for object detection?",
+        "papers_using",
+        ("transformer",),
+        {"task": "object detection"},
+    ),
     ("Which methods are used for image classification?", "methods_for", ("image classification",), {}),
     ("Which datasets are used for object detection?", "datasets_for", ("object detection",), {}),
     ("For which tasks are diffusion models used?", "tasks_for", ("diffusion model",), {}),

@@ -125,8 +125,11 @@ class KnowledgeGraph:
         papers = list(read_papers(list(inputs), format=format, strict=strict, column_map=column_map, report=report))
         require_papers(report, list(inputs), None)  # an empty graph saved over a good one would lose it
         graph, paper_spool, extraction_spool = build(
-            drain(papers), extractor=Extractor(model, n_process=processes, vocab_file=vocab), progress=progress,
-            total=len(papers), vocab=index,
+            drain(papers),
+            extractor=Extractor(model, n_process=processes, vocab_file=vocab),
+            progress=progress,
+            total=len(papers),
+            vocab=index,
         )
         kg_ = cls.from_graph(graph)
         kg_.ingest_report = report

@@ -14,9 +14,7 @@ ENTITY_LABELS: tuple[str, ...] = ("METHOD", "DATASET", "TASK", "METRIC")
 PaperRelationType = Literal["PROPOSES", "USES", "EVALUATES_ON", "ADDRESSES", "REPORTS"]
 # Entity -> entity relations, decided per sentence (aggregated across papers in the graph).
 EntityRelationType = Literal["USED_FOR", "EVALUATED_ON", "IS_A"]
-RelationType = Literal[
-    "PROPOSES", "USES", "EVALUATES_ON", "ADDRESSES", "REPORTS", "USED_FOR", "EVALUATED_ON", "IS_A"
-]
+RelationType = Literal["PROPOSES", "USES", "EVALUATES_ON", "ADDRESSES", "REPORTS", "USED_FOR", "EVALUATED_ON", "IS_A"]
 PAPER_RELATION_TYPES: tuple[str, ...] = ("PROPOSES", "USES", "EVALUATES_ON", "ADDRESSES", "REPORTS")
 ENTITY_RELATION_TYPES: tuple[str, ...] = ("USED_FOR", "EVALUATED_ON", "IS_A")
 
@@ -124,7 +122,9 @@ class Entity(BaseModel):
     aliases: list[str] = Field(default_factory=list)
     paper_count: int = 0
     source: Literal["vocabulary", "corpus"] = "corpus"
-    vocab_id: str | None = Field(default=None, description="id of the shipped (or user) vocabulary entry it is linked to")
+    vocab_id: str | None = Field(
+        default=None, description="id of the shipped (or user) vocabulary entry it is linked to"
+    )
     # corpus-level belief that this is a real entity of its label (1.0 when linked; see kg.vocab.link)
     confidence: float = Field(default=1.0, ge=0.0, le=1.0)
 

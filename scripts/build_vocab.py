@@ -50,10 +50,13 @@ def main(argv: list[str] | None = None) -> int:
     tmp.write_bytes(data)
     tmp.replace(args.output)
     counts = Counter(e.label for e in entries)
-    print(f"{len(entries)} entries ({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}); "
-          f"aliases {sum(len(e.aliases) for e in entries)}, paraphrases {sum(len(e.paraphrases) for e in entries)}; "
-          f"build papers {len(bundle.papers)}; {len(data) / 1e6:.2f} MB; {time.perf_counter() - started:.1f} s "
-          f"-> {args.output}", file=sys.stderr)
+    print(
+        f"{len(entries)} entries ({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))}); "
+        f"aliases {sum(len(e.aliases) for e in entries)}, paraphrases {sum(len(e.paraphrases) for e in entries)}; "
+        f"build papers {len(bundle.papers)}; {len(data) / 1e6:.2f} MB; {time.perf_counter() - started:.1f} s "
+        f"-> {args.output}",
+        file=sys.stderr,
+    )
     return 0
 
 

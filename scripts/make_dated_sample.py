@@ -63,8 +63,13 @@ def dated_records(lines: Iterable[str]) -> Iterator[dict]:
             continue
         arxiv_id = re.sub(r"v\d+$", "", row["paper_id"])
         yield {
-            "id": f"arxiv:{arxiv_id}", "arxiv_id": arxiv_id, "title": title, "abstract": abstract,
-            "year": when[0], "date": f"{when[0]}-{when[1]:02d}", "url": f"https://arxiv.org/abs/{arxiv_id}",
+            "id": f"arxiv:{arxiv_id}",
+            "arxiv_id": arxiv_id,
+            "title": title,
+            "abstract": abstract,
+            "year": when[0],
+            "date": f"{when[0]}-{when[1]:02d}",
+            "url": f"https://arxiv.org/abs/{arxiv_id}",
         }
 
 
@@ -99,7 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     chosen = sample(records, args.size, args.seed)
     write_gzip_jsonl(chosen, args.output)
     years = sorted({r["year"] for r in chosen})
-    print(f"wrote {len(chosen)} of {len(records)} dated papers ({years[0]}-{years[-1]}) to {args.output}", file=sys.stderr)
+    print(
+        f"wrote {len(chosen)} of {len(records)} dated papers ({years[0]}-{years[-1]}) to {args.output}", file=sys.stderr
+    )
     return 0
 
 

@@ -39,14 +39,24 @@ INJECTED_PAPER = "arxiv:1901.00666"
 
 def _add_entity(g: nx.MultiDiGraph, eid: str, label: str, name: str, aliases: list[str], confidence: float) -> None:
     names = [name, *aliases]
-    g.add_node(eid, label=label, name=name, aliases=names, keys=sorted({name_key(n) for n in names}),
-               paper_count=0, confidence=confidence, source="vocabulary" if confidence == 1.0 else "corpus")
+    g.add_node(
+        eid,
+        label=label,
+        name=name,
+        aliases=names,
+        keys=sorted({name_key(n) for n in names}),
+        paper_count=0,
+        confidence=confidence,
+        source="vocabulary" if confidence == 1.0 else "corpus",
+    )
 
 
 def _mention(g: nx.MultiDiGraph, paper: str, entity: str) -> None:
     label = g.nodes[entity]["label"]
     key = "ADDRESSES" if label == "Task" else "USES"
-    g.add_edge(paper, entity, key=key, evidence=[f"We apply {g.nodes[entity]['name']} here."], confidence=0.9, role="own use")
+    g.add_edge(
+        paper, entity, key=key, evidence=[f"We apply {g.nodes[entity]['name']} here."], confidence=0.9, role="own use"
+    )
 
 
 def field_graph() -> nx.MultiDiGraph:
@@ -60,7 +70,9 @@ def field_graph() -> nx.MultiDiGraph:
         for i in range(PAPERS_PER_YEAR):
             pid = f"arxiv:{year % 100:02d}01.{i:05d}"
             cluster = VISION if i % 2 == 0 else LANGUAGE
-            g.add_node(pid, label="Paper", title=f"Paper {i} of {year}", abstract=f"An abstract from {year}.", year=year)
+            g.add_node(
+                pid, label="Paper", title=f"Paper {i} of {year}", abstract=f"An abstract from {year}.", year=year
+            )
             for entity in rng.sample(cluster, 3):
                 _mention(g, pid, entity)
             if i < 4:
@@ -70,7 +82,13 @@ def field_graph() -> nx.MultiDiGraph:
                 _mention(g, pid, "method:our-approach")  # bursts too, but is not offered
             if year >= 2015 and i == 1:
                 _mention(g, pid, "method:transformer")
-    g.add_node(INJECTED_PAPER, label="Paper", title="ViT <b>bold</b> {{DATA}}", abstract=f"Vision Transformer. {INJECTED}", year=2019)
+    g.add_node(
+        INJECTED_PAPER,
+        label="Paper",
+        title="ViT <b>bold</b> {{DATA}}",
+        abstract=f"Vision Transformer. {INJECTED}",
+        year=2019,
+    )
     _mention(g, INJECTED_PAPER, "method:vision-transformer")
     g.add_node("arxiv:1001.99999", label="Paper", title="Undated", abstract="No year.")
     _mention(g, "arxiv:1001.99999", "method:vision-transformer")

@@ -91,4 +91,9 @@ def test_cooccurrence_counts_each_pair_once_per_paper():
 
     index = {"a": 0, "b": 1, "c": 2, "d": 3}
     i, j, w = cooccurrence_edges({"p1": ["c", "a", "b"], "p2": ["a", "b"], "p3": ["d"], "p4": ["b", "d"]}, index)
-    assert sorted(zip(i.tolist(), j.tolist(), w.tolist(), strict=True)) == [(0, 1, 2.0), (0, 2, 1.0), (1, 2, 1.0), (1, 3, 1.0)]
+    assert sorted(zip(i.tolist(), j.tolist(), w.tolist(), strict=True)) == [
+        (0, 1, 2.0),
+        (0, 2, 1.0),
+        (1, 2, 1.0),
+        (1, 3, 1.0),
+    ]

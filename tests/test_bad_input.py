@@ -59,10 +59,14 @@ def _one_error_line(proc: subprocess.CompletedProcess) -> str:
 def test_second_build_of_a_locked_output_fails_at_once(small, tmp_path):
     target, before = _copy_graph(small, tmp_path)
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import time; from kg.graph.writelock import graph_write_lock\n"
-         f"with graph_write_lock({str(target)!r}):\n print('locked', flush=True); time.sleep(60)"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import time; from kg.graph.writelock import graph_write_lock\n"
+            f"with graph_write_lock({str(target)!r}):\n print('locked', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "locked"
@@ -76,8 +80,12 @@ def test_second_build_of_a_locked_output_fails_at_once(small, tmp_path):
 
 def test_two_builds_started_together_leave_one_whole_graph(small, tmp_path):
     target = tmp_path / "race.json.gz"
-    procs = [subprocess.Popen([KG, "build", str(small / "small.jsonl"), "-o", str(target), "-q"],
-                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            [KG, "build", str(small / "small.jsonl"), "-o", str(target), "-q"], stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(2)
+    ]
     results = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
     for code, stderr in results:
         assert code == 0 or (code == 2 and "another build is writing" in stderr), stderr
@@ -90,8 +98,11 @@ def test_two_builds_started_together_leave_one_whole_graph(small, tmp_path):
 # -- item 2: empty, all-bad and binary inputs ------------------------------------------------------
 
 
-@pytest.mark.parametrize("content", [b"", b"\n\n", b'{"foo": 1}\n{"bar": 2}\n', bytes(range(256)) * 20],
-                         ids=["empty", "blank", "all-bad", "binary"])
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"\n\n", b'{"foo": 1}\n{"bar": 2}\n', bytes(range(256)) * 20],
+    ids=["empty", "blank", "all-bad", "binary"],
+)
 def test_input_without_papers_keeps_the_old_graph(small, tmp_path, content):
     target, before = _copy_graph(small, tmp_path)
     bad = tmp_path / "input.jsonl"
@@ -150,7 +161,9 @@ def test_huge_abstract_is_truncated_with_a_located_note(tmp_path):
     proc = kg("build", path, "-o", tmp_path / "g.json.gz", "-q")
     assert proc.returncode == 0, proc.stderr
     summary = " ".join(proc.stderr.split())
-    assert re.search(rf"{re.escape(str(path))}:3: abstract has 1,7\d\d,\d\d\d characters; truncated to the first 100,000", summary)
+    assert re.search(
+        rf"{re.escape(str(path))}:3: abstract has 1,7\d\d,\d\d\d characters; truncated to the first 100,000", summary
+    )
     graph = load_graph(tmp_path / "g.json.gz")
     assert sum(1 for _, label in graph.nodes(data="label") if label == "Paper") == 5
     assert 0 < len(graph.nodes["huge-1"]["abstract"]) <= MAX_ABSTRACT_CHARS
@@ -171,8 +184,11 @@ def test_control_characters_never_reach_graphml(tmp_path):
     import networkx as nx
 
     record = json.loads(sample_lines(0, 1)[0])
-    record.update(title="Nul\u0000 and bell\u0007 title", authors=["Ada\u0001 Lovelace"],
-                  abstract=record["abstract"] + " Lone \ud800 surrogate, escape \u001b and \ufffe end.")
+    record.update(
+        title="Nul\u0000 and bell\u0007 title",
+        authors=["Ada\u0001 Lovelace"],
+        abstract=record["abstract"] + " Lone \ud800 surrogate, escape \u001b and \ufffe end.",
+    )
     path = tmp_path / "ctl.jsonl"
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")  # json.dumps keeps them as \\u escapes
     assert "\\u0000" in path.read_text()
@@ -294,8 +310,9 @@ def test_one_own_id_on_two_different_papers_keeps_both(tmp_path):
 
     # two files that each number their records from 1
     (tmp_path / "a.csv").write_text("id,title,abstract\n1,First paper,One.\n2,Second paper,Two.\n", encoding="utf-8")
-    (tmp_path / "b.csv").write_text("id,title,abstract\n1,Another paper,Three.\n2,Second paper,Two again.\n",
-                                    encoding="utf-8")
+    (tmp_path / "b.csv").write_text(
+        "id,title,abstract\n1,Another paper,Three.\n2,Second paper,Two again.\n", encoding="utf-8"
+    )
     report = IngestReport()
     papers = list(read_papers([tmp_path / "a.csv", tmp_path / "b.csv"], report=report))
     by_title = {p.title: p.id for p in papers}

@@ -122,8 +122,18 @@ def test_cli_is_reproducible(tmp_path, small_material):
     outs = []
     for name in ("x.jsonl", "y.jsonl"):
         subprocess.run(
-            [sys.executable, str(REPO / "bench" / "generate.py"), "--size", "64", "--seed", "11",
-             "--material", small_material[0], "-o", str(tmp_path / name)],
+            [
+                sys.executable,
+                str(REPO / "bench" / "generate.py"),
+                "--size",
+                "64",
+                "--seed",
+                "11",
+                "--material",
+                small_material[0],
+                "-o",
+                str(tmp_path / name),
+            ],
             check=True,
         )
         outs.append((tmp_path / name).read_bytes())
@@ -170,7 +180,7 @@ def test_row_providers_add_their_rows_and_a_failing_one_shows_as_failed(tmp_path
     runner.providers()
     names = [r["name"] for r in runner.to_json()["rows"]]
     assert names[: len(bench_run.ROW_NAMES)] == bench_run.ROW_NAMES
-    assert names[len(bench_run.ROW_NAMES):] == ["load test [embedded]", "broken_provider (bench/broken_provider.py)"]
+    assert names[len(bench_run.ROW_NAMES) :] == ["load test [embedded]", "broken_provider (bench/broken_provider.py)"]
     assert runner.rows["load test [embedded]"].measured == "p50 1 ms"
     broken = runner.rows["broken_provider (bench/broken_provider.py)"]
     assert broken.status == "failed" and "no graph" in broken.note
@@ -219,9 +229,21 @@ def test_query_plan_picks_frequent_entities():
 def test_quick_run_writes_every_row(tmp_path):
     out = tmp_path / "bench.json"
     proc = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "run.py"), "--quick", "--json", str(out), "--width", "300",
-         "--out", str(tmp_path / "work")],
-        capture_output=True, text=True, timeout=300, cwd=str(REPO),
+        [
+            sys.executable,
+            str(REPO / "bench" / "run.py"),
+            "--quick",
+            "--json",
+            str(out),
+            "--width",
+            "300",
+            "--out",
+            str(tmp_path / "work"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=str(REPO),
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     for name in bench_run.ROW_NAMES:

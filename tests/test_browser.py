@@ -135,9 +135,11 @@ def _wait_for_params(page) -> None:
 
 def _newest_frame(page, command_start: str):
     """The newest result frame whose command starts with `command_start` (frames stack newest first)."""
-    frame = page.locator('[data-testid="frame"]').filter(
-        has=page.locator('[data-testid="frameCommand"]', has_text=command_start)
-    ).first
+    frame = (
+        page.locator('[data-testid="frame"]')
+        .filter(has=page.locator('[data-testid="frameCommand"]', has_text=command_start))
+        .first
+    )
     frame.wait_for()
     return frame
 

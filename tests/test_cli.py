@@ -83,7 +83,9 @@ def test_stats_table_lists_offered_and_most_mentioned(graph_file):
 
 
 def test_table_output_has_evidence(graph_file):
-    result = runner.invoke(app, ["query", "papers-using", "transformer", "--for", "object detection", "-g", str(graph_file)])
+    result = runner.invoke(
+        app, ["query", "papers-using", "transformer", "--for", "object detection", "-g", str(graph_file)]
+    )
     assert result.exit_code == 0 and "Rank-DETR" in result.stdout
 
 
@@ -91,7 +93,9 @@ def test_export_graphml_and_json(graph_file, tmp_path):
     for fmt, name in (("graphml", "g.graphml"), ("json", "g.json")):
         result = runner.invoke(app, ["export", "--format", fmt, "-o", str(tmp_path / name), "--graph", str(graph_file)])
         assert result.exit_code == 0, result.output
-    assert nx.read_graphml(tmp_path / "g.graphml").number_of_nodes() == len(json.loads((tmp_path / "g.json").read_text())["nodes"])
+    assert nx.read_graphml(tmp_path / "g.graphml").number_of_nodes() == len(
+        json.loads((tmp_path / "g.json").read_text())["nodes"]
+    )
 
 
 def test_extract_jsonl_offsets(tmp_path):
@@ -105,11 +109,13 @@ def test_extract_jsonl_offsets(tmp_path):
     for line in lines:
         assert line["mentions"], "every sample abstract mentions something"
         for m in line["mentions"]:
-            assert papers[line["paper_id"]][m["field"]][m["start"]:m["end"]] == m["text"]
+            assert papers[line["paper_id"]][m["field"]][m["start"] : m["end"]] == m["text"]
 
 
 def test_errors_are_one_line_without_traceback(tmp_path):
-    missing = subprocess.run([KG, "query", "stats", "--graph", str(tmp_path / "nope.json.gz")], capture_output=True, text=True)
+    missing = subprocess.run(
+        [KG, "query", "stats", "--graph", str(tmp_path / "nope.json.gz")], capture_output=True, text=True
+    )
     assert missing.returncode == 2 and "graph file not found" in missing.stderr
     assert "Traceback" not in missing.stderr
     weird = tmp_path / "data.bin"
@@ -152,7 +158,9 @@ def test_connection_options_are_defined_once_and_every_graph_command_has_them():
 
     from kg.cli import app
 
-    sources = "".join(p.read_text(encoding="utf-8") for p in (Path(__file__).resolve().parents[1] / "kg" / "cli").glob("*.py"))
+    sources = "".join(
+        p.read_text(encoding="utf-8") for p in (Path(__file__).resolve().parents[1] / "kg" / "cli").glob("*.py")
+    )
     for flag in ("--graph", "--username", "--database"):
         assert sources.count(f'"{flag}"') == 1, flag  # one definition, in kg/cli/common.py
     command = typer.main.get_command(app)

@@ -28,10 +28,21 @@ pytestmark = pytest.mark.neo4j  # every test here belongs to the Neo4j suite (`-
 CYPHER = Path(__file__).resolve().parent.parent / "cypher"
 FILES = sorted(CYPHER.glob("*.cypher"))
 EXPECTED_FILES = {
-    "papers_using_x_for_y", "methods_for_task", "datasets_for_task", "top_methods_per_task", "papers_proposing",
-    "cooccurring_entities", "is_a_tree", "citation_neighbourhood", "papers_per_year_for_method", "tasks_for_method",
-    "trends_per_year", "front_members",
+    "papers_using_x_for_y",
+    "methods_for_task",
+    "datasets_for_task",
+    "top_methods_per_task",
+    "papers_proposing",
+    "cooccurring_entities",
+    "is_a_tree",
+    "citation_neighbourhood",
+    "papers_per_year_for_method",
+    "tasks_for_method",
+    "trends_per_year",
+    "front_members",
 }
+
+
 def run_file(driver: neo4j.Driver, database: str, path: Path, **overrides: Any) -> list[dict[str, Any]]:
     """Run NAME.params then NAME.cypher, as a Browser user pastes them."""
     saved = load(path)
@@ -69,41 +80,51 @@ def test_header_documents_purpose_and_every_parameter(path):
 EXPECTATIONS = {
     "papers_using_x_for_y": lambda rows: (
         [r["paper"] for r in rows] == ["arxiv:1"]
-        and rows[0]["same_sentence"] and rows[0]["evidence"] == S_RANK
+        and rows[0]["same_sentence"]
+        and rows[0]["evidence"] == S_RANK
         and rows[0]["used"] == ["DINO-DETR", "Rank-DETR"]
     ),
     # the helpers' ranking: Rank-DETR and CNN each share a sentence with the task (tie broken by the stronger
     # edge); DINO-DETR only meets it in the same paper (one co-mention is no answer)
     "methods_for_task": lambda rows: (
-        [(r["method"], r["score"]) for r in rows] == [("Rank-DETR", 1.0), ("CNN", 1.0)]
-        and rows[1]["evidence"] == S_CNN
+        [(r["method"], r["score"]) for r in rows] == [("Rank-DETR", 1.0), ("CNN", 1.0)] and rows[1]["evidence"] == S_CNN
     ),
-    "tasks_for_method": lambda rows: [(r["task"], r["score"]) for r in rows] == [
-        ("image classification", 0.95), ("object detection", 0.7568)
-    ],
+    "tasks_for_method": lambda rows: (
+        [(r["task"], r["score"]) for r in rows] == [("image classification", 0.95), ("object detection", 0.7568)]
+    ),
     "datasets_for_task": lambda rows: [(r["dataset"], r["papers"]) for r in rows] == [("COCO", 1)],
     "top_methods_per_task": lambda rows: (
         [(r["rank"], r["method"]) for r in rows if r["task"] == "object detection"]
         == [(1, "CNN"), (2, "DINO-DETR"), (3, "Rank-DETR")]
-        and {r["task"] for r in rows} == {"object detection", "image classification", "machine translation",
-                                          "semantic segmentation"}
+        and {r["task"] for r in rows}
+        == {"object detection", "image classification", "machine translation", "semantic segmentation"}
     ),
     "papers_proposing": lambda rows: [(r["paper"], r["proposes"]) for r in rows] == [("arxiv:1", "Rank-DETR")],
-    "cooccurring_entities": lambda rows: {(r["label"], r["name"]) for r in rows}
-    == {("Dataset", "COCO"), ("Method", "CNN"), ("Method", "DINO-DETR"), ("Method", "Rank-DETR")},
-    "is_a_tree": lambda rows: [(r["depth"], r["entity"]) for r in rows]
-    == [(0, "Transformer"), (1, "DETR"), (1, "Vision Transformer"), (2, "DINO-DETR"), (2, "Rank-DETR")]
-    and rows[3]["parents"] == ["DETR"],
-    "citation_neighbourhood": lambda rows: [(r["paper"], r["distance"], r["cited_by_it"]) for r in rows]
-    == [("doi:10.1/cited", 1, True)],
-    "papers_per_year_for_method": lambda rows: [(r["year"], r["papers"]) for r in rows]
-    == [(2017, 1), (2021, 1), (2022, 1), (2023, 1)],
-    "trends_per_year": lambda rows: [(r["year"], r["papers"], r["all_papers"], r["share"]) for r in rows]
-    == [(2017, 1, 1, 1.0), (2021, 1, 1, 1.0), (2022, 1, 1, 1.0), (2023, 1, 1, 1.0)],
+    "cooccurring_entities": lambda rows: (
+        {(r["label"], r["name"]) for r in rows}
+        == {("Dataset", "COCO"), ("Method", "CNN"), ("Method", "DINO-DETR"), ("Method", "Rank-DETR")}
+    ),
+    "is_a_tree": lambda rows: (
+        [(r["depth"], r["entity"]) for r in rows]
+        == [(0, "Transformer"), (1, "DETR"), (1, "Vision Transformer"), (2, "DINO-DETR"), (2, "Rank-DETR")]
+        and rows[3]["parents"] == ["DETR"]
+    ),
+    "citation_neighbourhood": lambda rows: (
+        [(r["paper"], r["distance"], r["cited_by_it"]) for r in rows] == [("doi:10.1/cited", 1, True)]
+    ),
+    "papers_per_year_for_method": lambda rows: (
+        [(r["year"], r["papers"]) for r in rows] == [(2017, 1), (2021, 1), (2022, 1), (2023, 1)]
+    ),
+    "trends_per_year": lambda rows: (
+        [(r["year"], r["papers"], r["all_papers"], r["share"]) for r in rows]
+        == [(2017, 1, 1, 1.0), (2021, 1, 1, 1.0), (2022, 1, 1, 1.0), (2023, 1, 1, 1.0)]
+    ),
     # front 0 of the hand corpus: object detection and the methods used for it, most central first
-    "front_members": lambda rows: [r["name"] for r in rows] == ["object detection", "CNN", "DINO-DETR", "Rank-DETR"]
-    and {r["front"] for r in rows} == {"object detection / DINO-DETR / Rank-DETR"}
-    and rows[0]["centrality"] == 1.0,
+    "front_members": lambda rows: (
+        [r["name"] for r in rows] == ["object detection", "CNN", "DINO-DETR", "Rank-DETR"]
+        and {r["front"] for r in rows} == {"object detection / DINO-DETR / Rank-DETR"}
+        and rows[0]["centrality"] == 1.0
+    ),
 }
 
 
@@ -133,8 +154,12 @@ def test_names_match_through_aliases_case_and_plural(stem, overrides, expected, 
 
 def test_files_agree_with_the_python_helpers(hand_db):
     kg = KnowledgeGraph.from_graph(build_graph(PAPERS, EXTRACTIONS, RESOLUTION))
-    for x, y in [("transformer", "object detection"), ("vision transformer", "image classification"),
-                 ("ViT", "semantic segmentation"), ("COCO", "object detection")]:
+    for x, y in [
+        ("transformer", "object detection"),
+        ("vision transformer", "image classification"),
+        ("ViT", "semantic segmentation"),
+        ("COCO", "object detection"),
+    ]:
         rows = run_file(*hand_db, CYPHER / "papers_using_x_for_y.cypher", x=x, y=y)
         assert {r["paper"] for r in rows} == {r.paper_id for r in kg.papers_using(x, task=y, limit=100)}, (x, y)
     for task in ("object detection", "image classification", "machine translation"):
@@ -154,7 +179,9 @@ def test_field_files_agree_with_the_python_api(hand_db):
     for name in ("transformer", "ViT", "object detection", "COCO"):
         (trend,) = kg.trends([name])
         rows = run_file(*hand_db, CYPHER / "trends_per_year.cypher", name=name)
-        assert [(r["year"], r["papers"]) for r in rows] == [(y, n) for y, n in zip(trend.years, trend.papers, strict=True) if n], name
+        assert [(r["year"], r["papers"]) for r in rows] == [
+            (y, n) for y, n in zip(trend.years, trend.papers, strict=True) if n
+        ], name
     result = kg.analyze()
     for front in result.fronts:
         rows = run_file(*hand_db, CYPHER / "front_members.cypher", front=front.id)
@@ -209,8 +236,14 @@ def test_style_gives_every_label_a_colour_and_caption():
     text = (GUIDE_DIR / "style.grass").read_text(encoding="utf-8")
     rules = dict(re.findall(r"^(node\.\w+|relationship\.\w+|node|relationship)\s*\{(.*?)^\}", text, re.M | re.S))
     assert "node" in rules and "relationship" in rules
-    captions = {"Paper": "{title}", "Method": "{name}", "Dataset": "{name}", "Task": "{name}", "Metric": "{name}",
-                "Author": "{name}"}
+    captions = {
+        "Paper": "{title}",
+        "Method": "{name}",
+        "Dataset": "{name}",
+        "Task": "{name}",
+        "Metric": "{name}",
+        "Author": "{name}",
+    }
     for label, caption in captions.items():
         body = rules[f"node.{label}"]
         assert re.search(r"color:\s*#[0-9A-Fa-f]{6};", body) and f'caption: "{caption}";' in body
@@ -232,9 +265,15 @@ def test_guide_and_style_are_servable_to_browser(neo4j_server, hand_db):
         base = f"http://localhost:{httpd.server_address[1]}"
         origin = neo4j_server.http_url or "http://localhost:7474"
         # the CORS preflight Browser's fetch triggers (it sends pragma / cache-control headers)
-        preflight = urllib.request.Request(f"{base}/guide.html", method="OPTIONS", headers={
-            "Origin": origin, "Access-Control-Request-Method": "GET",
-            "Access-Control-Request-Headers": "pragma,cache-control"})
+        preflight = urllib.request.Request(
+            f"{base}/guide.html",
+            method="OPTIONS",
+            headers={
+                "Origin": origin,
+                "Access-Control-Request-Method": "GET",
+                "Access-Control-Request-Headers": "pragma,cache-control",
+            },
+        )
         with urllib.request.urlopen(preflight, timeout=10) as response:
             assert response.status == 204
             assert response.headers["Access-Control-Allow-Origin"] == "*"
@@ -249,8 +288,12 @@ def test_guide_and_style_are_servable_to_browser(neo4j_server, hand_db):
         httpd.server_close()
     # the server tells Browser which hosts it may fetch from; `localhost` is allowed out of the box
     driver, database = hand_db
-    config = {r["name"]: r["value"] for r in driver.execute_query("CALL dbms.clientConfig()", database_=database).records}
-    allowlist = config.get("browser.remote_content_hostname_allowlist") or config["browser.remote_content_hostname_whitelist"]
+    config = {
+        r["name"]: r["value"] for r in driver.execute_query("CALL dbms.clientConfig()", database_=database).records
+    }
+    allowlist = (
+        config.get("browser.remote_content_hostname_allowlist") or config["browser.remote_content_hostname_whitelist"]
+    )
     assert allowlist.strip() == "*" or "localhost" in [h.strip() for h in allowlist.split(",")]
     if neo4j_server.http_url:  # the server really serves Browser
         with urllib.request.urlopen(f"{neo4j_server.http_url}/browser/", timeout=30) as response:

@@ -39,6 +39,7 @@ runner = CliRunner()
 
 def graph_digest(graph) -> str:
     """sha256 of every node and edge with its attributes, in a canonical order."""
+
     def canon(value):
         return json.dumps(value, sort_keys=True, default=list, ensure_ascii=False)
 
@@ -128,8 +129,10 @@ def test_partition_that_keeps_failing_stops_the_build_and_keeps_the_old_graph(in
             # kill only once the partition runs on a worker: killed before that, the nanny's fresh worker
             # would simply run it
             deadline = time.monotonic() + 60
-            while not future.done() and time.monotonic() < deadline and not any(
-                future.key in keys for keys in self.client.processing().values()
+            while (
+                not future.done()
+                and time.monotonic() < deadline
+                and not any(future.key in keys for keys in self.client.processing().values())
             ):
                 time.sleep(0.01)
             for pid in _worker_pids(self.client).values():

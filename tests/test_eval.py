@@ -166,6 +166,6 @@ def test_run_eval_scores_relations_with_the_given_model(tmp_path: Path):
     silent.to_disk(tmp_path / "silent")
     report = run_eval([SCIERC_DEV], model=tmp_path / "silent")
     assert report.ner[0].micro.tp == 0 and report.ner[0].micro.fn == 452
-    (name, relations), = report.relations
+    ((name, relations),) = report.relations
     assert relations["ner"] == str(tmp_path / "silent")
     assert relations["end_to_end"]["USED_FOR"]["tp"] == 0

@@ -53,8 +53,14 @@ def _gold_file(tmp_path: Path) -> Path:
             "tasks": ["image classification"],
             "metrics": ["top-1 accuracy"],
         },
-        {"id": "D0000", "title": "Supervised Dictionary Learning with Auxiliary Covariates", "methods": ["SDL"],
-         "datasets": [], "tasks": [], "metrics": []},
+        {
+            "id": "D0000",
+            "title": "Supervised Dictionary Learning with Auxiliary Covariates",
+            "methods": ["SDL"],
+            "datasets": [],
+            "tasks": [],
+            "metrics": [],
+        },
     ]
     p = tmp_path / "gold.jsonl"
     p.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")

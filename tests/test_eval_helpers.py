@@ -15,7 +15,9 @@ runner = CliRunner()
 
 
 def _result(name: str, *aliases: str) -> EntityResult:
-    return EntityResult(entity_id=f"method:{name}", name=name, label="Method", aliases=list(aliases), paper_count=2, score=1.0)
+    return EntityResult(
+        entity_id=f"method:{name}", name=name, label="Method", aliases=list(aliases), paper_count=2, score=1.0
+    )
 
 
 def test_normalise_follows_the_readme() -> None:
@@ -25,14 +27,18 @@ def test_normalise_follows_the_readme() -> None:
 
 def test_precision_counts_a_second_match_of_one_answer_as_wrong() -> None:
     question = HelperQuestion(
-        qid="Q", helper="methods-for", arg="image generation",
+        qid="Q",
+        helper="methods-for",
+        arg="image generation",
         accepted=[
             {"name": "diffusion model", "variants": ["DDPM"], "papers": ["a", "b"]},
             {"name": "GAN", "variants": ["generative adversarial network"], "papers": ["c", "d"]},
             {"name": "rare", "papers": ["e"]},  # one paper: not in recall's denominator
         ],
     )
-    score = score_answers(question, [_result("diffusion models"), _result("DDPM"), _result("U-Net"), _result("x", "GANs")])
+    score = score_answers(
+        question, [_result("diffusion models"), _result("DDPM"), _result("U-Net"), _result("x", "GANs")]
+    )
     assert [hit for _, hit in score.answers] == ["diffusion model", None, None, "GAN"]
     assert score.precision == pytest.approx(2 / 4)
     assert score.recall == pytest.approx(1.0)
@@ -56,10 +62,17 @@ def test_command_scores_a_built_graph(tmp_path) -> None:
     graph_file = KnowledgeGraph.build([papers]).save(tmp_path / "g.json.gz")
 
     path = tmp_path / "h.jsonl"
-    path.write_text(json.dumps({
-        "qid": "T1", "helper": "methods-for", "arg": "object detection",
-        "accepted": [{"name": "DETR", "variants": ["detection transformer"], "papers": ["p1", "p2"]}],
-    }) + "\n")
+    path.write_text(
+        json.dumps(
+            {
+                "qid": "T1",
+                "helper": "methods-for",
+                "arg": "object detection",
+                "accepted": [{"name": "DETR", "variants": ["detection transformer"], "papers": ["p1", "p2"]}],
+            }
+        )
+        + "\n"
+    )
     result = runner.invoke(app, ["eval", "helpers", str(path), "--graph", str(graph_file), "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)[0]

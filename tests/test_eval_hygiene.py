@@ -10,9 +10,12 @@ from kg.eval.hygiene import graph_hygiene, is_debris
 def test_counts_single_paper_debris_generic_and_fragments():
     g = nx.MultiDiGraph()
     rows = [
-        ("method:o(1", "Method", "O(1", 1), ("method:l_{1", "Method", "L_{1", 1),
-        ("method:framework", "Method", "framework", 3), ("method:compute-efficient", "Method", "Compute-Efficient", 1),
-        ("method:bert", "Method", "BERT", 12), ("dataset:imagenet", "Dataset", "ImageNet", 5),
+        ("method:o(1", "Method", "O(1", 1),
+        ("method:l_{1", "Method", "L_{1", 1),
+        ("method:framework", "Method", "framework", 3),
+        ("method:compute-efficient", "Method", "Compute-Efficient", 1),
+        ("method:bert", "Method", "BERT", 12),
+        ("dataset:imagenet", "Dataset", "ImageNet", 5),
         ("task:downstream task", "Task", "downstream tasks", 1),
     ]
     for nid, lab, name, n in rows:

@@ -10,8 +10,13 @@ from kg.vocab.heldout import is_heldout
 
 
 def _row(pid: str, title: str, abstract: str, *pairs: tuple[str, str]) -> dict:
-    return {"paper_id": pid, "title_latex": title, "abstract_latex": abstract, "annotation_status": "ok",
-            "leaderboards": [{"task": t, "dataset": d, "metric": "Accuracy", "score": "1"} for d, t in pairs] or None}
+    return {
+        "paper_id": pid,
+        "title_latex": title,
+        "abstract_latex": abstract,
+        "annotation_status": "ok",
+        "leaderboards": [{"task": t, "dataset": d, "metric": "Accuracy", "score": "1"} for d, t in pairs] or None,
+    }
 
 
 def _ids(held: bool, n: int) -> list[str]:
@@ -29,8 +34,13 @@ def _source(tmp_path: Path) -> Path:
     held, kept = _ids(True, 4), _ids(False, 1)
     train = [
         _row(held[0], "ViT on CIFAR-10", "We classify CIFAR-10 images.", ("CIFAR-10", "Image Classification")),
-        _row(held[1], "ResNets", "Results on cifar-10 and on \\cite{x} SVHN.", ("CIFAR-10", "Image Classification"),
-             ("SVHN", "Image Classification")),
+        _row(
+            held[1],
+            "ResNets",
+            "Results on cifar-10 and on \\cite{x} SVHN.",
+            ("CIFAR-10", "Image Classification"),
+            ("SVHN", "Image Classification"),
+        ),
         _row(held[2], "Detection", "A detector.", ("COCO", "Object Detection")),  # COCO never named
         _row(held[3], "No leaderboards", "Nothing here."),
         _row(kept[0], "Read by the vocabulary build", "CIFAR-10 again.", ("CIFAR-10", "Image Classification")),

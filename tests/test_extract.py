@@ -98,7 +98,9 @@ def test_jsonl_record_shape(results):
     assert record["paper_id"] == "p1"
     assert all(set(m) == {"field", "start", "end", "text", "label", "confidence"} for m in record["mentions"])
     assert all(set(r) == {"type", "head", "tail", "evidence", "confidence"} for r in record["relations"])
-    assert any(r["head"] is None for r in record["relations"]) and any(r["head"] is not None for r in record["relations"])
+    assert any(r["head"] is None for r in record["relations"]) and any(
+        r["head"] is not None for r in record["relations"]
+    )
     json.dumps(record)  # serialisable as one line
 
 
@@ -133,7 +135,12 @@ def test_model_directory_swaps_in_the_trained_ner(tmp_path):
     fake.to_disk(tmp_path / "model")
     nlp = build_pipeline(tmp_path / "model")
     assert nlp.pipe_names == [
-        "kg_sentencizer", "ner", "kg_vocab_matcher", "kg_abbreviations", "kg_entity_cleanup", "kg_relations"
+        "kg_sentencizer",
+        "ner",
+        "kg_vocab_matcher",
+        "kg_abbreviations",
+        "kg_entity_cleanup",
+        "kg_relations",
     ]
     assert nlp.get_pipe("kg_entity_cleanup").guess_abbreviation_labels is False
     extraction = next(Extractor(nlp).extract(PAPERS[:1]))

@@ -45,7 +45,7 @@ def test_math_tail_is_cut_and_the_name_kept() -> None:
 @pytest.mark.parametrize(
     "text, mention",
     [
-        ("We study the Schr\\\"odinger Bridge problem.", "Schr\\\"odinger Bridge"),
+        ('We study the Schr\\"odinger Bridge problem.', 'Schr\\"odinger Bridge'),
         ("We use Poincar\\'e ball embeddings.", "Poincar\\'e ball"),
         ("A CIFAR-10/100 study.", "CIFAR-10/100"),
         ("We train a Vision Transformer (ViT) model.", "Vision Transformer (ViT)"),
@@ -60,10 +60,18 @@ def test_names_with_accents_or_brackets_stay(text: str, mention: str) -> None:
 @pytest.mark.parametrize(
     "mention, label",
     [
-        ("framework", "METHOD"), ("method", "METHOD"), ("algorithms", "METHOD"), ("model", "METHOD"),
-        ("approach", "METHOD"), ("neural network", "METHOD"), ("deep neural networks", "METHOD"),
-        ("proposed model", "METHOD"), ("baseline methods", "METHOD"), ("downstream tasks", "TASK"),
-        ("real-world datasets", "DATASET"), ("metrics", "METRIC"),
+        ("framework", "METHOD"),
+        ("method", "METHOD"),
+        ("algorithms", "METHOD"),
+        ("model", "METHOD"),
+        ("approach", "METHOD"),
+        ("neural network", "METHOD"),
+        ("deep neural networks", "METHOD"),
+        ("proposed model", "METHOD"),
+        ("baseline methods", "METHOD"),
+        ("downstream tasks", "TASK"),
+        ("real-world datasets", "DATASET"),
+        ("metrics", "METRIC"),
     ],
 )
 def test_generic_heads_are_no_entities(mention: str, label: str) -> None:
@@ -73,9 +81,14 @@ def test_generic_heads_are_no_entities(mention: str, label: str) -> None:
 @pytest.mark.parametrize(
     "mention, label",
     [
-        ("generative model", "METHOD"), ("language models", "METHOD"), ("deep learning", "METHOD"),
-        ("BERT model", "METHOD"), ("classification task", "TASK"), ("ImageNet dataset", "DATASET"),
-        ("dialogue system", "METHOD"), ("accuracy", "METRIC"),
+        ("generative model", "METHOD"),
+        ("language models", "METHOD"),
+        ("deep learning", "METHOD"),
+        ("BERT model", "METHOD"),
+        ("classification task", "TASK"),
+        ("ImageNet dataset", "DATASET"),
+        ("dialogue system", "METHOD"),
+        ("accuracy", "METRIC"),
     ],
 )
 def test_named_or_typed_heads_stay(mention: str, label: str) -> None:
@@ -83,14 +96,16 @@ def test_named_or_typed_heads_stay(mention: str, label: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "mention", ["Compute-Efficient", "Classifier-Centric Perspective", "model-agnostic", "Bayesian perspective", "IDF-aware"]
+    "mention",
+    ["Compute-Efficient", "Classifier-Centric Perspective", "model-agnostic", "Bayesian perspective", "IDF-aware"],
 )
 def test_title_fragments_are_no_entities(mention: str) -> None:
     assert is_fragment(mention)
 
 
 @pytest.mark.parametrize(
-    "mention", ["Model-Agnostic Meta-Learning", "parameter-efficient fine-tuning", "principal component analysis", "U-Net"]
+    "mention",
+    ["Model-Agnostic Meta-Learning", "parameter-efficient fine-tuning", "principal component analysis", "U-Net"],
 )
 def test_compounds_with_a_noun_stay(mention: str) -> None:
     assert not is_fragment(mention)
@@ -103,7 +118,12 @@ def test_cleanup_component_drops_them_in_the_pipeline() -> None:
     doc = nlp.make_doc("Compute-Efficient Transformers\n\nOur framework trains BERT in O(1 steps.")
     # stand in for the NER: the spans a model might emit
     spans = []
-    for mention, label in (("Compute-Efficient", "METHOD"), ("framework", "METHOD"), ("BERT", "METHOD"), ("O(1", "METRIC")):
+    for mention, label in (
+        ("Compute-Efficient", "METHOD"),
+        ("framework", "METHOD"),
+        ("BERT", "METHOD"),
+        ("O(1", "METRIC"),
+    ):
         a = doc.text.index(mention)
         spans.append(doc.char_span(a, a + len(mention), label=label, alignment_mode="expand"))
     doc.ents = [s for s in spans if s is not None]

@@ -23,17 +23,25 @@ def small_graph(tmp_path_factory) -> Path:
     # 20 papers, plus the sample's detection-transformer papers so the demo's questions have answers
     (folder / "small.jsonl").write_text("".join(lines[:20] + lines[273:275] + lines[439:440]), encoding="utf-8")
     out = folder / "demo graph.json.gz"  # a space: the printed commands must quote it
-    proc = subprocess.run([str(KG), "build", str(folder / "small.jsonl"), "-o", str(out), "-q"],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [str(KG), "build", str(folder / "small.jsonl"), "-o", str(out), "-q"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     return out
 
 
 def test_demo_ends_with_next_commands_that_run(small_graph):
-    proc = subprocess.run([sys.executable, str(ROOT / "examples" / "demo.py"), str(small_graph)],
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "demo.py"), str(small_graph)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
-    tail = proc.stdout[proc.stdout.index("Next: activate the virtualenv"):].splitlines()
+    tail = proc.stdout[proc.stdout.index("Next: activate the virtualenv") :].splitlines()
     assert tail[1].strip() == "source .venv/bin/activate"
     commands = [line.strip() for line in tail[2:] if line.strip()]
     assert any(c.startswith("kg query related ") for c in commands)
@@ -52,8 +60,9 @@ HELP_COMMANDS = [["build"], ["extract"], ["export"], ["load"], ["neo4j", "start"
 
 @pytest.mark.parametrize("command", HELP_COMMANDS, ids=" ".join)
 def test_help_reads_cleanly(command):
-    proc = subprocess.run([str(KG), *command, "--help"], capture_output=True, text=True, timeout=60,
-                          env={"COLUMNS": "200", "PATH": ""})
+    proc = subprocess.run(
+        [str(KG), *command, "--help"], capture_output=True, text=True, timeout=60, env={"COLUMNS": "200", "PATH": ""}
+    )
     assert proc.returncode == 0, proc.stderr
     text = proc.stdout
     option_lines = [line for line in text.splitlines() if re.search(r"│\s+(\*\s+)?--", line)]
@@ -70,8 +79,12 @@ def test_help_reads_cleanly(command):
 
 
 def test_wrong_export_format_lists_the_choices(small_graph, tmp_path):
-    proc = subprocess.run([str(KG), "export", "--format", "xml", "-o", str(tmp_path / "x"), "--graph", str(small_graph)],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [str(KG), "export", "--format", "xml", "-o", str(tmp_path / "x"), "--graph", str(small_graph)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 2
     assert "'graphml', 'json', 'neo4j-import'" in " ".join(proc.stderr.split())
 
@@ -92,8 +105,9 @@ def test_first_download_reports_progress(tmp_path, monkeypatch):
         "print('BUILD SUCCESS')\n"
     )
     lines: list[str] = []
-    result = server._run_reporting([sys.executable, "-c", fake_maven, str(repository)], {}, repository, "server jars",
-                                   lines.append)
+    result = server._run_reporting(
+        [sys.executable, "-c", fake_maven, str(repository)], {}, repository, "server jars", lines.append
+    )
     assert result.returncode == 0 and "BUILD SUCCESS" in result.stdout
     assert lines[0].startswith("fetching server jars from Maven Central")
     sizes = [int(m.group(1)) for line in lines if (m := re.search(r"server jars: (\d+) MB downloaded", line))]
@@ -116,8 +130,10 @@ def test_repr_and_records(small_graph):
 
     g = KnowledgeGraph.load(small_graph)
     n_papers = sum(1 for _, label in g.graph.nodes(data="label") if label == "Paper")
-    assert repr(g) == (f"<KnowledgeGraph embedded: {n_papers} papers, {g.graph.number_of_nodes()} nodes, "
-                       f"{g.graph.number_of_edges()} relationships>")
+    assert repr(g) == (
+        f"<KnowledgeGraph embedded: {n_papers} papers, {g.graph.number_of_nodes()} nodes, "
+        f"{g.graph.number_of_edges()} relationships>"
+    )
     results = g.papers_using("transformer", task="object detection", limit=3)
     records = to_records(results)
     assert records and [r["paper_id"] for r in records] == [r.paper_id for r in results]
@@ -131,13 +147,32 @@ def test_answer_tables_have_a_readable_heading_full_ids_and_the_score_note(small
     import json
 
     env = {"COLUMNS": "80", "PATH": ""}
-    first = json.loads(subprocess.run([str(KG), "query", "papers-using", "transformer", "--for", "object detection",
-                                       "--graph", str(small_graph), "--json"], capture_output=True, text=True,
-                                      timeout=120).stdout)["results"][0]["paper_id"]
+    first = json.loads(
+        subprocess.run(
+            [
+                str(KG),
+                "query",
+                "papers-using",
+                "transformer",
+                "--for",
+                "object detection",
+                "--graph",
+                str(small_graph),
+                "--json",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        ).stdout
+    )["results"][0]["paper_id"]
     args = [str(KG), "query", "related", first, "--graph", str(small_graph)]
     table = subprocess.run(args, capture_output=True, text=True, timeout=120, env=env).stdout
-    ids = [r["paper_id"] for r in json.loads(subprocess.run([*args, "--json"], capture_output=True, text=True,
-                                                            timeout=120).stdout)["results"]]
+    ids = [
+        r["paper_id"]
+        for r in json.loads(subprocess.run([*args, "--json"], capture_output=True, text=True, timeout=120).stdout)[
+            "results"
+        ]
+    ]
     assert ids
     assert table.strip().splitlines()[0].strip() == f'Papers related to "{first}"'
     assert "helper=" not in table

@@ -34,8 +34,13 @@ def test_readme_passwords_are_ones_kg_neo4j_start_accepts(tmp_path, taken_port):
     env = {**os.environ, server.HOME_ENV: str(tmp_path)}
     for password in [*passwords, "secret"]:
         # the password is checked before anything else; a taken port is the next check, so nothing starts
-        result = subprocess.run([str(KG), "neo4j", "start", "--password", password, "--bolt-port", str(taken_port)],
-                                capture_output=True, text=True, env=env, timeout=60)
+        result = subprocess.run(
+            [str(KG), "neo4j", "start", "--password", password, "--bolt-port", str(taken_port)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
         assert result.returncode == 2
         too_short = "at least 8 characters" in result.stderr
         assert too_short == (password == "secret"), (password, result.stderr)
@@ -203,4 +208,6 @@ def test_extract_prints_count_and_output_path(small, tmp_path):
     assert written == 23
     assert result.stderr.strip().splitlines()[-1] == f"extracted {written} papers -> {out}"
     to_stdout = _kg("extract", str(small["papers"]))
-    assert to_stdout.stderr.strip().splitlines()[-1] == f"extracted {len(to_stdout.stdout.splitlines())} papers -> stdout"
+    assert (
+        to_stdout.stderr.strip().splitlines()[-1] == f"extracted {len(to_stdout.stdout.splitlines())} papers -> stdout"
+    )

@@ -27,13 +27,19 @@ S_CNN = "We train a CNN for object detection."
 
 def _m(text: str, label: str, sentence: int, sentence_text: str) -> Mention:
     start = sentence_text.index(text)
-    return Mention(field="abstract", start=start, end=start + len(text), text=text, label=label,
-                   confidence=0.9, sentence=sentence)
+    return Mention(
+        field="abstract", start=start, end=start + len(text), text=text, label=label, confidence=0.9, sentence=sentence
+    )
 
 
 PAPERS = [
-    Paper(id="arxiv:1", title="Rank-DETR for object detection", abstract=f"{S_RANK} {S_COCO}", year=2023,
-          references=["doi:10.1/cited"]),
+    Paper(
+        id="arxiv:1",
+        title="Rank-DETR for object detection",
+        abstract=f"{S_RANK} {S_COCO}",
+        year=2023,
+        references=["doi:10.1/cited"],
+    ),
     Paper(id="arxiv:2", title="Vision transformers at scale", abstract=f"{S_VIT}", year=2021),
     Paper(id="arxiv:3", title="Segmenting with ViT", abstract=f"{S_SEG} {S_SEG2}", year=2022),
     Paper(id="arxiv:4", title="Attention is all you need", abstract=S_MT, year=2017),
@@ -45,8 +51,12 @@ EXTRACTIONS = [
     PaperExtraction(
         paper_id="arxiv:1",
         sentences=[PAPERS[0].title, S_RANK, S_COCO],
-        mentions=[_m("Rank-DETR", "METHOD", 1, S_RANK), _m("object detection", "TASK", 1, S_RANK),
-                  _m("COCO", "DATASET", 2, S_COCO), _m("DINO-DETR", "METHOD", 2, S_COCO)],
+        mentions=[
+            _m("Rank-DETR", "METHOD", 1, S_RANK),
+            _m("object detection", "TASK", 1, S_RANK),
+            _m("COCO", "DATASET", 2, S_COCO),
+            _m("DINO-DETR", "METHOD", 2, S_COCO),
+        ],
         relations=[
             Relation(type="PROPOSES", head=None, tail=0, evidence=S_RANK, confidence=0.9),
             Relation(type="ADDRESSES", head=None, tail=1, evidence=S_RANK, confidence=0.8),
@@ -59,8 +69,11 @@ EXTRACTIONS = [
     PaperExtraction(
         paper_id="arxiv:2",
         sentences=[PAPERS[1].title, S_VIT],
-        mentions=[_m("Vision transformers", "METHOD", 1, S_VIT), _m("image classification", "TASK", 1, S_VIT),
-                  _m("ImageNet", "DATASET", 1, S_VIT)],
+        mentions=[
+            _m("Vision transformers", "METHOD", 1, S_VIT),
+            _m("image classification", "TASK", 1, S_VIT),
+            _m("ImageNet", "DATASET", 1, S_VIT),
+        ],
         relations=[
             Relation(type="USES", head=None, tail=0, evidence=S_VIT, confidence=0.7),
             Relation(type="ADDRESSES", head=None, tail=1, evidence=S_VIT, confidence=0.8),
@@ -106,21 +119,29 @@ def _entity(eid: str, label: str, name: str, aliases: list[str], count: int) -> 
 
 
 RESOLUTION = Resolution(
-    entities={e.id: e for e in [
-        _entity("method:rank-detr", "METHOD", "Rank-DETR", ["Rank-DETR"], 1),
-        _entity("method:dino-detr", "METHOD", "DINO-DETR", ["DINO-DETR"], 1),
-        _entity("method:detr", "METHOD", "DETR", ["DETR", "detection transformer"], 0),
-        _entity("method:transformer", "METHOD", "Transformer", ["Transformer", "transformers"], 1),
-        _entity("method:vision transformer", "METHOD", "Vision Transformer",
-                ["Vision transformers", "vision transformer", "ViT"], 2),
-        _entity("method:cnn", "METHOD", "CNN", ["CNN", "convolutional neural network"], 1),
-        _entity("task:object detection", "TASK", "object detection", ["object detection"], 2),
-        _entity("task:image classification", "TASK", "image classification", ["image classification"], 1),
-        _entity("task:semantic segmentation", "TASK", "semantic segmentation", ["Semantic segmentation"], 1),
-        _entity("task:machine translation", "TASK", "machine translation", ["machine translation"], 1),
-        _entity("dataset:coco", "DATASET", "COCO", ["COCO"], 1),
-        _entity("dataset:imagenet", "DATASET", "ImageNet", ["ImageNet"], 1),
-    ]},
+    entities={
+        e.id: e
+        for e in [
+            _entity("method:rank-detr", "METHOD", "Rank-DETR", ["Rank-DETR"], 1),
+            _entity("method:dino-detr", "METHOD", "DINO-DETR", ["DINO-DETR"], 1),
+            _entity("method:detr", "METHOD", "DETR", ["DETR", "detection transformer"], 0),
+            _entity("method:transformer", "METHOD", "Transformer", ["Transformer", "transformers"], 1),
+            _entity(
+                "method:vision transformer",
+                "METHOD",
+                "Vision Transformer",
+                ["Vision transformers", "vision transformer", "ViT"],
+                2,
+            ),
+            _entity("method:cnn", "METHOD", "CNN", ["CNN", "convolutional neural network"], 1),
+            _entity("task:object detection", "TASK", "object detection", ["object detection"], 2),
+            _entity("task:image classification", "TASK", "image classification", ["image classification"], 1),
+            _entity("task:semantic segmentation", "TASK", "semantic segmentation", ["Semantic segmentation"], 1),
+            _entity("task:machine translation", "TASK", "machine translation", ["machine translation"], 1),
+            _entity("dataset:coco", "DATASET", "COCO", ["COCO"], 1),
+            _entity("dataset:imagenet", "DATASET", "ImageNet", ["ImageNet"], 1),
+        ]
+    },
     mention_entities={
         "arxiv:1": ["method:rank-detr", "task:object detection", "dataset:coco", "method:dino-detr"],
         "arxiv:2": ["method:vision transformer", "task:image classification", "dataset:imagenet"],
@@ -128,8 +149,12 @@ RESOLUTION = Resolution(
         "arxiv:4": ["method:transformer", "task:machine translation"],
         "arxiv:5": ["method:cnn", "task:object detection"],
     },
-    is_a=[("method:rank-detr", "method:detr"), ("method:dino-detr", "method:detr"),
-          ("method:detr", "method:transformer"), ("method:vision transformer", "method:transformer")],
+    is_a=[
+        ("method:rank-detr", "method:detr"),
+        ("method:dino-detr", "method:detr"),
+        ("method:detr", "method:transformer"),
+        ("method:vision transformer", "method:transformer"),
+    ],
 )
 
 

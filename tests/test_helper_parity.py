@@ -19,8 +19,11 @@ from kg.neo4j.loader import load_graph_into_neo4j
 from kg.neo4j.settings import connect
 
 SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "seed_abstracts.jsonl"
-FILES = {"methods-for": ("methods_for_task", "task", "method"), "datasets-for": ("datasets_for_task", "task", "dataset"),
-         "tasks-for": ("tasks_for_method", "method", "task")}
+FILES = {
+    "methods-for": ("methods_for_task", "task", "method"),
+    "datasets-for": ("datasets_for_task", "task", "dataset"),
+    "tasks-for": ("tasks_for_method", "method", "task"),
+}
 LIMIT = 25
 
 

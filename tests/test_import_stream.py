@@ -35,12 +35,20 @@ def papers() -> list[Paper]:
     out = []
     for i, paper in enumerate(base):
         earlier = [p.id for p in base[:i]]
-        out.append(paper.model_copy(update={
-            "authors": rng.sample(AUTHORS, rng.randint(0, 3)),
-            "external_ids": [f"doi:10.1/{i}"],
-            "references": [*rng.sample(earlier, min(len(earlier), rng.randint(0, 2))), f"doi:10.1/{i + 5}", "doi:none"],
-            "cited_by": [f"doi:10.1/{i - 3}"] if i >= 3 and i % 4 == 0 else [],
-        }))
+        out.append(
+            paper.model_copy(
+                update={
+                    "authors": rng.sample(AUTHORS, rng.randint(0, 3)),
+                    "external_ids": [f"doi:10.1/{i}"],
+                    "references": [
+                        *rng.sample(earlier, min(len(earlier), rng.randint(0, 2))),
+                        f"doi:10.1/{i + 5}",
+                        "doi:none",
+                    ],
+                    "cited_by": [f"doi:10.1/{i - 3}"] if i >= 3 and i % 4 == 0 else [],
+                }
+            )
+        )
     return out
 
 
@@ -68,7 +76,7 @@ def index():
 
 
 def _partitions(extractions: list[PaperExtraction], size: int = PARTITION):
-    return lambda: (extractions[i:i + size] for i in range(0, len(extractions), size))
+    return lambda: (extractions[i : i + size] for i in range(0, len(extractions), size))
 
 
 def test_map_reduce_resolution_equals_resolve(papers, records):
@@ -109,7 +117,9 @@ def _described(folder: Path) -> tuple[Counter, Counter]:
 def test_streamed_csvs_describe_the_embedded_graph(papers, records, index, tmp_path):
     graph, *_ = pipeline.build(papers, extractor=Replay(records), vocab=index)
     export_neo4j_import(graph, tmp_path / "full")
-    summary = build_import(papers, tmp_path / "stream", extractor=Replay(records), vocab=index, partition_size=PARTITION)
+    summary = build_import(
+        papers, tmp_path / "stream", extractor=Replay(records), vocab=index, partition_size=PARTITION
+    )
     assert summary.papers == N_PAPERS and summary.partitions == -(-N_PAPERS // PARTITION)
     full_nodes, full_rels = _described(tmp_path / "full")
     nodes, rels = _described(tmp_path / "stream")
@@ -148,7 +158,9 @@ def test_cli_to_import_writes_the_folder_and_says_where_to_query(tmp_path):
     assert "query this graph on Neo4j" in result.output
     papers = [row for kind, row in read_import_folder(tmp_path / "import") if kind == "node" and row[1] == "Paper"]
     assert len(papers) == 20
-    both = runner.invoke(app, ["build", str(inputs), "--to-import", str(tmp_path / "x"), "-o", str(tmp_path / "g.json.gz")])
+    both = runner.invoke(
+        app, ["build", str(inputs), "--to-import", str(tmp_path / "x"), "-o", str(tmp_path / "g.json.gz")]
+    )
     assert both.exit_code == 2 and not (tmp_path / "x").exists()
 
 
@@ -156,6 +168,9 @@ def test_repeated_ids_are_dropped_first_wins(papers, records, index, tmp_path):
     renamed = [p.model_copy(update={"title": p.title + " (again)"}) for p in papers[:5]]
     summary = build_import([*papers[:30], *renamed], tmp_path / "dup", extractor=Replay(records), vocab=index)
     assert (summary.papers, summary.duplicates) == (30, 5)
-    titles = {row[0]: dict(row[2])["title"] for kind, row in read_import_folder(tmp_path / "dup")
-              if kind == "node" and row[1] == "Paper"}
+    titles = {
+        row[0]: dict(row[2])["title"]
+        for kind, row in read_import_folder(tmp_path / "dup")
+        if kind == "node" and row[1] == "Paper"
+    }
     assert titles[papers[0].id] == papers[0].title

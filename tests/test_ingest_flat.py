@@ -88,8 +88,11 @@ def test_csv_missing_required_column_is_one_located_error() -> None:
 def test_csv_without_title_column_names_the_columns_found(tmp_path: Path) -> None:
     path = tmp_path / "no_title.csv"
     path.write_text("name,abstract\nA paper,An abstract.\n", encoding="utf-8")
-    with pytest.raises(IngestError, match=r"no_title\.csv:1: no 'title' column \(found: name, abstract\); "
-                                          r"map one with --map title=name$"):
+    with pytest.raises(
+        IngestError,
+        match=r"no_title\.csv:1: no 'title' column \(found: name, abstract\); "
+        r"map one with --map title=name$",
+    ):
         read(path)
     papers, _ = read(path, column_map={"title": "name"})
     assert [p.title for p in papers] == ["A paper"]

@@ -51,8 +51,14 @@ def test_export_writes_typed_headers_and_import_script(tmp_path):
     graph = awkward_graph(50)
     folder = export_neo4j_import(graph, tmp_path / "import")
     names = {p.name for p in folder.iterdir()}
-    assert {"nodes_Paper.csv", "nodes_Method.csv", "relationships_USES.csv", "relationships_IS_A.csv",
-            "import.sh", "schema.cypher"} <= names
+    assert {
+        "nodes_Paper.csv",
+        "nodes_Method.csv",
+        "relationships_USES.csv",
+        "relationships_IS_A.csv",
+        "import.sh",
+        "schema.cypher",
+    } <= names
     with (folder / "nodes_Paper.csv").open(encoding="utf-8", newline="") as fh:
         header = next(csv.reader(fh))
     assert header[:2] == ["id:ID", ":LABEL"] and "year:long" in header and "title:string" in header
@@ -61,8 +67,15 @@ def test_export_writes_typed_headers_and_import_script(tmp_path):
     assert "top_conf:double[]" in header and "top_papers:string[]" in header
     with (folder / "relationships_USED_FOR.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
-    assert rows[0] == [":START_ID", ":END_ID", ":TYPE", "confidence:double", "count:long", "evidence:string[]",
-                       "papers:string[]"]
+    assert rows[0] == [
+        ":START_ID",
+        ":END_ID",
+        ":TYPE",
+        "confidence:double",
+        "count:long",
+        "evidence:string[]",
+        "papers:string[]",
+    ]
     assert ARRAY_DELIMITER in rows[1][6] or "," not in rows[1][6]
     script = (folder / "import.sh").read_text()
     assert "database import full" in script and "--array-delimiter=U+001F" in script
@@ -87,8 +100,9 @@ def test_neo4j_admin_runs_read_import_arguments_from_any_directory(neo4j_home, t
     # server.admin runs neo4j-admin inside the instance: relative file names would not be found there
     graph = awkward_graph(200)
     folder = export_neo4j_import(graph, tmp_path / "csv")
-    result = server.admin(neo4j_home, *read_import_arguments(folder), instance_dir=tmp_path / "instance", heap="512m",
-                          timeout=600)
+    result = server.admin(
+        neo4j_home, *read_import_arguments(folder), instance_dir=tmp_path / "instance", heap="512m", timeout=600
+    )
     assert "IMPORT DONE" in result.stdout
     assert f"{graph.number_of_nodes()} nodes" in result.stdout
     assert f"{graph.number_of_edges()} relationships" in result.stdout
@@ -98,7 +112,9 @@ def test_cli_export_neo4j_import(tmp_path):
     from kg.cli import app
 
     path = save_graph(synthetic_graph(30), tmp_path / "g.json.gz")
-    result = CliRunner().invoke(app, ["export", "--graph", str(path), "--format", "neo4j-import", "-o", str(tmp_path / "out")])
+    result = CliRunner().invoke(
+        app, ["export", "--graph", str(path), "--format", "neo4j-import", "-o", str(tmp_path / "out")]
+    )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "out" / "import.sh").exists() and (tmp_path / "out" / "nodes_Paper.csv").exists()
 
@@ -123,15 +139,18 @@ def test_neo4j_admin_import_equals_bolt_load(neo4j_home, clean_database, neo4j_s
     env = {k: v for k, v in os.environ.items() if k not in ("JAVA_OPTS", "NEO4J_HOME", "NEO4J_CONF")}
     env.update(NEO4J_ADMIN=str(admin), NEO4J_HOME=str(instance), NEO4J_CONF=str(instance / "conf"), HEAP_SIZE="512m")
     began = time.perf_counter()
-    result = subprocess.run(["sh", str(folder / "import.sh"), "neo4j"], env=env, capture_output=True, text=True,
-                            timeout=900)
+    result = subprocess.run(
+        ["sh", str(folder / "import.sh"), "neo4j"], env=env, capture_output=True, text=True, timeout=900
+    )
     seconds = time.perf_counter() - began
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     records = graph.number_of_nodes() + graph.number_of_edges()
     record_property("bulk_import_records", records)
     record_property("bulk_import_seconds", round(seconds, 2))
     record_property("bulk_import_records_per_second", round(records / seconds))
-    print(f"\nneo4j-admin import: {records} records in {seconds:.1f}s ({records / seconds:,.0f} records/s, JVM start included)")
+    print(
+        f"\nneo4j-admin import: {records} records in {seconds:.1f}s ({records / seconds:,.0f} records/s, JVM start included)"
+    )
 
     bolt_port, http_port = server.free_port(), server.free_port()
     while http_port == bolt_port:

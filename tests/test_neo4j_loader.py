@@ -43,8 +43,12 @@ def synthetic_graph(n_papers: int, seed: int = 0) -> nx.MultiDiGraph:
     """A graph shaped like a built one (labels, properties, every relationship type, IS_A trees)."""
     rng = random.Random(seed)
     g = nx.MultiDiGraph()
-    sizes = {"Method": max(5, n_papers // 10), "Task": max(3, n_papers // 50),
-             "Dataset": max(3, n_papers // 40), "Metric": max(2, min(50, n_papers // 100))}
+    sizes = {
+        "Method": max(5, n_papers // 10),
+        "Task": max(3, n_papers // 50),
+        "Dataset": max(3, n_papers // 40),
+        "Metric": max(2, min(50, n_papers // 100)),
+    }
     entities: dict[str, list[str]] = {}
     for label, count in sizes.items():
         ids = []
@@ -52,10 +56,18 @@ def synthetic_graph(n_papers: int, seed: int = 0) -> nx.MultiDiGraph:
             name = f"{_phrase(rng, WORDS, 2)} {rng.choice(TASK_WORDS) if label == 'Task' else label.lower()} {i}"
             eid = f"{label.lower()}:{name}"
             aliases = sorted({name, name.upper(), f"{name}s"})
-            g.add_node(eid, id=eid, label=label, name=name, aliases=aliases,
-                       keys=sorted({name_key(a) for a in aliases} - {""}), paper_count=0,
-                       source=rng.choice(("vocabulary", "corpus")), confidence=round(rng.uniform(0.2, 1.0), 4),
-                       name_terms=[name.lower()])
+            g.add_node(
+                eid,
+                id=eid,
+                label=label,
+                name=name,
+                aliases=aliases,
+                keys=sorted({name_key(a) for a in aliases} - {""}),
+                paper_count=0,
+                source=rng.choice(("vocabulary", "corpus")),
+                confidence=round(rng.uniform(0.2, 1.0), 4),
+                name_terms=[name.lower()],
+            )
             ids.append(eid)
         entities[label] = ids
         for i, child in enumerate(ids[3:], start=3):  # a forest: everything IS_A an earlier entity
@@ -68,8 +80,12 @@ def synthetic_graph(n_papers: int, seed: int = 0) -> nx.MultiDiGraph:
     for i in range(n_papers):
         pid = f"arxiv:{2000 + i // 1000}.{i % 1000:05d}"
         sentences = [f"We study {_phrase(rng, WORDS, 6)} number {i} sentence {k}." for k in range(4)]
-        attrs = {"title": f"On {_phrase(rng, WORDS, 5)} ({i})", "abstract": " ".join(sentences),
-                 "year": 2010 + i % 15, "source": "synthetic"}
+        attrs = {
+            "title": f"On {_phrase(rng, WORDS, 5)} ({i})",
+            "abstract": " ".join(sentences),
+            "year": 2010 + i % 15,
+            "source": "synthetic",
+        }
         if i % 3:
             attrs["doi"] = f"10.1234/{i}"
         g.add_node(pid, id=pid, label="Paper", **attrs)
@@ -77,8 +93,15 @@ def synthetic_graph(n_papers: int, seed: int = 0) -> nx.MultiDiGraph:
         def link(target: str, rel: str, pid: str = pid, sentences: list[str] = sentences) -> None:
             if not g.has_edge(pid, target, key=rel):
                 ev = rng.sample(sentences, rng.randint(1, 3))
-                g.add_edge(pid, target, key=rel, type=rel, evidence=ev, confidence=round(rng.uniform(0.3, 1.0), 4),
-                           role=rng.choice(("proposes", "own use", "baseline", "background")))
+                g.add_edge(
+                    pid,
+                    target,
+                    key=rel,
+                    type=rel,
+                    evidence=ev,
+                    confidence=round(rng.uniform(0.3, 1.0), 4),
+                    role=rng.choice(("proposes", "own use", "baseline", "background")),
+                )
                 g.nodes[target]["paper_count"] += 1
 
         methods = rng.sample(entities["Method"], rng.randint(1, 3))
@@ -101,14 +124,33 @@ def synthetic_graph(n_papers: int, seed: int = 0) -> nx.MultiDiGraph:
             cited = f"arxiv:{2000 + (j := rng.randrange(0, i)) // 1000}.{j % 1000:05d}"
             g.add_edge(pid, cited, key="CITES", type="CITES")
     for (m, t), papers in used_for.items():
-        g.add_edge(m, t, key="USED_FOR", type="USED_FOR", papers=sorted(papers), count=len(papers),
-                   evidence=[f"{m} is used for {t}."], confidence=0.8)
+        g.add_edge(
+            m,
+            t,
+            key="USED_FOR",
+            type="USED_FOR",
+            papers=sorted(papers),
+            count=len(papers),
+            evidence=[f"{m} is used for {t}."],
+            confidence=0.8,
+        )
         if rng.random() < 0.5:
             d = rng.choice(entities["Dataset"])
-            g.add_edge(m, d, key="EVALUATED_ON", type="EVALUATED_ON", papers=sorted(papers)[:2], count=1,
-                       evidence=[f"{m} is evaluated on {d}."], confidence=0.7)
+            g.add_edge(
+                m,
+                d,
+                key="EVALUATED_ON",
+                type="EVALUATED_ON",
+                papers=sorted(papers)[:2],
+                count=1,
+                evidence=[f"{m} is evaluated on {d}."],
+                confidence=0.7,
+            )
     # vocabulary knowledge, as linking adds it: weighted dataset -> task and metric -> task edges
-    for source, rel in [*((d, "BENCHMARK_FOR") for d in entities["Dataset"]), *((m, "MEASURES") for m in entities["Metric"])]:
+    for source, rel in [
+        *((d, "BENCHMARK_FOR") for d in entities["Dataset"]),
+        *((m, "MEASURES") for m in entities["Metric"]),
+    ]:
         for t in rng.sample(entities["Task"], rng.randint(1, 2)):
             g.add_edge(source, t, key=rel, type=rel, weight=round(rng.uniform(0.05, 1.0), 4))
     return g
@@ -217,15 +259,22 @@ def test_foreign_nodes_do_not_make_a_load_take_the_merge_path(clean_database, da
     assert summary.mode == "create"
     rows = clean_database.execute_query("MATCH (n:Unrelated) RETURN count(n) AS n", database_=database).records
     assert rows[0]["n"] == 2  # left alone
-    assert {k: v for k, v in snapshot_database(clean_database, database=database).nodes.items() if k != "Unrelated"} \
-        == snapshot_graph(graph).nodes
+    assert {
+        k: v for k, v in snapshot_database(clean_database, database=database).nodes.items() if k != "Unrelated"
+    } == snapshot_graph(graph).nodes
 
 
 def test_schema_constraints_and_indexes_exist(clean_database, database):
     load_graph_into_neo4j(synthetic_graph(20), clean_database, database=database)
-    constraints = {r["name"] for r in clean_database.execute_query("SHOW CONSTRAINTS YIELD name", database_=database).records}
-    indexes = {r["name"]: r for r in clean_database.execute_query(
-        "SHOW INDEXES YIELD name, type, state, labelsOrTypes, properties", database_=database).records}
+    constraints = {
+        r["name"] for r in clean_database.execute_query("SHOW CONSTRAINTS YIELD name", database_=database).records
+    }
+    indexes = {
+        r["name"]: r
+        for r in clean_database.execute_query(
+            "SHOW INDEXES YIELD name, type, state, labelsOrTypes, properties", database_=database
+        ).records
+    }
     for item in schema_items():
         assert item.name in constraints | set(indexes)
     assert {"paper_id_unique", "method_id_unique", "author_id_unique"} <= constraints
@@ -246,7 +295,8 @@ def test_reload_after_reextraction_replaces_exactly_the_changed_edges(clean_data
     changed = next(p for p, attrs in new.nodes(data=True) if attrs["label"] == "Paper" and "year" not in attrs)
     rows = clean_database.execute_query(
         "MATCH (p:Paper {id: $id})-[r]->(e) WHERE type(r) <> 'CITES' RETURN type(r) AS t, e.id AS e, r.evidence AS ev",
-        id=changed, database_=database,
+        id=changed,
+        database_=database,
     ).records
     assert sorted((r["t"], r["e"]) for r in rows) == sorted(
         (k, v) for _, v, k in new.out_edges(changed, keys=True) if k != "CITES"
@@ -263,7 +313,9 @@ def test_reload_removes_duplicates_and_foreign_ids(clean_database, database):
     clean_database.execute_query(  # what a concurrent or foreign writer could leave behind
         "MATCH (p:Paper {id: $p}), (m:Method {id: $m}) CREATE (p)-[:USES {evidence: ['dup']}]->(m) "
         "CREATE (:Paper {id: 'arxiv:stale', title: 'gone'})-[:CITES]->(p) CREATE (:Method {name: 'no id'})",
-        p=paper, m=target, database_=database,
+        p=paper,
+        m=target,
+        database_=database,
     )
     summary = load_graph_into_neo4j(graph, clean_database, database=database)
     assert summary.relationships_deleted >= 1
@@ -273,8 +325,9 @@ def test_reload_removes_duplicates_and_foreign_ids(clean_database, database):
 def _cli_env(neo4j_server) -> dict[str, str]:
     settings = neo4j_server.settings
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
-    env.update(NEO4J_URI=settings.uri, NEO4J_USERNAME=settings.username, NEO4J_DATABASE=settings.database,
-               PYTHONPATH=str(REPO))
+    env.update(
+        NEO4J_URI=settings.uri, NEO4J_USERNAME=settings.username, NEO4J_DATABASE=settings.database, PYTHONPATH=str(REPO)
+    )
     if settings.password is not None:
         env["NEO4J_PASSWORD"] = settings.password.get_secret_value()
     return env

@@ -149,7 +149,9 @@ def test_primitives_match_row_for_row(loaded, hand_graph):
     types = ("PROPOSES", "USES", "EVALUATES_ON", "ADDRESSES", "REPORTS")
     assert b.paper_links(entity_ids, types) == a.paper_links(entity_ids, types)
     assert b.paper_links_of(paper_ids, types) == a.paper_links_of(paper_ids, types)
-    assert b.paper_links_of(paper_ids, types, to=entity_ids[::2]) == a.paper_links_of(paper_ids, types, to=entity_ids[::2])
+    assert b.paper_links_of(paper_ids, types, to=entity_ids[::2]) == a.paper_links_of(
+        paper_ids, types, to=entity_ids[::2]
+    )
     assert b.paper_links_of(paper_ids, types, to=[]) == a.paper_links_of(paper_ids, types, to=[]) == []
     for key in {k for _, ks in hand_graph.nodes(data="keys") if ks for k in ks} | {"nope", ""}:
         for labels in (("Method",), ("Method", "Dataset", "Metric"), ("Task",)):
@@ -229,11 +231,14 @@ def sample_questions(graph: nx.MultiDiGraph) -> list[Question]:
     )[:3]
     for _, method, task in used_for:
         questions.append(("papers_using", (graph.nodes[method]["name"],), {"task": graph.nodes[task]["name"]}))
-    proposed = sorted({v for u, v, k in graph.edges(keys=True) if k == "PROPOSES"},
-                      key=lambda e: (-graph.nodes[e].get("paper_count", 0), e))[:2]
+    proposed = sorted(
+        {v for u, v, k in graph.edges(keys=True) if k == "PROPOSES"},
+        key=lambda e: (-graph.nodes[e].get("paper_count", 0), e),
+    )[:2]
     questions += [("papers_proposing", (graph.nodes[e]["name"],), {}) for e in proposed]
-    papers = sorted((n for n, a in graph.nodes(data=True) if a.get("label") == "Paper"),
-                    key=lambda p: (-graph.out_degree(p), p))[:3]
+    papers = sorted(
+        (n for n, a in graph.nodes(data=True) if a.get("label") == "Paper"), key=lambda p: (-graph.out_degree(p), p)
+    )[:3]
     questions += [("related_papers", (p,), {}) for p in papers]
     for e in methods[:2] + tasks[:1]:
         alias = next((a for a in e.get("aliases", []) if a != e["name"]), e["name"])
@@ -270,8 +275,13 @@ def test_cli_query_over_uri_matches_embedded_graph(loaded, hand_graph, neo4j_ser
     if settings.password is not None:
         env["NEO4J_PASSWORD"] = settings.password.get_secret_value()
     runner = CliRunner()
-    for args in (["papers-using", "transformer", "--for", "object detection"], ["methods-for", "object detection"],
-                 ["related", "arxiv:1"], ["lookup", "ViT"], ["stats"]):
+    for args in (
+        ["papers-using", "transformer", "--for", "object detection"],
+        ["methods-for", "object detection"],
+        ["related", "arxiv:1"],
+        ["lookup", "ViT"],
+        ["stats"],
+    ):
         from_file = runner.invoke(app, ["query", *args, "--graph", str(path), "--json"], env=env)
         from_neo4j = runner.invoke(app, ["query", *args, "--uri", settings.uri, "--json"], env=env)
         assert from_file.exit_code == 0, from_file.output

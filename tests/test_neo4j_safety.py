@@ -159,8 +159,12 @@ def test_cli_with_hostile_arguments(loaded, neo4j_server, unchanged):
         env["NEO4J_PASSWORD"] = settings.password.get_secret_value()
     runner = CliRunner()
     for hostile in HOSTILE[:9]:
-        for args in (["papers-using", hostile, "--for", hostile], ["lookup", hostile, "--label", hostile],
-                     ["related", hostile], ["methods-for", hostile]):
+        for args in (
+            ["papers-using", hostile, "--for", hostile],
+            ["lookup", hostile, "--label", hostile],
+            ["related", hostile],
+            ["methods-for", hostile],
+        ):
             result = runner.invoke(app, ["query", *args, "--json"], env=env)
             if args[0] == "related":  # no such paper: one error line (issue 13 item 8)
                 assert result.exit_code == 2 and "is not in the graph" in result.output, result.output
@@ -188,18 +192,42 @@ def _base() -> nx.MultiDiGraph:
 
 def _bad_graphs() -> dict[str, nx.MultiDiGraph]:
     bad: dict[str, nx.MultiDiGraph] = {}
-    g = _base(); g.add_node("x", label="Person"); bad["unknown label"] = g
-    g = _base(); g.add_node("x", label="Paper`) DETACH DELETE n //"); bad["injected label"] = g
-    g = _base(); g.add_node("x", title="no label"); bad["missing label"] = g
-    g = _base(); g.add_edge("arxiv:1", "task:t", key="OWNS", type="OWNS"); bad["unknown type"] = g
-    g = _base(); g.add_edge("arxiv:1", "task:t", key="USES`]->() DETACH DELETE n //"); bad["injected type"] = g
-    g = _base(); g.add_edge("arxiv:1", "task:t", key="USES", type="USES"); bad["pair outside schema"] = g
-    g = _base(); g.add_edge("method:m", "arxiv:1", key="CITES", type="CITES"); bad["reversed pair"] = g
-    g = _base(); g.nodes["arxiv:1"]["meta"] = {"a": 1}; bad["map property"] = g
-    g = _base(); g.nodes["arxiv:1"]["mixed"] = ["a", 1]; bad["mixed list"] = g
-    g = _base(); g.nodes["arxiv:1"]["big"] = 2**70; bad["integer overflow"] = g
-    g = _base(); g.nodes["arxiv:1"]["title"] = "bad \ud800"; bad["lone surrogate"] = g
-    g = _base(); g.nodes["method:m"]["keys"] = ["k" * 40_000]; bad["key beyond Lucene's limit"] = g
+    g = _base()
+    g.add_node("x", label="Person")
+    bad["unknown label"] = g
+    g = _base()
+    g.add_node("x", label="Paper`) DETACH DELETE n //")
+    bad["injected label"] = g
+    g = _base()
+    g.add_node("x", title="no label")
+    bad["missing label"] = g
+    g = _base()
+    g.add_edge("arxiv:1", "task:t", key="OWNS", type="OWNS")
+    bad["unknown type"] = g
+    g = _base()
+    g.add_edge("arxiv:1", "task:t", key="USES`]->() DETACH DELETE n //")
+    bad["injected type"] = g
+    g = _base()
+    g.add_edge("arxiv:1", "task:t", key="USES", type="USES")
+    bad["pair outside schema"] = g
+    g = _base()
+    g.add_edge("method:m", "arxiv:1", key="CITES", type="CITES")
+    bad["reversed pair"] = g
+    g = _base()
+    g.nodes["arxiv:1"]["meta"] = {"a": 1}
+    bad["map property"] = g
+    g = _base()
+    g.nodes["arxiv:1"]["mixed"] = ["a", 1]
+    bad["mixed list"] = g
+    g = _base()
+    g.nodes["arxiv:1"]["big"] = 2**70
+    bad["integer overflow"] = g
+    g = _base()
+    g.nodes["arxiv:1"]["title"] = "bad \ud800"
+    bad["lone surrogate"] = g
+    g = _base()
+    g.nodes["method:m"]["keys"] = ["k" * 40_000]
+    bad["key beyond Lucene's limit"] = g
     return bad
 
 
@@ -226,8 +254,11 @@ def test_odd_but_valid_values_round_trip(clean_database, neo4j_server):
     database = neo4j_server.settings.database
     g = _base()
     g.nodes["arxiv:1"].update(title="x}) DETACH DELETE n // \u0000 ' OR 1=1 //", abstract="a" * 10_000)
-    g.nodes["method:m"].update(name="`) DETACH DELETE n //", aliases=["' OR 1=1 //", "\u0000", "é" * 5_000],
-                               keys=["' or 1=1 //", "\u0000", "é" * 5_000])
+    g.nodes["method:m"].update(
+        name="`) DETACH DELETE n //",
+        aliases=["' OR 1=1 //", "\u0000", "é" * 5_000],
+        keys=["' or 1=1 //", "\u0000", "é" * 5_000],
+    )
     load_graph_into_neo4j(g, clean_database, database=database)
     assert snapshot_database(clean_database, database=database) == snapshot_graph(g)
     access = Neo4jAccess(clean_database, database)

@@ -35,51 +35,83 @@ from kg.query.text import (
 
 PAPERS = [
     # p1: NER found the PINN pair; the abstract spells the task the American way
-    Paper(id="p1", title="Physics-informed neural networks for PDEs",
-          abstract="We propose physics-informed neural networks (PINNs) for solving partial differential equations."),
+    Paper(
+        id="p1",
+        title="Physics-informed neural networks for PDEs",
+        abstract="We propose physics-informed neural networks (PINNs) for solving partial differential equations.",
+    ),
     # p2: nothing extracted; British spelling and a Greek letter in the text
-    Paper(id="p2", title="A study of regularisation",
-          abstract="We show that weight decay regularises deep networks. Our α-divergence bound is tight."),
+    Paper(
+        id="p2",
+        title="A study of regularisation",
+        abstract="We show that weight decay regularises deep networks. Our α-divergence bound is tight.",
+    ),
     # p3: weight decay only as a baseline
-    Paper(id="p3", title="A new optimiser",
-          abstract="Our optimiser outperforms weight decay when regularizing neural networks."),
+    Paper(
+        id="p3",
+        title="A new optimiser",
+        abstract="Our optimiser outperforms weight decay when regularizing neural networks.",
+    ),
     # p4: weight decay only in a sentence about other work
-    Paper(id="p4", title="Sharp minima",
-          abstract="Existing works typically use weight decay to regularize neural networks. We study sharp minima."),
+    Paper(
+        id="p4",
+        title="Sharp minima",
+        abstract="Existing works typically use weight decay to regularize neural networks. We study sharp minima.",
+    ),
     # p5: the Weisfeiler-Leman spelling, never extracted
-    Paper(id="p5", title="Expressive graph networks",
-          abstract="We bound the expressive power of graph neural networks with the Weisfeiler-Leman hierarchy."),
+    Paper(
+        id="p5",
+        title="Expressive graph networks",
+        abstract="We bound the expressive power of graph neural networks with the Weisfeiler-Leman hierarchy.",
+    ),
     # p6: mini-ImageNet written closed
-    Paper(id="p6", title="Continual learning at scale",
-          abstract="We evaluate continual learning methods on miniImageNet and report accuracy."),
+    Paper(
+        id="p6",
+        title="Continual learning at scale",
+        abstract="We evaluate continual learning methods on miniImageNet and report accuracy.",
+    ),
 ]
 S1 = PAPERS[0].abstract
 
 
 def _mention(text: str, label: str) -> Mention:
     start = S1.index(text)
-    return Mention(field="abstract", start=start, end=start + len(text), text=text, label=label,
-                   confidence=0.9, sentence=1)
+    return Mention(
+        field="abstract", start=start, end=start + len(text), text=text, label=label, confidence=0.9, sentence=1
+    )
 
 
 EXTRACTIONS = [
     PaperExtraction(
-        paper_id="p1", sentences=[PAPERS[0].title, S1],
-        mentions=[_mention("physics-informed neural networks (PINNs)", "METHOD"),
-                  _mention("partial differential equations", "TASK")],
-        relations=[Relation(type="PROPOSES", head=None, tail=0, evidence=S1, confidence=0.9),
-                   Relation(type="ADDRESSES", head=None, tail=1, evidence=S1, confidence=0.8)],
+        paper_id="p1",
+        sentences=[PAPERS[0].title, S1],
+        mentions=[
+            _mention("physics-informed neural networks (PINNs)", "METHOD"),
+            _mention("partial differential equations", "TASK"),
+        ],
+        relations=[
+            Relation(type="PROPOSES", head=None, tail=0, evidence=S1, confidence=0.9),
+            Relation(type="ADDRESSES", head=None, tail=1, evidence=S1, confidence=0.8),
+        ],
     ),
     *[PaperExtraction(paper_id=p.id) for p in PAPERS[1:]],
 ]
 RESOLUTION = Resolution(
     entities={
         "method:physics-informed neural network": Entity(
-            id="method:physics-informed neural network", label="METHOD", name="physics-informed neural network",
-            aliases=["physics-informed neural networks (PINNs)", "PINNs", "PINN"], paper_count=1),
+            id="method:physics-informed neural network",
+            label="METHOD",
+            name="physics-informed neural network",
+            aliases=["physics-informed neural networks (PINNs)", "PINNs", "PINN"],
+            paper_count=1,
+        ),
         "task:partial differential equation": Entity(
-            id="task:partial differential equation", label="TASK", name="partial differential equation",
-            aliases=["partial differential equations"], paper_count=1),
+            id="task:partial differential equation",
+            label="TASK",
+            name="partial differential equation",
+            aliases=["partial differential equations"],
+            paper_count=1,
+        ),
     },
     mention_entities={"p1": ["method:physics-informed neural network", "task:partial differential equation"]},
 )
@@ -140,7 +172,9 @@ def test_empty_answers_explain_themselves(kg):
 
 def test_did_you_mean_keeps_keys_within_two_edits():
     assert edit_distance("leman", "lehman") == 1 and edit_distance("ab", "ba") == 1
-    assert did_you_mean("sinkhornn algorithm", ["sinkhorn algorithm", "sorting algorithm", "x"]) == ["sinkhorn algorithm"]
+    assert did_you_mean("sinkhornn algorithm", ["sinkhorn algorithm", "sorting algorithm", "x"]) == [
+        "sinkhorn algorithm"
+    ]
 
 
 # -- judgment ------------------------------------------------------------------------------------
@@ -161,7 +195,7 @@ def test_unrelated_pair_stays_empty(kg):
 # -- text evidence primitives --------------------------------------------------------------------
 def test_terms_fold_spelling_accents_latex_and_greek():
     assert terms("Regularisation") == terms("regularization") == terms("regularizing")
-    assert terms(r'Schr\"odinger') == terms("Schrödinger") == terms("Schrodinger")
+    assert terms(r"Schr\"odinger") == terms("Schrödinger") == terms("Schrodinger")
     assert terms("α-divergence") == terms("alpha divergence")
     # a thing and its activity stay apart: transformers are not transformations, a language model is not
     # language modeling (either spelling)
@@ -206,8 +240,12 @@ def test_question_words_strong_weak_and_prefixes():
 
 # -- kg eval questions -------------------------------------------------------------------------------
 QUESTIONS = [
-    {"qid": "q1", "x": "weight decay", "y": "regularizing neural networks",
-     "relevant_titles": ["A study of regularisation", "Sharp minima"]},
+    {
+        "qid": "q1",
+        "x": "weight decay",
+        "y": "regularizing neural networks",
+        "relevant_titles": ["A study of regularisation", "Sharp minima"],
+    },
     {"qid": "q2", "x": "PINNs", "y": "solving PDEs", "relevant_titles": ["Physics-informed neural networks for PDEs"]},
     {"qid": "q3", "x": "mini-ImageNet", "y": "partial differential equations", "relevant_titles": []},
 ]
@@ -248,7 +286,7 @@ def test_eval_questions_reports_a_bad_line(kg, graph, tmp_path: Path):
     from kg.cli import app
 
     path = tmp_path / "bad.jsonl"
-    path.write_text(json.dumps(QUESTIONS[0]) + "\n{\"qid\": 3}\n", encoding="utf-8")
+    path.write_text(json.dumps(QUESTIONS[0]) + '\n{"qid": 3}\n', encoding="utf-8")
     saved = save_graph(graph, tmp_path / "g.json.gz")
     result = CliRunner().invoke(app, ["eval", "questions", str(path), "--graph", str(saved)])
     assert result.exit_code == 2
@@ -260,9 +298,13 @@ def test_cli_explain_and_empty_answer(graph, tmp_path: Path):
 
     saved = save_graph(graph, tmp_path / "g.json.gz")
     runner = CliRunner()
-    shown = runner.invoke(app, ["query", "papers-using", "PINNs", "--for", "solving PDEs", "-g", str(saved), "--explain"])
+    shown = runner.invoke(
+        app, ["query", "papers-using", "PINNs", "--for", "solving PDEs", "-g", str(saved), "--explain"]
+    )
     assert shown.exit_code == 0 and "key: 'pinn'" in shown.output
-    empty = runner.invoke(app, ["query", "papers-using", "PINNs", "--for", "continual learning", "-g", str(saved), "--json"])
+    empty = runner.invoke(
+        app, ["query", "papers-using", "PINNs", "--for", "continual learning", "-g", str(saved), "--json"]
+    )
     assert empty.exit_code == 0
     payload = json.loads(empty.stdout)
     assert payload["results"] == [] and payload["explain"].startswith("no paper mentions both")

@@ -31,11 +31,14 @@ def test_explain_names_the_knowledge_step_and_its_source() -> None:
     lines = resolve_name("image restoration", _family, ["Task"]).explain()
     knowledge = [line for line in lines if " is " in line]
     # nearest first, then the members with most papers; each says what it is of what, and from where
-    assert knowledge == [
-        "image denoising is a subtask of image restoration (vocabulary)",
-        "image super-resolution is a subtask of image restoration (vocabulary)",
-        "image deblurring is a subtask of image restoration (vocabulary)",
-    ][:KNOWLEDGE_LINES]
+    assert (
+        knowledge
+        == [
+            "image denoising is a subtask of image restoration (vocabulary)",
+            "image super-resolution is a subtask of image restoration (vocabulary)",
+            "image deblurring is a subtask of image restoration (vocabulary)",
+        ][:KNOWLEDGE_LINES]
+    )
     assert lines[-1] == "IS_A family: 1 more entities"
 
 

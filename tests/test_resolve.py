@@ -15,10 +15,18 @@ def paper(pid: str, sentence: str, *specs, field: str = "abstract") -> PaperExtr
     for text, label, *extra in specs:
         start = sentence.index(text, cursor) if text in sentence[cursor:] else sentence.index(text)
         cursor = start + len(text)
-        mentions.append(Mention(
-            field=field, start=start, end=start + len(text), text=text, label=label, confidence=0.9,
-            sentence=1 if field == "abstract" else 0, **(extra[0] if extra else {}),
-        ))
+        mentions.append(
+            Mention(
+                field=field,
+                start=start,
+                end=start + len(text),
+                text=text,
+                label=label,
+                confidence=0.9,
+                sentence=1 if field == "abstract" else 0,
+                **(extra[0] if extra else {}),
+            )
+        )
     sentences = ["A title", sentence] if field == "abstract" else [sentence]
     return PaperExtraction(paper_id=pid, sentences=sentences, mentions=mentions)
 
@@ -28,11 +36,15 @@ def entity_of(resolution, pid: str, index: int):
 
 
 VIT_CORPUS = [
-    paper("p1", "We introduce the Vision Transformer (ViT) and show ViT scales.",
-          ("Vision Transformer (ViT)", "METHOD"), ("ViT", "METHOD")),
+    paper(
+        "p1",
+        "We introduce the Vision Transformer (ViT) and show ViT scales.",
+        ("Vision Transformer (ViT)", "METHOD"),
+        ("ViT", "METHOD"),
+    ),
     paper("p2", "Recent vision transformers rival CNNs.", ("vision transformers", "METHOD"), ("CNNs", "METHOD")),
     paper("p3", "A Vision-Transformer backbone is used.", ("Vision-Transformer", "METHOD")),
-    paper("p4", "We fine-tune ViT on small data.", ("ViT", "METHOD")),   # no definition in this paper
+    paper("p4", "We fine-tune ViT on small data.", ("ViT", "METHOD")),  # no definition in this paper
 ]
 
 
@@ -60,13 +72,18 @@ def test_entity_ids_are_label_and_key():
 
 
 def test_supervised_dictionary_learning_abbreviation_merges():
-    r = resolve([
-        paper("p1", "We propose supervised dictionary learning (SDL). SDL is fast.",
-              ("supervised dictionary learning", "METHOD", {"short_form": "SDL"}),
-              ("SDL", "METHOD", {"long_form": "supervised dictionary learning"}),
-              ("SDL", "METHOD", {"long_form": "supervised dictionary learning"})),
-        paper("p2", "We compare with SDL.", ("SDL", "METHOD")),
-    ])
+    r = resolve(
+        [
+            paper(
+                "p1",
+                "We propose supervised dictionary learning (SDL). SDL is fast.",
+                ("supervised dictionary learning", "METHOD", {"short_form": "SDL"}),
+                ("SDL", "METHOD", {"long_form": "supervised dictionary learning"}),
+                ("SDL", "METHOD", {"long_form": "supervised dictionary learning"}),
+            ),
+            paper("p2", "We compare with SDL.", ("SDL", "METHOD")),
+        ]
+    )
     assert set(r.entities) == {"method:supervised dictionary learning"}
     sdl = r.entities["method:supervised dictionary learning"]
     assert sdl.name == "supervised dictionary learning"
@@ -82,15 +99,23 @@ def test_long_form_only_known_from_the_definition_names_the_entity():
 
 
 def test_ambiguous_abbreviation_does_not_merge_its_long_forms():
-    r = resolve([
-        paper("p1", "supervised dictionary learning (SDL) ... SDL",
-              ("supervised dictionary learning", "METHOD", {"short_form": "SDL"}),
-              ("SDL", "METHOD", {"long_form": "supervised dictionary learning"})),
-        paper("p2", "sparse dictionary learning (SDL) ... SDL",
-              ("sparse dictionary learning", "METHOD", {"short_form": "SDL"}),
-              ("SDL", "METHOD", {"long_form": "sparse dictionary learning"})),
-        paper("p3", "SDL is used without a definition.", ("SDL", "METHOD")),
-    ])
+    r = resolve(
+        [
+            paper(
+                "p1",
+                "supervised dictionary learning (SDL) ... SDL",
+                ("supervised dictionary learning", "METHOD", {"short_form": "SDL"}),
+                ("SDL", "METHOD", {"long_form": "supervised dictionary learning"}),
+            ),
+            paper(
+                "p2",
+                "sparse dictionary learning (SDL) ... SDL",
+                ("sparse dictionary learning", "METHOD", {"short_form": "SDL"}),
+                ("SDL", "METHOD", {"long_form": "sparse dictionary learning"}),
+            ),
+            paper("p3", "SDL is used without a definition.", ("SDL", "METHOD")),
+        ]
+    )
     sup, spa = "method:supervised dictionary learning", "method:sparse dictionary learning"
     assert r.mention_entities["p1"] == [sup, sup]
     assert r.mention_entities["p2"] == [spa, spa]
@@ -126,18 +151,22 @@ def test_generic_word_is_no_long_form():
 
 
 def test_abbreviations_never_cross_labels():
-    r = resolve([
-        paper("p1", "named entity recognition (NER)", ("named entity recognition (NER)", "TASK")),
-        paper("p2", "a NER tagger and NER", ("NER", "METHOD"), ("NER", "TASK")),
-    ])
+    r = resolve(
+        [
+            paper("p1", "named entity recognition (NER)", ("named entity recognition (NER)", "TASK")),
+            paper("p2", "a NER tagger and NER", ("NER", "METHOD"), ("NER", "TASK")),
+        ]
+    )
     assert r.mention_entities["p2"] == ["method:ner", "task:named entity recognition"]
 
 
 def test_plural_and_case_variants_merge():
-    r = resolve([
-        paper("p1", "transformers and the Transformer", ("transformers", "METHOD"), ("Transformer", "METHOD")),
-        paper("p2", "a Transformer", ("Transformer", "METHOD")),
-    ])
+    r = resolve(
+        [
+            paper("p1", "transformers and the Transformer", ("transformers", "METHOD"), ("Transformer", "METHOD")),
+            paper("p2", "a Transformer", ("Transformer", "METHOD")),
+        ]
+    )
     assert set(r.entities) == {"method:transformer"}
     e = r.entities["method:transformer"]
     assert (e.name, e.aliases, e.paper_count) == ("Transformer", ["Transformer", "transformers"], 2)
@@ -150,46 +179,64 @@ def test_loss_is_not_singularised():
 
 
 def test_same_text_under_two_labels_stays_apart():
-    r = resolve([paper("p1", "object detection for object detection",
-                       ("object detection", "METHOD"), ("object detection", "TASK"))])
+    r = resolve(
+        [
+            paper(
+                "p1",
+                "object detection for object detection",
+                ("object detection", "METHOD"),
+                ("object detection", "TASK"),
+            )
+        ]
+    )
     assert r.mention_entities["p1"] == ["method:object detection", "task:object detection"]
     assert r.entities["method:object detection"].label == "METHOD"
     assert r.entities["task:object detection"].label == "TASK"
 
 
 def test_paper_count_counts_distinct_papers():
-    r = resolve([
-        paper("p1", "BERT, BERT and BERT", ("BERT", "METHOD"), ("BERT", "METHOD"), ("BERT", "METHOD")),
-        paper("p2", "BERT", ("BERT", "METHOD")),
-        paper("p3", "nothing here"),
-    ])
+    r = resolve(
+        [
+            paper("p1", "BERT, BERT and BERT", ("BERT", "METHOD"), ("BERT", "METHOD"), ("BERT", "METHOD")),
+            paper("p2", "BERT", ("BERT", "METHOD")),
+            paper("p3", "nothing here"),
+        ]
+    )
     assert r.entities["method:bert"].paper_count == 2
     assert r.mention_entities["p3"] == []
 
 
 def test_generic_suffix_dropped_for_specific_names():
-    r = resolve([
-        paper("p1", "the BERT model on the COCO dataset", ("BERT model", "METHOD"), ("COCO dataset", "DATASET")),
-        paper("p2", "BERT", ("BERT", "METHOD")),
-        paper("p3", "an F1 score and F1", ("F1 score", "METRIC"), ("F1", "METRIC")),
-        paper("p4", "Results on the Penn Treebank dataset", ("Penn Treebank dataset", "DATASET")),
-    ])
+    r = resolve(
+        [
+            paper("p1", "the BERT model on the COCO dataset", ("BERT model", "METHOD"), ("COCO dataset", "DATASET")),
+            paper("p2", "BERT", ("BERT", "METHOD")),
+            paper("p3", "an F1 score and F1", ("F1 score", "METRIC"), ("F1", "METRIC")),
+            paper("p4", "Results on the Penn Treebank dataset", ("Penn Treebank dataset", "DATASET")),
+        ]
+    )
     assert r.mention_entities["p1"] == ["method:bert", "dataset:coco"]
-    assert r.entities["dataset:coco"].name == "COCO"               # acronym: suffix goes for display too
+    assert r.entities["dataset:coco"].name == "COCO"  # acronym: suffix goes for display too
     assert r.entities["dataset:coco"].aliases == ["COCO dataset"]
     assert r.entities["method:bert"].paper_count == 2
     assert r.mention_entities["p3"] == ["metric:f1", "metric:f1"]
-    assert r.mention_entities["p4"] == ["dataset:penn treebank"]     # Title Case dataset name
+    assert r.mention_entities["p4"] == ["dataset:penn treebank"]  # Title Case dataset name
 
 
 def test_generic_suffix_kept_when_remainder_is_no_name():
-    r = resolve([
-        paper("p1", "a neural network and a network", ("neural network", "METHOD"), ("network", "METHOD")),
-        paper("p2", "Convolutional Neural Networks (CNNs) beat the language model",
-              ("Convolutional Neural Networks", "METHOD"), ("language model", "METHOD")),
-        paper("p3", "a BERT-based model", ("BERT-based model", "METHOD")),
-        paper("p4", "our proposed model", ("proposed model", "METHOD")),
-    ])
+    r = resolve(
+        [
+            paper("p1", "a neural network and a network", ("neural network", "METHOD"), ("network", "METHOD")),
+            paper(
+                "p2",
+                "Convolutional Neural Networks (CNNs) beat the language model",
+                ("Convolutional Neural Networks", "METHOD"),
+                ("language model", "METHOD"),
+            ),
+            paper("p3", "a BERT-based model", ("BERT-based model", "METHOD")),
+            paper("p4", "our proposed model", ("proposed model", "METHOD")),
+        ]
+    )
     assert r.mention_entities["p1"] == ["method:neural network", "method:network"]
     assert r.mention_entities["p2"] == ["method:convolutional neural network", "method:language model"]
     assert r.mention_entities["p3"] == ["method:bert based model"]
@@ -197,49 +244,57 @@ def test_generic_suffix_kept_when_remainder_is_no_name():
 
 
 def test_generic_suffix_dropped_when_corpus_uses_the_bare_name():
-    r = resolve([
-        paper("p1", "the Transformer model", ("Transformer model", "METHOD")),
-        paper("p2", "the Transformer", ("Transformer", "METHOD")),
-        paper("p3", "the object detection task", ("object detection task", "TASK")),
-        paper("p4", "object detection", ("object detection", "TASK")),
-        paper("p5", "a diffusion model", ("diffusion model", "METHOD")),
-    ])
+    r = resolve(
+        [
+            paper("p1", "the Transformer model", ("Transformer model", "METHOD")),
+            paper("p2", "the Transformer", ("Transformer", "METHOD")),
+            paper("p3", "the object detection task", ("object detection task", "TASK")),
+            paper("p4", "object detection", ("object detection", "TASK")),
+            paper("p5", "a diffusion model", ("diffusion model", "METHOD")),
+        ]
+    )
     assert r.mention_entities["p1"] == ["method:transformer"]
     assert r.mention_entities["p3"] == ["task:object detection"]
-    assert r.mention_entities["p5"] == ["method:diffusion model"]     # "diffusion" never seen alone
+    assert r.mention_entities["p5"] == ["method:diffusion model"]  # "diffusion" never seen alone
     assert r.entities["method:transformer"].name == "Transformer"
 
 
 def test_acronym_casing_kept_in_display_name():
-    r = resolve([
-        paper("p1", "bert and bert", ("bert", "METHOD"), ("bert", "METHOD")),
-        paper("p2", "BERT", ("BERT", "METHOD")),
-        paper("p3", "resnet", ("resnet", "METHOD")),
-        paper("p4", "ResNet", ("ResNet", "METHOD")),
-        paper("p5", "the resnet", ("resnet", "METHOD")),
-    ])
+    r = resolve(
+        [
+            paper("p1", "bert and bert", ("bert", "METHOD"), ("bert", "METHOD")),
+            paper("p2", "BERT", ("BERT", "METHOD")),
+            paper("p3", "resnet", ("resnet", "METHOD")),
+            paper("p4", "ResNet", ("ResNet", "METHOD")),
+            paper("p5", "the resnet", ("resnet", "METHOD")),
+        ]
+    )
     assert r.entities["method:bert"].name == "BERT"
     assert r.entities["method:resnet"].name == "ResNet"
 
 
 def test_odd_casing_is_not_imposed_on_the_name():
-    r = resolve([
-        paper("p1", "transformer and transformer", ("transformer", "METHOD"), ("transformer", "METHOD")),
-        paper("p2", "the transformer", ("transformer", "METHOD")),
-        paper("p3", "TransfORmers", ("TransfORmers", "METHOD")),
-    ])
+    r = resolve(
+        [
+            paper("p1", "transformer and transformer", ("transformer", "METHOD"), ("transformer", "METHOD")),
+            paper("p2", "the transformer", ("transformer", "METHOD")),
+            paper("p3", "TransfORmers", ("TransfORmers", "METHOD")),
+        ]
+    )
     assert r.entities["method:transformer"].name == "transformer"
     assert "TransfORmers" in r.entities["method:transformer"].aliases
 
 
 def test_title_mentions_count_less_for_the_display_name():
-    r = resolve([
-        paper("t1", "Object Detection at Scale", ("Object Detection", "TASK"), field="title"),
-        paper("t2", "Object Detection Revisited", ("Object Detection", "TASK"), field="title"),
-        paper("a1", "We study object detection.", ("object detection", "TASK")),
-        paper("a2", "For object detection we ...", ("object detection", "TASK")),
-        paper("a3", "... in object detection", ("object detection", "TASK")),
-    ])
+    r = resolve(
+        [
+            paper("t1", "Object Detection at Scale", ("Object Detection", "TASK"), field="title"),
+            paper("t2", "Object Detection Revisited", ("Object Detection", "TASK"), field="title"),
+            paper("a1", "We study object detection.", ("object detection", "TASK")),
+            paper("a2", "For object detection we ...", ("object detection", "TASK")),
+            paper("a3", "... in object detection", ("object detection", "TASK")),
+        ]
+    )
     assert r.entities["task:object detection"].name == "object detection"
 
 
@@ -278,11 +333,17 @@ def test_fast_on_a_synthetic_corpus():
             text = f"{words[(p + j) % 10]} {words[(p * j) % 10]}-{heads[(p + 3 * j) % 8]}"
             specs.append((text, labels[j % 4]))
         specs.append((f"XY{p % 50}", "METHOD", {"long_form": f"method number {p % 70}"}))
-        corpus.append(PaperExtraction(paper_id=f"p{p}", sentences=["t"], mentions=[
-            Mention(field="abstract", start=0, end=1, text=t, label=lab, confidence=0.5, **(e[0] if e else {}))
-            for t, lab, *e in specs
-        ]))
+        corpus.append(
+            PaperExtraction(
+                paper_id=f"p{p}",
+                sentences=["t"],
+                mentions=[
+                    Mention(field="abstract", start=0, end=1, text=t, label=lab, confidence=0.5, **(e[0] if e else {}))
+                    for t, lab, *e in specs
+                ],
+            )
+        )
     start = time.process_time()
     r = resolve(corpus)
-    assert time.process_time() - start < 10   # 80k mentions; the 1.5M-mention target scales linearly
+    assert time.process_time() - start < 10  # 80k mentions; the 1.5M-mention target scales linearly
     assert sum(len(v) for v in r.mention_entities.values()) == 5000 * 16

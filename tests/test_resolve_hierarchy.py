@@ -13,8 +13,16 @@ def corpus(*specs) -> list[PaperExtraction]:
     """One paper per (text, label[, {long_form/short_form}])."""
     out = []
     for i, (text, label, *extra) in enumerate(specs):
-        m = Mention(field="abstract", start=0, end=len(text), text=text, label=label, confidence=0.9,
-                    sentence=0, **(extra[0] if extra else {}))
+        m = Mention(
+            field="abstract",
+            start=0,
+            end=len(text),
+            text=text,
+            label=label,
+            confidence=0.9,
+            sentence=0,
+            **(extra[0] if extra else {}),
+        )
         out.append(PaperExtraction(paper_id=f"p{i}", sentences=[text], mentions=[m]))
     return out
 
@@ -24,16 +32,26 @@ def is_a(*specs) -> set[tuple[str, str]]:
 
 
 def test_head_noun_suffix():
-    assert is_a(("graph neural network", "METHOD"), ("neural network", "METHOD"),
-                ("vision transformers", "METHOD"), ("Transformer", "METHOD")) == {
+    assert is_a(
+        ("graph neural network", "METHOD"),
+        ("neural network", "METHOD"),
+        ("vision transformers", "METHOD"),
+        ("Transformer", "METHOD"),
+    ) == {
         ("method:graph neural network", "method:neural network"),
         ("method:vision transformer", "method:transformer"),
     }
 
 
 def test_detr_family():
-    edges = is_a(("DETR", "METHOD"), ("DINO-DETR", "METHOD"), ("H-DETR", "METHOD"), ("Rank-DETR", "METHOD"),
-                 ("Deformable DETR", "METHOD"), ("DETR-based detector", "METHOD"))
+    edges = is_a(
+        ("DETR", "METHOD"),
+        ("DINO-DETR", "METHOD"),
+        ("H-DETR", "METHOD"),
+        ("Rank-DETR", "METHOD"),
+        ("Deformable DETR", "METHOD"),
+        ("DETR-based detector", "METHOD"),
+    )
     assert edges == {
         ("method:dino detr", "method:detr"),
         ("method:h detr", "method:detr"),
@@ -57,8 +75,9 @@ def test_parent_must_be_an_entity_of_the_same_label():
 
 
 def test_nearest_parent_only():
-    edges = is_a(("sparse graph neural network", "METHOD"), ("graph neural network", "METHOD"),
-                 ("neural network", "METHOD"))
+    edges = is_a(
+        ("sparse graph neural network", "METHOD"), ("graph neural network", "METHOD"), ("neural network", "METHOD")
+    )
     assert edges == {
         ("method:sparse graph neural network", "method:graph neural network"),
         ("method:graph neural network", "method:neural network"),
@@ -70,9 +89,18 @@ def test_nearest_parent_only():
 
 
 def test_variants():
-    edges = is_a(("BERT", "METHOD"), ("BERT-large", "METHOD"), ("ResNet", "METHOD"), ("ResNet-50", "METHOD"),
-                 ("YOLO", "METHOD"), ("YOLOv3", "METHOD"), ("Transformer", "METHOD"), ("Transformer-XL", "METHOD"),
-                 ("PointNet", "METHOD"), ("PointNet++", "METHOD"))
+    edges = is_a(
+        ("BERT", "METHOD"),
+        ("BERT-large", "METHOD"),
+        ("ResNet", "METHOD"),
+        ("ResNet-50", "METHOD"),
+        ("YOLO", "METHOD"),
+        ("YOLOv3", "METHOD"),
+        ("Transformer", "METHOD"),
+        ("Transformer-XL", "METHOD"),
+        ("PointNet", "METHOD"),
+        ("PointNet++", "METHOD"),
+    )
     assert edges == {
         ("method:bert large", "method:bert"),
         ("method:resnet50", "method:resnet"),
@@ -83,8 +111,10 @@ def test_variants():
 
 
 def test_no_generic_parents_no_coordinations_no_prepositions():
-    assert is_a(("model", "METHOD"), ("language model", "METHOD"), ("dataset", "DATASET"),
-                ("ImageNet dataset", "DATASET")) == set()
+    assert (
+        is_a(("model", "METHOD"), ("language model", "METHOD"), ("dataset", "DATASET"), ("ImageNet dataset", "DATASET"))
+        == set()
+    )
     assert is_a(("CNN and transformer", "METHOD"), ("transformer", "METHOD")) == set()
     assert is_a(("mixture of experts", "METHOD"), ("experts", "METHOD")) == set()
 
@@ -98,11 +128,14 @@ def test_no_self_loops_for_merged_aliases():
 def test_cycles_from_aliases_are_broken():
     # "red fox" IS_A "fox" by its name, and the fox entity has the alias "big RF" whose head is "RF",
     # an alias of "red fox": a cycle that must not survive.
-    r = resolve(corpus(
-        ("RF", "METHOD", {"long_form": "red fox"}),
-        ("big RF", "METHOD", {"long_form": "fox"}),
-        ("red fox", "METHOD"), ("fox", "METHOD"),
-    ))
+    r = resolve(
+        corpus(
+            ("RF", "METHOD", {"long_form": "red fox"}),
+            ("big RF", "METHOD", {"long_form": "fox"}),
+            ("red fox", "METHOD"),
+            ("fox", "METHOD"),
+        )
+    )
     g = nx.DiGraph(r.is_a)
     assert nx.is_directed_acyclic_graph(g)
     assert len(r.is_a) == 1
@@ -111,30 +144,51 @@ def test_cycles_from_aliases_are_broken():
 
 def test_cycle_guard():
     # Two entities each holding a key whose head is a key of the other: x -> y and y -> x.
-    node_entity = {("METHOD", "red fox"): "method:x", ("METHOD", "rf"): "method:x",
-                   ("METHOD", "fox"): "method:y", ("METHOD", "big rf"): "method:y"}
+    node_entity = {
+        ("METHOD", "red fox"): "method:x",
+        ("METHOD", "rf"): "method:x",
+        ("METHOD", "fox"): "method:y",
+        ("METHOD", "big rf"): "method:y",
+    }
     edges = is_a_edges(node_entity, {"method:x", "method:y"})
     assert len(edges) == 1
 
 
 def test_abbreviation_letters_give_no_is_a():
     # "MM-PDE" abbreviates a kind of solver; its "PDE" is no parent. "k-NN" is no kind of "NN".
-    edges = is_a(("moving mesh neural PDE solver (MM-PDE)", "METHOD"),
-                 ("partial differential equations (PDEs)", "METHOD"),
-                 ("neural networks (NNs)", "METHOD"), ("k-NN", "METHOD"), ("PDE solver", "METHOD"))
+    edges = is_a(
+        ("moving mesh neural PDE solver (MM-PDE)", "METHOD"),
+        ("partial differential equations (PDEs)", "METHOD"),
+        ("neural networks (NNs)", "METHOD"),
+        ("k-NN", "METHOD"),
+        ("PDE solver", "METHOD"),
+    )
     assert edges == {("method:moving mesh neural pde solver", "method:pde solver")}
 
 
 def test_is_a_is_acyclic_and_reduced_on_a_mixed_corpus():
-    names = ["DETR", "DINO-DETR", "Deformable DETR", "deformable DINO-DETR", "transformer", "vision transformer",
-             "hierarchical vision transformer", "Swin Transformer", "neural network", "graph neural network",
-             "deep graph neural network", "ResNet", "ResNet-50", "ResNet-101"]
+    names = [
+        "DETR",
+        "DINO-DETR",
+        "Deformable DETR",
+        "deformable DINO-DETR",
+        "transformer",
+        "vision transformer",
+        "hierarchical vision transformer",
+        "Swin Transformer",
+        "neural network",
+        "graph neural network",
+        "deep graph neural network",
+        "ResNet",
+        "ResNet-50",
+        "ResNet-101",
+    ]
     r = resolve(corpus(*((n, "METHOD") for n in names)))
     g = nx.DiGraph(r.is_a)
     assert nx.is_directed_acyclic_graph(g)
     assert set(g.edges) == set(nx.transitive_reduction(g).edges)
     assert ("method:deformable dino detr", "method:dino detr") in g.edges
-    assert ("method:deformable dino detr", "method:detr") not in g.edges   # reached through DINO-DETR
+    assert ("method:deformable dino detr", "method:detr") not in g.edges  # reached through DINO-DETR
     assert ("method:swin transformer", "method:transformer") in g.edges
     assert ("method:resnet101", "method:resnet") in g.edges
     assert r.is_a == sorted(r.is_a)

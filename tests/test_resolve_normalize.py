@@ -13,13 +13,19 @@ from kg.resolve.plural import singular_surface, singular_word
     "variants",
     [
         ("self-attention", "self attention", "Self_Attention", "self/attention", "Self-Attention"),
-        ("Vision Transformer", "vision transformers", "Vision-Transformer", "Vision Transformer (ViT)",
-         "the Vision Transformer", "  vision   transformer  "),
+        (
+            "Vision Transformer",
+            "vision transformers",
+            "Vision-Transformer",
+            "Vision Transformer (ViT)",
+            "the Vision Transformer",
+            "  vision   transformer  ",
+        ),
         ("Transformer", "transformers", "TRANSFORMER", "our Transformer", "“Transformer”", "(Transformer)"),
-        ("Rank-DETR", "Rank\u2013DETR", "rank detr"),          # en dash
-        ("naïve Bayes", "naive Bayes", "Naive-Bayes"),           # accents
-        ("\ufb01ne-tuning", "fine tuning"),                        # NFKC ligature
-        ("ResNet-50", "ResNet50", "resnet 50"),                   # letters then digits
+        ("Rank-DETR", "Rank\u2013DETR", "rank detr"),  # en dash
+        ("naïve Bayes", "naive Bayes", "Naive-Bayes"),  # accents
+        ("\ufb01ne-tuning", "fine tuning"),  # NFKC ligature
+        ("ResNet-50", "ResNet50", "resnet 50"),  # letters then digits
         ("GPT-3", "GPT3", "gpt 3"),
         ("COCO data set", "COCO dataset", "COCO datasets"),
         ("DETRs", "DETR"),
@@ -37,7 +43,7 @@ def test_spellings_share_a_key(variants):
     ("text", "key"),
     [
         ("Vision Transformer (ViT)", "vision transformer"),
-        ("DINO-DETR", "dino detr"),          # structure kept as words for IS_A
+        ("DINO-DETR", "dino detr"),  # structure kept as words for IS_A
         ("networks", "network"),
         ("transformers", "transformer"),
         ("analyses", "analysis"),
@@ -50,16 +56,16 @@ def test_spellings_share_a_key(variants):
         ("hypotheses", "hypothesis"),
         ("matrices", "matrix"),
         ("evaluation metrics", "evaluation metric"),
-        ("mixtures of experts", "mixture of experts"),   # head noun is before "of"
+        ("mixtures of experts", "mixture of experts"),  # head noun is before "of"
         ("bag-of-words", "bag of words"),
-        ("click-through rates", "click through rate"),     # a compound before the head hides nothing
+        ("click-through rates", "click through rate"),  # a compound before the head hides nothing
         ("state-of-the-art methods", "state of the art method"),
         ("k-means", "k means"),
         ("naive Bayes", "naive bayes"),
-        ("A* search", "a* search"),          # "A*" is no determiner
-        ("A-GEM", "a gem"),                  # neither is the "A" of a hyphen compound
+        ("A* search", "a* search"),  # "A*" is no determiner
+        ("A-GEM", "a gem"),  # neither is the "A" of a hyphen compound
         ("The Pile", "pile"),
-        ("an", "an"),                        # a lone determiner is kept rather than emptied
+        ("an", "an"),  # a lone determiner is kept rather than emptied
         ("()", ""),
         ("", ""),
     ],
@@ -70,8 +76,29 @@ def test_name_key(text, key):
 
 @pytest.mark.parametrize(
     "word",
-    ["loss", "class", "gas", "bias", "corpus", "series", "data", "news", "physics", "mathematics", "lens",
-     "species", "analysis", "basis", "status", "process", "means", "SARS", "GPS", "its", "this"],
+    [
+        "loss",
+        "class",
+        "gas",
+        "bias",
+        "corpus",
+        "series",
+        "data",
+        "news",
+        "physics",
+        "mathematics",
+        "lens",
+        "species",
+        "analysis",
+        "basis",
+        "status",
+        "process",
+        "means",
+        "SARS",
+        "GPS",
+        "its",
+        "this",
+    ],
 )
 def test_singular_words_stay(word):
     assert singular_word(word) == word.casefold()
@@ -79,11 +106,28 @@ def test_singular_words_stay(word):
 
 @pytest.mark.parametrize(
     ("word", "singular"),
-    [("networks", "network"), ("Transformers", "transformer"), ("analyses", "analysis"),
-     ("strategies", "strategy"), ("boxes", "box"), ("patches", "patch"), ("caches", "cache"),
-     ("DETRs", "detr"), ("GANs", "gan"), ("CNNs", "cnn"), ("LLMs", "llm"), ("ResNets", "resnet"),
-     ("GPUs", "gpu"), ("metrics", "metric"), ("embeddings", "embedding"), ("movies", "movie"),
-     ("criteria", "criterion"), ("corpora", "corpus"), ("indices", "index"), ("diagnoses", "diagnosis")],
+    [
+        ("networks", "network"),
+        ("Transformers", "transformer"),
+        ("analyses", "analysis"),
+        ("strategies", "strategy"),
+        ("boxes", "box"),
+        ("patches", "patch"),
+        ("caches", "cache"),
+        ("DETRs", "detr"),
+        ("GANs", "gan"),
+        ("CNNs", "cnn"),
+        ("LLMs", "llm"),
+        ("ResNets", "resnet"),
+        ("GPUs", "gpu"),
+        ("metrics", "metric"),
+        ("embeddings", "embedding"),
+        ("movies", "movie"),
+        ("criteria", "criterion"),
+        ("corpora", "corpus"),
+        ("indices", "index"),
+        ("diagnoses", "diagnosis"),
+    ],
 )
 def test_plural_words(word, singular):
     assert singular_word(word) == singular
@@ -101,7 +145,7 @@ def test_display_surface_tidies_without_lowercasing():
     assert display_surface("Vision Transformer (ViT)") == "Vision Transformer"
     assert display_surface("Vision-Transformers") == "Vision-Transformer"
     assert display_surface("bag-of-words") == "bag-of-words"
-    assert display_surface("naïve Bayes") == "naïve Bayes"   # accents kept for display
+    assert display_surface("naïve Bayes") == "naïve Bayes"  # accents kept for display
 
 
 def test_name_key_is_cached():

@@ -10,9 +10,19 @@ from kg.resolve.specific import is_specific
 @pytest.mark.parametrize(
     ("name", "specific"),
     [
-        ("BERT", True), ("vision transformer", True), ("seed", True), ("proposed model", False),
-        ("neural network", False), ("pre-trained", False), ("compressed", False), ("fine-tuned", False),
-        ("L_{1", False), ("O(n", False), ("https://github.com/x/y", False), ("speed", True), ("state-of-the-art", False),
+        ("BERT", True),
+        ("vision transformer", True),
+        ("seed", True),
+        ("proposed model", False),
+        ("neural network", False),
+        ("pre-trained", False),
+        ("compressed", False),
+        ("fine-tuned", False),
+        ("L_{1", False),
+        ("O(n", False),
+        ("https://github.com/x/y", False),
+        ("speed", True),
+        ("state-of-the-art", False),
     ],
 )
 def test_generic_words_participles_and_debris_are_not_names(name: str, specific: bool) -> None:

@@ -49,7 +49,9 @@ def test_loaded_graph_shares_repeated_strings(tmp_path, graph):
 def test_version_1_files_still_open(tmp_path, graph):
     path = tmp_path / "v1.json.gz"
     payload = {
-        "format": "paper-kg-graph", "version": 1, "graph": graph_to_dict(graph),
+        "format": "paper-kg-graph",
+        "version": 1,
+        "graph": graph_to_dict(graph),
         "papers": [p.model_dump(exclude_defaults=True) for p in PAPERS],
         "extractions": [e.model_dump(exclude_defaults=True) for e in EXTRACTIONS],
     }
@@ -211,10 +213,14 @@ def test_a_held_lock_gives_a_clear_error_and_a_dead_holder_none(tmp_path, graph)
 
     path = tmp_path / "g.json.gz"
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import sys, time; from kg.graph.writelock import graph_write_lock\n"
-         f"with graph_write_lock({str(path)!r}):\n print('locked', flush=True); time.sleep(30)"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from kg.graph.writelock import graph_write_lock\n"
+            f"with graph_write_lock({str(path)!r}):\n print('locked', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "locked"

@@ -50,7 +50,7 @@ def test_stored_sentences_are_what_the_judge_computed(seed_texts):
 
 
 def test_latex_accents_and_empty_papers_index_as_one_text():
-    title, abstract = "Schr\\\"odinger bridges", "We solve it.\\. Erd\\H{o}s graphs. Done!"
+    title, abstract = 'Schr\\"odinger bridges', "We solve it.\\. Erd\\H{o}s graphs. Done!"
     terms, stored = text_properties(title, abstract)
     assert terms.split() == index_terms(f"{title} {abstract}")
     assert decode(stored, len(paper_parts(title, abstract))) == sentence_rows(title, abstract)
@@ -130,7 +130,11 @@ def test_graph_files_without_stored_data_answer_the_same(saved, tmp_path):
     assert stored.term_index is None and stored.stats is None
     new_kg, old_kg = KnowledgeGraph.load(path), KnowledgeGraph.load(old)
     assert old_kg.stats() == new_kg.stats()
-    for x, task in (("DETR", "object detection"), ("vision transformer", "segmentation"), ("transformer", "object detection")):
+    for x, task in (
+        ("DETR", "object detection"),
+        ("vision transformer", "segmentation"),
+        ("transformer", "object detection"),
+    ):
         answer = new_kg.papers_using(x, task=task)
         assert answer and old_kg.papers_using(x, task=task) == answer
     assert NetworkxAccess(load_graph(old)).text_search([[("model",)]]) == new_kg._access.text_search([[("model",)]])
@@ -140,8 +144,13 @@ def test_answers_do_not_depend_on_earlier_questions(saved, monkeypatch):
     import kg.query.engine as engine
 
     graph, _ = saved
-    questions = [("transformer", "object detection"), ("DETR", "object detection"), ("vision transformer", "segmentation"),
-                 ("ViT", "segmentation"), ("transformer", "object detection")]
+    questions = [
+        ("transformer", "object detection"),
+        ("DETR", "object detection"),
+        ("vision transformer", "segmentation"),
+        ("ViT", "segmentation"),
+        ("transformer", "object detection"),
+    ]
     fresh = [KnowledgeGraph.from_graph(graph).papers_using(x, task=t) for x, t in questions]
     assert sum(len(a) for a in fresh) >= 4
     monkeypatch.setattr(engine, "SENTENCE_CACHE", 2)  # the sentence cache fills and starts over between questions

@@ -17,19 +17,42 @@ NLP = spacy.blank("en")
 
 def test_every_occurrence_longest_first_at_word_boundaries():
     text = "Graph neural networks (GNNs) beat GNN baselines; a GNN and graph neural networks again. GNNsX no."
-    spans = string_char_spans(text, [("GNN", "METHOD"), ("GNNs", "METHOD"), ("graph neural networks", "METHOD"),
-                                     ("Graph neural networks", "METHOD"), ("neural networks", "METHOD")])
+    spans = string_char_spans(
+        text,
+        [
+            ("GNN", "METHOD"),
+            ("GNNs", "METHOD"),
+            ("graph neural networks", "METHOD"),
+            ("Graph neural networks", "METHOD"),
+            ("neural networks", "METHOD"),
+        ],
+    )
     got = [(text[a:b], lab) for a, b, lab in spans]
-    assert got == [("Graph neural networks", "METHOD"), ("GNNs", "METHOD"), ("GNN", "METHOD"), ("GNN", "METHOD"),
-                   ("graph neural networks", "METHOD")]  # "neural networks" inside a longer one is not relabelled
+    assert got == [
+        ("Graph neural networks", "METHOD"),
+        ("GNNs", "METHOD"),
+        ("GNN", "METHOD"),
+        ("GNN", "METHOD"),
+        ("graph neural networks", "METHOD"),
+    ]  # "neural networks" inside a longer one is not relabelled
 
 
 def test_record_doc_labels_title_and_abstract_and_leaves_misaligned_tokens_missing():
-    rec = {"title": "ViT for Detection", "abstract": "We train ViTB16 and ViT-B/16 on COCO with \\emph{ViT}s.",
-           "methods": ["ViT"], "datasets": ["COCO"], "tasks": ["Detection"], "metrics": []}
+    rec = {
+        "title": "ViT for Detection",
+        "abstract": "We train ViTB16 and ViT-B/16 on COCO with \\emph{ViT}s.",
+        "methods": ["ViT"],
+        "datasets": ["COCO"],
+        "tasks": ["Detection"],
+        "metrics": [],
+    }
     doc = record_doc(NLP, rec)
-    assert [(e.text, e.label_) for e in doc.ents] == [("ViT", "METHOD"), ("Detection", "TASK"), ("ViT", "METHOD"),
-                                                      ("COCO", "DATASET")]
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("ViT", "METHOD"),
+        ("Detection", "TASK"),
+        ("ViT", "METHOD"),
+        ("COCO", "DATASET"),
+    ]
     latex = next(t for t in doc if t.text.startswith("\\emph"))
     assert latex.ent_iob_ == ""  # "ViT" inside one token "\\emph{ViT}s": no supervision, not "outside"
     assert next(t for t in doc if t.text == "ViTB16").ent_iob_ == "O"  # no word boundary: outside

@@ -17,7 +17,13 @@ from field_graph import INJECTED_PAPER, field_graph
 from kg.api import KnowledgeGraph
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
 TIMEOUT_MS = 30_000
 # Pixels of the graph's canvases that differ from the white background.
 COUNT_INK = """() => {

@@ -75,7 +75,9 @@ def test_map_and_neighbourhood_data():
 
 
 def test_cli_trends_rising_analyze_view(graph_file, tmp_path):
-    result = runner.invoke(app, ["trends", "ViT", "transformer", "-g", str(graph_file), "--json", "-o", str(tmp_path / "t.svg")])
+    result = runner.invoke(
+        app, ["trends", "ViT", "transformer", "-g", str(graph_file), "--json", "-o", str(tmp_path / "t.svg")]
+    )
     assert result.exit_code == 0, result.output
     trends = json.loads(result.stdout)
     assert [t["name"] for t in trends] == ["ViT", "transformer"] and sum(trends[0]["papers"]) == 19

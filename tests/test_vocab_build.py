@@ -33,13 +33,24 @@ def vocab():
     return {e.id: e for e in build()}
 
 
-@pytest.mark.parametrize("raw,base", [
-    ("COCO test-dev", "COCO"), ("COCO minival", "COCO"), ("Cityscapes val", "Cityscapes"),
-    ("ImageNet (val)", "ImageNet"), ("CIFAR-100, 40% Symmetric Noise", "CIFAR-100"), ("GQA test-std", "GQA"),
-    ("VisDrone - 1% labeled data", "VisDrone"), ("Set5 - 4x upscaling", "Set5"),
-    ("Mini-Imagenet 5-way (1-shot)", "Mini-Imagenet"), ("CoNLL 2003 (English)", "CoNLL 2003"),
-    ("SST-2 Binary classification", "SST-2"), ("Kinetics-400", "Kinetics-400"), ("UCF101 split 1", "UCF101"),
-])
+@pytest.mark.parametrize(
+    "raw,base",
+    [
+        ("COCO test-dev", "COCO"),
+        ("COCO minival", "COCO"),
+        ("Cityscapes val", "Cityscapes"),
+        ("ImageNet (val)", "ImageNet"),
+        ("CIFAR-100, 40% Symmetric Noise", "CIFAR-100"),
+        ("GQA test-std", "GQA"),
+        ("VisDrone - 1% labeled data", "VisDrone"),
+        ("Set5 - 4x upscaling", "Set5"),
+        ("Mini-Imagenet 5-way (1-shot)", "Mini-Imagenet"),
+        ("CoNLL 2003 (English)", "CoNLL 2003"),
+        ("SST-2 Binary classification", "SST-2"),
+        ("Kinetics-400", "Kinetics-400"),
+        ("UCF101 split 1", "UCF101"),
+    ],
+)
 def test_split_and_variant_names_fold_to_the_base_dataset(raw, base):
     assert fold_dataset_name(raw) == base
 
@@ -156,5 +167,8 @@ def test_paraphrase_miner_keeps_over_represented_task_phrases_only():
         docs.append((f"speech recognition with residual nets in run {i}", {"task:asr"}))
     docs += [("a note on image recognition", {"task:asr"})] * 3
     mined = mine_paraphrases(docs, frozenset({"recognition"}), frozenset(), {"": set()}, {}, min_z=2.0)
-    assert sorted((m.text, m.task) for m in mined) == [("image recognition", "task:ic"), ("speech recognition", "task:asr")]
+    assert sorted((m.text, m.task) for m in mined) == [
+        ("image recognition", "task:ic"),
+        ("speech recognition", "task:asr"),
+    ]
     assert log_odds_z(10, 12, 0, 12) > log_odds_z(6, 12, 4, 12) > 0

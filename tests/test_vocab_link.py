@@ -63,24 +63,39 @@ def _corpus() -> tuple[list[Paper], list[PaperExtraction], Resolution]:
 
     def m(text: str, label: str, sentence: str) -> Mention:
         start = sentence.index(text)
-        return Mention(field="abstract", start=start, end=start + len(text), text=text, label=label,
-                       confidence=0.8, sentence=1)
+        return Mention(
+            field="abstract", start=start, end=start + len(text), text=text, label=label, confidence=0.8, sentence=1
+        )
 
     extractions = [
         PaperExtraction(
-            paper_id="p1", sentences=["T1", s1],
-            mentions=[m("ViT", "METHOD", s1), m("CIFAR10", "TASK", s1), m("image recognition", "TASK", s1),
-                      m("accuracy", "METRIC", s1)],
-            relations=[Relation(type="USES", head=None, tail=0, evidence=s1, confidence=0.8, cue="use_verb"),
-                       Relation(type="ADDRESSES", head=None, tail=1, evidence=s1, confidence=0.6, cue="default"),
-                       Relation(type="ADDRESSES", head=None, tail=2, evidence=s1, confidence=0.9, cue="for_task")],
+            paper_id="p1",
+            sentences=["T1", s1],
+            mentions=[
+                m("ViT", "METHOD", s1),
+                m("CIFAR10", "TASK", s1),
+                m("image recognition", "TASK", s1),
+                m("accuracy", "METRIC", s1),
+            ],
+            relations=[
+                Relation(type="USES", head=None, tail=0, evidence=s1, confidence=0.8, cue="use_verb"),
+                Relation(type="ADDRESSES", head=None, tail=1, evidence=s1, confidence=0.6, cue="default"),
+                Relation(type="ADDRESSES", head=None, tail=2, evidence=s1, confidence=0.9, cue="for_task"),
+            ],
         ),
         PaperExtraction(
-            paper_id="p2", sentences=["T2", s2],
-            mentions=[m("Vision Transformer", "METHOD", s2), m("ResNet-34", "DATASET", s2), m("CIFAR-10", "DATASET", s2)],
-            relations=[Relation(type="USES", head=None, tail=0, evidence=s2, confidence=0.8, cue="default"),
-                       Relation(type="EVALUATES_ON", head=None, tail=1, evidence=s2, confidence=0.35, cue="baseline"),
-                       Relation(type="EVALUATES_ON", head=None, tail=2, evidence=s2, confidence=0.9, cue="on")],
+            paper_id="p2",
+            sentences=["T2", s2],
+            mentions=[
+                m("Vision Transformer", "METHOD", s2),
+                m("ResNet-34", "DATASET", s2),
+                m("CIFAR-10", "DATASET", s2),
+            ],
+            relations=[
+                Relation(type="USES", head=None, tail=0, evidence=s2, confidence=0.8, cue="default"),
+                Relation(type="EVALUATES_ON", head=None, tail=1, evidence=s2, confidence=0.35, cue="baseline"),
+                Relation(type="EVALUATES_ON", head=None, tail=2, evidence=s2, confidence=0.9, cue="on"),
+            ],
         ),
     ]
     entities = {
@@ -94,8 +109,10 @@ def _corpus() -> tuple[list[Paper], list[PaperExtraction], Resolution]:
     }
     resolution = Resolution(
         entities=entities,
-        mention_entities={"p1": ["method:vit", "task:cifar10", "task:image recognition", "metric:accuracy"],
-                          "p2": ["method:vision transformer", "dataset:resnet 34", "dataset:cifar-10"]},
+        mention_entities={
+            "p1": ["method:vit", "task:cifar10", "task:image recognition", "metric:accuracy"],
+            "p2": ["method:vision transformer", "dataset:resnet 34", "dataset:cifar-10"],
+        },
     )
     return papers, extractions, resolution
 
@@ -107,19 +124,25 @@ def test_link_merges_relabels_and_brings_knowledge(index) -> None:
     # ViT and Vision Transformer are one entry; CIFAR10 (tagged TASK) and CIFAR-10 one dataset
     assert {"method:vision-transformer", "dataset:cifar-10", "task:image-classification", "metric:accuracy"} <= ids
     assert linked.entities["method:vision-transformer"].paper_count == 2
-    assert linked.entities["dataset:cifar-10"].label == "DATASET" and linked.entities["dataset:cifar-10"].paper_count == 2
+    assert (
+        linked.entities["dataset:cifar-10"].label == "DATASET" and linked.entities["dataset:cifar-10"].paper_count == 2
+    )
     assert linked.mention_entities["p1"][1] == "dataset:cifar-10"
     # ancestors come along (only those of touched entries), with IS_A
     assert "method:transformer" in ids and "task:computer-vision" in ids and "task:object-detection" not in ids
     assert ("method:vision-transformer", "method:transformer") in linked.is_a
     assert ("task:image-classification", "task:computer-vision") in linked.is_a
     # ResNet-34 (tagged DATASET) is a sized member of the ResNet family: relabelled, IS_A ResNet
-    assert ("method:resnet 34", "method:resnet") in linked.is_a and linked.mention_entities["p2"][1] == "method:resnet 34"
+    assert ("method:resnet 34", "method:resnet") in linked.is_a and linked.mention_entities["p2"][
+        1
+    ] == "method:resnet 34"
     # knowledge only towards tasks in the graph
     assert ("dataset:cifar-10", "task:image-classification", "BENCHMARK_FOR", 0.6) in linked.knowledge
     assert not any(t == "task:object-detection" for _, t, _, _ in linked.knowledge)
     assert ("metric:accuracy", "task:image-classification", "MEASURES", 0.5) in linked.knowledge
-    assert all(e.source == "vocabulary" and e.vocab_id == e.id for e in linked.entities.values() if e.id in index.entries)
+    assert all(
+        e.source == "vocabulary" and e.vocab_id == e.id for e in linked.entities.values() if e.id in index.entries
+    )
 
     graph = build_graph(papers, extractions, linked)
     # the NER's ADDRESSES to "CIFAR10" becomes the dataset's EVALUATES_ON; roles are stored
@@ -162,8 +185,13 @@ def test_settings_after_a_shipped_dataset_name_are_the_dataset(name: str, entry:
 @pytest.mark.parametrize(
     ("name", "named"),
     [
-        ("TREC collection", True), ("CUTEst test set", True), ("Open Images", True), ("VQA-CPv2", True),
-        ("3BPA", True), ("PINN scenario", False), ("1B training example", False),
+        ("TREC collection", True),
+        ("CUTEst test set", True),
+        ("Open Images", True),
+        ("VQA-CPv2", True),
+        ("3BPA", True),
+        ("PINN scenario", False),
+        ("1B training example", False),
         ("BEIR retrieval", False),  # a task head after a name: the name with what it was used for
         ("real-world data", False),
     ],
@@ -179,7 +207,10 @@ def test_a_name_s_head_word_gives_its_label(index) -> None:
     assert head_label(framework, index) == "METHOD"
     # the head word added to another of its names says nothing: "CIFAR10 model" is about CIFAR10
     assert head_label(_entity("method:cifar10", "CIFAR10", "CIFAR10 model"), index) is None
-    assert head_label(_entity("dataset:data augmentation", "data augmentation", "data augmentation technique"), index) is None
+    assert (
+        head_label(_entity("dataset:data augmentation", "data augmentation", "data augmentation technique"), index)
+        is None
+    )
     # a method's name ending in a head that ends the shipped vocabulary's task names almost only is a task;
     # "search" ends method names too ("beam search")
     from kg.vocab import load_index
@@ -194,7 +225,9 @@ def test_a_name_s_head_word_gives_its_label(index) -> None:
 def test_a_method_named_so_never_links_to_a_dataset_entry(index) -> None:
     # the vocabulary's dataset "MNIST" must not take a paper's "MNIST network (MNIST)"-style method
     entities = {
-        "dataset:mnist framework": _entity("dataset:mnist framework", "MNIST", "Multi Node Image Sampling Framework (MNIST)"),
+        "dataset:mnist framework": _entity(
+            "dataset:mnist framework", "MNIST", "Multi Node Image Sampling Framework (MNIST)"
+        ),
         "dataset:mnist": _entity("dataset:mnist", "MNIST"),
     }
     plan = plan_links(entities, index)

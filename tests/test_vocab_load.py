@@ -60,13 +60,16 @@ def test_loading_is_cached(shipped):
 
 
 def test_user_file_overrides_extends_and_drops(tmp_path, shipped):
-    user = write_lines(tmp_path / "my.jsonl", [
-        "# my thesaurus",
-        {"id": "dataset:coco", "aliases": ["Common Objects in Context"]},
-        {"label": "Method", "name": "LoRA", "aliases": ["low-rank adaptation"], "parents": []},
-        {"label": "Task", "name": "wombat counting", "parents": ["task:computer-vision"]},
-        {"id": "dataset:jobs", "drop": True},
-    ])
+    user = write_lines(
+        tmp_path / "my.jsonl",
+        [
+            "# my thesaurus",
+            {"id": "dataset:coco", "aliases": ["Common Objects in Context"]},
+            {"label": "Method", "name": "LoRA", "aliases": ["low-rank adaptation"], "parents": []},
+            {"label": "Task", "name": "wombat counting", "parents": ["task:computer-vision"]},
+            {"id": "dataset:jobs", "drop": True},
+        ],
+    )
     merged = load_vocabulary(user)
     assert merged["dataset:coco"].aliases == ["Common Objects in Context"]
     assert merged["dataset:coco"].benchmarks == shipped["dataset:coco"].benchmarks  # fields not given are kept
@@ -76,17 +79,31 @@ def test_user_file_overrides_extends_and_drops(tmp_path, shipped):
     assert len(merged) == len(shipped) + 1
 
 
-@pytest.mark.parametrize("records,message", [
-    ([{"label": "Task", "name": "ok"}, "{not json"], ":2: not a JSON object"),
-    ([{"label": "Model", "name": "x"}], ":1: label must be one of"),
-    ([{"name": "no label"}], ":1: a new entry needs 'label' and 'name'"),
-    ([{"id": "task:x", "label": "Task", "name": "x", "benchmarks": [{"task": "task:image-classification", "weight": 2}]}],
-     ":1: benchmarks.0.weight"),
-    ([{"id": "method:y", "label": "Method", "name": "y", "parents": ["method:no-such-family"]}],
-     ":1: method:y refers to 'method:no-such-family'"),
-    ([{"id": "task:zz", "drop": True}], ":1: cannot drop 'task:zz'"),
-    ([{"id": "dataset:x", "label": "Task", "name": "x"}], ":1: entry: Value error, id 'dataset:x' does not start"),
-])
+@pytest.mark.parametrize(
+    "records,message",
+    [
+        ([{"label": "Task", "name": "ok"}, "{not json"], ":2: not a JSON object"),
+        ([{"label": "Model", "name": "x"}], ":1: label must be one of"),
+        ([{"name": "no label"}], ":1: a new entry needs 'label' and 'name'"),
+        (
+            [
+                {
+                    "id": "task:x",
+                    "label": "Task",
+                    "name": "x",
+                    "benchmarks": [{"task": "task:image-classification", "weight": 2}],
+                }
+            ],
+            ":1: benchmarks.0.weight",
+        ),
+        (
+            [{"id": "method:y", "label": "Method", "name": "y", "parents": ["method:no-such-family"]}],
+            ":1: method:y refers to 'method:no-such-family'",
+        ),
+        ([{"id": "task:zz", "drop": True}], ":1: cannot drop 'task:zz'"),
+        ([{"id": "dataset:x", "label": "Task", "name": "x"}], ":1: entry: Value error, id 'dataset:x' does not start"),
+    ],
+)
 def test_bad_user_file_names_file_and_line(tmp_path, records, message):
     user = write_lines(tmp_path / "bad.jsonl", records)
     with pytest.raises(VocabError) as error:

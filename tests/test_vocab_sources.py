@@ -12,7 +12,12 @@ VOCAB = DATA / "vocab"
 def test_ito_tree_gives_every_node_with_its_ancestors_and_parsed_synonyms():
     nodes = sources.read_ito_tasks(VOCAB / "ito" / "ai-process.json")
     by_name = {n.name: n for n in nodes}
-    assert by_name["Image generation"].ancestors == ("AI process", "Vision process", "Pose estimation", "3D face animation")
+    assert by_name["Image generation"].ancestors == (
+        "AI process",
+        "Vision process",
+        "Pose estimation",
+        "3D face animation",
+    )
     assert by_name["Named entity recognition"].synonyms == ("Entity extraction",)
     assert by_name["AI process"].ancestors == ()
 

@@ -132,7 +132,6 @@ def main(argv=None):
     out.mkdir(parents=True, exist_ok=True)
     nlp = spacy.blank("en")
     with open(out / "raw_text.txt", "w", encoding="utf-8") as raw:
-
         # SciERC
         train = R.read_scierc(data / "scierc" / "train.json")
         dev = R.read_scierc(data / "scierc" / "dev.json")

@@ -83,15 +83,20 @@ def main(argv=None):
             ruler.add_patterns([{"label": r["label"], "pattern": r["pattern"]} for r in rows])
         s1 = ner.evaluate_file(nlp, d / "scierc" / "dev.json")
         s2 = ner.evaluate_file(nlp, d / "tdmsci" / "train_1500_v2.conll", part="dev")
+
         def fmt(s):
             per = " ".join(f"{lab[:4]}={s.per_label[lab].f1:.3f}" for lab in s.labels)
             mi = s.micro
             return f"micro P={mi.precision:.3f} R={mi.recall:.3f} F={mi.f1:.3f} [{per}]"
+
         print(f"{m}\n  SciERC dev  {fmt(s1)}\n  TDMSci dev  {fmt(s2)}", flush=True)
         if args.entities:
             from kg.eval.entities import default_entities_dev, evaluate_entities
 
-            for name, path in (("in-domain dev", default_entities_dev()), ("ml held-out", HERE_CORPUS / "ml_dev.jsonl")):
+            for name, path in (
+                ("in-domain dev", default_entities_dev()),
+                ("ml held-out", HERE_CORPUS / "ml_dev.jsonl"),
+            ):
                 if path.exists():
                     print(f"  {name:<11} {fmt(evaluate_entities(path, model=m))}", flush=True)
 
@@ -101,7 +106,10 @@ def vote(ner, data_dir: Path, models: list[Path]) -> None:
     import spacy
     from pseudo_label import voted_spans
 
-    files = (("SciERC", data_dir / "scierc" / "dev.json", "all"), ("TDMSci", data_dir / "tdmsci" / "train_1500_v2.conll", "dev"))
+    files = (
+        ("SciERC", data_dir / "scierc" / "dev.json", "all"),
+        ("TDMSci", data_dir / "tdmsci" / "train_1500_v2.conll", "dev"),
+    )
     gold = {name: ner.load_gold(path, None, part) for name, path, part in files}
     preds: dict[str, list] = {name: [] for name, _, _ in files}
     for m in models:

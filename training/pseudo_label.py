@@ -102,7 +102,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--min-votes", type=int, help="teachers that must agree on a span (default: all)")
     ap.add_argument("--out", type=Path, default=HERE / "corpus" / "pwc_pseudo.spacy")
     ap.add_argument(
-        "--exclude", type=Path, action="append", default=[],
+        "--exclude",
+        type=Path,
+        action="append",
+        default=[],
         help="JSON lines whose abstracts are left out (e.g. ../shared/data/ml_abstracts/train.jsonl)",
     )
     args = ap.parse_args(argv)

@@ -58,19 +58,27 @@ EXPERIMENTS: dict[str, dict] = {
 # Issue 4: model-best on the product labels only ("select": "product", training/scorer.py).
 EXPERIMENTS["G_c2_prodsel"] = {
     "train": {"scierc_train_x": 2, "tdmsci_train_am": 2, "scirex_train": 1},
-    "steps": 8000, "vectors": True, "overrides": D3, "select": "product",
+    "steps": 8000,
+    "vectors": True,
+    "overrides": D3,
+    "select": "product",
 }
 # G lost 4 TDMSci points (precision 0.47 -> 0.38), so H/I build on F_final_d3's data (TDMSci _mm).
 EXPERIMENTS["H_b2_prodsel"] = {
     "train": {"scierc_train_m": 2, "tdmsci_train_mm": 2, "scirex_train": 1},
-    "steps": 8000, "vectors": True, "overrides": D3, "select": "product",
+    "steps": 8000,
+    "vectors": True,
+    "overrides": D3,
+    "select": "product",
 }
 # F_final_d3 with only the model-best selection changed (ablation for G and H).
 EXPERIMENTS["I_f_prodsel"] = {"train": _MIX, "steps": 8000, "vectors": True, "overrides": D3, "select": "product"}
 # H's recipe on the shipped fast network (ner.cfg as is): the candidate to replace "final".
 EXPERIMENTS["J_b2_fast"] = {
     "train": {"scierc_train_m": 2, "tdmsci_train_mm": 2, "scirex_train": 1},
-    "steps": 8000, "vectors": True, "select": "product",
+    "steps": 8000,
+    "vectors": True,
+    "select": "product",
 }
 # H for longer (its best checkpoint was its last; same seed, so the first 8000 steps replay H).
 EXPERIMENTS["K_b2_long"] = dict(EXPERIMENTS["H_b2_prodsel"], steps=12000)
@@ -146,8 +154,12 @@ _BIG = {
     "components.tok2vec.model.embed.attrs": '["NORM","PREFIX","SUFFIX","SHAPE"]',
     "components.tok2vec.model.embed.rows": "[10000,2000,5000,2500]",
 }
-EXPERIMENTS["BIG_w128d4"] = dict(EXPERIMENTS["Y_tdm5"], overrides={**_BIG, "components.tok2vec.model.encode.width": 128})
-EXPERIMENTS["BIG_w192d4"] = dict(EXPERIMENTS["Y_tdm5"], overrides={**_BIG, "components.tok2vec.model.encode.width": 192})
+EXPERIMENTS["BIG_w128d4"] = dict(
+    EXPERIMENTS["Y_tdm5"], overrides={**_BIG, "components.tok2vec.model.encode.width": 128}
+)
+EXPERIMENTS["BIG_w192d4"] = dict(
+    EXPERIMENTS["Y_tdm5"], overrides={**_BIG, "components.tok2vec.model.encode.width": 192}
+)
 # Y with the PwC abstracts labelled by a 7-model majority vote (BIG_w128d4, BIG_w192d4, H, I, Y, Y1,
 # W; at least 4 agree) instead of H and I's unanimous vote: on dev the 7-model vote scores 0.587 /
 # 0.541 against 0.576 / 0.543 for its best single member. Rejected, so its data is not built here:
@@ -214,7 +226,17 @@ def ensure_augmented(fname: str) -> Path:
     out = CORPUS / f"{fname}.spacy"
     if not out.exists():
         source, flags = AUGMENTED[fname]
-        run([sys.executable, str(HERE / "augment.py"), str(CORPUS / f"{source}.spacy"), str(out), "--copies", "4", *flags])
+        run(
+            [
+                sys.executable,
+                str(HERE / "augment.py"),
+                str(CORPUS / f"{source}.spacy"),
+                str(out),
+                "--copies",
+                "4",
+                *flags,
+            ]
+        )
     return out
 
 
@@ -300,9 +322,16 @@ def ensure_pretrained(spec: dict) -> Path:
     if out.exists():
         shutil.rmtree(out)
     cmd = [
-        sys.executable, "-m", "spacy", "pretrain", str(CONFIG), str(out),
-        "--paths.raw_text", str(raw_jsonl),
-        "--pretraining.max_epochs", str(epochs),
+        sys.executable,
+        "-m",
+        "spacy",
+        "pretrain",
+        str(CONFIG),
+        str(out),
+        "--paths.raw_text",
+        str(raw_jsonl),
+        "--pretraining.max_epochs",
+        str(epochs),
     ]
     cmd += _network_args(spec)
     run(cmd, log=out.with_suffix(".log"))
@@ -314,8 +343,10 @@ def _network_args(spec: dict) -> list[str]:
     args: list[str] = []
     if spec.get("vectors"):
         args += [
-            "--paths.vectors", str(ensure_vectors()),
-            "--components.tok2vec.model.embed.include_static_vectors", "true",
+            "--paths.vectors",
+            str(ensure_vectors()),
+            "--components.tok2vec.model.embed.include_static_vectors",
+            "true",
         ]
     for key, value in spec.get("overrides", {}).items():
         if spec.get("gazetteer") and key.endswith("embed.attrs"):
@@ -397,11 +428,21 @@ def ensure_pseudo_ml(fname: str) -> Path:
             best = train(teacher, EXPERIMENTS["final" if teacher == "Y_shipped" else teacher])
         teachers.append(str(best))
     data = Path(os.environ.get("KG_DATA_DIR", REPO.parent / "shared" / "data"))
-    run([
-        sys.executable, str(HERE / "pseudo_label.py"), *teachers, "--n", str(PSEUDO_ML_ABSTRACTS),
-        "--exclude", str(data / "ml_abstracts" / "train.jsonl"),
-        "--exclude", str(REPO / "examples" / "seed_abstracts.jsonl"), "--out", str(out),
-    ])
+    run(
+        [
+            sys.executable,
+            str(HERE / "pseudo_label.py"),
+            *teachers,
+            "--n",
+            str(PSEUDO_ML_ABSTRACTS),
+            "--exclude",
+            str(data / "ml_abstracts" / "train.jsonl"),
+            "--exclude",
+            str(REPO / "examples" / "seed_abstracts.jsonl"),
+            "--out",
+            str(out),
+        ]
+    )
     return out
 
 
@@ -419,11 +460,19 @@ def train(name: str, spec: dict) -> Path:
     dev_path = build_dev(tuple(spec["dev"])) if spec.get("dev") else build_dev()
     config = gazetteer_config(name) if spec.get("gazetteer") else CONFIG
     cmd = [
-        sys.executable, "-m", "spacy", "train", str(config),
-        "--output", str(out),
-        "--paths.train", str(train_path),
-        "--paths.dev", str(dev_path),
-        "--training.max_steps", str(spec.get("steps", 2000)),
+        sys.executable,
+        "-m",
+        "spacy",
+        "train",
+        str(config),
+        "--output",
+        str(out),
+        "--paths.train",
+        str(train_path),
+        "--paths.dev",
+        str(dev_path),
+        "--training.max_steps",
+        str(spec.get("steps", 2000)),
     ]
     cmd += ["--code", str(HERE / "components.py")]
     cmd += _network_args(spec)
@@ -432,9 +481,12 @@ def train(name: str, spec: dict) -> Path:
     if spec.get("select") == "product":
         # model-best by micro F over the product labels only (training/scorer.py)
         cmd += [
-            "--components.ner.scorer", '{"@scorers":"paper_kg.product_ner_scorer.v1"}',
-            "--training.score_weights.ents_f", "0.0",
-            "--training.score_weights.ents_prod_f", "1.0",
+            "--components.ner.scorer",
+            '{"@scorers":"paper_kg.product_ner_scorer.v1"}',
+            "--training.score_weights.ents_f",
+            "0.0",
+            "--training.score_weights.ents_prod_f",
+            "1.0",
         ]
     t0 = time.time()
     run(cmd, log=out / "train.log")

@@ -143,8 +143,13 @@ def time_extraction(papers: list, n_process: int) -> dict[str, float]:
     steady_words = sum(words[first_batch:])
     steady_s = end - (t_first or t0)
     steady = steady_words / steady_s if len(papers) >= 4 * first_batch and steady_s > 0 else sum(words) / total
-    return {"seconds": total, "first_batch_s": (t_first or t0) - t0, "steady_words_per_s": steady,
-            "mentions": mentions, "relations": relations}
+    return {
+        "seconds": total,
+        "first_batch_s": (t_first or t0) - t0,
+        "steady_words_per_s": steady,
+        "mentions": mentions,
+        "relations": relations,
+    }
 
 
 def component_profile(papers: list) -> dict[str, float]:

@@ -57,5 +57,7 @@ def machine_info() -> dict[str, Any]:
         with contextlib.suppress(Exception):
             info[mod if mod != "neo4j" else "neo4j_driver"] = __import__(mod).__version__
     with contextlib.suppress(Exception):
-        info["java"] = subprocess.run(["java", "-version"], capture_output=True, text=True, timeout=30).stderr.splitlines()[0]
+        info["java"] = subprocess.run(
+            ["java", "-version"], capture_output=True, text=True, timeout=30
+        ).stderr.splitlines()[0]
     return info

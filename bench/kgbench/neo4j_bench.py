@@ -62,8 +62,14 @@ class Neo4jBench:
             http = self.server.free_port()
         t0 = time.perf_counter()
         self.attempted = True
-        self.info = self.server.start(self.home, bolt_port=bolt, http_port=http, instance_dir=self.instance,
-                                      heap=self.HEAP, pagecache=self.PAGECACHE)
+        self.info = self.server.start(
+            self.home,
+            bolt_port=bolt,
+            http_port=http,
+            instance_dir=self.instance,
+            heap=self.HEAP,
+            pagecache=self.PAGECACHE,
+        )
         self.start_s = time.perf_counter() - t0
         self.uri = self.info.uri
         from neo4j import GraphDatabase
@@ -87,8 +93,10 @@ class Neo4jBench:
 
     def version(self) -> str:
         with contextlib.suppress(Exception):
-            rec = self.driver.execute_query("CALL dbms.components() YIELD name, versions, edition "
-                                            "RETURN name, versions[0] AS v, edition", database_=self.database)
+            rec = self.driver.execute_query(
+                "CALL dbms.components() YIELD name, versions, edition RETURN name, versions[0] AS v, edition",
+                database_=self.database,
+            )
             r = rec.records[0]
             return f"{r['name']} {r['v']} {r['edition']}"
         return "?"
@@ -105,7 +113,9 @@ def bolt_create_baseline(nb: Neo4jBench, n_rels: int, batch: int = 10_000) -> fl
     d = nb.driver
     db = nb.database
     for i in range(0, n_nodes, batch):
-        d.execute_query("UNWIND range($a, $b) AS i CREATE (:BenchTmp {i: i})", a=i, b=min(i + batch, n_nodes) - 1, database_=db)
+        d.execute_query(
+            "UNWIND range($a, $b) AS i CREATE (:BenchTmp {i: i})", a=i, b=min(i + batch, n_nodes) - 1, database_=db
+        )
     d.execute_query("CREATE INDEX bench_tmp IF NOT EXISTS FOR (n:BenchTmp) ON (n.i)", database_=db)
     d.execute_query("CALL db.awaitIndexes(300)", database_=db)
     import random
@@ -116,7 +126,8 @@ def bolt_create_baseline(nb: Neo4jBench, n_rels: int, batch: int = 10_000) -> fl
     for i in range(0, n_rels, batch):
         d.execute_query(
             "UNWIND $rows AS r MATCH (a:BenchTmp {i: r.a}), (b:BenchTmp {i: r.b}) CREATE (a)-[:BENCH_TMP]->(b)",
-            rows=rows[i : i + batch], database_=db,
+            rows=rows[i : i + batch],
+            database_=db,
         )
     rate = n_rels / (time.perf_counter() - t0)
     with d.session(database=db) as session:  # CALL {} IN TRANSACTIONS needs an implicit transaction
@@ -135,6 +146,7 @@ def neo4j_load(nb: Neo4jBench, graph, batch_size: int) -> dict:
     phases: dict[str, list[float]] = {}
     original = getattr(loader_mod, "_run_batch", None)
     if original is not None:  # time each query shape (measurement only; the loader itself is unchanged)
+
         def timed(tx, query, rows, *a, **kw):
             t = time.perf_counter()
             try:
@@ -145,6 +157,7 @@ def neo4j_load(nb: Neo4jBench, graph, batch_size: int) -> dict:
                 entry[0] += time.perf_counter() - t
                 entry[1] += 1
                 entry[2] += len(rows)
+
         loader_mod._run_batch = timed
     meter = LoadMeter()
     t0 = time.perf_counter()
@@ -155,11 +168,17 @@ def neo4j_load(nb: Neo4jBench, graph, batch_size: int) -> dict:
             loader_mod._run_batch = original
     wall = time.perf_counter() - t0
     nodes, rels = nb.counts()
-    return {"wall_s": wall, "nodes": nodes, "relationships": rels, "summary": str(summary),
-            "summary_fields": _plain(summary),
-            "graph_edges": graph.number_of_edges(), "graph_nodes": graph.number_of_nodes(),
-            "phases": sorted(([k, *v] for k, v in phases.items()), key=lambda p: -p[1]),
-            "other_cores": meter.other_cores()}
+    return {
+        "wall_s": wall,
+        "nodes": nodes,
+        "relationships": rels,
+        "summary": str(summary),
+        "summary_fields": _plain(summary),
+        "graph_edges": graph.number_of_edges(),
+        "graph_nodes": graph.number_of_nodes(),
+        "phases": sorted(([k, *v] for k, v in phases.items()), key=lambda p: -p[1]),
+        "other_cores": meter.other_cores(),
+    }
 
 
 def _plain(obj: Any) -> dict:
@@ -183,8 +202,10 @@ def neo4j_queries(nb: Neo4jBench, plan: dict, reps: int, budget_s: float) -> dic
         nb.driver.execute_query("RETURN 1", database_=nb.database)
         base.append((time.perf_counter() - t) * 1000)
     base.sort()
-    return {"baseline": {"p50_ms": percentile(base, 50), "p95_ms": percentile(base, 95), "calls": len(base)},
-            "queries": time_queries(kg_, plan, reps, budget_s)}
+    return {
+        "baseline": {"p50_ms": percentile(base, 50), "p95_ms": percentile(base, 95), "calls": len(base)},
+        "queries": time_queries(kg_, plan, reps, budget_s),
+    }
 
 
 def bulk_import(nb: Neo4jBench, graph, folder: Path) -> dict:
@@ -219,9 +240,18 @@ def bulk_import(nb: Neo4jBench, graph, folder: Path) -> dict:
     stages = []
     for m in re.finditer(r"^\s*([A-Za-z][A-Za-z ]+?) COMPLETED in (?:(\d+)m )?(\d+)s (\d+)ms", text, re.M):
         stages.append((m.group(1), int(m.group(2) or 0) * 60 + int(m.group(3)) + int(m.group(4)) / 1000))
-    return {"export_s": export_s, "wall_s": wall, "internal_s": internal, "records": nodes + rels, "nodes": nodes,
-            "relationships": rels, "args": args, "other_cores": meter.other_cores(), "stages": stages,
-            "output_tail": text.strip().splitlines()[-40:]}
+    return {
+        "export_s": export_s,
+        "wall_s": wall,
+        "internal_s": internal,
+        "records": nodes + rels,
+        "nodes": nodes,
+        "relationships": rels,
+        "args": args,
+        "other_cores": meter.other_cores(),
+        "stages": stages,
+        "output_tail": text.strip().splitlines()[-40:],
+    }
 
 
 def admin_output(proc: Any) -> str:

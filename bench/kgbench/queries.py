@@ -80,7 +80,13 @@ def time_queries(kg_, plan: dict[str, list], reps: int, budget_s: float) -> dict
                 for args in arg_list:
                     t0 = time.perf_counter()
                     res = call_helper(kg_, helper, args)
-                    times.append(((time.perf_counter() - t0) * 1000, len(res) if hasattr(res, "__len__") else 0, " / ".join(map(str, args))))
+                    times.append(
+                        (
+                            (time.perf_counter() - t0) * 1000,
+                            len(res) if hasattr(res, "__len__") else 0,
+                            " / ".join(map(str, args)),
+                        )
+                    )
                 if time.perf_counter() - started > budget_s:
                     break
         except Exception as exc:
@@ -182,11 +188,20 @@ def graph_memory(graph) -> dict[str, int]:
                 ref_bytes += size
                 distinct_objs += 1
             texts.setdefault(sentence, size)
-    abstracts = sum(sys.getsizeof(a.get("abstract", "")) + sys.getsizeof(a.get("title", ""))
-                    for _, a in graph.nodes(data=True) if a.get("label") == "Paper")
-    return {"evidence_refs": refs, "evidence_string_objects": distinct_objs, "evidence_distinct_texts": len(texts),
-            "evidence_bytes_as_loaded": ref_bytes, "evidence_bytes_if_interned": sum(texts.values()),
-            "paper_text_bytes": abstracts, "edges": graph.number_of_edges()}
+    abstracts = sum(
+        sys.getsizeof(a.get("abstract", "")) + sys.getsizeof(a.get("title", ""))
+        for _, a in graph.nodes(data=True)
+        if a.get("label") == "Paper"
+    )
+    return {
+        "evidence_refs": refs,
+        "evidence_string_objects": distinct_objs,
+        "evidence_distinct_texts": len(texts),
+        "evidence_bytes_as_loaded": ref_bytes,
+        "evidence_bytes_if_interned": sum(texts.values()),
+        "paper_text_bytes": abstracts,
+        "edges": graph.number_of_edges(),
+    }
 
 
 def fanout(kg_, plan: dict) -> dict[str, dict]:
@@ -199,7 +214,11 @@ def fanout(kg_, plan: dict) -> dict[str, dict]:
         for args in plan.get("papers_using", []) + plan.get("papers_using+task", []):
             depth, _ = engine._expand(args[0], ("Method", "Dataset"))
             links = engine.access.paper_links(list(depth), USE_TYPES)
-            out[args[0]] = {"entities": len(depth), "links": len(links), "papers": len({link.paper_id for link in links})}
+            out[args[0]] = {
+                "entities": len(depth),
+                "links": len(links),
+                "papers": len({link.paper_id for link in links}),
+            }
     return out
 
 
@@ -208,8 +227,22 @@ def run_embedded(graph_path: Path, k: int, reps: int, budget_s: float) -> dict:
     out.unlink(missing_ok=True)
     meter = LoadMeter()
     # bench/run.py is the worker's entry point (this module alone cannot import its package)
-    cmd = [sys.executable, str(REPO / "bench" / "run.py"), "--worker", "embedded", "--graph", str(graph_path),
-           "--worker-out", str(out), "--k", str(k), "--reps", str(reps), "--budget", str(budget_s)]
+    cmd = [
+        sys.executable,
+        str(REPO / "bench" / "run.py"),
+        "--worker",
+        "embedded",
+        "--graph",
+        str(graph_path),
+        "--worker-out",
+        str(out),
+        "--k",
+        str(k),
+        "--reps",
+        str(reps),
+        "--budget",
+        str(budget_s),
+    ]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=str(REPO))
     if proc.returncode != 0 or not out.exists():
         lines = [ln.strip() for ln in proc.stderr.strip().splitlines() if ln.strip()]

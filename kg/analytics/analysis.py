@@ -52,8 +52,11 @@ def _ranked(graph: nx.MultiDiGraph, scores: dict[str, float], papers: bool, fron
     chosen.sort(key=lambda n: (-scores[n], n))
     return [
         Ranked(
-            id=n, name=nodes[n].get("title" if papers else "name", n), label=nodes[n]["label"],
-            centrality=scores[n], front=front_of.get(n),
+            id=n,
+            name=nodes[n].get("title" if papers else "name", n),
+            label=nodes[n]["label"],
+            centrality=scores[n],
+            front=front_of.get(n),
         )
         for n in chosen[:TOP]
     ]
@@ -65,6 +68,8 @@ def analyze(graph: nx.MultiDiGraph, *, seed: int = SEED, resolution: float = RES
     fronts, front_of = research_fronts(graph, seed=seed, resolution=resolution)
     store(graph, scores, fronts, front_of)
     return Analysis(
-        basis=basis, top_papers=_ranked(graph, scores, True, front_of),
-        top_entities=_ranked(graph, scores, False, front_of), fronts=fronts,
+        basis=basis,
+        top_papers=_ranked(graph, scores, True, front_of),
+        top_entities=_ranked(graph, scores, False, front_of),
+        fronts=fronts,
     )

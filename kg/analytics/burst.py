@@ -38,7 +38,9 @@ def _cost(r: int, d: int, p: float) -> float:
     return -(r * math.log(p) + (d - r) * math.log(1 - p))
 
 
-def burst_states(r: Sequence[int], d: Sequence[int], *, s: float = DEFAULT_S, gamma: float = DEFAULT_GAMMA) -> list[int]:
+def burst_states(
+    r: Sequence[int], d: Sequence[int], *, s: float = DEFAULT_S, gamma: float = DEFAULT_GAMMA
+) -> list[int]:
     """The cheapest state (0 base, 1 burst) at each step, by Viterbi over the two-state automaton."""
     if len(r) != len(d):
         raise ValueError("r and d must have the same length")

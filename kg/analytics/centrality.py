@@ -20,7 +20,9 @@ TOLERANCE = 1e-8  # per node, as networkx's tol=1e-6 summed over nodes is for sm
 MAX_ITERATIONS = 200
 
 
-def pagerank(n: int, sources: np.ndarray, targets: np.ndarray, weights: np.ndarray, *, damping: float = DAMPING) -> np.ndarray:
+def pagerank(
+    n: int, sources: np.ndarray, targets: np.ndarray, weights: np.ndarray, *, damping: float = DAMPING
+) -> np.ndarray:
     """PageRank of nodes 0..n-1 over weighted directed edges; dangling nodes spread their rank evenly."""
     if n == 0:
         return np.zeros(0)
@@ -38,7 +40,9 @@ def pagerank(n: int, sources: np.ndarray, targets: np.ndarray, weights: np.ndarr
     return rank
 
 
-def cooccurrence_edges(by_paper: dict[str, list[str]], index: dict[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def cooccurrence_edges(
+    by_paper: dict[str, list[str]], index: dict[str, int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(i, j, papers) for every pair of entities sharing papers, i < j, as index arrays.
 
     Papers are grouped by how many entities they have, so the pairs of each group come from one
@@ -70,7 +74,8 @@ def cooccurrence_graph(graph: nx.MultiDiGraph, labels: Sequence[str], min_papers
     co = nx.Graph()
     co.add_nodes_from(entities)
     co.add_weighted_edges_from(
-        (entities[a], entities[b], float(c)) for a, b, c in zip(i[keep].tolist(), j[keep].tolist(), w[keep].tolist(), strict=True)
+        (entities[a], entities[b], float(c))
+        for a, b, c in zip(i[keep].tolist(), j[keep].tolist(), w[keep].tolist(), strict=True)
     )
     return co
 

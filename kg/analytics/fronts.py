@@ -72,7 +72,9 @@ def assign_papers(by_paper: Mapping[str, Sequence[str]], front_of: Mapping[str, 
     return out
 
 
-def research_fronts(graph: nx.MultiDiGraph, *, seed: int = SEED, resolution: float = RESOLUTION) -> tuple[list[Front], dict[str, int]]:
+def research_fronts(
+    graph: nx.MultiDiGraph, *, seed: int = SEED, resolution: float = RESOLUTION
+) -> tuple[list[Front], dict[str, int]]:
     """(fronts, front id per member entity and per paper) over offered methods and tasks."""
     papers_total = sum(1 for _, label in graph.nodes(data="label") if label == "Paper")
     co = cooccurrence_graph(graph, FRONT_LABELS, 1 if papers_total < SMALL_GRAPH else MIN_SHARED)
@@ -88,8 +90,15 @@ def research_fronts(graph: nx.MultiDiGraph, *, seed: int = SEED, resolution: flo
     for i, group in enumerate(groups):
         papers = [p for p, f in paper_front.items() if f == i]
         names = [nodes[e].get("name", e) for e in group]
-        fronts.append(Front(
-            id=i, name=" / ".join(names[:NAME_ENTITIES]), members=group, member_names=names,
-            papers=len(papers), years=span, per_year=per_year(papers, years, span),
-        ))
+        fronts.append(
+            Front(
+                id=i,
+                name=" / ".join(names[:NAME_ENTITIES]),
+                members=group,
+                member_names=names,
+                papers=len(papers),
+                years=span,
+                per_year=per_year(papers, years, span),
+            )
+        )
     return fronts, {**front_of, **paper_front}

@@ -30,7 +30,8 @@ def is_offered(attrs: dict) -> bool:
 def offered_entities(graph: nx.MultiDiGraph, labels: Collection[str] = ENTITY_LABELS) -> list[str]:
     """Offered entities of the labels that have papers, sorted by id."""
     return sorted(
-        node for node, attrs in graph.nodes(data=True)
+        node
+        for node, attrs in graph.nodes(data=True)
         if attrs.get("label") in labels and is_offered(attrs) and attrs.get("paper_count", 0) > 0
     )
 

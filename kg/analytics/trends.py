@@ -68,8 +68,12 @@ def trend(graph: nx.MultiDiGraph, engine: QueryEngine, name: str, labels: Sequen
     span = year_span(years)
     papers = family_papers(graph, entities, {})  # the engine's family already holds the descendants
     return Trend(
-        name=name, entities=entities, years=span, papers=per_year(papers, years, span),
-        totals=per_year(years, years, span), undated=sum(1 for p in papers if p not in years),
+        name=name,
+        entities=entities,
+        years=span,
+        papers=per_year(papers, years, span),
+        totals=per_year(years, years, span),
+        undated=sum(1 for p in papers if p not in years),
     )
 
 
@@ -115,9 +119,16 @@ def rising(
         if not any(b.start >= since for b in spans):
             continue
         attrs = nodes[entity]
-        found.append(Rising(
-            entity_id=entity, name=attrs.get("name", entity), label=attrs["label"], paper_count=len(papers),
-            bursts=spans, years=span, papers=counts,
-        ))
+        found.append(
+            Rising(
+                entity_id=entity,
+                name=attrs.get("name", entity),
+                label=attrs["label"],
+                paper_count=len(papers),
+                bursts=spans,
+                years=span,
+                papers=counts,
+            )
+        )
     found.sort(key=lambda r: (-max(b.weight for b in r.bursts if b.start >= since), r.entity_id))
     return found[:limit]

@@ -17,7 +17,9 @@ from kg.cli.common import DEFAULT_GRAPH_PATH, GraphOpt, JsonOpt, app, err, frien
 LABELS = ("Method", "Dataset", "Task", "Metric")
 LabelOpt = Annotated[
     list[str] | None,
-    typer.Option("--label", "-l", metavar="LABEL", help="only entities of this label (Method, Dataset, Task, Metric); repeatable"),
+    typer.Option(
+        "--label", "-l", metavar="LABEL", help="only entities of this label (Method, Dataset, Task, Metric); repeatable"
+    ),
 ]
 
 
@@ -71,12 +73,27 @@ def _print_rising(found: list) -> None:
 
 @app.command()
 def trends(
-    names: Annotated[list[str] | None, typer.Argument(metavar="NAME...", help="entities, any alias; IS_A family included")] = None,
+    names: Annotated[
+        list[str] | None, typer.Argument(metavar="NAME...", help="entities, any alias; IS_A family included")
+    ] = None,
     label: LabelOpt = None,
-    rising: Annotated[bool, typer.Option("--rising", help="list entities whose share of papers bursts", metavar="")] = False,
-    since: Annotated[int | None, typer.Option("--since", metavar="YEAR", help="with --rising: bursts starting in or after YEAR \\[default: the last 5 years]")] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, metavar="N", help="with --rising: at most N entities")] = 20,
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="CHART.svg", help="also draw the trends as an SVG chart")] = None,
+    rising: Annotated[
+        bool, typer.Option("--rising", help="list entities whose share of papers bursts", metavar="")
+    ] = False,
+    since: Annotated[
+        int | None,
+        typer.Option(
+            "--since",
+            metavar="YEAR",
+            help="with --rising: bursts starting in or after YEAR \\[default: the last 5 years]",
+        ),
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=1, metavar="N", help="with --rising: at most N entities")
+    ] = 20,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="CHART.svg", help="also draw the trends as an SVG chart")
+    ] = None,
     graph: GraphOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -154,9 +171,15 @@ def analyze(
 
 @app.command()
 def view(
-    name: Annotated[str | None, typer.Argument(metavar="[NAME]", help="entity (any alias) or paper id; none: the map of fronts")] = None,
-    output: Annotated[Path, typer.Option("--output", "-o", metavar="PAGE.html", help="HTML file to write")] = Path("view.html"),
-    max_nodes: Annotated[int, typer.Option("--max-nodes", min=1, metavar="N", help="map: the N most-mentioned entities")] = 500,
+    name: Annotated[
+        str | None, typer.Argument(metavar="[NAME]", help="entity (any alias) or paper id; none: the map of fronts")
+    ] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="PAGE.html", help="HTML file to write")] = Path(
+        "view.html"
+    ),
+    max_nodes: Annotated[
+        int, typer.Option("--max-nodes", min=1, metavar="N", help="map: the N most-mentioned entities")
+    ] = 500,
     graph: GraphOpt = None,
 ) -> None:
     """Write one self-contained HTML page (no CDN, no server): the map of fronts or the neighbourhood of NAME."""
@@ -165,5 +188,8 @@ def view(
     with friendly_errors():
         started = time.perf_counter()
         page = KnowledgeGraph.load(graph or DEFAULT_GRAPH_PATH).view(name, output, max_nodes=max_nodes)
-        err.print(f"wrote {page} ({page.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - started:.1f}s); open it in a browser",
-                  highlight=False, markup=False)
+        err.print(
+            f"wrote {page} ({page.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - started:.1f}s); open it in a browser",
+            highlight=False,
+            markup=False,
+        )

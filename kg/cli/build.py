@@ -40,10 +40,16 @@ def build(
     inputs: InputsArg,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", metavar="GRAPH", help="graph file to write \\[default: ./graph.json.gz, or the --update file]"),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="GRAPH",
+            help="graph file to write \\[default: ./graph.json.gz, or the --update file]",
+        ),
     ] = None,
     update: Annotated[
-        Path | None, typer.Option("--update", metavar="GRAPH", help="add INPUTs to this graph file, extracting only new papers")
+        Path | None,
+        typer.Option("--update", metavar="GRAPH", help="add INPUTs to this graph file, extracting only new papers"),
     ] = None,
     fmt: InputFormatOpt = None,
     strict: StrictOpt = False,
@@ -53,7 +59,8 @@ def build(
     to_import: Annotated[
         Path | None,
         typer.Option(
-            "--to-import", metavar="DIR",
+            "--to-import",
+            metavar="DIR",
             help="millions path: stream neo4j-admin import CSVs into DIR (no graph file; such graphs are queried on Neo4j only)",
         ),
     ] = None,
@@ -82,7 +89,9 @@ def build(
         started = time.perf_counter()
         index = load_index(vocab)  # first: a bad vocabulary file fails before any extraction
         report = IngestReport()
-        papers = list(read_papers(inputs, format=option_value(fmt), strict=strict, column_map=parse_map(mapping), report=report))
+        papers = list(
+            read_papers(inputs, format=option_value(fmt), strict=strict, column_map=parse_map(mapping), report=report)
+        )
         require_papers(report, inputs, target)
         extractor = _extractor(stack, dask, model, processes, vocab)
         if update is not None:
@@ -127,7 +136,9 @@ def extract(
     inputs: InputsArg,
     # Output is always JSON Lines; the flag is still accepted (hidden) so older scripts keep working.
     jsonl: Annotated[bool, typer.Option("--jsonl", hidden=True, metavar="")] = True,
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE", help="write here \\[default: stdout]")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", metavar="FILE", help="write here \\[default: stdout]")
+    ] = None,
     fmt: InputFormatOpt = None,
     strict: StrictOpt = False,
     mapping: MapOpt = None,
@@ -141,7 +152,9 @@ def extract(
 
     with friendly_errors():
         report = IngestReport()
-        papers = read_papers(inputs, format=option_value(fmt), strict=strict, column_map=parse_map(mapping), report=report)
+        papers = read_papers(
+            inputs, format=option_value(fmt), strict=strict, column_map=parse_map(mapping), report=report
+        )
         sink = output.open("w", encoding="utf-8") if output else sys.stdout
         written = 0
         try:
@@ -158,8 +171,13 @@ def extract(
 
 @app.command()
 def export(
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="graphml: Gephi/Cytoscape; json: node-link JSON; neo4j-import: CSVs")],
-    output: Annotated[Path, typer.Option("--output", "-o", metavar="PATH", help="file (graphml/json) or folder (neo4j-import)")],
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option("--format", "-f", help="graphml: Gephi/Cytoscape; json: node-link JSON; neo4j-import: CSVs"),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="PATH", help="file (graphml/json) or folder (neo4j-import)")
+    ],
     graph: GraphOpt = None,
 ) -> None:
     """Export the embedded graph for Gephi/Cytoscape (GraphML), as JSON, or as neo4j-admin import CSVs."""
@@ -196,8 +214,16 @@ def load(
 
 
 def _build_to_import(
-    inputs: list[Path], folder: Path, fmt: Any, strict: bool, mapping: str | None, processes: int,
-    dask: str | None, model: Path | None, vocab: Path | None, quiet: bool,
+    inputs: list[Path],
+    folder: Path,
+    fmt: Any,
+    strict: bool,
+    mapping: str | None,
+    processes: int,
+    dask: str | None,
+    model: Path | None,
+    vocab: Path | None,
+    quiet: bool,
 ) -> None:
     """`kg build --to-import DIR`: the millions path, streamed partition by partition into import CSVs."""
     from kg.distributed.stream import build_import
@@ -211,7 +237,9 @@ def _build_to_import(
         index = load_index(vocab)
         report = IngestReport()
         # streamed, not merged: only repeated ids are dropped (read_papers would hold the whole input)
-        papers = stream_papers(inputs, format=option_value(fmt), strict=strict, column_map=parse_map(mapping), report=report)
+        papers = stream_papers(
+            inputs, format=option_value(fmt), strict=strict, column_map=parse_map(mapping), report=report
+        )
         extractor = _extractor(stack, dask, model, processes, vocab)
         summary = build_import(papers, folder, extractor=extractor, vocab=index, progress=not quiet)
         require_papers(report, inputs, None)
@@ -220,5 +248,6 @@ def _build_to_import(
         err.print(
             f"import: stop Neo4j, then `NEO4J_ADMIN=... sh {folder}/import.sh`; "
             "query this graph on Neo4j (kg query --uri ...), there is no graph file",
-            highlight=False, markup=False,
+            highlight=False,
+            markup=False,
         )

@@ -25,8 +25,12 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-query_app = typer.Typer(help="Ask the graph (embedded file by default, Neo4j with --uri or NEO4J_URI).", no_args_is_help=True)
-neo4j_app = typer.Typer(help="Run a local Neo4j server from Maven Central jars (no Docker needed).", no_args_is_help=True)
+query_app = typer.Typer(
+    help="Ask the graph (embedded file by default, Neo4j with --uri or NEO4J_URI).", no_args_is_help=True
+)
+neo4j_app = typer.Typer(
+    help="Run a local Neo4j server from Maven Central jars (no Docker needed).", no_args_is_help=True
+)
 eval_app = typer.Typer(
     help="Scores against hand-judged data: extraction (default), answers (questions), entities.",
     invoke_without_command=True,
@@ -42,12 +46,19 @@ err = Console(stderr=True, soft_wrap=True)
 GraphOpt = Annotated[
     Path | None, typer.Option("--graph", "-g", metavar="GRAPH", help="embedded graph file \\[default: ./graph.json.gz]")
 ]
-UriOpt = Annotated[str | None, typer.Option("--uri", metavar="URI", help="Neo4j URI (or NEO4J_URI); answers come from Neo4j")]
+UriOpt = Annotated[
+    str | None, typer.Option("--uri", metavar="URI", help="Neo4j URI (or NEO4J_URI); answers come from Neo4j")
+]
 UserOpt = Annotated[str | None, typer.Option("--username", metavar="USER", help="Neo4j user (or NEO4J_USERNAME)")]
 PasswordOpt = Annotated[
-    str | None, typer.Option("--password", metavar="PASSWORD", help="Neo4j password (or NEO4J_PASSWORD); never printed", show_default=False)
+    str | None,
+    typer.Option(
+        "--password", metavar="PASSWORD", help="Neo4j password (or NEO4J_PASSWORD); never printed", show_default=False
+    ),
 ]
-DatabaseOpt = Annotated[str | None, typer.Option("--database", metavar="NAME", help="Neo4j database (or NEO4J_DATABASE)")]
+DatabaseOpt = Annotated[
+    str | None, typer.Option("--database", metavar="NAME", help="Neo4j database (or NEO4J_DATABASE)")
+]
 JsonOpt = Annotated[bool, typer.Option("--json", metavar="", help="print JSON instead of a table")]
 LimitOpt = Annotated[int, typer.Option("--limit", "-n", min=1, metavar="N", help="at most this many answers")]
 # Choices as enums so --help lists them and a typo is refused with the list.
@@ -60,25 +71,36 @@ InputFormatOpt = Annotated[
 ]
 MapOpt = Annotated[
     str | None,
-    typer.Option("--map", metavar="FIELD=COLUMN,...", help="JSONL/CSV columns for our fields, e.g. abstract=summary,title=name"),
+    typer.Option(
+        "--map", metavar="FIELD=COLUMN,...", help="JSONL/CSV columns for our fields, e.g. abstract=summary,title=name"
+    ),
 ]
 ProcessesOpt = Annotated[int, typer.Option("--processes", "-p", min=1, help="extraction processes")]
 InputsArg = Annotated[
-    list[Path], typer.Argument(metavar="INPUT...", help="files or folders of papers (seeds txt, JSONL, CSV, arXiv, OpenAlex, S2)")
+    list[Path],
+    typer.Argument(metavar="INPUT...", help="files or folders of papers (seeds txt, JSONL, CSV, arXiv, OpenAlex, S2)"),
 ]
 
 VocabOpt = Annotated[
     Path | None,
-    typer.Option("--vocab", metavar="FILE", help="your vocabulary (JSON lines, docs/vocabulary.md): extends or overrides the shipped one"),
+    typer.Option(
+        "--vocab",
+        metavar="FILE",
+        help="your vocabulary (JSON lines, docs/vocabulary.md): extends or overrides the shipped one",
+    ),
 ]
 DaskOpt = Annotated[
     str | None,
     typer.Option(
-        "--dask", metavar="SCHEDULER",
+        "--dask",
+        metavar="SCHEDULER",
         help="extract on a Dask cluster: local[:N] (a LocalCluster of N processes) or a scheduler address such as tcp://host:8786 (needs paper-kg[dask])",
     ),
 ]
-ModelOpt = Annotated[Path | None, typer.Option("--model", metavar="DIR", help="spaCy NER pipeline directory \\[default: the shipped model]")]
+ModelOpt = Annotated[
+    Path | None,
+    typer.Option("--model", metavar="DIR", help="spaCy NER pipeline directory \\[default: the shipped model]"),
+]
 
 
 def expected_errors() -> tuple[type[BaseException], ...]:
@@ -87,7 +109,12 @@ def expected_errors() -> tuple[type[BaseException], ...]:
     from kg.ingest import IngestError
 
     errors: list[type[BaseException]] = [
-        GraphFileError, GraphLockedError, IngestError, ValueError, FileNotFoundError, PermissionError
+        GraphFileError,
+        GraphLockedError,
+        IngestError,
+        ValueError,
+        FileNotFoundError,
+        PermissionError,
     ]
     try:
         from kg.neo4j.settings import Neo4jConnectionError
@@ -139,7 +166,7 @@ def non_blank(ctx: typer.Context, param: typer.CallbackParam, value: str | None)
     """Refuse an empty or blank name (`papers-using ""`) as a usage error: one line, exit 2."""
     if value is not None and not value.strip():
         what = param.opts[0] if param.param_type_name == "option" else (param.metavar or param.name or "").upper()
-        err.print(f"error: {what} is empty; give a name, e.g. \"transformer\"", highlight=False, markup=False)
+        err.print(f'error: {what} is empty; give a name, e.g. "transformer"', highlight=False, markup=False)
         raise typer.Exit(2)
     return value
 
@@ -230,4 +257,3 @@ def open_graph(graph: Path | None, uri: str | None, username: str | None, passwo
         auth = GraphSource(graph, uri, username, password, database).auth()
         return KnowledgeGraph.neo4j(uri, auth=auth, database=database)
     return KnowledgeGraph.load(graph or DEFAULT_GRAPH_PATH)
-

@@ -62,10 +62,16 @@ def eval_ner(
 
 @eval_app.command("entities")
 def eval_entities(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="entities-dev format JSONL (methods/datasets/tasks/metrics per abstract)")],
+    file: Annotated[
+        Path,
+        typer.Argument(metavar="FILE", help="entities-dev format JSONL (methods/datasets/tasks/metrics per abstract)"),
+    ],
     model: ModelOpt = None,
     papers: Annotated[
-        Path | None, typer.Option("--papers", help="abstracts for lines without one, by title [default: examples/seed_abstracts.jsonl]")
+        Path | None,
+        typer.Option(
+            "--papers", help="abstracts for lines without one, by title [default: examples/seed_abstracts.jsonl]"
+        ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -81,9 +87,19 @@ def eval_entities(
 @eval_app.command("questions")
 @graph_source_options
 def eval_questions(
-    files: Annotated[list[Path] | None, typer.Argument(metavar="FILE...", show_default=False, help="questions files in the questions-dev.jsonl format \\[default: ../shared/eval/questions-dev.jsonl]")] = None,
-    source: GraphSource = GraphSource(), as_json: JsonOpt = False,
-    brief: Annotated[bool, typer.Option("--brief", metavar="", help="summary rows only, no per-question lines")] = False,
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="FILE...",
+            show_default=False,
+            help="questions files in the questions-dev.jsonl format \\[default: ../shared/eval/questions-dev.jsonl]",
+        ),
+    ] = None,
+    source: GraphSource = GraphSource(),
+    as_json: JsonOpt = False,
+    brief: Annotated[
+        bool, typer.Option("--brief", metavar="", help="summary rows only, no per-question lines")
+    ] = False,
 ) -> None:
     """Score `kg query papers-using X --for Y` on hand-judged questions, beside the word-match baseline."""
     from kg.eval.questions import DEFAULT_QUESTIONS, evaluate_questions
@@ -103,10 +119,23 @@ def eval_questions(
 
 @eval_app.command("helpers")
 def eval_helpers(
-    files: Annotated[list[Path] | None, typer.Argument(metavar="FILE...", show_default=False, help="helper questions in the helpers-dev.jsonl format \\[default: ../shared/eval/helpers-dev.jsonl]")] = None,
-    graph: GraphOpt = None, uri: UriOpt = None, username: UserOpt = None,
-    password: PasswordOpt = None, database: DatabaseOpt = None, as_json: JsonOpt = False,
-    brief: Annotated[bool, typer.Option("--brief", metavar="", help="summary rows only, no per-question lines")] = False,
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            metavar="FILE...",
+            show_default=False,
+            help="helper questions in the helpers-dev.jsonl format \\[default: ../shared/eval/helpers-dev.jsonl]",
+        ),
+    ] = None,
+    graph: GraphOpt = None,
+    uri: UriOpt = None,
+    username: UserOpt = None,
+    password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+    as_json: JsonOpt = False,
+    brief: Annotated[
+        bool, typer.Option("--brief", metavar="", help="summary rows only, no per-question lines")
+    ] = False,
 ) -> None:
     """Score `kg query methods-for / datasets-for / tasks-for` lists (precision@10, recall@10) on hand-judged answers."""
     from kg.eval.helpers import DEFAULT_HELPERS, evaluate_helpers
@@ -123,8 +152,13 @@ def eval_helpers(
 
 @eval_app.command("leaderboard-check")
 def eval_leaderboard_check(
-    folder: Annotated[Path, typer.Argument(metavar="DIR", help="where to write papers.jsonl, questions.jsonl and helpers.jsonl")],
-    papers: Annotated[int | None, typer.Option("--papers", metavar="N", help="a seeded sample of N papers [default: all held-out papers]")] = None,
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help="where to write papers.jsonl, questions.jsonl and helpers.jsonl")
+    ],
+    papers: Annotated[
+        int | None,
+        typer.Option("--papers", metavar="N", help="a seeded sample of N papers [default: all held-out papers]"),
+    ] = None,
     seed: Annotated[int, typer.Option("--seed", help="seed of the sample")] = 0,
 ) -> None:
     """Write a Papers-with-Code check from leaderboards the vocabulary never read (build DIR/papers.jsonl, then

@@ -40,7 +40,11 @@ def neo4j_start(
     http_port: HttpPortOpt = 7474,
     password: Annotated[
         str | None,
-        typer.Option("--password", metavar="PASSWORD", help="turn auth on: user neo4j gets this password (8+ characters) \\[default: no auth]"),
+        typer.Option(
+            "--password",
+            metavar="PASSWORD",
+            help="turn auth on: user neo4j gets this password (8+ characters) \\[default: no auth]",
+        ),
     ] = None,
     heap: HeapOpt = "1g",
     pagecache: PagecacheOpt = "512m",
@@ -81,7 +85,9 @@ def neo4j_status() -> None:
         _say(f"Neo4j is not running from {home}")
         raise typer.Exit(1)
     bolt, http = server.configured_ports(home)
-    _say(f"Neo4j is running (pid {pid}): bolt://127.0.0.1:{bolt}  Browser: {server.browser_url(f'http://127.0.0.1:{http}')}")
+    _say(
+        f"Neo4j is running (pid {pid}): bolt://127.0.0.1:{bolt}  Browser: {server.browser_url(f'http://127.0.0.1:{http}')}"
+    )
 
 
 @neo4j_app.command("dry-run")
@@ -106,7 +112,9 @@ def neo4j_guide(
         try:
             httpd = make_server(port)
         except OSError as exc:
-            raise ValueError(f"cannot serve the guide on localhost:{port} ({exc.strerror}); choose another --port") from None
+            raise ValueError(
+                f"cannot serve the guide on localhost:{port} ({exc.strerror}); choose another --port"
+            ) from None
     with httpd:
         base = f"http://localhost:{httpd.server_address[1]}"
         _say(f"serving the Browser guide on {base}/  (Ctrl-C to stop); in Neo4j Browser:")

@@ -26,9 +26,13 @@ from kg.cli.common import (
 
 SCORE_NOTE = "score: higher means stronger support in the graph; it orders this answer and is not a probability"
 _HEADINGS = {
-    "papers_using": "Papers using {x}", "papers_proposing": "Papers proposing {x}", "methods_for": "Methods for {task}",
-    "datasets_for": "Datasets for {task}", "tasks_for": "Tasks {method} is used for",
-    "related_papers": "Papers related to {paper_id}", "lookup": "Entities known as {name}",
+    "papers_using": "Papers using {x}",
+    "papers_proposing": "Papers proposing {x}",
+    "methods_for": "Methods for {task}",
+    "datasets_for": "Datasets for {task}",
+    "tasks_for": "Tasks {method} is used for",
+    "related_papers": "Papers related to {paper_id}",
+    "lookup": "Entities known as {name}",
 }
 
 
@@ -39,7 +43,7 @@ def _heading(query: dict[str, Any]) -> str:
     if query.get("task") is not None and query.get("helper") == "papers_using":
         text += f' for "{query["task"]}"'
     if query.get("label") is not None:
-        text += f' (label {query["label"]})'
+        text += f" (label {query['label']})"
     return text
 
 
@@ -100,8 +104,12 @@ def _print_answer(query: dict[str, Any], results: list, as_json: bool, kind: str
         table.add_column("id", ratio=2, overflow="fold")
         table.add_column("papers", justify="right", width=6)
         for i, r in enumerate(results, 1):
-            table.add_row(str(i), f"[bold]{escape(r.name)}[/] ({r.label}){_alias_line(r.name, r.aliases)}",
-                          r.entity_id, str(r.paper_count))
+            table.add_row(
+                str(i),
+                f"[bold]{escape(r.name)}[/] ({r.label}){_alias_line(r.name, r.aliases)}",
+                r.entity_id,
+                str(r.paper_count),
+            )
     else:
         table.add_column("#", justify="right", width=3)
         table.add_column("name", ratio=2, overflow="fold")
@@ -109,8 +117,13 @@ def _print_answer(query: dict[str, Any], results: list, as_json: bool, kind: str
         table.add_column("score", justify="right", width=6)
         table.add_column("evidence", ratio=4)
         for i, r in enumerate(results, 1):
-            table.add_row(str(i), f"[bold]{escape(r.name)}[/] ({r.label}){_alias_line(r.name, r.aliases)}",
-                          str(r.paper_count), f"{r.score:.2f}", "\n".join(f"• {s}" for s in r.evidence[:2]))
+            table.add_row(
+                str(i),
+                f"[bold]{escape(r.name)}[/] ({r.label}){_alias_line(r.name, r.aliases)}",
+                str(r.paper_count),
+                f"{r.score:.2f}",
+                "\n".join(f"• {s}" for s in r.evidence[:2]),
+            )
     out.print(table)
 
 
@@ -127,9 +140,16 @@ def _run_query(
 @graph_source_options
 def q_papers_using(
     x: Annotated[str, typer.Argument(metavar="X", callback=non_blank, help="method or dataset, any alias")],
-    task: Annotated[str | None, typer.Option("--for", metavar="TASK", callback=non_blank, help="task the papers address, as you would say it")] = None,
-    limit: LimitOpt = 20, source: GraphSource = GraphSource(), as_json: JsonOpt = False,
-    explain: Annotated[bool, typer.Option("--explain", metavar="", help="print how X and Y were resolved (stderr)")] = False,
+    task: Annotated[
+        str | None,
+        typer.Option("--for", metavar="TASK", callback=non_blank, help="task the papers address, as you would say it"),
+    ] = None,
+    limit: LimitOpt = 20,
+    source: GraphSource = GraphSource(),
+    as_json: JsonOpt = False,
+    explain: Annotated[
+        bool, typer.Option("--explain", metavar="", help="print how X and Y were resolved (stderr)")
+    ] = False,
 ) -> None:
     """Papers that use X (or anything that IS_A X), for task Y: same-sentence evidence ranks first."""
     query = {"helper": "papers_using", "x": x, "task": task}
@@ -139,8 +159,12 @@ def q_papers_using(
     with friendly_errors(), source.open() as kg_:
         answer = kg_.answer_papers_using(x, task, limit=limit)
     if as_json:
-        payload = {"query": query, "results": [r.model_dump() for r in answer.results],
-                   "explain": answer.explain, "resolution": answer.resolution}
+        payload = {
+            "query": query,
+            "results": [r.model_dump() for r in answer.results],
+            "explain": answer.explain,
+            "resolution": answer.resolution,
+        }
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
         return
     _print_answer(query, answer.results, False, "paper")
@@ -157,73 +181,101 @@ def q_papers_using(
 @graph_source_options
 def q_papers_proposing(
     x: Annotated[str, typer.Argument(metavar="X", callback=non_blank, help="method or dataset")],
-    limit: LimitOpt = 20, source: GraphSource = GraphSource(), as_json: JsonOpt = False,
+    limit: LimitOpt = 20,
+    source: GraphSource = GraphSource(),
+    as_json: JsonOpt = False,
 ) -> None:
     """Papers that introduce X."""
-    _run_query("paper", {"helper": "papers_proposing", "x": x},
-               lambda g: g.papers_proposing(x, limit=limit), source, as_json)
+    _run_query(
+        "paper", {"helper": "papers_proposing", "x": x}, lambda g: g.papers_proposing(x, limit=limit), source, as_json
+    )
 
 
 @query_app.command("methods-for")
 @graph_source_options
 def q_methods_for(
     task: Annotated[str, typer.Argument(metavar="TASK", callback=non_blank, help="task, any alias")],
-    limit: LimitOpt = 20, source: GraphSource = GraphSource(), as_json: JsonOpt = False,
+    limit: LimitOpt = 20,
+    source: GraphSource = GraphSource(),
+    as_json: JsonOpt = False,
 ) -> None:
     """Methods used for a task."""
-    _run_query("entity", {"helper": "methods_for", "task": task},
-               lambda g: g.methods_for(task, limit=limit), source, as_json)
+    _run_query(
+        "entity", {"helper": "methods_for", "task": task}, lambda g: g.methods_for(task, limit=limit), source, as_json
+    )
 
 
 @query_app.command("datasets-for")
 @graph_source_options
 def q_datasets_for(
     task: Annotated[str, typer.Argument(metavar="TASK", callback=non_blank, help="task, any alias")],
-    limit: LimitOpt = 20, source: GraphSource = GraphSource(), as_json: JsonOpt = False,
+    limit: LimitOpt = 20,
+    source: GraphSource = GraphSource(),
+    as_json: JsonOpt = False,
 ) -> None:
     """Datasets used for a task."""
-    _run_query("entity", {"helper": "datasets_for", "task": task},
-               lambda g: g.datasets_for(task, limit=limit), source, as_json)
+    _run_query(
+        "entity", {"helper": "datasets_for", "task": task}, lambda g: g.datasets_for(task, limit=limit), source, as_json
+    )
 
 
 @query_app.command("tasks-for")
 @graph_source_options
 def q_tasks_for(
     method: Annotated[str, typer.Argument(metavar="METHOD", callback=non_blank, help="method, any alias")],
-    limit: LimitOpt = 20, source: GraphSource = GraphSource(), as_json: JsonOpt = False,
+    limit: LimitOpt = 20,
+    source: GraphSource = GraphSource(),
+    as_json: JsonOpt = False,
 ) -> None:
     """Tasks a method is used for."""
-    _run_query("entity", {"helper": "tasks_for", "method": method},
-               lambda g: g.tasks_for(method, limit=limit), source, as_json)
+    _run_query(
+        "entity", {"helper": "tasks_for", "method": method}, lambda g: g.tasks_for(method, limit=limit), source, as_json
+    )
 
 
 @query_app.command("related")
 @graph_source_options
 def q_related(
-    paper_id: Annotated[str, typer.Argument(metavar="PAPER_ID", callback=non_blank, help="paper id, e.g. arxiv:2309.08349 or title:...")],
-    limit: LimitOpt = 10, source: GraphSource = GraphSource(), as_json: JsonOpt = False,
+    paper_id: Annotated[
+        str, typer.Argument(metavar="PAPER_ID", callback=non_blank, help="paper id, e.g. arxiv:2309.08349 or title:...")
+    ],
+    limit: LimitOpt = 10,
+    source: GraphSource = GraphSource(),
+    as_json: JsonOpt = False,
 ) -> None:
     """Papers related by shared entities and citations."""
-    _run_query("paper", {"helper": "related_papers", "paper_id": paper_id},
-               lambda g: g.related_papers(paper_id, limit=limit), source, as_json)
+    _run_query(
+        "paper",
+        {"helper": "related_papers", "paper_id": paper_id},
+        lambda g: g.related_papers(paper_id, limit=limit),
+        source,
+        as_json,
+    )
 
 
 @query_app.command("lookup")
 @graph_source_options
 def q_lookup(
-    name: Annotated[str, typer.Argument(metavar="NAME", callback=non_blank, help="any spelling: alias, abbreviation, plural")],
-    label: Annotated[str | None, typer.Option("--label", metavar="LABEL", help="Method, Dataset, Task or Metric")] = None,
-    source: GraphSource = GraphSource(), as_json: JsonOpt = False,
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", callback=non_blank, help="any spelling: alias, abbreviation, plural")
+    ],
+    label: Annotated[
+        str | None, typer.Option("--label", metavar="LABEL", help="Method, Dataset, Task or Metric")
+    ] = None,
+    source: GraphSource = GraphSource(),
+    as_json: JsonOpt = False,
 ) -> None:
     """Entities known by a name through any alias."""
-    _run_query("entity", {"helper": "lookup", "name": name, "label": label},
-               lambda g: g.lookup(name, label), source, as_json)
+    _run_query(
+        "entity", {"helper": "lookup", "name": name, "label": label}, lambda g: g.lookup(name, label), source, as_json
+    )
 
 
 @query_app.command("stats")
 @graph_source_options
 def q_stats(
-    source: GraphSource = GraphSource(), as_json: JsonOpt = False,
+    source: GraphSource = GraphSource(),
+    as_json: JsonOpt = False,
     top: Annotated[int, typer.Option("--top", min=0, help="most-mentioned offered entities listed per label")] = 10,
 ) -> None:
     """Node and relationship counts, offered entities per label and the most mentioned, extraction coverage."""
@@ -251,5 +303,9 @@ def q_stats(
                 out.print(f"[bold]{label}[/bold] most mentioned: {listed or '-'}", soft_wrap=True, highlight=False)
         from kg.graph.schema import OFFER_BAR
 
-        out.print(f"offered: linked to the vocabulary or confident corpus entities (confidence >= {OFFER_BAR}); "
-                  "the others stay on their papers", style="dim", soft_wrap=True)
+        out.print(
+            f"offered: linked to the vocabulary or confident corpus entities (confidence >= {OFFER_BAR}); "
+            "the others stay on their papers",
+            style="dim",
+            soft_wrap=True,
+        )

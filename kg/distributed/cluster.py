@@ -60,7 +60,10 @@ def open_client(value: str) -> Iterator[Any]:
         return
     # processes=True: spaCy holds the GIL, so only processes use more than one core;
     # one thread per worker: each worker process runs one partition at a time with its own pipeline.
-    with distributed.LocalCluster(
-        n_workers=spec.workers, threads_per_worker=1, processes=True, dashboard_address=":0"
-    ) as cluster, distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=spec.workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         yield client

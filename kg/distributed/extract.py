@@ -72,8 +72,14 @@ class DaskExtractor:
     def _submit(self, number: int, chunk: list[Paper]) -> Any:
         payload = [p.model_dump(exclude_defaults=True) for p in chunk]
         return self.client.submit(
-            extract_partition, payload, self.model, self.vocab_file, self.batch_size,
-            key=f"kg-extract-{number}-{id(self):x}", retries=self.retries, pure=False,
+            extract_partition,
+            payload,
+            self.model,
+            self.vocab_file,
+            self.batch_size,
+            key=f"kg-extract-{number}-{id(self):x}",
+            retries=self.retries,
+            pure=False,
         )
 
     def _collect(self, number: int, future: Any) -> list[PaperExtraction]:

@@ -63,8 +63,10 @@ class ImportSummary:
     duplicates: int = 0  # records dropped because an earlier one had the same id
 
     def __str__(self) -> str:
-        return (f"import CSVs: {self.papers} papers, {self.entities} entities in {self.partitions} partitions, "
-                f"{self.files} files; {self.duplicates} repeated ids dropped")
+        return (
+            f"import CSVs: {self.papers} papers, {self.entities} entities in {self.partitions} partitions, "
+            f"{self.files} files; {self.duplicates} repeated ids dropped"
+        )
 
 
 @dataclass
@@ -110,10 +112,13 @@ def _tables(path: Path) -> sqlite3.Connection:
 
 def _note_papers(db: sqlite3.Connection, papers: Sequence[Paper], authors: Sequence[dict[str, Any]], seq: int) -> None:
     """Authors (first spelling wins, as in add_papers) and the ids citations are matched on (first wins)."""
-    db.executemany("INSERT OR IGNORE INTO author VALUES (?, ?, ?)",
-                   ((row["id"], json.dumps(row), seq + i) for i, row in enumerate(authors)))
-    db.executemany("INSERT OR IGNORE INTO ext VALUES (?, ?)",
-                   ((ext, p.id) for p in papers for ext in (p.id, *p.external_ids)))
+    db.executemany(
+        "INSERT OR IGNORE INTO author VALUES (?, ?, ?)",
+        ((row["id"], json.dumps(row), seq + i) for i, row in enumerate(authors)),
+    )
+    db.executemany(
+        "INSERT OR IGNORE INTO ext VALUES (?, ?)", ((ext, p.id) for p in papers for ext in (p.id, *p.external_ids))
+    )
     db.executemany("INSERT INTO ref VALUES (?, ?)", ((p.id, r) for p in papers for r in p.references))
     db.executemany("INSERT INTO cited_by VALUES (?, ?)", ((p.id, r) for p in papers for r in p.cited_by))
 
@@ -126,7 +131,9 @@ def _merge_evidence(into: list[str], sentences: Iterable[str]) -> None:
 
 
 def _partition_graph(
-    papers: Sequence[Paper], extractions: Sequence[PaperExtraction], mention_entities: dict[str, list[str]],
+    papers: Sequence[Paper],
+    extractions: Sequence[PaperExtraction],
+    mention_entities: dict[str, list[str]],
     labels: dict[str, str],
 ) -> nx.MultiDiGraph:
     """The partition's papers, authors and edges, built by the embedded build's functions (entities as stubs)."""
@@ -155,11 +162,22 @@ def _absorb(spanning: _Spanning, db: sqlite3.Connection, graph: nx.MultiDiGraph,
         if key not in AGGREGATED_TYPES:
             continue
         # the partition's partial aggregate goes to disk; they are folded in partition order at the end
-        db.execute("INSERT INTO pair_part VALUES (?, ?, ?, ?, ?, ?, ?)", (
-            source, target, key, seq, attrs["count"], attrs["confidence"], json.dumps(list(attrs["evidence"])),
-        ))
-        db.executemany("INSERT OR IGNORE INTO pair_paper VALUES (?, ?, ?, ?)",
-                       ((source, target, key, pid) for pid in attrs["papers"]))
+        db.execute(
+            "INSERT INTO pair_part VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                source,
+                target,
+                key,
+                seq,
+                attrs["count"],
+                attrs["confidence"],
+                json.dumps(list(attrs["evidence"])),
+            ),
+        )
+        db.executemany(
+            "INSERT OR IGNORE INTO pair_paper VALUES (?, ?, ?, ?)",
+            ((source, target, key, pid) for pid in attrs["papers"]),
+        )
 
 
 def _paper_rows(graph: nx.MultiDiGraph) -> tuple[dict, dict, list[dict[str, Any]]]:
@@ -203,10 +221,15 @@ def _aggregated_edges(db: sqlite3.Connection) -> Iterator[tuple[str, str, str, d
             _merge_evidence(pair.evidence, json.loads(evidence))
         paper_key, pair_papers = next(paper_groups)
         assert paper_key == key, (paper_key, key)  # both tables hold exactly the pairs seen
-        yield *key, {
-            "papers": tuple(row[3] for row in pair_papers), "count": pair.count,
-            "evidence": tuple(pair.evidence), "confidence": pair.confidence,
-        }
+        yield (
+            *key,
+            {
+                "papers": tuple(row[3] for row in pair_papers),
+                "count": pair.count,
+                "evidence": tuple(pair.evidence),
+                "confidence": pair.confidence,
+            },
+        )
 
 
 def _citation_edges(db: sqlite3.Connection) -> Iterator[tuple[str, str, str, dict[str, Any]]]:

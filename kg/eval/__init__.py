@@ -113,9 +113,7 @@ def _render_any(result: Any) -> str:
         head = f"{'':<14}" + "".join(f"{k:>9}" for k in keys)
         rows = [head]
         for name, v in data.items():
-            cells = "".join(
-                f"{v[k]:>9.3f}" if isinstance(v.get(k), float) else f"{str(v.get(k, '')):>9}" for k in keys
-            )
+            cells = "".join(f"{v[k]:>9.3f}" if isinstance(v.get(k), float) else f"{str(v.get(k, '')):>9}" for k in keys)
             rows.append(f"{name:<14}{cells}")
         return "\n".join(rows)
     return str(data)

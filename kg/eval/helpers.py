@@ -105,7 +105,12 @@ def score_answers(question: HelperQuestion, results: list[EntityResult]) -> Help
     wanted = [a.name for a in question.accepted if len(a.papers) >= 2][:TOP]
     recall = sum(1 for name in wanted if name in matched) / len(wanted) if wanted else 1.0
     return HelperScore(
-        question.qid, question.helper, question.arg, precision, recall, answers,
+        question.qid,
+        question.helper,
+        question.arg,
+        precision,
+        recall,
+        answers,
         [name for name in wanted if name not in matched],
     )
 
@@ -130,11 +135,19 @@ class HelpersReport:
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready figures."""
         return {
-            "file": self.path, "precision_at_10": round(self.precision, 4), "recall_at_10": round(self.recall, 4),
+            "file": self.path,
+            "precision_at_10": round(self.precision, 4),
+            "recall_at_10": round(self.recall, 4),
             "questions": [
-                {"qid": s.qid, "helper": s.helper, "arg": s.arg, "precision": round(s.precision, 4),
-                 "recall": round(s.recall, 4), "answers": [{"name": n, "matches": h} for n, h in s.answers],
-                 "missed": s.missed}
+                {
+                    "qid": s.qid,
+                    "helper": s.helper,
+                    "arg": s.arg,
+                    "precision": round(s.precision, 4),
+                    "recall": round(s.recall, 4),
+                    "answers": [{"name": n, "matches": h} for n, h in s.answers],
+                    "missed": s.missed,
+                }
                 for s in self.scores
             ],
         }
@@ -151,7 +164,9 @@ class HelpersReport:
                     lines.append(f"    missed: {', '.join(s.missed)}")
             lines.append("")
         lines.append(f"P@10 {self.precision:.3f}  R@10 {self.recall:.3f}  over {len(self.scores)} questions")
-        lines.append("(+ an answer matching an accepted one, - any other; recall counts accepted answers with >= 2 papers)")
+        lines.append(
+            "(+ an answer matching an accepted one, - any other; recall counts accepted answers with >= 2 papers)"
+        )
         return "\n".join(lines)
 
 

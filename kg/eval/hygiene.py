@@ -20,10 +20,7 @@ ENTITY_KINDS = ("Method", "Dataset", "Task", "Metric")
 
 def is_debris(name: str) -> bool:
     """A name with a math token ("O(1", "L_{1", "FID=1.42") or an unclosed bracket."""
-    return (
-        any(_is_math_token(t) or t.lower() in MACRO_WORDS for t in name.split())
-        or name.count("(") > name.count(")")
-    )
+    return any(_is_math_token(t) or t.lower() in MACRO_WORDS for t in name.split()) or name.count("(") > name.count(")")
 
 
 @dataclass

@@ -59,11 +59,17 @@ def read_heldout(folder: Path = PWC_DIR) -> list[LeaderboardPaper]:
                 row = json.loads(line)
                 if not (row.get("leaderboards") and row.get("abstract_latex") and keep(row["paper_id"])):
                     continue
-                pairs = frozenset((lb["dataset"], lb["task"]) for lb in row["leaderboards"] if lb.get("dataset") and lb.get("task"))
-                papers.append(LeaderboardPaper(
-                    row["paper_id"], strip_latex(row.get("title_latex")) or row["paper_id"],
-                    strip_latex(row["abstract_latex"]), pairs,
-                ))
+                pairs = frozenset(
+                    (lb["dataset"], lb["task"]) for lb in row["leaderboards"] if lb.get("dataset") and lb.get("task")
+                )
+                papers.append(
+                    LeaderboardPaper(
+                        row["paper_id"],
+                        strip_latex(row.get("title_latex")) or row["paper_id"],
+                        strip_latex(row["abstract_latex"]),
+                        pairs,
+                    )
+                )
     return papers
 
 
@@ -90,8 +96,13 @@ def questions(pairs: dict[tuple[str, str], list[LeaderboardPaper]], min_papers: 
     """questions-dev.jsonl records: papers using D for T, relevant = the papers naming D with that pair."""
     for n, ((dataset, task), found) in enumerate(sorted(pairs.items())):
         if len(found) >= min_papers:
-            yield {"qid": f"lb{n:04d}", "x": dataset, "y": task, "x_type": "dataset",
-                   "relevant_titles": [p.title for p in found]}
+            yield {
+                "qid": f"lb{n:04d}",
+                "x": dataset,
+                "y": task,
+                "x_type": "dataset",
+                "relevant_titles": [p.title for p in found],
+            }
 
 
 def helper_questions(pairs: dict[tuple[str, str], list[LeaderboardPaper]], min_task_papers: int = 3) -> Iterator[dict]:
@@ -102,8 +113,12 @@ def helper_questions(pairs: dict[tuple[str, str], list[LeaderboardPaper]], min_t
     for n, task in enumerate(sorted(by_task)):
         datasets = by_task[task]
         if len({pid for ids in datasets.values() for pid in ids}) >= min_task_papers:
-            yield {"qid": f"lbh{n:04d}", "helper": "datasets-for", "arg": task,
-                   "accepted": [{"name": d, "variants": [], "papers": ids} for d, ids in sorted(datasets.items())]}
+            yield {
+                "qid": f"lbh{n:04d}",
+                "helper": "datasets-for",
+                "arg": task,
+                "accepted": [{"name": d, "variants": [], "papers": ids} for d, ids in sorted(datasets.items())],
+            }
 
 
 def write_check(folder: Path, *, limit: int | None = None, seed: int = 0, source: Path = PWC_DIR) -> dict[str, int]:

@@ -128,7 +128,9 @@ def predict_on_gold_tokens(nlp, docs: Sequence[GoldDoc], batch_size: int = 64) -
     return [[(e.start, e.end, e.label_) for e in d.ents] for d in spacy_docs]
 
 
-def load_gold(path: Path | str, fmt: str | None = None, part: str = "all") -> tuple[str, list[GoldDoc], list[list[tuple[int, int, str]]], tuple[str, ...]]:
+def load_gold(
+    path: Path | str, fmt: str | None = None, part: str = "all"
+) -> tuple[str, list[GoldDoc], list[list[tuple[int, int, str]]], tuple[str, ...]]:
     """(format, docs, mapped gold spans, scored labels) of a gold file."""
     fmt = fmt or detect_format(path)
     if fmt == "scierc":
@@ -140,7 +142,9 @@ def load_gold(path: Path | str, fmt: str | None = None, part: str = "all") -> tu
     raise ValueError(f"unknown format {fmt!r}")
 
 
-def evaluate_file(nlp, path: Path | str, *, fmt: str | None = None, part: str = "all", name: str | None = None) -> NERScores:
+def evaluate_file(
+    nlp, path: Path | str, *, fmt: str | None = None, part: str = "all", name: str | None = None
+) -> NERScores:
     """Score the pipeline ``nlp`` on one gold file (SciERC JSON or TDMSci CoNLL)."""
     fmt, docs, gold, labels = load_gold(path, fmt, part)
     pred = predict_on_gold_tokens(nlp, docs)

@@ -71,7 +71,9 @@ class PwcScores:
             "name": self.name,
             "papers": self.papers,
             "overall": {"recall": self.overall.recall, "found": self.overall.found, "eligible": self.overall.eligible},
-            "labels": {k: {"recall": v.recall, "found": v.found, "eligible": v.eligible} for k, v in self.per_label.items()},
+            "labels": {
+                k: {"recall": v.recall, "found": v.found, "eligible": v.eligible} for k, v in self.per_label.items()
+            },
         }
 
 

@@ -25,10 +25,34 @@ from kg.eval.readers import shared_dir
 
 DEFAULT_QUESTIONS = shared_dir() / "eval" / "questions-dev.jsonl"
 # Words the word-match baseline ignores (the issue's definition: "for/of/the/using/solving and the like").
-BASELINE_STOP_WORDS = frozenset({
-    "a", "an", "the", "of", "for", "in", "on", "to", "and", "or", "with", "from", "by", "via", "using",
-    "use", "solving", "against", "into", "over", "as", "at", "its", "their",
-})
+BASELINE_STOP_WORDS = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "of",
+        "for",
+        "in",
+        "on",
+        "to",
+        "and",
+        "or",
+        "with",
+        "from",
+        "by",
+        "via",
+        "using",
+        "use",
+        "solving",
+        "against",
+        "into",
+        "over",
+        "as",
+        "at",
+        "its",
+        "their",
+    }
+)
 
 
 class Question(BaseModel):
@@ -130,9 +154,17 @@ class QuestionScore:
     def as_dict(self) -> dict[str, Any]:
         """JSON form."""
         return {
-            "qid": self.qid, "x": self.x, "y": self.y, "relevant": len(self.relevant),
-            "answered": len(self.answered), "precision": round(self.precision, 4), "recall": round(self.recall, 4),
-            "found": self.found, "missed": self.missed, "extra": self.extra, "explain": self.explain,
+            "qid": self.qid,
+            "x": self.x,
+            "y": self.y,
+            "relevant": len(self.relevant),
+            "answered": len(self.answered),
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "found": self.found,
+            "missed": self.missed,
+            "extra": self.extra,
+            "explain": self.explain,
         }
 
 
@@ -176,8 +208,12 @@ class Summary:
         """JSON form."""
         done, empty = self.empties
         return {
-            "name": self.name, "precision": round(self.precision, 4), "recall": round(self.recall, 4),
-            "empties_answered_empty": done, "empties": empty, "evidence_share": round(self.evidence_share, 4),
+            "name": self.name,
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "empties_answered_empty": done,
+            "empties": empty,
+            "evidence_share": round(self.evidence_share, 4),
         }
 
 
@@ -222,9 +258,7 @@ class QuestionsReport:
             lines.append(
                 f"{row.name:<22} {row.precision:>6.3f} {row.recall:>6.3f} {f'{done}/{empty}':>8} {row.evidence_share:>9.2f}"
             )
-        lines.append(
-            f"{'ratio to baseline':<22} {_ratio(p.precision, b.precision):>6} {_ratio(p.recall, b.recall):>6}"
-        )
+        lines.append(f"{'ratio to baseline':<22} {_ratio(p.precision, b.precision):>6} {_ratio(p.recall, b.recall):>6}")
         lines += ["", *(COLUMN_NOTES if details else COLUMN_NOTES[3:])]
         return "\n".join(lines)
 

@@ -183,9 +183,7 @@ def read_scirex(path: Path | str) -> Iterator[tuple[str, list[GoldDoc]]]:
                 if e <= e0:
                     spans.append((s - s0, e - s0, lab))
                 jj += 1
-            sents.append(
-                GoldDoc(f"{rec['doc_id']}:{k}", [normalise_token(w) for w in words[s0:e0]], spans)
-            )
+            sents.append(GoldDoc(f"{rec['doc_id']}:{k}", [normalise_token(w) for w in words[s0:e0]], spans))
         yield str(rec["doc_id"]), sents
 
 

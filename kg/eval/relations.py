@@ -53,7 +53,9 @@ def read_scierc(path: str | Path, nlp: Language) -> Iterator[tuple[Doc, list[Spa
             doc = _doc(nlp, record)
             labels = {(s, e): label for sent in record["ner"] for s, e, label in sent}
             spans = [
-                Span(doc, s, e + 1, label=SCIERC_LABELS[label]) for (s, e), label in labels.items() if label in SCIERC_LABELS
+                Span(doc, s, e + 1, label=SCIERC_LABELS[label])
+                for (s, e), label in labels.items()
+                if label in SCIERC_LABELS
             ]
             gold: set[GoldRelation] = set()
             for sent in record["relations"]:
@@ -149,17 +151,23 @@ def evaluate_relations(path_to_scierc_json: str | Path, model: str | Path | Lang
         ner = "given pipeline"
     else:
         ner = str(model) if model is not None else (str(MODEL_DIR) if has_trained_model() else "lexicon")
-    return RelationScores({
-        "data": str(path_to_scierc_json),
-        "docs": n_docs,
-        "ner": ner,
-        "gold_entities": _scores(gold_counts),
-        "end_to_end": _scores(e2e_counts),
-        "cues": cues,
-    })
+    return RelationScores(
+        {
+            "data": str(path_to_scierc_json),
+            "docs": n_docs,
+            "ner": ner,
+            "gold_entities": _scores(gold_counts),
+            "end_to_end": _scores(e2e_counts),
+            "cues": cues,
+        }
+    )
 
 
 if __name__ == "__main__":
     import sys
 
-    print(json.dumps(evaluate_relations(sys.argv[1] if len(sys.argv) > 1 else "/work/shared/data/scierc/dev.json"), indent=2))
+    print(
+        json.dumps(
+            evaluate_relations(sys.argv[1] if len(sys.argv) > 1 else "/work/shared/data/scierc/dev.json"), indent=2
+        )
+    )

@@ -83,7 +83,14 @@ def extract_jsonl_record(extraction: PaperExtraction) -> dict:
     return {
         "paper_id": extraction.paper_id,
         "mentions": [
-            {"field": m.field, "start": m.start, "end": m.end, "text": m.text, "label": m.label, "confidence": m.confidence}
+            {
+                "field": m.field,
+                "start": m.start,
+                "end": m.end,
+                "text": m.text,
+                "label": m.label,
+                "confidence": m.confidence,
+            }
             for m in extraction.mentions
         ],
         "relations": [
@@ -143,7 +150,9 @@ class Extractor:
         ctx = mp.get_context("fork" if "fork" in methods else "spawn")
         # Forked workers inherit the built pipeline; spawned ones rebuild it from the model argument.
         seed = self.nlp if ctx.get_start_method() == "fork" or isinstance(self.model, Language) else self.model
-        with ctx.Pool(self.n_process, initializer=_init_worker, initargs=(seed, self.batch_size, self.vocab_file)) as pool:
+        with ctx.Pool(
+            self.n_process, initializer=_init_worker, initargs=(seed, self.batch_size, self.vocab_file)
+        ) as pool:
             in_flight: deque = deque()
             for batch in minibatch(papers, self.batch_size):
                 in_flight.append(pool.apply_async(_extract_batch, (batch,)))

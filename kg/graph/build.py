@@ -133,7 +133,11 @@ def add_entities(graph: nx.MultiDiGraph, resolution: Resolution) -> None:
         if child in graph and parent in graph and child != parent:
             graph.add_edge(child, parent, key="IS_A")
     for source, target, rel_type, weight in resolution.knowledge:
-        if source in graph and target in graph and _allowed(rel_type, graph.nodes[source]["label"], graph.nodes[target]["label"]):
+        if (
+            source in graph
+            and target in graph
+            and _allowed(rel_type, graph.nodes[source]["label"], graph.nodes[target]["label"])
+        ):
             graph.add_edge(source, target, key=rel_type, weight=weight)
 
 
@@ -186,7 +190,10 @@ def add_extracted_relations(
             attrs = graph.edges[pid, target, rel_type]
             evidence = attrs.get("evidence", ())
             attrs["role"] = edge_role(
-                rel_type, graph.nodes[target]["label"], [c for c in edge_cues if c], evidence,
+                rel_type,
+                graph.nodes[target]["label"],
+                [c for c in edge_cues if c],
+                evidence,
                 [sentence == title for sentence in evidence],
             )
     for (source, target, rel_type), attrs in aggregated.items():
@@ -273,4 +280,3 @@ def build_graph(
     discount_unused_datasets(graph)
     add_top_papers(graph)
     return graph
-

@@ -31,7 +31,9 @@ def graph_stats(graph: nx.MultiDiGraph) -> dict[str, Any]:
                 edges[key] = edges.get(key, 0) + 1
         if label == PAPER and attrs.get("abstract"):
             with_abstract += 1
-            kinds = {node_attrs[t].get("label") for t, keydict in succ[node].items() if any(k != "CITES" for k in keydict)}
+            kinds = {
+                node_attrs[t].get("label") for t, keydict in succ[node].items() if any(k != "CITES" for k in keydict)
+            }
             with_method_and_task += "Method" in kinds and "Task" in kinds
     return {
         "nodes": nodes,

@@ -15,9 +15,17 @@ def _graphml_ready(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """Copy of the graph with list attributes turned into JSON strings (GraphML holds scalars only)."""
     flat = nx.MultiDiGraph()
     for node, attrs in graph.nodes(data=True):
-        flat.add_node(node, **{k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, tuple)) else v for k, v in attrs.items()})
+        flat.add_node(
+            node,
+            **{k: json.dumps(v, ensure_ascii=False) if isinstance(v, (list, tuple)) else v for k, v in attrs.items()},
+        )
     for u, v, key, attrs in graph.edges(keys=True, data=True):
-        flat.add_edge(u, v, key=key, **{k: json.dumps(x, ensure_ascii=False) if isinstance(x, (list, tuple)) else x for k, x in attrs.items()})
+        flat.add_edge(
+            u,
+            v,
+            key=key,
+            **{k: json.dumps(x, ensure_ascii=False) if isinstance(x, (list, tuple)) else x for k, x in attrs.items()},
+        )
     return flat
 
 

@@ -16,11 +16,34 @@ from kg.resolve.terms import term, words
 
 # Words before a name in the same sentence that make it a baseline or a contrast, not what the
 # paper uses ("outperforms LoRA", "unlike GANs", "compared with dropout", "detectors without transformers").
-BASELINE_CUES: frozenset[str] = frozenset({
-    "outperform", "outperforms", "outperformed", "outperforming", "than", "unlike", "baseline",
-    "baselines", "surpass", "surpasses", "surpassing", "superior", "beat", "beats", "versus", "vs",
-    "instead", "rather", "compared", "comparison", "compare", "competing", "competitors", "without",
-})
+BASELINE_CUES: frozenset[str] = frozenset(
+    {
+        "outperform",
+        "outperforms",
+        "outperformed",
+        "outperforming",
+        "than",
+        "unlike",
+        "baseline",
+        "baselines",
+        "surpass",
+        "surpasses",
+        "surpassing",
+        "superior",
+        "beat",
+        "beats",
+        "versus",
+        "vs",
+        "instead",
+        "rather",
+        "compared",
+        "comparison",
+        "compare",
+        "competing",
+        "competitors",
+        "without",
+    }
+)
 BASELINE_WINDOW = 6  # words before the name searched for a cue
 # A sentence about the paper's own work ("we", "our", "this paper") weighs most; one about other work
 # ("existing methods such as X", "X has been widely used", "recent works introduced X") least.
@@ -28,11 +51,34 @@ OWN_CUES: frozenset[str] = frozenset({"we", "our", "us"})
 OWN_NOUNS: frozenset[str] = frozenset({"paper", "work", "study", "article", "letter", "thesis"})  # after "this"
 # Verbs of the paper's own contribution, unless the sentence is about other work ("existing works have proposed").
 OWN_VERBS: frozenset[str] = frozenset({"propose", "proposes", "present", "presents", "introduce", "introduces", "here"})
-BACKGROUND_CUES: frozenset[str] = frozenset({
-    "existing", "previous", "previously", "prior", "recent", "recently", "literature", "conventional",
-    "traditional", "popular", "popularly", "widely", "commonly", "typically", "often", "emerged",
-    "researchers", "works", "studies", "been", "such", "standard", "classical", "classic",
-})
+BACKGROUND_CUES: frozenset[str] = frozenset(
+    {
+        "existing",
+        "previous",
+        "previously",
+        "prior",
+        "recent",
+        "recently",
+        "literature",
+        "conventional",
+        "traditional",
+        "popular",
+        "popularly",
+        "widely",
+        "commonly",
+        "typically",
+        "often",
+        "emerged",
+        "researchers",
+        "works",
+        "studies",
+        "been",
+        "such",
+        "standard",
+        "classical",
+        "classic",
+    }
+)
 _EXAMPLE = re.compile(r"\be\.\s?g\b", re.I)  # "e.g." (not the "e" of "i.e.")
 OWN, NEUTRAL, BACKGROUND = 1.0, 0.85, 0.45  # weight of a name found in a sentence of each role
 _CUE_TERMS = frozenset(term(w) for w in BASELINE_CUES)

@@ -34,7 +34,10 @@ AGGREGATED_TYPES: tuple[str, ...] = ("USED_FOR", "EVALUATED_ON")
 KNOWLEDGE_TYPES: tuple[str, ...] = ("BENCHMARK_FOR", "MEASURES")  # from the vocabulary, with a weight
 # The paper-entity type for an entity of each label, when linking changed the label the extraction saw.
 DEFAULT_PAPER_TYPE: dict[str, str] = {
-    "Method": "USES", "Dataset": "EVALUATES_ON", "Task": "ADDRESSES", "Metric": "REPORTS",
+    "Method": "USES",
+    "Dataset": "EVALUATES_ON",
+    "Task": "ADDRESSES",
+    "Metric": "REPORTS",
 }
 # Paper -> X edges that count as "the paper works with X" in papers_using; REPORTS lets a metric
 # (e.g. "sliced Wasserstein distance", often tagged Metric) be asked about like a method.
@@ -63,6 +66,7 @@ def check_relationship_type(rel_type: str) -> str:
     if rel_type not in RELATIONSHIP_TYPES:
         raise ValueError(f"unknown relationship type {rel_type!r}; expected one of {sorted(RELATIONSHIP_TYPES)}")
     return rel_type
+
 
 # Where the CLI reads and writes a graph by default, and the formats `kg export` writes (here, not in
 # store/export, so the CLI can name them without importing networkx).

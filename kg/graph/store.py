@@ -45,7 +45,13 @@ if TYPE_CHECKING:  # pydantic models only where records are read: `kg query` nev
     from kg.models import Paper, PaperExtraction
 
 __all__ = [
-    "GraphFileError", "GraphLockedError", "Stored", "load_graph", "load_graph_stored", "save_graph", "iter_records",
+    "GraphFileError",
+    "GraphLockedError",
+    "Stored",
+    "load_graph",
+    "load_graph_stored",
+    "save_graph",
+    "iter_records",
     "load_records",
 ]
 
@@ -392,7 +398,8 @@ def _fresh_terms(path: str | Path, graph: nx.MultiDiGraph, counts: Any) -> bool:
         warnings.warn(
             f"{path} was built with older text-term rules (scheme {stored}, now {TERMS_SCHEME}): recomputed "
             f"them for {papers} papers in memory; rebuild it (kg build) to store them",
-            StaleTermsWarning, stacklevel=3,
+            StaleTermsWarning,
+            stacklevel=3,
         )
     return False
 

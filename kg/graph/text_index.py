@@ -114,8 +114,10 @@ class TermIndex:
             if at != len(postings):
                 return None
             return {
-                "papers": int(header["papers"]), "vocabulary": list(header["vocabulary"]),
-                "offsets": _array(header["offsets"], np.int64), "postings": postings,
+                "papers": int(header["papers"]),
+                "vocabulary": list(header["vocabulary"]),
+                "offsets": _array(header["offsets"], np.int64),
+                "postings": postings,
             }
         except (KeyError, TypeError, ValueError, AttributeError, StopIteration):
             return None
@@ -128,9 +130,14 @@ class TermIndex:
             return None
         index = cls.__new__(cls)
         index.paper_ids = paper_ids
-        index.vocabulary, index._offsets, index._postings = payload["vocabulary"], payload["offsets"], payload["postings"]
+        index.vocabulary, index._offsets, index._postings = (
+            payload["vocabulary"],
+            payload["offsets"],
+            payload["postings"],
+        )
         consistent = (
-            len(index._offsets) == len(index.vocabulary) + 1 and int(index._offsets[-1]) == len(index._postings)
+            len(index._offsets) == len(index.vocabulary) + 1
+            and int(index._offsets[-1]) == len(index._postings)
             and (not len(index._postings) or int(index._postings.max()) < len(paper_ids))
         )
         if not consistent:

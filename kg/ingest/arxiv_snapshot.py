@@ -67,7 +67,7 @@ def _first_version_date(record: Mapping[str, Any], ctx: FileContext, line: int) 
 
 
 def _authors(record: Mapping[str, Any]) -> list[str]:
-    """"First Last Suffix" from authors_parsed ([last, first, suffix]); else the raw `authors` string split."""
+    """ "First Last Suffix" from authors_parsed ([last, first, suffix]); else the raw `authors` string split."""
     parsed = record.get("authors_parsed")
     if isinstance(parsed, list) and parsed:
         names = []

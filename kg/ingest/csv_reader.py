@@ -34,7 +34,9 @@ def read(path: Path, ctx: FileContext) -> Iterator[Paper]:
             ctx.bad(*bad)
         elif len(row) != len(header):
             ctx.bad(first, f"row has {len(row)} fields but the header has {len(header)}")
-        elif paper := ctx.convert(first, paper_from_record, dict(zip(header, row, strict=True)), source=source, ctx=ctx, line=first):
+        elif paper := ctx.convert(
+            first, paper_from_record, dict(zip(header, row, strict=True)), source=source, ctx=ctx, line=first
+        ):
             yield paper
 
 

@@ -106,7 +106,9 @@ def _read(
 
     def own_id_taken(own: str, paper: Paper) -> None:
         reason = f"id {own!r} already names a paper with another title; this one is {paper.id} ({paper.title[:60]!r})"
-        report.add_problem(IngestProblem(file=paper.source.partition(":")[2] or paper.source, reason=reason, skipped=False))
+        report.add_problem(
+            IngestProblem(file=paper.source.partition(":")[2] or paper.source, reason=reason, skipped=False)
+        )
 
     merged = list(merge_duplicates(raw, on_conflict=own_id_taken))
     report.duplicates_merged += len(raw) - len(merged)

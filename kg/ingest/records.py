@@ -139,7 +139,9 @@ def _missing_text_reason(record: Mapping[str, Any]) -> str:
     columns = [str(k) for k, v in record.items() if k is not None and text_value(v)]
     if not columns:
         return "empty record"
-    hint = "" if {c.casefold() for c in columns} & set(TEXT_FIELDS) else (
-        "; map them with --map title=COLUMN,abstract=COLUMN"
+    hint = (
+        ""
+        if {c.casefold() for c in columns} & set(TEXT_FIELDS)
+        else ("; map them with --map title=COLUMN,abstract=COLUMN")
     )
     return f"no title and no abstract (fields present: {', '.join(columns[:12])}){hint}"

@@ -50,8 +50,10 @@ def _column_types(rows: Iterable[dict[str, Any]], where: str) -> dict[str, str]:
         if scalars == {int, float}:
             scalars = {float}
         if len(shapes) != 1 or len(scalars) != 1:
-            raise ValueError(f"{where}: property {key!r} mixes types {sorted(t.__name__ for t in scalars)} "
-                             "or lists and single values; neo4j-admin needs one type per column")
+            raise ValueError(
+                f"{where}: property {key!r} mixes types {sorted(t.__name__ for t in scalars)} "
+                "or lists and single values; neo4j-admin needs one type per column"
+            )
         name = SCALAR_TYPES[scalars.pop()]
         types[key] = name + "[]" if shapes.pop() else name
     return types
@@ -169,8 +171,12 @@ def write_rows(
             folder / name,
             [":START_ID", ":END_ID", ":TYPE", *(f"{c}:{types[c]}" for c in columns)],
             (
-                [_quote(s), _quote(t), rel_type,
-                 *(_field(p.get(c), types[c], f"{s!r}-[{rel_type}]->{t!r}") for c in columns)]
+                [
+                    _quote(s),
+                    _quote(t),
+                    rel_type,
+                    *(_field(p.get(c), types[c], f"{s!r}-[{rel_type}]->{t!r}") for c in columns),
+                ]
                 for s, t, p in edges
             ),
         )
@@ -209,7 +215,9 @@ def read_import_arguments(folder: str | Path, database: str = "neo4j") -> list[s
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise ValueError(f"{folder} holds no readable {MANIFEST}: export it with export_neo4j_import first ({exc})") from None
+        raise ValueError(
+            f"{folder} holds no readable {MANIFEST}: export it with export_neo4j_import first ({exc})"
+        ) from None
     return import_arguments(
         [folder / name for name in manifest["nodes"]],
         [folder / name for name in manifest["relationships"]],
@@ -219,13 +227,19 @@ def read_import_arguments(folder: str | Path, database: str = "neo4j") -> list[s
 
 
 def import_arguments(
-    node_files: Sequence[str | Path], rel_files: Sequence[str | Path], *, multiline: bool = False,
+    node_files: Sequence[str | Path],
+    rel_files: Sequence[str | Path],
+    *,
+    multiline: bool = False,
     database: str = "neo4j",
 ) -> list[str]:
     """The `neo4j-admin` arguments importing these files into `database` (which must be stopped)."""
     # The database name goes first: after --nodes/--relationships (arity 1..n) it would be read as a file.
     return [
-        "database", "import", "full", database,
+        "database",
+        "import",
+        "full",
+        database,
         "--overwrite-destination=true",
         f"--array-delimiter={ARRAY_DELIMITER_ARG}",
         f"--multiline-fields={'true' if multiline else 'false'}",
@@ -281,8 +295,11 @@ def read_import_folder(folder: str | Path) -> Iterator[tuple[str, tuple[Any, ...
                 columns = [h.rsplit(":", 1) for h in header[fixed:]]
                 for row in reader:
                     # an empty unquoted field is an absent property; strings are always quoted
-                    props = tuple(sorted(
-                        (key, _parse(value, type_name)) for (key, type_name), value in zip(columns, row[fixed:], strict=False)
-                        if value != ""
-                    ))
+                    props = tuple(
+                        sorted(
+                            (key, _parse(value, type_name))
+                            for (key, type_name), value in zip(columns, row[fixed:], strict=False)
+                            if value != ""
+                        )
+                    )
                     yield kind, (*row[:fixed], props)

@@ -88,7 +88,9 @@ def load(path: str | Path) -> SavedQuery:
     """The saved query in `path` (NAME.cypher) with the parameters of NAME.params."""
     path = Path(path)
     values_file = params_path(path)
-    values = parse_params(values_file.read_text(encoding="utf-8"), name=str(values_file)) if values_file.exists() else {}
+    values = (
+        parse_params(values_file.read_text(encoding="utf-8"), name=str(values_file)) if values_file.exists() else {}
+    )
     return parse(path.read_text(encoding="utf-8"), name=str(path), params=values)
 
 

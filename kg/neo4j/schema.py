@@ -60,8 +60,7 @@ def schema_items() -> list[SchemaItem]:
     items.append(
         SchemaItem(
             NAME_INDEX,
-            f"CREATE FULLTEXT INDEX {NAME_INDEX} IF NOT EXISTS "
-            f"FOR (n:{entity_union}) ON EACH [n.name, n.aliases]",
+            f"CREATE FULLTEXT INDEX {NAME_INDEX} IF NOT EXISTS FOR (n:{entity_union}) ON EACH [n.name, n.aliases]",
         )
     )
     items.append(

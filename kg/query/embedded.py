@@ -98,9 +98,11 @@ class NetworkxAccess:
         pred, wanted = self.graph._pred, set(types)
         edges = (
             (paper, entity, key, attrs)
-            for entity in entity_ids if entity in pred
+            for entity in entity_ids
+            if entity in pred
             for paper, keydict in pred[entity].items()
-            for key, attrs in keydict.items() if key in wanted
+            for key, attrs in keydict.items()
+            if key in wanted
         )
         return _paper_links(edges)
 
@@ -113,8 +115,13 @@ class NetworkxAccess:
             attrs = nodes[entity]
             count = int(attrs.get("paper_count", 0))
             members[entity] = FamilyMember(
-                entity, depth, attrs.get("name", entity), count,
-                stored_top(attrs.get("top_papers"), count), tuple(attrs.get("top_conf", ())), attrs.get("source"),
+                entity,
+                depth,
+                attrs.get("name", entity),
+                count,
+                stored_top(attrs.get("top_papers"), count),
+                tuple(attrs.get("top_conf", ())),
+                attrs.get("source"),
             )
         return Family(tuple(matched), members)
 
@@ -131,9 +138,12 @@ class NetworkxAccess:
         targets = None if to is None else set(to)
         edges = (
             (paper, entity, key, attrs)
-            for paper in paper_ids if paper in succ
-            for entity, keydict in succ[paper].items() if targets is None or entity in targets
-            for key, attrs in keydict.items() if key in wanted
+            for paper in paper_ids
+            if paper in succ
+            for entity, keydict in succ[paper].items()
+            if targets is None or entity in targets
+            for key, attrs in keydict.items()
+            if key in wanted
         )
         return _paper_links(edges)
 
@@ -150,8 +160,13 @@ class NetworkxAccess:
         target_set = set(targets) if targets is not None else None
         rows = [
             EntityLink(
-                u, v, key, tuple(a.get("papers", ())), int(a.get("count", 0)),
-                tuple(a.get("evidence", ())), float(a.get("confidence", a.get("weight", 0.0))),
+                u,
+                v,
+                key,
+                tuple(a.get("papers", ())),
+                int(a.get("count", 0)),
+                tuple(a.get("evidence", ())),
+                float(a.get("confidence", a.get("weight", 0.0))),
             )
             for u, v, key, a in edges
             if key == rel_type and (target_set is None or v in target_set)
@@ -171,7 +186,8 @@ class NetworkxAccess:
         """Entity rows by id."""
         nodes = self.graph._node  # the node dict itself: the NodeView wraps every lookup
         return {
-            e: _entity_row(e, attrs) for e in entity_ids
+            e: _entity_row(e, attrs)
+            for e in entity_ids
             if (attrs := nodes.get(e)) is not None and attrs.get("label") in ENTITY_LABELS
         }
 
@@ -232,8 +248,10 @@ class NetworkxAccess:
         """(entities of the label at or above min_confidence, the `limit` with most papers among them)."""
         nodes = self.graph._node
         offered = [
-            (-int(attrs.get("paper_count", 0)), node) for node in self._by_label.get(label, ())
-            if float((attrs := nodes[node]).get("confidence", 1.0)) >= min_confidence and attrs.get("paper_count", 0) > 0
+            (-int(attrs.get("paper_count", 0)), node)
+            for node in self._by_label.get(label, ())
+            if float((attrs := nodes[node]).get("confidence", 1.0)) >= min_confidence
+            and attrs.get("paper_count", 0) > 0
         ]
         # rows only for the entities shown
         return len(offered), [_entity_row(node, nodes[node]) for _, node in heapq.nsmallest(limit, offered)]

@@ -166,8 +166,12 @@ class QueryEngine:
         rows = sorted(family.matched, key=lambda r: (-r.paper_count, r.id))
         return [
             EntityResult(
-                entity_id=r.id, name=r.name, label=r.label, aliases=list(r.aliases),
-                paper_count=r.paper_count, score=float(r.paper_count),
+                entity_id=r.id,
+                name=r.name,
+                label=r.label,
+                aliases=list(r.aliases),
+                paper_count=r.paper_count,
+                score=float(r.paper_count),
                 # its strongest papers, as stored on the node (graphs built before the lists: none)
                 papers=list((family.members[r.id].top_papers or ())[:MAX_SUPPORTING_PAPERS]),
             )
@@ -250,7 +254,9 @@ class QueryEngine:
             x_side |= known.keys() & (x_links.keys() | self.access.text_search(x_groups, within=known.keys()))
         resolution = {"x": x_name.explain(), "y": y_name.explain()}
         if not x_side:
-            return PaperAnswer(explain=self._why_empty(x, task, x_name, y_name, x_groups, y_groups, 0), resolution=resolution)
+            return PaperAnswer(
+                explain=self._why_empty(x, task, x_name, y_name, x_groups, y_groups, 0), resolution=resolution
+            )
         used_for = self._used_for_papers(x_name, y_name)
         y_named = self.access.text_search(y_named_groups, within=x_side) if len(x_side) > MAX_VERIFIED else set()
 
@@ -272,8 +278,15 @@ class QueryEngine:
         judged: list[tuple[Support, str]] = []
         for pid in ordered:
             support = judge(
-                sentences.get(pid, []), x_judged, y_judged, topic, x_links.get(pid, []), y_links.get(pid, []),
-                used_for=pid in used_for, y_known=known.get(pid), paper_terms=self._paper_terms.get(pid),
+                sentences.get(pid, []),
+                x_judged,
+                y_judged,
+                topic,
+                x_links.get(pid, []),
+                y_links.get(pid, []),
+                used_for=pid in used_for,
+                y_known=known.get(pid),
+                paper_terms=self._paper_terms.get(pid),
             )
             if support.score >= MIN_SCORE:
                 judged.append((support, pid))
@@ -301,7 +314,9 @@ class QueryEngine:
                 weights[edge.source] = max(weights.get(edge.source, 0.0), edge.confidence)
         if not weights:
             return {}
-        metrics = {e.source for e in self.access.entity_links("MEASURES", targets=tasks) if e.confidence >= MIN_MEASURES}
+        metrics = {
+            e.source for e in self.access.entity_links("MEASURES", targets=tasks) if e.confidence >= MIN_MEASURES
+        }
         links = self.access.paper_links(sorted(weights.keys() | metrics), ("EVALUATES_ON", "REPORTS"))
         reports = {l.paper_id for l in links if l.entity_id in metrics}
         out: dict[str, PaperLink] = {}
@@ -339,9 +354,11 @@ class QueryEngine:
         for label, name, resolved, groups in (("X", x, x_name, x_groups), ("Y", task, y_name, y_groups)):
             if not together and not resolved.entities and not self.access.text_search(groups):
                 keys = did_you_mean(name_key(name), self.access.similar_keys(name_key(name), limit=10))
-                suggestions = list(dict.fromkeys(
-                    row.name for k in keys for row in self.access.match_entities(k, ALL_ENTITY_LABELS)[:1]
-                ))
+                suggestions = list(
+                    dict.fromkeys(
+                        row.name for k in keys for row in self.access.match_entities(k, ALL_ENTITY_LABELS)[:1]
+                    )
+                )
                 hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""
                 return f"{label} {name!r} is neither an entity nor a phrase in any paper{hint}"
         if not together:
@@ -384,7 +401,9 @@ class QueryEngine:
             for e, row in entity_rows.items()
             if row.paper_count <= RELATED_HUB_LIMIT
         }
-        others = _by_paper(l for l in self.access.paper_links(sorted(weights), PAPER_ENTITY_TYPES) if l.paper_id != paper_id)
+        others = _by_paper(
+            l for l in self.access.paper_links(sorted(weights), PAPER_ENTITY_TYPES) if l.paper_id != paper_id
+        )
         cites, cited_by = self.access.citations(paper_id)
         cited = set(cites) | set(cited_by)
         scored = []
@@ -406,8 +425,12 @@ class QueryEngine:
             names = {e: row.name for e, row in self.access.entities(wanted).items()}
         return [
             PaperResult(
-                paper_id=pid, title=rows[pid].title if pid in rows else "", year=rows[pid].year if pid in rows else None,
-                evidence=evidence, score=score, matched=[names[e] for e in matched if e in names],
+                paper_id=pid,
+                title=rows[pid].title if pid in rows else "",
+                year=rows[pid].year if pid in rows else None,
+                evidence=evidence,
+                score=score,
+                matched=[names[e] for e in matched if e in names],
             )
             for score, pid, evidence, matched in top
         ]
@@ -448,8 +471,13 @@ class QueryEngine:
         return papers
 
     def _ranked_entities(
-        self, name: str, anchor_label: str, other_types: Sequence[str], other_label: str,
-        sentence_rel: str | None, limit: int,
+        self,
+        name: str,
+        anchor_label: str,
+        other_types: Sequence[str],
+        other_label: str,
+        sentence_rel: str | None,
+        limit: int,
     ) -> list[EntityResult]:
         """Entities of other_label that the anchor's papers work with, ranked by support and association.
 
@@ -472,12 +500,14 @@ class QueryEngine:
         anchor_names = {resolved.names[e].casefold() for step in resolved.steps for e in step.found}
         anchors = self._anchor_papers(resolved, anchor_label)
         other_links = [
-            l for l in self.access.paper_links_of(sorted(anchors), other_types)
+            l
+            for l in self.access.paper_links_of(sorted(anchors), other_types)
             if l.role in USE_ROLES and l.entity_id not in family
         ]
         rows = self.access.entities({l.entity_id for l in other_links})
         offered = {
-            e for e, row in rows.items()
+            e
+            for e, row in rows.items()
             if row.label == other_label and row.confidence >= OFFER_BAR and row.name.casefold() not in anchor_names
         }
         together: dict[str, set[str]] = defaultdict(set)  # entity -> papers where one sentence links it to the anchor
@@ -534,8 +564,11 @@ class QueryEngine:
         # answers (and their evidence) only for the entities shown: a broad task supports thousands
         return [
             EntityResult(
-                entity_id=entity_id, name=rows[entity_id].name, label=rows[entity_id].label,
-                aliases=list(rows[entity_id].aliases), paper_count=len(support[entity_id]),
+                entity_id=entity_id,
+                name=rows[entity_id].name,
+                label=rows[entity_id].label,
+                aliases=list(rows[entity_id].aliases),
+                paper_count=len(support[entity_id]),
                 papers=sorted(support[entity_id])[:MAX_SUPPORTING_PAPERS],
                 evidence=_dedupe([*evidence.get(entity_id, []), *(s for l in counted[entity_id] for s in l.evidence)]),
                 score=-negative,

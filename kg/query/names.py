@@ -31,7 +31,12 @@ DEPTH_PENALTY = 0.05  # per IS_A step between the entity matched and the family 
 STEP_WEIGHT = {"key": 1.0, "head": 0.9, "contains": 0.7}
 # `--explain` names this many family members and counts the rest
 KNOWLEDGE_LINES = 3
-IS_A_WORDS = {"task": "a subtask of", "method": "a member of", "dataset": "an edition or part of", "metric": "a variant of"}
+IS_A_WORDS = {
+    "task": "a subtask of",
+    "method": "a member of",
+    "dataset": "an edition or part of",
+    "metric": "a variant of",
+}
 MAX_FORMS = 200  # text forms kept per name (a broad family has hundreds of aliases)
 
 
@@ -176,7 +181,8 @@ def resolve_name(name: str, family: Callable[[str, Sequence[str]], Family], labe
             covered |= ws
             found.append((name_key(phrase), fam))
     specific = [
-        w for w in words(name)
+        w
+        for w in words(name)
         if w not in FUNCTION_WORDS and w not in WEAK_WORDS and w not in GENERIC_WORDS and w not in FALLBACK_HEADS
     ]
     for key, fam in found:

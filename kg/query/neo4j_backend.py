@@ -69,8 +69,11 @@ def _node_by_id(var: str, labels: Sequence[str], id_expr: str = "id") -> str:
 def _entity_row(row: list[Any]) -> EntityRow:
     node_id, label, name, aliases, paper_count, confidence = row
     return EntityRow(
-        id=node_id, label=label, name=name if name is not None else node_id,
-        aliases=tuple(aliases or ()), paper_count=int(paper_count or 0),
+        id=node_id,
+        label=label,
+        name=name if name is not None else node_id,
+        aliases=tuple(aliases or ()),
+        paper_count=int(paper_count or 0),
         confidence=float(confidence) if confidence is not None else 1.0,
     )
 
@@ -131,7 +134,11 @@ class Neo4jAccess:
             "CALL db.index.fulltext.queryNodes($index, $term) YIELD node AS n "
             "WHERE $key IN n.keys AND any(l IN labels(n) WHERE l IN $labels) "
             f"RETURN collect({ENTITY_FIELDS}) AS rows",
-            index=KEY_INDEX, term=lucene_term(key), key=key, labels=wanted, entity_labels=wanted,
+            index=KEY_INDEX,
+            term=lucene_term(key),
+            key=key,
+            labels=wanted,
+            entity_labels=wanted,
         )
         return sorted((_entity_row(r) for r in rows), key=lambda row: row.id)
 
@@ -154,10 +161,7 @@ class Neo4jAccess:
     def families(self, keys: Sequence[str], labels: Sequence[str]) -> dict[str, Family]:
         """family(key, labels) for many keys, in one query (the name ladder asks all its keys at once)."""
         wanted = [label for label in labels if label in ENTITY_LABELS]
-        pairs = [
-            [k, lucene_term(k)] for k in dict.fromkeys(keys)
-            if _searchable_key(k)
-        ]
+        pairs = [[k, lucene_term(k)] for k in dict.fromkeys(keys) if _searchable_key(k)]
         if not wanted or not pairs:
             return {}
         records = self._read(
@@ -172,17 +176,27 @@ class Neo4jAccess:
             f"RETURN [n IN roots | {ENTITY_FIELDS}] AS matched, "
             "collect([sub.id, depth, sub.name, sub.paper_count, sub.top_papers, sub.top_conf, sub.source]) AS family } "
             "RETURN pair[0] AS key, matched, family",
-            index=KEY_INDEX, pairs=pairs, labels=wanted, entity_labels=wanted,
+            index=KEY_INDEX,
+            pairs=pairs,
+            labels=wanted,
+            entity_labels=wanted,
         )
         out = {}
         for record in records:
             matched = tuple(sorted((_entity_row(r) for r in record["matched"]), key=lambda row: row.id))
             members = {
                 entity: FamilyMember(
-                    entity, int(depth), name if name is not None else entity, int(count or 0),
-                    stored_top(top, int(count or 0)), tuple(float(c) for c in conf or ()), source,
+                    entity,
+                    int(depth),
+                    name if name is not None else entity,
+                    int(count or 0),
+                    stored_top(top, int(count or 0)),
+                    tuple(float(c) for c in conf or ()),
+                    source,
                 )
-                for entity, depth, name, count, top, conf, source in sorted(record["family"], key=lambda r: (r[1], r[0]))
+                for entity, depth, name, count, top, conf, source in sorted(
+                    record["family"], key=lambda r: (r[1], r[0])
+                )
             }
             out[record["key"]] = Family(matched, members)
         return out
@@ -198,7 +212,8 @@ class Neo4jAccess:
         rows = self._rows(
             f"UNWIND $ids AS id {_node_by_id('p', _labels_of(types, 0))} "
             f"MATCH (p)-[r:{_rel_union(types)}]->(e) {only}RETURN collect({LINK_FIELDS}) AS rows",
-            ids=ids, to=None if to is None else _ids(to),
+            ids=ids,
+            to=None if to is None else _ids(to),
         )
         return sorted(map(_paper_link, rows), key=_link_order)
 
@@ -222,10 +237,18 @@ class Neo4jAccess:
         if (sources is not None or targets is not None) and not ids:
             return []
         links = [
-            EntityLink(source, target, rel, tuple(papers or ()), int(count or 0), tuple(evidence or ()),
-                       float(confidence or 0.0))
+            EntityLink(
+                source,
+                target,
+                rel,
+                tuple(papers or ()),
+                int(count or 0),
+                tuple(evidence or ()),
+                float(confidence or 0.0),
+            )
             for source, target, papers, count, evidence, confidence in self._rows(
-                f"{match} RETURN collect({ENTITY_LINK_FIELDS}) AS rows", ids=ids,
+                f"{match} RETURN collect({ENTITY_LINK_FIELDS}) AS rows",
+                ids=ids,
                 targets=None if targets is None else _ids(targets),
             )
         ]
@@ -249,7 +272,8 @@ class Neo4jAccess:
             return {}
         rows = self._rows(
             f"UNWIND $ids AS id {_node_by_id('n', ENTITY_LABELS)} RETURN collect({ENTITY_FIELDS}) AS rows",
-            ids=ids, entity_labels=list(ENTITY_LABELS),
+            ids=ids,
+            entity_labels=list(ENTITY_LABELS),
         )
         found = {row.id: row for row in map(_entity_row, rows)}
         return {e: found[e] for e in ids if e in found}
@@ -272,11 +296,15 @@ class Neo4jAccess:
             queries = [f"({x}) AND ({' '.join(y)})" for x in queries for y in _chunks(also_clauses)]
         found: set[str] = set()
         for lucene in queries:
-            found.update(self._rows(
-                f"CALL db.index.fulltext.queryNodes($index, $lucene) YIELD node {only}"
-                "RETURN collect(node.id) AS rows",
-                index=TERMS_INDEX, lucene=lucene, within=None if within is None else _ids(within),
-            ))
+            found.update(
+                self._rows(
+                    f"CALL db.index.fulltext.queryNodes($index, $lucene) YIELD node {only}"
+                    "RETURN collect(node.id) AS rows",
+                    index=TERMS_INDEX,
+                    lucene=lucene,
+                    within=None if within is None else _ids(within),
+                )
+            )
         return found
 
     def paper_texts(self, paper_ids: Collection[str] | None = None) -> dict[str, tuple[str, str]]:
@@ -312,7 +340,8 @@ class Neo4jAccess:
         fuzzy = "".join("\\" + c if not c.isalnum() else c for c in key) + "~"
         rows = self._rows(
             "CALL db.index.fulltext.queryNodes($index, $term) YIELD node RETURN collect(node.keys) AS rows",
-            index=KEY_INDEX, term=fuzzy,
+            index=KEY_INDEX,
+            term=fuzzy,
         )
         keys = sorted({k for ks in rows for k in ks or ()})
         return difflib.get_close_matches(key, keys, n=limit, cutoff=0.75)
@@ -338,7 +367,9 @@ class Neo4jAccess:
         rows = self._rows(
             f"MATCH (n:{node}) {where} WITH n ORDER BY n.paper_count DESC, n.id LIMIT $limit "
             f"RETURN collect({ENTITY_FIELDS}) AS rows",
-            min=min_confidence, limit=limit, entity_labels=[node],
+            min=min_confidence,
+            limit=limit,
+            entity_labels=[node],
         )
         return int(count), [_entity_row(r) for r in rows]
 

@@ -25,7 +25,11 @@ def find(sequence: Sequence[str], phrase: Sequence[str]) -> list[int]:
     if not n or n > len(sequence):
         return []
     first, phrase = phrase[0], tuple(phrase)
-    return [i for i, t in enumerate(sequence[: len(sequence) - n + 1]) if t == first and tuple(sequence[i : i + n]) == phrase]
+    return [
+        i
+        for i, t in enumerate(sequence[: len(sequence) - n + 1])
+        if t == first and tuple(sequence[i : i + n]) == phrase
+    ]
 
 
 @dataclass(slots=True, unsafe_hash=True)  # not frozen: see kg.query.access (construction cost)

@@ -1,7 +1,7 @@
 """Resolution: mentions -> canonical entities, aliases and the IS_A hierarchy.
 
-    resolve(extractions) -> Resolution     one entity per (label, concept) across the corpus
-    name_key(text) -> str                  the normalised lookup key (case, plural, hyphens, unicode)
+resolve(extractions) -> Resolution     one entity per (label, concept) across the corpus
+name_key(text) -> str                  the normalised lookup key (case, plural, hyphens, unicode)
 """
 
 from typing import Any

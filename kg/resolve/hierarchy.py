@@ -19,10 +19,27 @@ from kg.resolve.suffixes import ALL_SUFFIXES
 Node = tuple[str, str]  # (label, canonical key)
 
 # A suffix starting here is no head noun of the name ("DETR-based detector" is not a kind of "based detector").
-_NO_SUFFIX_START: frozenset[str] = frozenset({
-    "based", "like", "style", "driven", "inspired", "guided", "aware", "free", "specific", "oriented",
-    "enhanced", "augmented", "powered", "level", "scale", "wise", "type",
-})
+_NO_SUFFIX_START: frozenset[str] = frozenset(
+    {
+        "based",
+        "like",
+        "style",
+        "driven",
+        "inspired",
+        "guided",
+        "aware",
+        "free",
+        "specific",
+        "oriented",
+        "enhanced",
+        "augmented",
+        "powered",
+        "level",
+        "scale",
+        "wise",
+        "type",
+    }
+)
 # Coordinations ("CNN and transformer") and prepositional names ("mixture of experts") have no
 # head noun at the end.
 _NO_SUFFIX_WORDS: frozenset[str] = PREPOSITIONS | frozenset({"and", "or", "vs", "versus", "&"})

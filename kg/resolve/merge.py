@@ -153,7 +153,11 @@ def collect(extractions: Sequence[PaperExtraction]) -> _Corpus:
                 per_surface.append(0)
                 suffixed.append(_has_generic_suffix(node))
                 bracketed.append(m.text.rstrip().endswith((")", "]")))
-                if _prefixed(node[1]) and core_written_specific(m.label, m.text) and _coordination_written(node[1], m.text):
+                if (
+                    _prefixed(node[1])
+                    and core_written_specific(m.label, m.text)
+                    and _coordination_written(node[1], m.text)
+                ):
                     corpus.core_specific.add(node)
             per_surface[sid] += 1
             if suffixed[sid]:
@@ -182,15 +186,20 @@ def _collect_definition(corpus: _Corpus, ex: PaperExtraction, m: Mention) -> Non
         corpus.counts.setdefault((m.label, key), 0)
     if _has_generic_suffix((m.label, long_key)):
         _note_suffix_evidence(corpus, (m.label, long_key), long_surface, m, ex.sentences)
-    corpus.definitions.append(_RawDefinition(
-        ex.paper_id, m.label, short_key, long_key, long_surface, short_surface,
-        from_detector=bool(m.long_form or m.short_form),
-    ))
+    corpus.definitions.append(
+        _RawDefinition(
+            ex.paper_id,
+            m.label,
+            short_key,
+            long_key,
+            long_surface,
+            short_surface,
+            from_detector=bool(m.long_form or m.short_form),
+        )
+    )
 
 
-def _components(
-    counts: dict[Node, int], unions: list[tuple[Node, Node]]
-) -> tuple[dict[Node, str], set[Node]]:
+def _components(counts: dict[Node, int], unions: list[tuple[Node, Node]]) -> tuple[dict[Node, str], set[Node]]:
     """Entity id of every canonical node, and the nodes merged in as abbreviations."""
     shorts = {short for short, _ in unions}
     node_entity = {node: f"{node[0].lower()}:{node[1]}" for node in counts}
@@ -299,9 +308,7 @@ def assign(
     """Second pass over one partition: entity of every mention, papers per entity, surfaces per entity."""
     node_entity = merge.node_entity
     # surface id -> (entity, canonical key, is abbreviation), so most papers need no dict work per mention
-    target = [
-        (node_entity[c], c[1], c in merge.shorts) for c in (merge.canon[node] for node in corpus.surface_node)
-    ]
+    target = [(node_entity[c], c[1], c in merge.shorts) for c in (merge.canon[node] for node in corpus.surface_node)]
     entity_of = [t[0] for t in target]
     canon_of = [merge.canon[node] for node in corpus.surface_node]
     redirectable = {short for redirect in merge.per_paper.values() for short in redirect}
@@ -373,7 +380,9 @@ def entity_votes(papers: dict[str, set[str]], occurrences: Occurrences, corpus: 
             bonus_given.add(marker)
             bonus[eid][_display_candidate(d.label, d.long_surface, long_node[1])] += DEFINITION_BONUS
     return EntityVotes(
-        {eid: len(pids) for eid, pids in papers.items()}, dict(occurrences), dict(aliases),
+        {eid: len(pids) for eid, pids in papers.items()},
+        dict(occurrences),
+        dict(aliases),
         {eid: dict(c) for eid, c in bonus.items()},
     )
 

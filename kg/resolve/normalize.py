@@ -10,32 +10,106 @@ from kg.resolve.plural import singular_surface, singular_word
 from kg.resolve.spelling import fold_word
 
 # Unicode dashes and quotes that NFKC leaves alone.
-_TRANSLATE = str.maketrans({
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
-    "\u2212": "-", "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"', "\u00a0": " ",
-})
+_TRANSLATE = str.maketrans(
+    {
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2015": "-",
+        "\u2212": "-",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u00a0": " ",
+    }
+)
 SURROUND = " \t\n\"'`.,;:!?()[]{}<>"
 DETERMINERS: frozenset[str] = frozenset({"the", "a", "an", "our", "this", "these", "those", "their", "its"})
 # Prepositions: in "mixtures of experts" the head noun is before "of", not the last word.
-PREPOSITIONS: frozenset[str] = frozenset({
-    "of", "for", "with", "in", "on", "over", "from", "to", "by", "via", "under", "using", "without",
-    "between", "across", "through", "into", "at", "as", "against", "towards", "toward", "within",
-    "among", "per",
-})
+PREPOSITIONS: frozenset[str] = frozenset(
+    {
+        "of",
+        "for",
+        "with",
+        "in",
+        "on",
+        "over",
+        "from",
+        "to",
+        "by",
+        "via",
+        "under",
+        "using",
+        "without",
+        "between",
+        "across",
+        "through",
+        "into",
+        "at",
+        "as",
+        "against",
+        "towards",
+        "toward",
+        "within",
+        "among",
+        "per",
+    }
+)
 # Bound prefixes and compounds written open, hyphenated or closed ("multi-layer" == "multilayer",
 # "feed forward" == "feedforward"): the key always closes them.
-BOUND_PREFIXES: frozenset[str] = frozenset({
-    "pre", "post", "multi", "non", "semi", "bi", "tri", "uni", "meta", "hyper", "auto", "sub", "intra",
-    "inter", "anti",
-})
-CLOSED_COMPOUNDS: frozenset[tuple[str, str]] = frozenset({
-    ("feed", "forward"), ("fine", "tuning"), ("fine", "tuned"), ("fine", "tune"), ("back", "propagation"),
-    ("down", "sampling"), ("up", "sampling"), ("over", "fitting"), ("under", "fitting"),
-    ("over", "smoothing"), ("over", "parameterized"), ("over", "parameterization"), ("key", "point"),
-    ("check", "point"), ("bench", "mark"), ("work", "flow"), ("data", "set"), ("data", "base"),
-    ("frame", "work"), ("time", "step"), ("life", "long"),
-})
+BOUND_PREFIXES: frozenset[str] = frozenset(
+    {
+        "pre",
+        "post",
+        "multi",
+        "non",
+        "semi",
+        "bi",
+        "tri",
+        "uni",
+        "meta",
+        "hyper",
+        "auto",
+        "sub",
+        "intra",
+        "inter",
+        "anti",
+    }
+)
+CLOSED_COMPOUNDS: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("feed", "forward"),
+        ("fine", "tuning"),
+        ("fine", "tuned"),
+        ("fine", "tune"),
+        ("back", "propagation"),
+        ("down", "sampling"),
+        ("up", "sampling"),
+        ("over", "fitting"),
+        ("under", "fitting"),
+        ("over", "smoothing"),
+        ("over", "parameterized"),
+        ("over", "parameterization"),
+        ("key", "point"),
+        ("check", "point"),
+        ("bench", "mark"),
+        ("work", "flow"),
+        ("data", "set"),
+        ("data", "base"),
+        ("frame", "work"),
+        ("time", "step"),
+        ("life", "long"),
+    }
+)
 _SEPARATORS = re.compile(r"[\s\-_/]+")
 _KEEP_SEPARATORS = re.compile(r"([\-_/])")
 # "Vision Transformer (ViT)", "ViT [Vision Transformer]"

@@ -14,10 +14,29 @@ from functools import lru_cache
 from kg.resolve.normalize import display_surface
 
 GENERIC_SUFFIXES: dict[str, frozenset[str]] = {
-    "METHOD": frozenset({"network", "model", "method", "algorithm", "approach", "framework",
-                         "architecture", "technique", "module", "setting", "paradigm", "scheme",
-                         "variant", "family", "pipeline", "optimizer", "procedure", "strategy",
-                         "mechanism"}),
+    "METHOD": frozenset(
+        {
+            "network",
+            "model",
+            "method",
+            "algorithm",
+            "approach",
+            "framework",
+            "architecture",
+            "technique",
+            "module",
+            "setting",
+            "paradigm",
+            "scheme",
+            "variant",
+            "family",
+            "pipeline",
+            "optimizer",
+            "procedure",
+            "strategy",
+            "mechanism",
+        }
+    ),
     # name_key already folds "data set" into "dataset"
     "DATASET": frozenset({"dataset", "benchmark", "corpus"}),
     "TASK": frozenset({"task", "problem", "setting", "scenario", "setup"}),
@@ -25,36 +44,145 @@ GENERIC_SUFFIXES: dict[str, frozenset[str]] = {
 }
 ALL_SUFFIXES: frozenset[str] = frozenset().union(*GENERIC_SUFFIXES.values())
 # A remainder made only of these is no name ("proposed model", "neural network", "benchmark dataset").
-GENERIC_WORDS: frozenset[str] = ALL_SUFFIXES | frozenset({
-    "neural", "deep", "learning", "data", "new", "novel", "proposed", "baseline", "base", "large",
-    "small", "standard", "existing", "public", "publicly", "available", "training", "test", "testing",
-    "evaluation", "validation", "such", "other", "different", "several", "various", "same", "original",
-    "simple", "general", "common", "popular", "real", "world", "synthetic", "generative", "predictive",
-    "statistical", "computational", "mathematical", "first", "second", "two", "three", "multiple",
-    "single", "final", "full", "main", "key", "current", "previous", "prior", "both", "this", "that",
-    "which", "each", "every", "any", "all", "some", "many", "most", "more", "better", "best",
-})
+GENERIC_WORDS: frozenset[str] = ALL_SUFFIXES | frozenset(
+    {
+        "neural",
+        "deep",
+        "learning",
+        "data",
+        "new",
+        "novel",
+        "proposed",
+        "baseline",
+        "base",
+        "large",
+        "small",
+        "standard",
+        "existing",
+        "public",
+        "publicly",
+        "available",
+        "training",
+        "test",
+        "testing",
+        "evaluation",
+        "validation",
+        "such",
+        "other",
+        "different",
+        "several",
+        "various",
+        "same",
+        "original",
+        "simple",
+        "general",
+        "common",
+        "popular",
+        "real",
+        "world",
+        "synthetic",
+        "generative",
+        "predictive",
+        "statistical",
+        "computational",
+        "mathematical",
+        "first",
+        "second",
+        "two",
+        "three",
+        "multiple",
+        "single",
+        "final",
+        "full",
+        "main",
+        "key",
+        "current",
+        "previous",
+        "prior",
+        "both",
+        "this",
+        "that",
+        "which",
+        "each",
+        "every",
+        "any",
+        "all",
+        "some",
+        "many",
+        "most",
+        "more",
+        "better",
+        "best",
+    }
+)
 # "BERT-based model" is a model built on BERT, not BERT.
-_MODIFIER_TAILS: frozenset[str] = frozenset({
-    "based", "like", "style", "driven", "inspired", "guided", "aware", "free", "specific", "oriented",
-    "enhanced", "augmented", "powered", "level", "scale", "wise", "type", "of", "for", "and", "or",
-})
+_MODIFIER_TAILS: frozenset[str] = frozenset(
+    {
+        "based",
+        "like",
+        "style",
+        "driven",
+        "inspired",
+        "guided",
+        "aware",
+        "free",
+        "specific",
+        "oriented",
+        "enhanced",
+        "augmented",
+        "powered",
+        "level",
+        "scale",
+        "wise",
+        "type",
+        "of",
+        "for",
+        "and",
+        "or",
+    }
+)
 # Leading words that only qualify a named core ("vanilla Transformer", "existing GANs"); dropped when the
 # core is a name written as one or seen alone. Meaning-changing modifiers ("offline", "deep", "modern",
 # "multiple", "classical") are not here: "offline RL" is not RL.
 PREFIX_MODIFIERS: tuple[tuple[str, ...], ...] = tuple(
     tuple(p.split())
     for p in (
-        "state of the art", "so called", "well known", "widely used", "novel", "new", "proposed", "existing",
-        "vanilla", "conventional", "traditional", "popular", "recent", "typical", "various", "several",
-        "different", "other", "such", "current", "previous", "prior", "original", "standard", "naive",
-        "plain", "baseline", "sota", "default",
+        "state of the art",
+        "so called",
+        "well known",
+        "widely used",
+        "novel",
+        "new",
+        "proposed",
+        "existing",
+        "vanilla",
+        "conventional",
+        "traditional",
+        "popular",
+        "recent",
+        "typical",
+        "various",
+        "several",
+        "different",
+        "other",
+        "such",
+        "current",
+        "previous",
+        "prior",
+        "original",
+        "standard",
+        "naive",
+        "plain",
+        "baseline",
+        "sota",
+        "default",
     )
 )
 _CONJUNCTIONS = frozenset({"and", "or"})
 _SURFACE_SUFFIX: dict[str, re.Pattern[str]] = {
     label: re.compile(
-        r"^(?P<rest>.*?\w)[\s\-_]+(?:" + "|".join(sorted(words | ({"data set"} if label == "DATASET" else set())))
+        r"^(?P<rest>.*?\w)[\s\-_]+(?:"
+        + "|".join(sorted(words | ({"data set"} if label == "DATASET" else set())))
         + r")$",
         re.IGNORECASE,
     )
@@ -100,7 +228,9 @@ def surface_names_specific(label: str, text: str, title_case_counts: bool) -> bo
     # ("Convolutional Neural Network") without being names, so this counts for datasets only.
     words = [w for w in _PIECES.split(rest) if w]
     return (
-        label == "DATASET" and title_case_counts and bool(words)
+        label == "DATASET"
+        and title_case_counts
+        and bool(words)
         and all(w[0].isupper() or w[0].isdigit() for w in words)
         and not all(w.casefold() in GENERIC_WORDS for w in words)
     )
@@ -121,8 +251,10 @@ def strip_prefix(key: str) -> tuple[str, bool] | None:
                 break
         else:
             # "understanding and enhancing GNNs" is an activity, not GNN variants
-            if i + 3 < len(words) and words[i + 1] in _CONJUNCTIONS and not (
-                words[i].endswith("ing") or words[i + 2].endswith("ing")
+            if (
+                i + 3 < len(words)
+                and words[i + 1] in _CONJUNCTIONS
+                and not (words[i].endswith("ing") or words[i + 2].endswith("ing"))
             ):
                 i, coordinated = i + 3, True
                 continue
@@ -144,8 +276,10 @@ def core_written_specific(label: str, text: str) -> bool:
             return False
     suffixes = GENERIC_SUFFIXES.get(label, frozenset())
     # "RLHF methods", "GAN approaches": plural heads too
-    while len(words) > 1 and (w := words[-1].casefold()) and (
-        w in suffixes or w[:-1] in suffixes or (w.endswith("es") and w[:-2] in suffixes)
+    while (
+        len(words) > 1
+        and (w := words[-1].casefold())
+        and (w in suffixes or w[:-1] in suffixes or (w.endswith("es") and w[:-2] in suffixes))
     ):
         words.pop()
     pieces = [p for p in _PIECES.split(words[-1]) if p]

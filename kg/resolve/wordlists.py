@@ -14,54 +14,192 @@ from kg.resolve.suffixes import ALL_SUFFIXES, GENERIC_WORDS
 
 # Words that carry no content in a question ("for", "of", "using", ...): English closed-class words
 # plus the question scaffolding users type ("papers", "how", "which").
-FUNCTION_WORDS: frozenset[str] = frozenset({
-    "a", "an", "the", "of", "for", "in", "on", "to", "and", "or", "with", "from", "by", "via", "using",
-    "use", "used", "against", "into", "over", "as", "at", "its", "their", "our", "this", "that", "these",
-    "is", "are", "be", "based", "between", "through", "towards", "toward", "under", "within", "which",
-    "how", "what", "when", "where", "do", "does", "can", "papers", "paper", "up",
-})
+FUNCTION_WORDS: frozenset[str] = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "of",
+        "for",
+        "in",
+        "on",
+        "to",
+        "and",
+        "or",
+        "with",
+        "from",
+        "by",
+        "via",
+        "using",
+        "use",
+        "used",
+        "against",
+        "into",
+        "over",
+        "as",
+        "at",
+        "its",
+        "their",
+        "our",
+        "this",
+        "that",
+        "these",
+        "is",
+        "are",
+        "be",
+        "based",
+        "between",
+        "through",
+        "towards",
+        "toward",
+        "under",
+        "within",
+        "which",
+        "how",
+        "what",
+        "when",
+        "where",
+        "do",
+        "does",
+        "can",
+        "papers",
+        "paper",
+        "up",
+    }
+)
 
 # Names made only of these (and GENERIC_WORDS) are no answer: the heads of "X strategy", "X loss" that
 # the extractor returns on their own. Hand-written: nouns that name a part or a kind of any method,
 # never one method.
 GENERIC_NAMES: frozenset[str] = GENERIC_WORDS | {
-    "state of the art", "perspective", "baseline", "variant", "extension", "strategy", "scheme", "setting",
-    "objective", "loss", "layer", "parameter", "feature", "representation", "system", "pipeline", "tool",
+    "state of the art",
+    "perspective",
+    "baseline",
+    "variant",
+    "extension",
+    "strategy",
+    "scheme",
+    "setting",
+    "objective",
+    "loss",
+    "layer",
+    "parameter",
+    "feature",
+    "representation",
+    "system",
+    "pipeline",
+    "tool",
     # the parts of many methods ("an encoder", "the classifier", "a regularizer"), named by their role
-    "encoder", "decoder", "classifier", "regularizer", "generator", "discriminator", "backbone", "predictor",
-    "teacher", "student",
+    "encoder",
+    "decoder",
+    "classifier",
+    "regularizer",
+    "generator",
+    "discriminator",
+    "backbone",
+    "predictor",
+    "teacher",
+    "student",
     # activities every ML paper does, which name no task until they say of what ("link prediction")
-    "machine learning", "inference", "prediction", "generation",
+    "machine learning",
+    "inference",
+    "prediction",
+    "generation",
 }
 
 # Last words that name a mathematical object or a finding, never a method ("partial differential
 # equation", "scaling law", "Hoeffding inequality"): a corpus name the NER read as a method with one of
 # these heads is not offered as a method. General English/mathematics; "process" and "model" are not
 # here ("Gaussian process" is a method).
-CONCEPT_HEADS: frozenset[str] = frozenset({
-    "equation", "equations", "law", "laws", "theorem", "theorems", "lemma", "inequality", "inequalities",
-    "conjecture", "hypothesis", "phenomenon", "phenomena", "property", "properties", "bound", "bounds",
-})
+CONCEPT_HEADS: frozenset[str] = frozenset(
+    {
+        "equation",
+        "equations",
+        "law",
+        "laws",
+        "theorem",
+        "theorems",
+        "lemma",
+        "inequality",
+        "inequalities",
+        "conjecture",
+        "hypothesis",
+        "phenomenon",
+        "phenomena",
+        "property",
+        "properties",
+        "bound",
+        "bounds",
+    }
+)
 
 # Head words a question may add to a name the graph stores without them ("Wasserstein distance" for
 # "Wasserstein", "Adam optimizer" for "Adam"). The words beyond the label suffixes were added while
 # reading dev misses; they are heads of names in the shipped vocabulary too (loss 42 names, test 40,
 # function 26, distance 10, system 7, optimizer 6, estimator 5; the rest 1-2), so they hold beyond dev.
 FALLBACK_HEADS: frozenset[str] = ALL_SUFFIXES | {
-    "distance", "loss", "function", "measure", "estimator", "solver", "sampler", "optimizer", "test",
-    "scheme", "strategy", "procedure", "system",
+    "distance",
+    "loss",
+    "function",
+    "measure",
+    "estimator",
+    "solver",
+    "sampler",
+    "optimizer",
+    "test",
+    "scheme",
+    "strategy",
+    "procedure",
+    "system",
 }
 
 # Words of a question that are needed in the text only when nothing more specific is asked
 # ("training deep neural networks"). Written while reading dev misses; each is a word that heads or
 # modifies hundreds of unrelated ML abstracts, so requiring it rejects right papers for any user.
-WEAK_WORDS: frozenset[str] = frozenset({
-    "solving", "solve", "training", "train", "improving", "improve", "deep", "neural", "network",
-    "networks", "model", "models", "modelling", "modeling", "method", "methods", "approach", "approaches",
-    "task", "tasks", "problem", "problems", "learning", "data", "computing", "compute", "performing",
-    "applying", "application", "applications", "better", "efficient", "new", "large", "general",
-    "machine", "improved", "analysing", "analyzing", "studying",
-})
+WEAK_WORDS: frozenset[str] = frozenset(
+    {
+        "solving",
+        "solve",
+        "training",
+        "train",
+        "improving",
+        "improve",
+        "deep",
+        "neural",
+        "network",
+        "networks",
+        "model",
+        "models",
+        "modelling",
+        "modeling",
+        "method",
+        "methods",
+        "approach",
+        "approaches",
+        "task",
+        "tasks",
+        "problem",
+        "problems",
+        "learning",
+        "data",
+        "computing",
+        "compute",
+        "performing",
+        "applying",
+        "application",
+        "applications",
+        "better",
+        "efficient",
+        "new",
+        "large",
+        "general",
+        "machine",
+        "improved",
+        "analysing",
+        "analyzing",
+        "studying",
+    }
+)
 
 # Gerunds that name an activity apart from the thing their stem names: "language modeling" is a task,
 # "language model" a method (kg.resolve.terms keeps them whole; "modelling" folds to "modeling" first).
@@ -71,10 +209,30 @@ ACTIVITY_GERUNDS: frozenset[str] = frozenset({"modeling"})
 # 686 dataset names of ml_abstracts/train.jsonl, 655 end in a capitalised or numbered word and most of the
 # rest in one of these; a name ending in another ordinary word ("PINN scenario", "1B training example")
 # is a setting or a phrase around a name, not a dataset to offer (kg.vocab.link.written_as_dataset).
-DATA_HEADS: frozenset[str] = frozenset({
-    "data", "dataset", "datasets", "database", "corpus", "corpora", "set", "sets", "benchmark", "benchmarks",
-    "collection", "repository", "suite", "split", "task", "challenge", "archive", "bank", "images", "videos",
-})
+DATA_HEADS: frozenset[str] = frozenset(
+    {
+        "data",
+        "dataset",
+        "datasets",
+        "database",
+        "corpus",
+        "corpora",
+        "set",
+        "sets",
+        "benchmark",
+        "benchmarks",
+        "collection",
+        "repository",
+        "suite",
+        "split",
+        "task",
+        "challenge",
+        "archive",
+        "bank",
+        "images",
+        "videos",
+    }
+)
 
 # Term (stem) alternatives where Snowball leaves apart the verb and noun of one English word
 # ("defending" / "defense", "explaining" / "explanation", "analyzing" / "analysis"): general

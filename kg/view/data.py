@@ -27,12 +27,37 @@ NEIGHBOUR_PAPERS = 60
 NEIGHBOUR_ENTITIES = 60
 TEXT_LIMIT = 1200  # characters of an abstract or sentence carried into the page
 LABEL_COLOURS = {
-    "Paper": "#9aa5b1", "Method": "#1f77b4", "Task": "#d62728", "Dataset": "#2ca02c", "Metric": "#9467bd",
+    "Paper": "#9aa5b1",
+    "Method": "#1f77b4",
+    "Task": "#d62728",
+    "Dataset": "#2ca02c",
+    "Metric": "#9467bd",
 }
 FRONT_COLOURS = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
-    "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354", "#756bb1",
-    "#636363", "#ad494a", "#5254a3", "#8ca252", "#bd9e39", "#d6616b",
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#393b79",
+    "#637939",
+    "#8c6d31",
+    "#843c39",
+    "#7b4173",
+    "#3182bd",
+    "#e6550d",
+    "#31a354",
+    "#756bb1",
+    "#636363",
+    "#ad494a",
+    "#5254a3",
+    "#8ca252",
+    "#bd9e39",
+    "#d6616b",
 )
 NO_FRONT = "#c7c7c7"
 
@@ -79,20 +104,33 @@ def _fronts(graph: nx.MultiDiGraph) -> tuple[dict[str, int], dict[int, str]]:
 def _entity_node(graph: nx.MultiDiGraph, entity: str, front: int | None, papers: int, trend: list[int]) -> dict:
     attrs = graph.nodes[entity]
     return {
-        "id": entity, "label": attrs["label"], "name": _text(attrs.get("name", entity), 200),
-        "papers": papers, "front": front, "size": node_size(papers),
-        "cl": LABEL_COLOURS.get(attrs["label"], NO_FRONT), "cf": front_colour(front),
+        "id": entity,
+        "label": attrs["label"],
+        "name": _text(attrs.get("name", entity), 200),
+        "papers": papers,
+        "front": front,
+        "size": node_size(papers),
+        "cl": LABEL_COLOURS.get(attrs["label"], NO_FRONT),
+        "cf": front_colour(front),
         "aliases": [_text(a, 100) for a in list(attrs.get("aliases", ())) if a != attrs.get("name")][:8],
-        "text": _first_evidence(graph, entity), "trend": trend,
+        "text": _first_evidence(graph, entity),
+        "trend": trend,
     }
 
 
 def _paper_node(graph: nx.MultiDiGraph, paper: str, front: int | None) -> dict:
     attrs = graph.nodes[paper]
     return {
-        "id": paper, "label": PAPER, "name": _text(attrs.get("title", paper), 300), "papers": 1,
-        "front": front, "size": node_size(1), "cl": LABEL_COLOURS[PAPER], "cf": front_colour(front),
-        "year": attrs.get("year"), "text": _text(attrs.get("abstract", "")),
+        "id": paper,
+        "label": PAPER,
+        "name": _text(attrs.get("title", paper), 300),
+        "papers": 1,
+        "front": front,
+        "size": node_size(1),
+        "cl": LABEL_COLOURS[PAPER],
+        "cf": front_colour(front),
+        "year": attrs.get("year"),
+        "text": _text(attrs.get("abstract", "")),
     }
 
 
@@ -120,7 +158,10 @@ def map_view(graph: nx.MultiDiGraph, *, max_nodes: int = MAX_NODES) -> dict:
     by_paper = paper_entities(graph, chosen)
     index = {e: i for i, e in enumerate(chosen)}
     i, j, w = cooccurrence_edges(by_paper, index)
-    edges = _strongest([(chosen[a], chosen[b], float(c)) for a, b, c in zip(i.tolist(), j.tolist(), w.tolist(), strict=True)], EDGES_PER_NODE)
+    edges = _strongest(
+        [(chosen[a], chosen[b], float(c)) for a, b, c in zip(i.tolist(), j.tolist(), w.tolist(), strict=True)],
+        EDGES_PER_NODE,
+    )
     co = nx.Graph()
     co.add_nodes_from(chosen)
     co.add_weighted_edges_from(edges)
@@ -133,7 +174,10 @@ def map_view(graph: nx.MultiDiGraph, *, max_nodes: int = MAX_NODES) -> dict:
         out_nodes.append(node)
     used = {n["front"] for n in out_nodes if n["front"] is not None}
     return {
-        "title": "Research fronts", "mode": "map", "years": span, "nodes": out_nodes,
+        "title": "Research fronts",
+        "mode": "map",
+        "years": span,
+        "nodes": out_nodes,
         "edges": [{"s": u, "t": v, "w": w} for u, v, w in edges],
         "fronts": [{"id": f, "name": front_names.get(f, ""), "colour": front_colour(f)} for f in sorted(used)],
     }
@@ -168,7 +212,9 @@ def neighbourhood_view(graph: nx.MultiDiGraph, engine: QueryEngine, name: str) -
     centre, papers, title = _neighbourhood(graph, engine, name)
     nodes = graph.nodes
     around = Counter(
-        v for p in papers for v, keys in graph._succ[p].items()
+        v
+        for p in papers
+        for v, keys in graph._succ[p].items()
         if v not in centre and is_offered(nodes[v]) and not set(keys).isdisjoint(PAPER_ENTITY_TYPES)
     )
     for p in centre:
@@ -187,7 +233,15 @@ def neighbourhood_view(graph: nx.MultiDiGraph, engine: QueryEngine, name: str) -
                 continue
             for key, attrs in keys.items():
                 evidence = attrs.get("evidence") or ()
-                edges.append({"s": paper, "t": target, "w": 1.0, "type": key, "text": _text(evidence[0], 400) if evidence else ""})
+                edges.append(
+                    {
+                        "s": paper,
+                        "t": target,
+                        "w": 1.0,
+                        "type": key,
+                        "text": _text(evidence[0], 400) if evidence else "",
+                    }
+                )
                 view.add_edge(paper, target, weight=1.0)
                 break
     for paper in papers:  # a related paper sharing none of the entities shown hangs on the centre paper
@@ -212,12 +266,17 @@ def neighbourhood_view(graph: nx.MultiDiGraph, engine: QueryEngine, name: str) -
         out_nodes.append(item)
     used = {n["front"] for n in out_nodes if n["front"] is not None}
     return {
-        "title": title, "mode": "neighbourhood", "years": span, "nodes": out_nodes, "edges": edges,
+        "title": title,
+        "mode": "neighbourhood",
+        "years": span,
+        "nodes": out_nodes,
+        "edges": edges,
         "fronts": [{"id": f, "name": front_names.get(f, ""), "colour": front_colour(f)} for f in sorted(used)],
     }
 
 
-def view_data(graph: nx.MultiDiGraph, engine: QueryEngine, name: str | None = None, *, max_nodes: int = MAX_NODES) -> dict:
+def view_data(
+    graph: nx.MultiDiGraph, engine: QueryEngine, name: str | None = None, *, max_nodes: int = MAX_NODES
+) -> dict:
     """The page's data: the fronts map without a name, else the neighbourhood of the name."""
     return map_view(graph, max_nodes=max_nodes) if name is None else neighbourhood_view(graph, engine, name)
-

@@ -67,7 +67,9 @@ def pack(radii: Mapping[Hashable, float]) -> dict[Hashable, tuple[float, float]]
     return out
 
 
-def grouped(graph: nx.Graph, group_of: Mapping[Hashable, int | None], seed: int = SEED) -> dict[Hashable, tuple[float, float]]:
+def grouped(
+    graph: nx.Graph, group_of: Mapping[Hashable, int | None], seed: int = SEED
+) -> dict[Hashable, tuple[float, float]]:
     """Positions that keep each group together: each group laid out alone, then the groups packed side by side.
 
     One spring layout over 2,000 nodes costs seconds (its dense solver is quadratic); per group it is
@@ -78,7 +80,9 @@ def grouped(graph: nx.Graph, group_of: Mapping[Hashable, int | None], seed: int 
     for node in graph:
         members[settled[node]].append(node)
     members = _split(members)
-    radii: dict[Hashable, float] = {g: math.sqrt(len(nodes)) for g, nodes in members.items()}  # area follows the group's size
+    radii: dict[Hashable, float] = {
+        g: math.sqrt(len(nodes)) for g, nodes in members.items()
+    }  # area follows the group's size
     centres = pack(radii)
     pos: dict[Hashable, tuple[float, float]] = {}
     for group, nodes in members.items():
@@ -94,4 +98,6 @@ def scaled(pos: Mapping[Hashable, tuple[float, float]]) -> dict[Hashable, tuple[
         return {}
     xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
     span = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
-    return {n: (round((x - min(xs)) / span * SCALE, 1), round((y - min(ys)) / span * SCALE, 1)) for n, (x, y) in pos.items()}
+    return {
+        n: (round((x - min(xs)) / span * SCALE, 1), round((y - min(ys)) / span * SCALE, 1)) for n, (x, y) in pos.items()
+    }

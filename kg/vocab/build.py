@@ -32,11 +32,22 @@ MAX_LINKS = 15
 ORDINARY_WORD_ZIPF = 3.5
 # AIO's speculative "* LLM" types and its root classes are not methods papers name
 _AIO_ROOTS = {"model", "network", "machinelearningtask", "trainingstrategy", "layer"}
-_AIO_METHOD_SUBSETS = {"aio:NetworkSubset", "aio:ModelSubset", "aio:MachineLearningSubset",
-                       "aio:TrainingStrategySubset"}
+_AIO_METHOD_SUBSETS = {
+    "aio:NetworkSubset",
+    "aio:ModelSubset",
+    "aio:MachineLearningSubset",
+    "aio:TrainingStrategySubset",
+}
 
-SOURCE_PRIORITY = {"ito": 4, "pwc_sota_extractor": 3, "pwc_methods": 3, "aio": 2, "pwc_task_names": 1,
-                   "pwc_sota": 1, "pwc_collections": 2}
+SOURCE_PRIORITY = {
+    "ito": 4,
+    "pwc_sota_extractor": 3,
+    "pwc_methods": 3,
+    "aio": 2,
+    "pwc_task_names": 1,
+    "pwc_sota": 1,
+    "pwc_collections": 2,
+}
 
 
 @dataclass
@@ -125,11 +136,16 @@ def _renames(corrections: Iterable[Correction], label: str) -> dict[str, str]:
 
 
 def _plausible_task_name(name: str) -> bool:
-    return (3 <= len(name) <= 80 and re.search(r"[A-Za-z]{3,}", name) is not None
-            and not re.search(r"[,*;=]|^\d+\s", name) and not re.match(r"^[\d\W_]+$", name))
+    return (
+        3 <= len(name) <= 80
+        and re.search(r"[A-Za-z]{3,}", name) is not None
+        and not re.search(r"[,*;=]|^\d+\s", name)
+        and not re.match(r"^[\d\W_]+$", name)
+    )
 
 
 # ---------------------------------------------------------------------------------------------- tasks
+
 
 def _task_name_forms(raw: str, renames: dict[str, str]) -> tuple[str, str | None]:
     name = clean_name(raw)
@@ -137,9 +153,15 @@ def _task_name_forms(raw: str, renames: dict[str, str]) -> tuple[str, str | None
     return split_acronym(name)
 
 
-def build_tasks(ito: list[TaskNode], extractor: list[tuple[str, TaskNode]], synonym_pairs: list[tuple[str, str]],
-                aio: list[OntologyTerm], pwc_names: list[str], papers: list[LabelledPaper],
-                corrections: list[Correction]) -> Store:
+def build_tasks(
+    ito: list[TaskNode],
+    extractor: list[tuple[str, TaskNode]],
+    synonym_pairs: list[tuple[str, str]],
+    aio: list[OntologyTerm],
+    pwc_names: list[str],
+    papers: list[LabelledPaper],
+    corrections: list[Correction],
+) -> Store:
     """Tasks from ITO's tree, sota-extractor, AIO synonyms, the 2025 PwC names and the build leaderboards."""
     store = Store("Task")
     renames = _renames(corrections, "Task")
@@ -287,14 +309,20 @@ def _apply_corrections(store: Store, corrections: list[Correction]) -> None:
 
 # ------------------------------------------------------------------------------------------- datasets
 
-def build_datasets(papers: list[LabelledPaper], curated: list[tuple[str, BenchmarkRow]],
-                   enrich_only: list[tuple[str, BenchmarkRow]], tasks: Store,
-                   corrections: list[Correction]) -> Store:
+
+def build_datasets(
+    papers: list[LabelledPaper],
+    curated: list[tuple[str, BenchmarkRow]],
+    enrich_only: list[tuple[str, BenchmarkRow]],
+    tasks: Store,
+    corrections: list[Correction],
+) -> Store:
     """Datasets with split names folded in, spellings merged and dataset -> task evidence counted."""
     store = Store("Dataset")
     renames = _renames(corrections, "Dataset")
-    merges = {merge_key(c.name): merge_key(c.value) for c in corrections
-              if c.label == "Dataset" and c.action == "merge"}
+    merges = {
+        merge_key(c.name): merge_key(c.value) for c in corrections if c.label == "Dataset" and c.action == "merge"
+    }
     task_names = set(tasks.alias_index) | set(tasks.drafts)
 
     def key_of(raw: str) -> tuple[str, str]:
@@ -383,8 +411,14 @@ def _add_prefix_parents(store: Store) -> None:
 
 # -------------------------------------------------------------------------------------------- methods
 
-def build_methods(methods: list[MethodRecord], extra_methods: list[MethodRecord], aio: list[OntologyTerm],
-                  tasks: Store, corrections: list[Correction]) -> Store:
+
+def build_methods(
+    methods: list[MethodRecord],
+    extra_methods: list[MethodRecord],
+    aio: list[OntologyTerm],
+    tasks: Store,
+    corrections: list[Correction],
+) -> Store:
     """Methods from the PwC dump with their collections as family entries, plus AIO model families."""
     store = Store("Method")
     seen = {merge_key(m.name) for m in methods}
@@ -432,8 +466,10 @@ def build_methods(methods: list[MethodRecord], extra_methods: list[MethodRecord]
 
 # -------------------------------------------------------------------------------------------- metrics
 
-def build_metrics(paths: list[tuple[str, ...]], papers: list[LabelledPaper], tasks: Store,
-                  corrections: list[Correction]) -> Store:
+
+def build_metrics(
+    paths: list[tuple[str, ...]], papers: list[LabelledPaper], tasks: Store, corrections: list[Correction]
+) -> Store:
     """Metrics from ITO's measure tree (inner nodes are entries, leaves their variants) and the leaderboards."""
     store = Store("Metric")
     has_children = {path[:-1] for path in paths if len(path) > 1}
@@ -487,6 +523,7 @@ def build_metrics(paths: list[tuple[str, ...]], papers: list[LabelledPaper], tas
 
 
 # ------------------------------------------------------------------------------------------- assembly
+
 
 def _weights(links: Counter, ids: dict[str, str]) -> list[WeightedTask]:
     usable = {ids[task]: count for task, count in links.items() if task in ids}
@@ -585,13 +622,17 @@ def assemble(stores: dict[Label, Store], zipf: Callable[[str], float], proper: f
                 by_fold.setdefault(alias.lower(), alias)
             aliases = sorted(by_fold.values(), key=lambda a: (a.lower(), a))
             entry = VocabEntry(
-                id=ids[label][key], label=label, name=name, aliases=aliases,
+                id=ids[label][key],
+                label=label,
+                name=name,
+                aliases=aliases,
                 paraphrases=sorted(draft.paraphrases, key=lambda p: (-p.score, p.text)),
                 parents=sorted(ids[label][p] for p in draft.parents if p in ids[label]),
                 full_name=draft.full_name if draft.full_name and draft.full_name != name else None,
                 benchmarks=_weights(draft.links, ids["Task"]) if label == "Dataset" else [],
                 measures=_weights(draft.links, ids["Task"]) if label == "Metric" else [],
-                papers=draft.papers, sources=sorted(draft.sources),
+                papers=draft.papers,
+                sources=sorted(draft.sources),
                 ambiguous=any(is_ordinary_word(form, zipf) for form in [name, *aliases])
                 or is_weak_dataset(label, set(draft.sources), draft.papers),
                 category=is_category(label, name, set(draft.sources), zipf),
@@ -611,7 +652,8 @@ def mark_fields(entries: list[VocabEntry]) -> list[VocabEntry]:
             children[parent] = children.get(parent, 0) + 1
     return [
         e.model_copy(update={"category": True})
-        if e.label == "Task" and not e.parents and children.get(e.id, 0) >= FIELD_CHILDREN else e
+        if e.label == "Task" and not e.parents and children.get(e.id, 0) >= FIELD_CHILDREN
+        else e
         for e in entries
     ]
 
@@ -629,12 +671,15 @@ def proper_words(ito: list[TaskNode]) -> frozenset[str]:
 
 # ----------------------------------------------------------------------------------------- paraphrases
 
+
 def add_paraphrases(tasks: Store, others: list[Store], papers: list[LabelledPaper]) -> int:
     """Mine paraphrases from the build papers' abstracts and attach them to their tasks; returns how many."""
     from kg.vocab.paraphrases import mine_paraphrases
 
-    names_of = {key: {key} | {merge_key(a) for a in d.aliases} | {merge_key(n) for n in d.names}
-                for key, d in tasks.drafts.items()}
+    names_of = {
+        key: {key} | {merge_key(a) for a in d.aliases} | {merge_key(n) for n in d.names}
+        for key, d in tasks.drafts.items()
+    }
     named = frozenset(k for keys in names_of.values() for k in keys)
     head_counts = Counter(d.display().lower().split()[-1] for d in tasks.drafts.values())
     heads = frozenset(h for h, n in head_counts.items() if n >= 3 and len(h) > 3)
@@ -659,8 +704,9 @@ def add_paraphrases(tasks: Store, others: list[Store], papers: list[LabelledPape
         return out
 
     # a benchmarked task's own name (or another entity's name) is that entity, not a paraphrase of another task
-    never = {k for store in others for key, d in store.drafts.items()
-             for k in {key} | {merge_key(a) for a in d.aliases}}
+    never = {
+        k for store in others for key, d in store.drafts.items() for k in {key} | {merge_key(a) for a in d.aliases}
+    }
     never |= {k for key, d in tasks.drafts.items() if d.papers >= 3 for k in names_of[key]}
     # a field or parent task ("computer vision", "image segmentation") is a relative, not a paraphrase
     never |= {k for key in children for k in names_of.get(key, ())}
@@ -672,8 +718,9 @@ def add_paraphrases(tasks: Store, others: list[Store], papers: list[LabelledPape
     excluded: dict[str, set[str]] = {"": never}
     for key in {k for _text, keys in labelled for k in keys}:
         excluded[key] = set(names_of[key]).union(*(names_of[r] for r in relatives(key)))
-    lower_names = {key: {n.lower().replace("-", " ") for n in set(d.names) | d.aliases}
-                   for key, d in tasks.drafts.items()}
+    lower_names = {
+        key: {n.lower().replace("-", " ") for n in set(d.names) | d.aliases} for key, d in tasks.drafts.items()
+    }
     mined = mine_paraphrases(labelled, heads, named, excluded, lower_names)
     for phrase in mined:
         tasks.drafts[phrase.task].paraphrases.append(Paraphrase(text=phrase.text, score=phrase.score))
@@ -696,10 +743,18 @@ def drop_benchmark_named_tasks(tasks: Store, datasets: Store) -> list[str]:
 def build_vocabulary(bundle, corrections: list[Correction], zipf: Callable[[str], float]) -> list[VocabEntry]:
     """All four labels from a SourceBundle: the entries of the shipped file, sorted by id."""
     extractor_nodes = bundle.extractor_tasks
-    tasks = build_tasks(bundle.ito_tasks, extractor_nodes, bundle.synonym_pairs, bundle.aio_terms,
-                        bundle.pwc_task_names, bundle.papers, corrections)
-    curated = ([("ito", row) for row in bundle.ito_benchmarks]
-               + [("pwc_task_names", row) for row in bundle.pwc_task_datasets])
+    tasks = build_tasks(
+        bundle.ito_tasks,
+        extractor_nodes,
+        bundle.synonym_pairs,
+        bundle.aio_terms,
+        bundle.pwc_task_names,
+        bundle.papers,
+        corrections,
+    )
+    curated = [("ito", row) for row in bundle.ito_benchmarks] + [
+        ("pwc_task_names", row) for row in bundle.pwc_task_datasets
+    ]
     enrich = [("pwc_sota_extractor", row) for row in bundle.extractor_datasets]
     datasets = build_datasets(bundle.papers, curated, enrich, tasks, corrections)
     drop_benchmark_named_tasks(tasks, datasets)

@@ -29,6 +29,13 @@ def read_corrections(path: Path) -> list[Correction]:
             raise ValueError(f"{path}: row {number}: unknown action {action!r} (one of {', '.join(ACTIONS)})")
         if not (record.get("reason") or "").strip():
             raise ValueError(f"{path}: row {number}: every correction needs a reason")
-        rows.append(Correction(label=record["label"].strip(), name=record["name"].strip(), action=action,
-                               value=(record.get("value") or "").strip(), reason=record["reason"].strip()))
+        rows.append(
+            Correction(
+                label=record["label"].strip(),
+                name=record["name"].strip(),
+                action=action,
+                value=(record.get("value") or "").strip(),
+                reason=record["reason"].strip(),
+            )
+        )
     return rows

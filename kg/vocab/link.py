@@ -52,7 +52,9 @@ _NAMED = re.compile(r"[A-Z0-9]")
 METHOD_HEADS: frozenset[str] = GENERIC_SUFFIXES["METHOD"] - GENERIC_SUFFIXES["TASK"]
 _PAREN = re.compile(r"^(?P<long>[^()]+?)\s*\((?P<short>[^()]+)\)\s*$")
 # A last word naming a size, version or release: "ResNet-34", "BERT-large", "GPT-4", "Llama 2 7B", "YOLOv5".
-_VARIANT_TAIL = re.compile(r"^(?:\d+(?:x|times)\d+|v?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)?[bmk]|base|large|small|tiny|mini|xl|xxl|huge|medium|lite|plus)$")
+_VARIANT_TAIL = re.compile(
+    r"^(?:\d+(?:x|times)\d+|v?\d+(?:\.\d+)*[a-z]?|\d+(?:\.\d+)?[bmk]|base|large|small|tiny|mini|xl|xxl|huge|medium|lite|plus)$"
+)
 
 
 @dataclass(frozen=True)
@@ -204,8 +206,10 @@ def _near_miss(index: VocabIndex, key: str, label: str) -> str | None:
     reach = 2 if len(key) >= 12 else 1
     scored = sorted(
         (edit_distance(key, candidate, reach), candidate)
-        for candidate in {*index.blocks.get((vocab_label, key[:FUZZY_BLOCK]), ()),
-                          *index.blocks.get((vocab_label, _tail_block(key)), ())}
+        for candidate in {
+            *index.blocks.get((vocab_label, key[:FUZZY_BLOCK]), ()),
+            *index.blocks.get((vocab_label, _tail_block(key)), ()),
+        }
         if abs(len(candidate) - len(key)) <= reach
     )
     near = [c for d, c in scored if d <= reach]
@@ -253,7 +257,9 @@ def dataset_root(index: VocabIndex, entry_id: str) -> str:
     seen = {entry_id}
     entry = index.entries[entry_id]
     while entry.label == "Dataset":
-        parents = [p for p in entry.parents if p in index.entries and index.entries[p].label == "Dataset" and p not in seen]
+        parents = [
+            p for p in entry.parents if p in index.entries and index.entries[p].label == "Dataset" and p not in seen
+        ]
         if not parents:
             break
         entry = index.entries[parents[0]]
@@ -343,7 +349,9 @@ def corpus_confidence(entity: Entity, agreement: float, task_heads: frozenset[st
     without them (an ambiguous vocabulary entry's corpus spellings: "LSUN bedroom"), capitals suffice.
     """
     by_papers = CORPUS_BY_PAPERS[min(entity.paper_count, len(CORPUS_BY_PAPERS)) - 1] if entity.paper_count else 0.0
-    named = any(_NAMED.search(name) for name in (entity.name, *entity.aliases) if name != name.upper() or len(name) <= 6)
+    named = any(
+        _NAMED.search(name) for name in (entity.name, *entity.aliases) if name != name.upper() or len(name) <= 6
+    )
     score = by_papers * agreement + (NAMED_BONUS if named else 0.0)
     if not is_specific(entity.name) or (entity.label == "METHOD" and _head(entity.name) in CONCEPT_HEADS):
         score *= GENERIC_FACTOR
@@ -401,8 +409,14 @@ def _vocab_entity(
     else:
         confidence = 1.0
     return Entity.model_construct(
-        id=entry.id, label=UPPER[entry.label], name=_display_name(entry, aliases), aliases=aliases, paper_count=papers,
-        source="vocabulary", vocab_id=entry.id, confidence=confidence,
+        id=entry.id,
+        label=UPPER[entry.label],
+        name=_display_name(entry, aliases),
+        aliases=aliases,
+        paper_count=papers,
+        source="vocabulary",
+        vocab_id=entry.id,
+        confidence=confidence,
     )
 
 
@@ -431,9 +445,9 @@ def head_label(entity: Entity, index: VocabIndex) -> str | None:
     is a method, "ViT-style image classification" a task (a head that ends task names almost only)."""
     if entity.label != "METHOD" and method_headed(entity):
         return "METHOD"
-    if entity.label == "METHOD" and not method_headed(entity) and len(words := name_key(entity.name).split()) > 1:
-        if words[-1] in index.task_only_heads:
-            return "TASK"
+    words = name_key(entity.name).split()
+    if entity.label == "METHOD" and len(words) > 1 and words[-1] in index.task_only_heads and not method_headed(entity):
+        return "TASK"
     return None
 
 
@@ -445,7 +459,8 @@ def plan_links(entities: Mapping[str, Entity], index: VocabIndex) -> LinkPlan:
     relabelled = {eid: _relabelled(e, label) for eid, e in entities.items() if (label := head_label(e, index))}
     refused = {eid: _NOT_METHODS for eid, e in entities.items() if method_headed(e)}
     links = {
-        eid: dataset_root(index, entry) for eid, e in entities.items()
+        eid: dataset_root(index, entry)
+        for eid, e in entities.items()
         if (entry := link_entity(relabelled.get(eid, e), index, refused.get(eid, frozenset()))) is not None
     }
     # an unlinked corpus id equal to an entry's id ("method:bert" under an ambiguous label) is that entry
@@ -484,15 +499,19 @@ def plan_links(entities: Mapping[str, Entity], index: VocabIndex) -> LinkPlan:
             new_id[eid] = new_entity.id
         if new_entity.id in out:  # the relabelled variant meets an entity of that label: keep the larger
             kept = out[new_entity.id]
-            new_entity = kept.model_copy(update={
-                "aliases": sorted({*kept.aliases, *new_entity.aliases}),
-                "paper_count": kept.paper_count + new_entity.paper_count,  # recounted below
-            })
+            new_entity = kept.model_copy(
+                update={
+                    "aliases": sorted({*kept.aliases, *new_entity.aliases}),
+                    "paper_count": kept.paper_count + new_entity.paper_count,  # recounted below
+                }
+            )
         out[new_entity.id] = new_entity
     return LinkPlan(new_id, out, dict(members), variant_is_a, agreement)
 
 
-def count_papers(plan: LinkPlan, mention_entities: Mapping[str, list[str]], into: dict[str, int] | None = None) -> dict[str, int]:
+def count_papers(
+    plan: LinkPlan, mention_entities: Mapping[str, list[str]], into: dict[str, int] | None = None
+) -> dict[str, int]:
     """Papers per linked entity over some papers (add across disjoint sets of papers via `into`)."""
     counts = {} if into is None else into
     for ids in mention_entities.values():
@@ -526,10 +545,7 @@ def finish_links(
     for entry_id in (e for e in out if e in index.entries):
         entry = index.entries[entry_id]
         linked_is_a |= {(entry_id, parent) for parent in entry.parents if parent in out}
-    linked_is_a = {
-        (c, p) for c, p in linked_is_a
-        if c != p and c in out and p in out and out[c].label == out[p].label
-    }
+    linked_is_a = {(c, p) for c, p in linked_is_a if c != p and c in out and p in out and out[c].label == out[p].label}
     knowledge = []
     for entry_id in sorted(e for e in out if e in index.entries):
         entry = index.entries[entry_id]

@@ -91,8 +91,9 @@ def apply_user_file(entries: dict[str, VocabEntry], path: Path) -> tuple[dict[st
     return merged, line_of
 
 
-def check_references(entries: dict[str, VocabEntry], path: Path | None = None,
-                     line_of: dict[str, int] | None = None) -> None:
+def check_references(
+    entries: dict[str, VocabEntry], path: Path | None = None, line_of: dict[str, int] | None = None
+) -> None:
     """Raise VocabError when a parent, benchmark or measure names an id that is not in the vocabulary."""
     for entity in entries.values():
         targets = entity.parents + [b.task for b in entity.benchmarks] + [m.task for m in entity.measures]

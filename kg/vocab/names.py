@@ -5,9 +5,15 @@ import unicodedata
 from functools import lru_cache
 
 # British -> American endings, so "language modelling" and "language modeling" share a key
-_SPELLING = ((re.compile(r"modelling$"), "modeling"), (re.compile(r"isation$"), "ization"),
-             (re.compile(r"ise$"), "ize"), (re.compile(r"ised$"), "ized"), (re.compile(r"yse$"), "yze"),
-             (re.compile(r"labelled$"), "labeled"), (re.compile(r"labelling$"), "labeling"))
+_SPELLING = (
+    (re.compile(r"modelling$"), "modeling"),
+    (re.compile(r"isation$"), "ization"),
+    (re.compile(r"ise$"), "ize"),
+    (re.compile(r"ised$"), "ized"),
+    (re.compile(r"yse$"), "yze"),
+    (re.compile(r"labelled$"), "labeled"),
+    (re.compile(r"labelling$"), "labeling"),
+)
 
 
 def _ascii(text: str) -> str:
@@ -56,12 +62,14 @@ def split_acronym(name: str) -> tuple[str, str | None]:
 
 
 # words kept capitalised in a lower-cased task or family name (proper nouns of the field)
-PROPER_WORDS = frozenset("""
+PROPER_WORDS = frozenset(
+    """
 english chinese german french japanese arabic spanish vietnamese korean hindi russian portuguese italian
 indonesian bengali urdu turkish persian dutch swedish czech polish greek hebrew tamil thai latin
 atari bayesian gaussian markov euclidean wikipedia twitter covid hebbian boltzmann hopfield kohonen
 monte carlo newton wasserstein lipschitz riemannian fourier laplacian dirichlet poisson bernoulli
-""".split())
+""".split()
+)
 
 
 def display_lower(name: str, proper: frozenset[str] = frozenset()) -> str:
@@ -72,7 +80,8 @@ def display_lower(name: str, proper: frozenset[str] = frozenset()) -> str:
         keep = (
             sum(c.isupper() for c in core) >= 2
             or (core[1:] != core[1:].lower())
-            or any(c.isdigit() for c in word) and any(c.isupper() for c in word)
+            or any(c.isdigit() for c in word)
+            and any(c.isupper() for c in word)
             or core.lower() in PROPER_WORDS
             or (index > 0 and core.lower() in proper)
         )
@@ -92,11 +101,15 @@ def family_display(collection: str) -> str:
 
 # --- dataset split and variant folding -------------------------------------------------------------
 
-_SPLIT_WORDS = r"(?:test-dev|testdev|test-std|test-standard|test-challenge|minival|val|valid|validation|dev|test|train|" \
-               r"training|eval|trainval|test2017|val2017|test2015|dev2017|public|private|full|subset|set|split|splits|" \
-               r"seen|unseen|clean|other|hard|medium|moderate|easy|leaderboard|benchmark)"
+_SPLIT_WORDS = (
+    r"(?:test-dev|testdev|test-std|test-standard|test-challenge|minival|val|valid|validation|dev|test|train|"
+    r"training|eval|trainval|test2017|val2017|test2015|dev2017|public|private|full|subset|set|split|splits|"
+    r"seen|unseen|clean|other|hard|medium|moderate|easy|leaderboard|benchmark)"
+)
 _TRAILING_VARIANT = re.compile(
-    r"(?:[\s_-]+(?:" + _SPLIT_WORDS + r"|\d+(?:\.\d+)?%|\d+x\d+|x\d+|\d+x|sigma\s?\d+|\d+\s+labels?|(?:split|fold|set)\s*\d+|"
+    r"(?:[\s_-]+(?:"
+    + _SPLIT_WORDS
+    + r"|\d+(?:\.\d+)?%|\d+x\d+|x\d+|\d+x|sigma\s?\d+|\d+\s+labels?|(?:split|fold|set)\s*\d+|"
     r"(?:\d+-)?(?:way|shot|shots|labels?|labeled|labelled)|binary|fine-grained|classification))+$",
     re.IGNORECASE,
 )

@@ -23,24 +23,28 @@ FRAGMENT_SHARE = 0.7
 MAX_PER_TASK = 5
 SMOOTHING = 0.5
 
-_STOP = frozenset("""
+_STOP = frozenset(
+    """
 a an the of for and or in on to with by from via as at is are be our we this that these those its their new
 novel proposed propose based using use used such other both each more most than into over under between
 different existing several many various two three one first second final end top high low large small
 state art sota recent recently prior previous standard popular well further also only can which while
 improve improves improving improved achieve achieves achieving perform performs performing address addresses
 tackle tackles enable enables study studies consider considers apply applies applied show shows demonstrate
-""".split())
+""".split()
+)
 
 
 # nouns that end many task names ("topic models", "noisy labels") but name no task on their own
-NON_TASK_HEADS = frozenset("""
+NON_TASK_HEADS = frozenset(
+    """
 model models network networks label labels data dataset datasets method methods approach approaches framework
 frameworks system systems feature features representation representations performance result results
 information processing vision learning task tasks problem problems algorithm algorithms technique techniques
 attention fusion embedding embeddings modeling modelling alignment training pretraining pre-training encoding
 pooling sampling tomography evaluation computing ranking thing string setting
-""".split())
+""".split()
+)
 _PROCESS_ENDINGS = ("tion", "sion", "ment", "ing", "ance", "ence", "sis")
 _PROCESS_WORDS = frozenset("retrieval search synthesis analysis removal transfer recovery discovery".split())
 
@@ -79,7 +83,7 @@ def candidate_phrases(segments: list[list[str]], heads: frozenset[str], named: f
     for tokens in segments:
         for size in (2, 3, 4):
             for start in range(len(tokens) - size + 1):
-                gram = tokens[start:start + size]
+                gram = tokens[start : start + size]
                 if any(t in _STOP or t.isdigit() for t in gram) or len(set(gram)) < size:
                     continue
                 if not is_task_head(gram[-1]):
@@ -97,9 +101,14 @@ def log_odds_z(in_task: int, task_total: int, elsewhere: int, other_total: int) 
     return (math.log(a / b) - math.log(c / d)) / math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
 
 
-def mine_paraphrases(papers: Iterable[tuple[str, set[str]]], heads: frozenset[str], named: frozenset[str],
-                     excluded: dict[str, set[str]], task_names: dict[str, set[str]],
-                     min_z: float = MIN_Z) -> list[MinedPhrase]:
+def mine_paraphrases(
+    papers: Iterable[tuple[str, set[str]]],
+    heads: frozenset[str],
+    named: frozenset[str],
+    excluded: dict[str, set[str]],
+    task_names: dict[str, set[str]],
+    min_z: float = MIN_Z,
+) -> list[MinedPhrase]:
     """Phrases over-represented in each task's papers; papers are (abstract text, task keys) pairs.
 
     excluded maps a task key to the merge keys it must not take (its own names, relatives' names); phrases

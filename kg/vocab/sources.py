@@ -121,8 +121,15 @@ def read_aio_obo(path: Path) -> list[OntologyTerm]:
 
     def flush() -> None:
         if current and "id" in current and "name" in current:
-            terms.append(OntologyTerm(current["id"], current["name"], tuple(current["syn"]),
-                                      tuple(current["is_a"]), tuple(current["subset"])))
+            terms.append(
+                OntologyTerm(
+                    current["id"],
+                    current["name"],
+                    tuple(current["syn"]),
+                    tuple(current["is_a"]),
+                    tuple(current["subset"]),
+                )
+            )
 
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         if line.startswith("["):
@@ -156,8 +163,11 @@ def read_pwc_methods(path: Path) -> list[MethodRecord]:
     with opener(path, "rt", encoding="utf-8") as handle:
         records = json.load(handle)
     return [
-        MethodRecord(name=r["name"].strip(), full_name=(r.get("full_name") or "").strip(),
-                     collections=_collections(r.get("collections")))
+        MethodRecord(
+            name=r["name"].strip(),
+            full_name=(r.get("full_name") or "").strip(),
+            collections=_collections(r.get("collections")),
+        )
         for r in records
         if r.get("name") and r["name"].strip()
     ]
@@ -226,8 +236,14 @@ def read_labelled_papers(path: Path, keep: Callable[[str], bool] = lambda _pid: 
                 for r in record["leaderboards"]
                 if r.get("task") and r.get("dataset") and r.get("metric")
             )
-            papers.append(LabelledPaper(paper_id=record["paper_id"], title=record.get("title_latex") or "",
-                                        abstract=record.get("abstract_latex") or "", rows=rows))
+            papers.append(
+                LabelledPaper(
+                    paper_id=record["paper_id"],
+                    title=record.get("title_latex") or "",
+                    abstract=record.get("abstract_latex") or "",
+                    rows=rows,
+                )
+            )
     return papers
 
 

@@ -7,4 +7,11 @@ from kg.extract.components.relations import RelationTyper
 from kg.extract.components.sentences import AbstractSentencizer
 from kg.extract.components.vocab_matcher import VocabularyMatcher
 
-__all__ = ["AbbreviationDetector", "AbstractSentencizer", "EntityCleanup", "LexiconRecognizer", "RelationTyper", "VocabularyMatcher"]
+__all__ = [
+    "AbbreviationDetector",
+    "AbstractSentencizer",
+    "EntityCleanup",
+    "LexiconRecognizer",
+    "RelationTyper",
+    "VocabularyMatcher",
+]

@@ -36,7 +36,21 @@ def _confidence(span: Span) -> float:
 Span.set_extension("confidence", getter=_confidence, force=True)
 
 _LEADING_WORDS = {
-    "the", "a", "an", "this", "these", "those", "that", "our", "their", "its", "his", "her", "such", "each", "every",
+    "the",
+    "a",
+    "an",
+    "this",
+    "these",
+    "those",
+    "that",
+    "our",
+    "their",
+    "its",
+    "his",
+    "her",
+    "such",
+    "each",
+    "every",
 }
 _TRAILING_WORDS = {"'s", "'"}
 _KEEP_PUNCT = {"+", "#", "&", "@", "%"}  # "C++", "F#", "R@1" end or start names
@@ -167,7 +181,9 @@ class EntityCleanup:
         return [e for i, e in enumerate(ents) if i not in dropped]
 
     @staticmethod
-    def _cover(doc: Doc, ents: list[Span], owner: list[int], dropped: set[int], span: Span, label: str, tag: str) -> None:
+    def _cover(
+        doc: Doc, ents: list[Span], owner: list[int], dropped: set[int], span: Span, label: str, tag: str
+    ) -> None:
         """Make span (a long form) one entity: new if untouched, widened if NER found only its head."""
         covering = {owner[t] for t in range(span.start, span.end)} - {-1} - dropped
         if not covering:

@@ -175,7 +175,8 @@ def is_url_host(text: str, text_around: str) -> bool:
     name = re.sub(r"[^a-z0-9]", "", text.casefold())
     return bool(name) and any(
         name == re.sub(r"[^a-z0-9]", "", host.casefold().rstrip(".").split(".")[-2])
-        for host in _URL_HOST.findall(text_around) if "." in host.rstrip(".")
+        for host in _URL_HOST.findall(text_around)
+        if "." in host.rstrip(".")
     )
 
 

@@ -23,8 +23,30 @@ SOURCE_PATTERN = "pattern"
 
 # Families whose variants are named "<Name>-DETR", "BERT-large", "Swin-T", ...
 MODEL_FAMILIES = [
-    "DETR", "BERT", "GPT", "GAN", "YOLO", "ViT", "CLIP", "Net", "NeRF", "VAE", "LSTM", "CNN", "RNN", "GNN",
-    "GCN", "Former", "Transformer", "T5", "LLaMA", "RoBERTa", "Diffusion", "Mamba", "MLP", "SAM",
+    "DETR",
+    "BERT",
+    "GPT",
+    "GAN",
+    "YOLO",
+    "ViT",
+    "CLIP",
+    "Net",
+    "NeRF",
+    "VAE",
+    "LSTM",
+    "CNN",
+    "RNN",
+    "GNN",
+    "GCN",
+    "Former",
+    "Transformer",
+    "T5",
+    "LLaMA",
+    "RoBERTa",
+    "Diffusion",
+    "Mamba",
+    "MLP",
+    "SAM",
 ]
 VARIANT_SUFFIXES_NOT_NAMES = {"based", "like", "style", "free", "aware", "only", "level", "wise", "driven", "specific"}
 DATA_HEADS = ["dataset", "datasets", "benchmark", "benchmarks", "corpus", "corpora", "treebank"]
@@ -117,9 +139,13 @@ class LexiconRecognizer:
         for key, start, end in [*self.triggers(doc), *self.trigger_words(doc)]:
             if key == self.family_id:
                 # "<Name>-DETR" / "<NAME>-DETR"
-                if start >= 2 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_ and (
-                    doc[start - 2].is_title or doc[start - 2].is_upper
-                ) and not doc[start - 2].whitespace_:
+                if (
+                    start >= 2
+                    and doc[start - 1].text == "-"
+                    and not doc[start - 1].whitespace_
+                    and (doc[start - 2].is_title or doc[start - 2].is_upper)
+                    and not doc[start - 2].whitespace_
+                ):
                     spans.append((start - 2, end, "METHOD"))
                 # "BERT-large", "ViT-B/16" (but not "BERT-based")
                 if end + 1 < n and doc[end].text == "-" and not doc[end - 1].whitespace_ and not doc[end].whitespace_:

@@ -22,6 +22,8 @@ from spacy.util import filter_spans
 SOURCE_VOCABULARY = "vocabulary"  # Span.id_ tag; entity_cleanup maps it to a confidence
 LABELS = {"Method": "METHOD", "Dataset": "DATASET", "Task": "TASK", "Metric": "METRIC"}
 _DISTINCTIVE = re.compile(r"[A-Z0-9]")
+
+
 def exact_case(name: str) -> bool:
     """Names with a capital after the first letter ("GAN", "SVHN", "NoW", "GitHub") match only as written:
     lower-cased they are often ordinary words ("now", "neuron")."""

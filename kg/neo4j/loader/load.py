@@ -68,7 +68,13 @@ def load_graph_into_neo4j(
 
 
 def _load(
-    graph: nx.MultiDiGraph, driver: neo4j.Driver, database: str, batch_size: int, progress: bool, mode: str, workers: int
+    graph: nx.MultiDiGraph,
+    driver: neo4j.Driver,
+    database: str,
+    batch_size: int,
+    progress: bool,
+    mode: str,
+    workers: int,
 ) -> LoadSummary:
     started = time.perf_counter()
     plan = plan_load(graph)  # validates everything before the first query
@@ -80,9 +86,13 @@ def _load(
     began = time.perf_counter()
     ensure_schema(driver, database=database)
     # A killed first load leaves some nodes behind, so its rerun takes the MERGE path: correct.
-    create = mode == "auto" and driver.execute_query(
-        _schema_node_count_query(), database_=database, routing_=neo4j.RoutingControl.READ
-    ).records[0]["n"] == 0
+    create = (
+        mode == "auto"
+        and driver.execute_query(
+            _schema_node_count_query(), database_=database, routing_=neo4j.RoutingControl.READ
+        ).records[0]["n"]
+        == 0
+    )
     summary.mode = "create" if create else "merge"
     summary.phase_seconds["schema"] = time.perf_counter() - began
     sources = _source_labels()
@@ -97,7 +107,9 @@ def _load(
             bar.phase(f"nodes :{label}")
             rows = plan.node_rows[label]
             columns = _columns(rows)
-            for (pairs,) in writer.run(_nodes_query(label, columns, create), _node_batches(rows, columns, batch_size), "nodes"):
+            for (pairs,) in writer.run(
+                _nodes_query(label, columns, create), _node_batches(rows, columns, batch_size), "nodes"
+            ):
                 element_ids.update(pairs)
             summary.nodes += len(plan.node_rows[label])
 
@@ -121,8 +133,13 @@ def _load(
             keep = _keep_lists(plan)
             for label in sorted(sources):
                 bar.phase(f"stale rels from :{label}")
-                rows = [{"s": element_ids[row["id"]], "keep": keep.get(row["id"], [])} for row in plan.node_rows.get(label, [])]
-                writer.run(_prune_rels_query(label, sources[label]), _row_batches(rows, batch_size), "stale relationships")
+                rows = [
+                    {"s": element_ids[row["id"]], "keep": keep.get(row["id"], [])}
+                    for row in plan.node_rows.get(label, [])
+                ]
+                writer.run(
+                    _prune_rels_query(label, sources[label]), _row_batches(rows, batch_size), "stale relationships"
+                )
     finally:
         writer.close()
         bar.close()

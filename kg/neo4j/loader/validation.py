@@ -94,7 +94,12 @@ def _props(attrs: dict[str, Any], meta: Sequence[str]) -> dict[str, Any]:
             if not joined.isascii():
                 _check_text_at(joined, key)  # a lone surrogate stays one after joining
             value = list(value)
-        elif (kind is tuple or kind is list) and value and type(value[0]) is float and all(type(v) is float for v in value):
+        elif (
+            (kind is tuple or kind is list)
+            and value
+            and type(value[0]) is float
+            and all(type(v) is float for v in value)
+        ):
             value = list(value)
         else:
             try:
@@ -171,8 +176,10 @@ def plan_load(graph: nx.MultiDiGraph) -> LoadPlan:
                 rows = rel_rows.get(group)
                 if rows is None:
                     if group[1:] not in RELATIONSHIP_TYPES[rel_type]:
-                        raise ValueError(f"({group[1]})-[:{rel_type}]->({group[2]}) is not allowed by the schema "
-                                         f"({source!r}->{target!r})")
+                        raise ValueError(
+                            f"({group[1]})-[:{rel_type}]->({group[2]}) is not allowed by the schema "
+                            f"({source!r}->{target!r})"
+                        )
                     rows = rel_rows[group] = []
                 try:
                     props = _props(attrs, EDGE_META) if attrs else {}

@@ -45,7 +45,9 @@ class LoadSummary:
             f"({self.relationships_per_second:,.0f} relationships/s)"
         )
         if self.nodes_deleted or self.relationships_deleted:
-            text += f"; removed {self.nodes_deleted:,} stale nodes and {self.relationships_deleted:,} stale relationships"
+            text += (
+                f"; removed {self.nodes_deleted:,} stale nodes and {self.relationships_deleted:,} stale relationships"
+            )
         return text
 
 
@@ -54,7 +56,9 @@ def _batches(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
         yield rows[start : start + size]
 
 
-def _run_batch(tx: neo4j.ManagedTransaction, query: str, rows: Sequence[Any]) -> tuple[list[list[Any]], neo4j.SummaryCounters]:
+def _run_batch(
+    tx: neo4j.ManagedTransaction, query: str, rows: Sequence[Any]
+) -> tuple[list[list[Any]], neo4j.SummaryCounters]:
     result = tx.run(query, rows=list(rows))
     values = result.values()
     return values, result.consume().counters
@@ -84,7 +88,9 @@ class _Progress:
             self.bar.close()
 
 
-def _node_batches(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None, size: int) -> Iterator[tuple[list[Any], int]]:
+def _node_batches(
+    rows: Sequence[dict[str, Any]], columns: Sequence[str] | None, size: int
+) -> Iterator[tuple[list[Any], int]]:
     for batch in _batches(rows, size):
         if columns is None:
             yield list(batch), len(batch)

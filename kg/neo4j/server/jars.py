@@ -187,7 +187,7 @@ NEO4J_CONF="${{NEO4J_CONF:-$NEO4J_HOME/conf}}"
 export NEO4J_HOME NEO4J_CONF
 unset JAVA_OPTS
 JAVA="${{JAVA_HOME:+$JAVA_HOME/bin/}}java"
-exec "$JAVA" {' '.join(BOOTLOADER_JVM)} -cp "{home}/lib/*" {main} "$@"
+exec "$JAVA" {" ".join(BOOTLOADER_JVM)} -cp "{home}/lib/*" {main} "$@"
 """
         path = bin_dir / name
         path.write_text(script, encoding="utf-8")
