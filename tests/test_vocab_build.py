@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.vocab.build import build_vocabulary, is_ordinary_word
+from kg.vocab.build import build_vocabulary, is_ordinary_word, is_weak_dataset
 from kg.vocab.corrections import read_corrections
 from kg.vocab.heldout import is_heldout
 from kg.vocab.names import fold_dataset_name, merge_key, split_acronym
@@ -147,6 +147,11 @@ def test_ambiguous_marks_ordinary_words_and_short_names(vocab):
     assert not vocab["dataset:imagenet"].ambiguous
     assert is_ordinary_word("AX", fake_zipf) and is_ordinary_word("Jobs", fake_zipf)
     assert not is_ordinary_word("Set5", fake_zipf) and not is_ordinary_word("BERT", fake_zipf)
+    # a short acronym only the task-name list calls a dataset abbreviates methods more often ("SSL")
+    assert is_weak_dataset("Dataset", {"pwc_task_names"}, 0, "SSL")
+    assert not is_weak_dataset("Dataset", {"pwc_task_names"}, 0, "SemEval")
+    assert not is_weak_dataset("Dataset", {"pwc_task_names", "ito"}, 0, "SSL")
+    assert not is_weak_dataset("Method", {"pwc_task_names"}, 0, "SSL")
 
 
 def test_build_is_deterministic_byte_for_byte(tmp_path):

@@ -556,9 +556,19 @@ WEAK_DATASET_PAPERS = 1
 CATEGORY_HEADS = frozenset({"function", "functions", "model", "models", "method", "methods", "technique", "techniques"})
 
 
-def is_weak_dataset(label: str, sources: set[str], papers: int) -> bool:
-    """A dataset attested by at most WEAK_DATASET_PAPERS leaderboard papers and no other source."""
-    return label == "Dataset" and sources <= {"pwc_sota"} and papers <= WEAK_DATASET_PAPERS
+# A short acronym ("SSL", "MMD", "CSI") that only the 2025 task-name list gives as a dataset: the same
+# letters abbreviate methods and tasks in abstracts far more often than they name that dataset.
+_SHORT_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,4}")
+
+
+def is_weak_dataset(label: str, sources: set[str], papers: int, name: str = "") -> bool:
+    """A dataset attested by at most WEAK_DATASET_PAPERS leaderboard papers and no other source, or a
+    short acronym known only from the task-name list with no leaderboard paper."""
+    if label != "Dataset":
+        return False
+    if sources <= {"pwc_sota"} and papers <= WEAK_DATASET_PAPERS:
+        return True
+    return sources <= {"pwc_task_names"} and papers == 0 and _SHORT_ACRONYM.fullmatch(name) is not None
 
 
 def is_category(label: str, name: str, sources: set[str], zipf: Callable[[str], float]) -> bool:
@@ -634,7 +644,7 @@ def assemble(stores: dict[Label, Store], zipf: Callable[[str], float], proper: f
                 papers=draft.papers,
                 sources=sorted(draft.sources),
                 ambiguous=any(is_ordinary_word(form, zipf) for form in [name, *aliases])
-                or is_weak_dataset(label, set(draft.sources), draft.papers),
+                or is_weak_dataset(label, set(draft.sources), draft.papers, name),
                 category=is_category(label, name, set(draft.sources), zipf),
             )
             entries.append(entry)
