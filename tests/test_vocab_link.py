@@ -234,3 +234,14 @@ def test_a_method_named_so_never_links_to_a_dataset_entry(index) -> None:
     assert plan.new_id["dataset:mnist"] == "dataset:mnist"  # linked to the entry
     assert plan.new_id["dataset:mnist framework"] == "method:mnist framework"  # a corpus method
     assert plan.out["method:mnist framework"].label == "METHOD"
+
+
+def test_a_bracket_that_qualifies_another_name_is_kept_in_the_key() -> None:
+    from kg.vocab import load_index
+
+    shipped = load_index()
+    # "reinforcement learning (Atari games)" is not indexed as "reinforcement learning"; "Vision Transformer
+    # (ViT)"-style names still lose their bracket
+    assert shipped.ids("reinforcement learning") == ("task:reinforcement-learning",)
+    rl = _entity("method:reinforcement learning algorithm", "reinforcement learning algorithm")
+    assert link_entity(rl, shipped) != "task:reinforcement-learning-atari-games"

@@ -176,6 +176,7 @@ PREFIX_MODIFIERS: tuple[tuple[str, ...], ...] = tuple(
         "baseline",
         "sota",
         "default",
+        "downstream",
     )
 )
 _CONJUNCTIONS = frozenset({"and", "or"})

@@ -90,9 +90,15 @@ def vocab_index(entries: Mapping[str, VocabEntry]) -> VocabIndex:
     by_paraphrase: dict[str, set[str]] = defaultdict(set)
     caps: set[str] = set()
     other: set[str] = set()
+    # name_key drops a bracket ("Vision Transformer (ViT)"); a name whose bracket qualifies another entry's
+    # name ("reinforcement learning (Atari games)") is indexed with the bracket's words, not under that name
+    plain = {name_key(n) for e in entries.values() for n in (e.name, *e.aliases) if "(" not in n}
     for entry in entries.values():
         for name in (entry.name, *entry.aliases, *([entry.full_name] if entry.full_name else [])):
-            if key := name_key(name):
+            key = name_key(name)
+            if "(" in name and key in plain:
+                key = name_key(name.replace("(", " ").replace(")", " "))
+            if key:
                 by_key[key].add(entry.id)
                 (caps if name.isupper() and len(name) > 3 else other).add(key)
         for paraphrase in entry.paraphrases:
