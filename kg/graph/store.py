@@ -8,6 +8,7 @@ Layout (version 3), one JSON value per line so both writing and reading stream:
     ["G", {"nodes": n, "edges": m, "stats": {...}}]   the counts of the lines above: loading the graph
                                           checks them; "stats" are kg.graph.counts for `kg query stats`
     ["I", {text index}], ["J", "..."]...  the embedded text index and its postings (kg.graph.text_index)
+    ["L", {link table}], ["K", "..."]...  every paper link as columns, for the rankings (kg.graph.link_table)
     ["P", {paper record}]                 the records `kg build --update` needs,
     ["X", {extraction record}]            after the graph so loading the graph can stop early
     ["T", {"nodes", "edges", "papers", "extractions"}]   the trailer: a file without it is incomplete
@@ -152,6 +153,14 @@ def write_graph_lines(
     fh.write(_dumps(["I", header]) + "\n")
     for chunk in chunks:
         fh.write(_dumps(["J", chunk]) + "\n")
+    # Every paper link as columns, for the ranking helpers (kg.graph.link_table; after the index: older
+    # readers stop before it)
+    from kg.graph.link_table import LinkTable
+
+    header, chunks = LinkTable.of_graph(graph).payload()
+    fh.write(_dumps(["L", header]) + "\n")
+    for chunk in chunks:
+        fh.write(_dumps(["K", chunk]) + "\n")
     trailer = {**counts, "papers": 0, "extractions": 0}
     for paper in papers:
         fh.write(_record_line("P", paper) + "\n")
@@ -271,11 +280,12 @@ class Stored:
 
     stats: dict[str, Any] | None = None  # kg.graph.counts.graph_stats
     term_index: dict[str, Any] | None = None  # kg.graph.text_index.TermIndex.read_payload
+    link_table: Any = None  # kg.graph.link_table.LinkTable (numpy arrays)
 
 
-def _stored_extras(counts: Any, index: Any) -> Stored:
+def _stored_extras(counts: Any, index: Any, links: Any = None) -> Stored:
     stats = counts.get(STATS_KEY) if isinstance(counts, dict) else None
-    return Stored(stats if isinstance(stats, dict) else None, index if isinstance(index, dict) else None)
+    return Stored(stats if isinstance(stats, dict) else None, index if isinstance(index, dict) else None, links)
 
 
 def load_graph(path: str | Path) -> nx.MultiDiGraph:
@@ -296,6 +306,7 @@ def load_graph_stored(path: str | Path) -> tuple[nx.MultiDiGraph, Stored]:
         intern = Interner()
         counts: dict[str, Any] | None = None
         index: Any = None
+        links: Any = None
         items = _lines(fh, path)
         # Loading only allocates (no cycles to free): collections during it are pure cost.
         was_enabled = gc.isenabled()
@@ -324,7 +335,14 @@ def load_graph_stored(path: str | Path) -> tuple[nx.MultiDiGraph, Stored]:
 
                     chunks = (item[1] if item[0] == "J" else None for item in items)
                     index = TermIndex.read_payload(following[1], chunks)
-        return _settled(graph), _stored_extras(counts, index)
+                    # the link table, when stored, follows the index
+                    following = next(items, None) if index is not None else None
+                    if following is not None and following[0] == "L" and isinstance(following[1], dict):
+                        from kg.graph.link_table import LinkTable
+
+                        chunks = (item[1] if item[0] == "K" else None for item in items)
+                        links = LinkTable.read_payload(following[1], chunks)
+        return _settled(graph), _stored_extras(counts, index, links)
 
 
 def _adders(graph: nx.MultiDiGraph) -> tuple[Callable[[str, dict], None], Callable[[str, str, str, dict], None]]:

@@ -18,7 +18,9 @@ from kg.graph.store import Stored
 from kg.query.access import EntityLink, EntityRow, Family, FamilyMember, PaperLink, PaperRow, stored_top
 
 if TYPE_CHECKING:
+    from kg.graph.link_table import LinkTable
     from kg.graph.text_index import TermIndex
+    from kg.query.columns import LinkColumns
 
 ENTITY_LABELS = frozenset(ENTITY_NODE_LABELS.values())
 
@@ -58,6 +60,7 @@ class NetworkxAccess:
         # IS_A children per parent: walking a frequent parent's in-edges would read all its paper links.
         self._children: dict[str, list[str]] = defaultdict(list)
         self._terms: TermIndex | None = None  # kg.graph.text_index
+        self._links: LinkTable | None = None  # kg.graph.link_table
         self._by_label: dict[str, list[str]] = defaultdict(list)  # entity ids per label (stats' top lists)
         for node_id, attrs in graph.nodes(data=True):
             if attrs.get("label") in ENTITY_LABELS:
@@ -158,6 +161,24 @@ class NetworkxAccess:
             if key == rel_type and (target_set is None or v in target_set)
         ]
         return sorted(rows, key=lambda r: (r.source, r.target))
+
+    def link_columns(
+        self, types: Sequence[str], *, paper_ids: Collection[str] | None = None, entity_ids: Collection[str] | None = None
+    ) -> LinkColumns:
+        """Links of the given types leaving `paper_ids` or (else) reaching `entity_ids`, as columns."""
+        return self._link_table().columns(
+            self.graph, types, paper_ids=None if paper_ids is None else list(paper_ids),
+            entity_ids=None if entity_ids is None else list(entity_ids),
+        )
+
+    def _link_table(self) -> LinkTable:
+        # Stored at save and read with the graph; built from the graph only for one without (in memory, older file).
+        if self._links is None:
+            from kg.graph.link_table import LinkTable
+
+            stored = self._stored.link_table
+            self._links = stored if stored is not None and stored.fits(self.graph) else LinkTable.of_graph(self.graph)
+        return self._links
 
     def papers(self, paper_ids: Collection[str]) -> dict[str, PaperRow]:
         """Paper rows by id."""
