@@ -121,3 +121,20 @@ def test_files_without_the_table_answer_the_same(saved, tmp_path):
         assert answer == to_records(old_kg.related_papers(paper)) == to_records(memory_kg.related_papers(paper))
         asked += bool(answer)
     assert asked > 5
+
+
+def test_a_paper_sharing_more_than_64_sentences_gets_wider_masks():
+    graph = nx.MultiDiGraph()
+    graph.add_node("arxiv:1", label="Paper")
+    graph.add_node("arxiv:2", label="Paper")
+    sentences = [f"We use it in setting {i}." for i in range(70)]
+    for entity, evidence in (("method:a", sentences), ("method:b", sentences[2:]), ("task:c", sentences[:1]), ("task:d", ["Alone."])):
+        graph.add_node(entity, label="Method" if entity.startswith("method") else "Task", name=entity)
+        graph.add_edge("arxiv:1", entity, key="USES", evidence=tuple(evidence), confidence=0.9, role="own use")
+        graph.add_edge("arxiv:2", entity, key="ADDRESSES", evidence=("One.",), confidence=0.5)
+    table = LinkTable.of_graph(graph)
+    assert table.shared.shape == (8, 2)
+    cols = table.columns(graph, PAPER_ENTITY_TYPES, paper_ids=["arxiv:1", "arxiv:2"])
+    assert _check_masks(cols) == 2 + 6  # a-b and a-c in arxiv:1; every pair of arxiv:2's "One." links
+    restored = LinkTable.read_payload(*table.payload())
+    assert restored is not None and np.array_equal(restored.shared, table.shared)

@@ -11,13 +11,14 @@ its first ranking question.
 from __future__ import annotations
 
 import base64
+from array import array
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
 from kg.graph.schema import PAPER
-from kg.query.columns import TYPES, LinkColumns, pack_masks, shared_masks
+from kg.query.columns import TYPES, LinkColumns, shared_masks
 
 PAYLOAD_FORMAT = "paper-kg-links-1"
 CHUNK = 1 << 21  # bytes of one array per "K" line
@@ -46,31 +47,45 @@ class LinkTable:
 
     @classmethod
     def of_graph(cls, graph: Any) -> "LinkTable":
-        """The table of a networkx MultiDiGraph's paper links."""
+        """The table of a networkx MultiDiGraph's paper links (streamed into typed arrays: a build holds
+        the graph already, and 1.6M rows as Python tuples would add hundreds of MB to its peak)."""
         succ, nodes = graph._succ, graph._node
-        papers = sorted(n for n, a in nodes.items() if a.get("label") == PAPER and succ[n])
         wanted = set(TYPES)
-        rows: list[tuple[str, str, str, dict]] = []
-        starts = [0]
-        for paper in papers:
-            for entity in sorted(succ[paper]):
-                for key in sorted(k for k in succ[paper][entity] if k in wanted):
-                    rows.append((paper, entity, key, succ[paper][entity][key]))
-            starts.append(len(rows))
-        entity_ids = sorted({r[1] for r in rows})
-        roles = sorted({r[3].get("role") for r in rows}, key=lambda r: (r is not None, r or ""))
+        papers = sorted(n for n, a in nodes.items() if a.get("label") == PAPER and succ[n])
+        linked = [(e, keys) for p in papers for e, keys in succ[p].items() if not wanted.isdisjoint(keys)]
+        entity_ids = sorted({e for e, _ in linked})
+        roles = sorted(
+            {a.get("role") for _, keys in linked for k, a in keys.items() if k in wanted},
+            key=lambda r: (r is not None, r or ""),
+        )
+        del linked
         e_at, r_at, t_at = ({v: i for i, v in enumerate(seq)} for seq in (entity_ids, roles, TYPES))
-        per_paper = [
-            shared_masks([tuple(r[3].get("evidence", ())) for r in rows[starts[i] : starts[i + 1]]])
-            for i in range(len(papers))
-        ]
+        starts, entity, kind, role = array("q", [0]), array("i"), array("b"), array("b")
+        confidence, first_word = array("d"), array("Q")
+        wider: dict[int, list[int]] = {}  # rows whose masks need more than one word (papers sharing > 64 sentences)
+        for paper in papers:
+            links = [
+                (entity_id, key, attrs)
+                for entity_id in sorted(succ[paper]) for key, attrs in sorted(succ[paper][entity_id].items())
+                if key in wanted
+            ]
+            for (entity_id, key, attrs), words in zip(links, shared_masks([tuple(a.get("evidence", ())) for *_, a in links])):
+                if len(words) > 1:
+                    wider[len(entity)] = words
+                entity.append(e_at[entity_id])
+                kind.append(t_at[key])
+                role.append(r_at[attrs.get("role")])
+                confidence.append(float(attrs.get("confidence", 0.0)))
+                first_word.append(words[0])
+            starts.append(len(entity))
+        shared = np.zeros((len(entity), max((len(w) for w in wider.values()), default=1)), dtype=np.uint64)
+        shared[:, 0] = np.frombuffer(first_word, dtype=np.uint64)
+        for row, words in wider.items():
+            shared[row, : len(words)] = words
         arrays = {
-            "paper_start": np.asarray(starts, dtype=np.int64),
-            "entity": np.fromiter((e_at[r[1]] for r in rows), dtype=np.int32, count=len(rows)),
-            "type": np.fromiter((t_at[r[2]] for r in rows), dtype=np.int8, count=len(rows)),
-            "role": np.fromiter((r_at[r[3].get("role")] for r in rows), dtype=np.int8, count=len(rows)),
-            "confidence": np.fromiter((float(r[3].get("confidence", 0.0)) for r in rows), dtype=np.float64, count=len(rows)),
-            "shared": pack_masks(per_paper),
+            "paper_start": np.frombuffer(starts, dtype=np.int64), "entity": np.frombuffer(entity, dtype=np.int32),
+            "type": np.frombuffer(kind, dtype=np.int8), "role": np.frombuffer(role, dtype=np.int8),
+            "confidence": np.frombuffer(confidence, dtype=np.float64), "shared": shared,
         }
         return cls(papers, entity_ids, roles, arrays)
 
