@@ -94,13 +94,14 @@ class KnowledgeGraph:
         return kg_
 
     @classmethod
-    def load(cls, path: str | Path) -> "KnowledgeGraph":
-        """Open a graph file written by `save` or `kg build`."""
+    def load(cls, path: str | Path, *, snapshot: bool = False) -> "KnowledgeGraph":
+        """Open a graph file written by `save` or `kg build` (snapshot: through its binary snapshot in the
+        user's cache folder, written on the first load; kg.graph.snapshot)."""
         from kg.graph.store import load_graph_stored
 
         # The paper and extraction records in the file are parsed only when asked for (save, update):
         # as pydantic objects they take several times the graph's memory at 100k papers.
-        graph, stored = load_graph_stored(path)
+        graph, stored = load_graph_stored(path, snapshot=snapshot)
         kg_ = cls(NetworkxAccess(graph, stored), graph=graph)
         kg_._records_path = Path(path)
         return kg_

@@ -65,9 +65,8 @@ class LinkTable:
         wider: dict[int, list[int]] = {}  # rows whose masks need more than one word (papers sharing > 64 sentences)
         for paper in papers:
             links = [
-                (entity_id, key, attrs)
-                for entity_id in sorted(succ[paper]) for key, attrs in sorted(succ[paper][entity_id].items())
-                if key in wanted
+                (entity_id, key, succ[paper][entity_id][key])
+                for entity_id in sorted(succ[paper]) for key in sorted(k for k in succ[paper][entity_id] if k in wanted)
             ]
             for (entity_id, key, attrs), words in zip(links, shared_masks([tuple(a.get("evidence", ())) for *_, a in links])):
                 if len(words) > 1:
@@ -127,6 +126,23 @@ class LinkTable:
             return cls(papers, list(header["entities"]), list(header["roles"]), arrays) if whole else None
         except (KeyError, TypeError, ValueError, AttributeError, StopIteration):
             return None
+
+    def plain(self) -> dict[str, Any]:
+        """The table as plain values (arrays as bytes), for the graph's snapshot (kg.graph.snapshot)."""
+        arrays = {
+            "paper_start": self.paper_start, "entity": self.entity, "type": self.type, "role": self.role,
+            "confidence": self.confidence, "shared": self.shared,
+        }
+        return {
+            "papers": self.paper_ids, "entities": self.entity_ids, "roles": self.roles,
+            "arrays": {name: np.ascontiguousarray(arrays[name], dtype=dtype).tobytes() for name, dtype in ARRAYS.items()},
+        }
+
+    @classmethod
+    def from_plain(cls, plain: dict[str, Any]) -> "LinkTable":
+        """The table plain() gave."""
+        arrays = {name: np.frombuffer(plain["arrays"][name], dtype=dtype) for name, dtype in ARRAYS.items()}
+        return cls(list(plain["papers"]), list(plain["entities"]), list(plain["roles"]), arrays)
 
     def fits(self, graph: Any) -> bool:
         """True when the table's papers and entities are nodes of `graph` (not another graph's table)."""

@@ -136,7 +136,9 @@ def write_graph_lines(
     extractions: Iterable[PaperExtraction | dict | str] = (),
 ) -> None:
     """Write the version-3 lines for a graph and its records, counts line and trailer included, to an open text file."""
-    fh.write(_dumps({"format": FORMAT, "version": VERSION}) + "\n")
+    # a build id per save: it keys the loaded graph's snapshot (kg.graph.snapshot), so a file saved again never
+    # answers from an old one
+    fh.write(_dumps({"format": FORMAT, "version": VERSION, "build": os.urandom(16).hex()}) + "\n")
     counts = {"nodes": 0, "edges": 0}
     for node, attrs in graph.nodes(data=True):
         fh.write(_dumps(["N", node, attrs]) + "\n")
@@ -282,6 +284,32 @@ class Stored:
     term_index: dict[str, Any] | None = None  # kg.graph.text_index.TermIndex.read_payload
     link_table: Any = None  # kg.graph.link_table.LinkTable (numpy arrays)
 
+    def plain(self) -> dict[str, Any]:
+        """The same as plain values (arrays as bytes), for the graph's snapshot (kg.graph.snapshot)."""
+        index = self.term_index
+        if index is not None:
+            index = {**index, "offsets": index["offsets"].tobytes(), "postings": index["postings"].tobytes()}
+        links = self.link_table.plain() if self.link_table is not None else None
+        return {"stats": self.stats, "term_index": index, "link_table": links}
+
+    @classmethod
+    def from_plain(cls, plain: Any) -> "Stored | None":
+        """Stored from plain(); None when it is not one."""
+        try:
+            index, links = plain["term_index"], plain["link_table"]
+            if index is not None or links is not None:
+                import numpy as np
+
+                from kg.graph.link_table import LinkTable
+
+                if index is not None:
+                    offsets, postings = np.frombuffer(index["offsets"], np.int64), np.frombuffer(index["postings"], np.uint32)
+                    index = {**index, "offsets": offsets, "postings": postings}
+                links = LinkTable.from_plain(links) if links is not None else None
+            return cls(plain["stats"], index, links)
+        except (KeyError, TypeError, ValueError):
+            return None
+
 
 def _stored_extras(counts: Any, index: Any, links: Any = None) -> Stored:
     stats = counts.get(STATS_KEY) if isinstance(counts, dict) else None
@@ -296,8 +324,41 @@ def load_graph(path: str | Path) -> nx.MultiDiGraph:
     return load_graph_stored(path)[0]
 
 
-def load_graph_stored(path: str | Path) -> tuple[nx.MultiDiGraph, Stored]:
-    """load_graph, with the counts and text index the file stores for the query engine."""
+def load_graph_stored(path: str | Path, *, snapshot: bool = False) -> tuple[nx.MultiDiGraph, Stored]:
+    """load_graph, with the counts, text index and link table the file stores for the query engine.
+
+    snapshot: read the graph from its binary snapshot in the user's cache folder when one fits the
+    file, else load the file and write one (kg.graph.snapshot; small graphs only).
+    """
+    if not snapshot:
+        return _load_graph_stored(path)
+    from kg.graph import snapshot as snapshots
+
+    build = build_id(path)
+    found = snapshots.read_snapshot(path, build) if build else None
+    if found is not None:
+        graph, plain = found
+        stored = Stored.from_plain(plain)
+        if stored is not None:
+            return _settled(graph), stored
+    graph, stored = _load_graph_stored(path)
+    if build:
+        snapshots.write_snapshot(path, build, graph, stored.plain())
+    return graph, stored
+
+
+def build_id(path: str | Path) -> str | None:
+    """The build id in a graph file's header (None: a file saved before ids, or not a graph file)."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            header = json.loads(fh.readline())
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError, EOFError):
+        return None
+    build = header.get("build") if isinstance(header, dict) and header.get("format") == FORMAT else None
+    return build if isinstance(build, str) else None
+
+
+def _load_graph_stored(path: str | Path) -> tuple[nx.MultiDiGraph, Stored]:
     fh, version, payload = _open_checked(path)
     with fh:
         if payload is not None:

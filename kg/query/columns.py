@@ -122,6 +122,11 @@ def columns_of_links(links: Sequence[PaperLink]) -> LinkColumns:
     )
 
 
+def distinct(indices: np.ndarray, size: int) -> np.ndarray:
+    """The distinct values of an index array, ascending (np.unique imports numpy.ma: 10 ms of a `kg query`)."""
+    return np.flatnonzero(np.bincount(indices, minlength=size))
+
+
 def group_starts(*keys: np.ndarray) -> np.ndarray:
     """Start positions of the runs of equal consecutive key tuples (rows already sorted by the keys)."""
     n = len(keys[0])

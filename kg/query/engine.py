@@ -15,7 +15,7 @@ import numpy as np
 
 from kg.graph.schema import MAX_EVIDENCE, OFFER_BAR, PAPER_ENTITY_TYPES, TOP_PAPERS, USE_LABELS, USE_ROLES, USE_TYPES
 from kg.query.access import EntityLink, EntityRow, Family, GraphAccess, PaperLink
-from kg.query.columns import LinkColumns, group_starts
+from kg.query.columns import LinkColumns, distinct, group_starts
 from kg.query.names import DEPTH_PENALTY, ResolvedName, did_you_mean, fallback_key, ladder_keys, resolve_name
 from kg.query.results import EntityResult, PaperAnswer, PaperResult
 from kg.query.support import MIN_SCORE, Forms, Side, Support, TopicWords, judge
@@ -400,7 +400,7 @@ class QueryEngine:
         shared_papers = cols.paper[rows[starts]]
         # sums in entity order within a paper, as a Python sum over its sorted shared entities
         totals = np.bincount(shared_papers, weights=weight_of[cols.entity[rows[starts]]], minlength=len(cols.paper_ids))
-        candidates = np.unique(shared_papers)
+        candidates = distinct(shared_papers, len(cols.paper_ids))
         sums = {cols.paper_ids[p]: float(totals[p]) for p in self._top_candidates(candidates, totals, cols, cited, limit)}
         scores = {pid: round(total + (1.0 if pid in cited else 0.0), 4) for pid, total in sums.items()}
         scores.update({pid: round(0 + 1.0, 4) for pid in cited - {cols.paper_ids[p] for p in candidates}})
@@ -463,7 +463,7 @@ class QueryEngine:
         """
         links = self.access.link_columns(PAPER_ENTITY_TYPES, entity_ids=sorted(resolved.entities))
         rows = links.role_in(USE_ROLES) if anchor_label == "Method" else slice(None)
-        linked = [links.paper_ids[i] for i in np.unique(links.paper[rows])]
+        linked = [links.paper_ids[i] for i in distinct(links.paper[rows], len(links.paper_ids))]
         text: list[str] = []
         if anchor_label == "Task" and not _is_broad(resolved):
             # the names of the tasks matched (the node's name_terms, which the saved Cypher searches too)
@@ -517,7 +517,7 @@ class QueryEngine:
         np.bitwise_or.at(anchor_mask, cols.paper[anchor_rows], cols.shared[anchor_rows])
         # the other entities' links, in the anchor papers, by role
         other = np.flatnonzero(cols.type_in(other_types) & use & ~in_family[cols.entity])
-        rows = self.access.entities([cols.entity_ids[i] for i in np.unique(cols.entity[other])])
+        rows = self.access.entities([cols.entity_ids[i] for i in distinct(cols.entity[other], n_entities)])
         offered = {
             e for e, row in rows.items()
             if row.label == other_label and row.confidence >= OFFER_BAR and row.name.casefold() not in anchor_names
