@@ -340,7 +340,8 @@ def load_graph_stored(path: str | Path, *, snapshot: bool = False) -> tuple[nx.M
         graph, plain = found
         stored = Stored.from_plain(plain)
         if stored is not None:
-            return _settled(graph), stored
+            gc.freeze()  # as _settled, without its full collection: reading the snapshot made no garbage
+            return graph, stored
     graph, stored = _load_graph_stored(path)
     if build:
         snapshots.write_snapshot(path, build, graph, stored.plain())
