@@ -52,13 +52,16 @@ class LinkTable:
         succ, nodes = graph._succ, graph._node
         wanted = set(TYPES)
         papers = sorted(n for n, a in nodes.items() if a.get("label") == PAPER and succ[n])
-        linked = [(e, keys) for p in papers for e, keys in succ[p].items() if not wanted.isdisjoint(keys)]
-        entity_ids = sorted({e for e, _ in linked})
-        roles = sorted(
-            {a.get("role") for _, keys in linked for k, a in keys.items() if k in wanted},
-            key=lambda r: (r is not None, r or ""),
-        )
-        del linked
+        linked: set[str] = set()
+        role_set: set[str | None] = set()
+        for paper in papers:
+            for entity_id, keys in succ[paper].items():
+                for key, attrs in keys.items():
+                    if key in wanted:
+                        linked.add(entity_id)
+                        role_set.add(attrs.get("role"))
+        entity_ids = sorted(linked)
+        roles = sorted(role_set, key=lambda r: (r is not None, r or ""))
         e_at, r_at, t_at = ({v: i for i, v in enumerate(seq)} for seq in (entity_ids, roles, TYPES))
         starts, entity, kind, role = array("q", [0]), array("i"), array("b"), array("b")
         confidence, first_word = array("d"), array("Q")
