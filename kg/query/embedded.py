@@ -145,10 +145,18 @@ class NetworkxAccess:
         self, rel_type: str, *, sources: Collection[str] | None = None, targets: Collection[str] | None = None
     ) -> list[EntityLink]:
         """Aggregated entity edges of one type, filtered by source and/or target ids."""
+        # the adjacency dicts, read for the one type: a task's in-edges are mostly its papers' links
+        succ, pred = self.graph._succ, self.graph._pred
         if sources is not None:
-            edges = (e for s in sources if s in self.graph for e in self.graph.out_edges(s, keys=True, data=True))
+            edges = (
+                (s, t, rel_type, keys[rel_type]) for s in sources if s in succ
+                for t, keys in succ[s].items() if rel_type in keys
+            )
         elif targets is not None:
-            edges = (e for t in targets if t in self.graph for e in self.graph.in_edges(t, keys=True, data=True))
+            edges = (
+                (s, t, rel_type, keys[rel_type]) for t in targets if t in pred
+                for s, keys in pred[t].items() if rel_type in keys
+            )
         else:
             edges = self.graph.edges(keys=True, data=True)
         target_set = set(targets) if targets is not None else None

@@ -517,14 +517,9 @@ class QueryEngine:
         np.bitwise_or.at(anchor_mask, cols.paper[anchor_rows], cols.shared[anchor_rows])
         # the other entities' links, in the anchor papers, by role
         other = np.flatnonzero(cols.type_in(other_types) & use & ~in_family[cols.entity])
-        rows = self.access.entities([cols.entity_ids[i] for i in distinct(cols.entity[other], n_entities)])
-        offered = {
-            e for e, row in rows.items()
-            if row.label == other_label and row.confidence >= OFFER_BAR and row.name.casefold() not in anchor_names
-        }
-        is_offered = np.zeros(n_entities, dtype=bool)
-        is_offered[cols.entity_index(list(offered))] = True
-        other = other[is_offered[cols.entity[other]]]
+        # Every figure below is per entity, so they are computed for all the candidates and the entity rows
+        # (label, confidence: is it offered?) read only for those with enough support (thousands fewer).
+        candidates = {cols.entity_ids[i] for i in distinct(cols.entity[other], n_entities)}
         anchors = set(linked) | set(text)
         together: dict[str, set[str]] = defaultdict(set)  # entity -> papers where one sentence links it to the anchor
         evidence: dict[str, list[str]] = defaultdict(list)
@@ -534,17 +529,17 @@ class QueryEngine:
             else:
                 pairs = [(e.target, e) for e in self.access.entity_links(sentence_rel, sources=list(family))]
             for other_id, edge in sorted(pairs, key=lambda p: (p[0], -p[1].confidence)):
-                if other_id in offered:
+                if other_id in candidates:
                     together[other_id].update(p for p in edge.papers if p in anchors)
                     evidence[other_id].extend(edge.evidence)
         benchmarks: set[str] = set()  # datasets the vocabulary says benchmark the anchor's family
         co_mention = np.full(n_entities, CO_MENTION)
-        if other_label == "Dataset" and offered:
-            known = self.access.entity_links("BENCHMARK_FOR", sources=sorted(offered))
+        if other_label == "Dataset" and candidates:
+            known = self.access.entity_links("BENCHMARK_FOR", sources=sorted(candidates))
             benchmarks = {e.source for e in known if e.target in family}
             # a paper's datasets serve its task unless the vocabulary says they benchmark other tasks
             elsewhere = {e.source for e in known} - benchmarks
-            co_mention[cols.entity_index([e for e in offered if e not in elsewhere])] = DATASET_CO_MENTION
+            co_mention[cols.entity_index([e for e in candidates if e not in elsewhere])] = DATASET_CO_MENTION
         paper, entity = cols.paper[other], cols.entity[other]
         # linked by one sentence: evidence shared with an anchor link, a USED_FOR edge's paper, a benchmark
         shares = (cols.shared[other] & anchor_mask[paper]).any(axis=1)
@@ -566,10 +561,14 @@ class QueryEngine:
         raw_total = np.bincount(group_entity, weights=group_raw, minlength=n_entities)
         supporters = np.bincount(group_entity, minlength=n_entities)
         strength = np.bincount(entity, weights=cols.confidence[other], minlength=n_entities)
+        supported = np.flatnonzero((supporters > 0) & (raw_total >= MIN_SUPPORT))
+        rows = self.access.entities([cols.entity_ids[i] for i in supported])
         ranked = []
-        for i in np.flatnonzero((supporters > 0) & (raw_total >= MIN_SUPPORT)):
+        for i in supported:
             entity_id, count = cols.entity_ids[i], int(supporters[i])
-            row = rows[entity_id]
+            row = rows.get(entity_id)
+            if row is None or row.label != other_label or row.confidence < OFFER_BAR or row.name.casefold() in anchor_names:
+                continue  # not offered
             score = round(float(total[i]) * (count / max(row.paper_count, count)) ** ASSOCIATION_POWER, 4)
             ranked.append((-score, -round(float(strength[i]), 4), row.name.casefold(), entity_id, int(i)))
 
