@@ -138,3 +138,19 @@ def test_a_paper_sharing_more_than_64_sentences_gets_wider_masks():
     assert _check_masks(cols) == 2 + 6  # a-b and a-c in arxiv:1; every pair of arxiv:2's "One." links
     restored = LinkTable.read_payload(*table.payload())
     assert restored is not None and np.array_equal(restored.shared, table.shared)
+
+
+def test_scoring_best_support_first_stops_without_changing_answers(saved, monkeypatch):
+    import kg.query.engine as engine
+
+    graph, _ = saved
+    questions = [
+        (helper, name, limit)
+        for name in ("object detection", "image classification", "DETR", "transformer", "vision transformer")
+        for helper in ("methods_for", "datasets_for", "tasks_for") for limit in (1, 2, 20)
+    ]
+    monkeypatch.setattr(engine, "RANK_CHUNK", 10**9)
+    whole = [to_records(getattr(KnowledgeGraph.from_graph(graph), h)(n, limit=k)) for h, n, k in questions]
+    monkeypatch.setattr(engine, "RANK_CHUNK", 1)  # one candidate at a time: the stop is taken wherever it can be
+    assert [to_records(getattr(KnowledgeGraph.from_graph(graph), h)(n, limit=k)) for h, n, k in questions] == whole
+    assert sum(len(a) > 1 for a in whole) > 5

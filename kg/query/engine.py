@@ -119,6 +119,7 @@ MAX_VERIFIED = 100
 SENTENCE_CACHE = 2000  # papers whose split, stemmed sentences are kept between questions (~25 kB each)
 BROAD_FAMILY = 2000  # papers linked to a name's entities above which its edges are read per candidate
 MAX_TEXT_ANCHORS = 2000  # papers the text index may add to an entity question's anchor
+RANK_CHUNK = 200  # candidate entities scored (their rows read) at a time, best support first
 
 
 def _is_broad(name: ResolvedName) -> bool:
@@ -562,15 +563,23 @@ class QueryEngine:
         supporters = np.bincount(group_entity, minlength=n_entities)
         strength = np.bincount(entity, weights=cols.confidence[other], minlength=n_entities)
         supported = np.flatnonzero((supporters > 0) & (raw_total >= MIN_SUPPORT))
-        rows = self.access.entities([cols.entity_ids[i] for i in supported])
-        ranked = []
-        for i in supported:
-            entity_id, count = cols.entity_ids[i], int(supporters[i])
-            row = rows.get(entity_id)
-            if row is None or row.label != other_label or row.confidence < OFFER_BAR or row.name.casefold() in anchor_names:
-                continue  # not offered
-            score = round(float(total[i]) * (count / max(row.paper_count, count)) ** ASSOCIATION_POWER, 4)
-            ranked.append((-score, -round(float(strength[i]), 4), row.name.casefold(), entity_id, int(i)))
+        # Best support first: a score is at most its support (the association factor is <= 1), so once the
+        # next support is below the limit-th score found (less rounding's 5e-5), no later entity can rank.
+        supported = supported[np.argsort(-total[supported], kind="stable")]
+        rows: dict[str, EntityRow] = {}
+        ranked: list[tuple[float, float, str, str, int]] = []
+        for start in range(0, len(supported), RANK_CHUNK):
+            if len(ranked) >= limit and total[supported[start]] + 1e-4 < -heapq.nsmallest(limit, ranked)[-1][0]:
+                break
+            chunk = supported[start : start + RANK_CHUNK]
+            rows.update(self.access.entities([cols.entity_ids[i] for i in chunk]))
+            for i in chunk:
+                entity_id, count = cols.entity_ids[i], int(supporters[i])
+                row = rows.get(entity_id)
+                if row is None or row.label != other_label or row.confidence < OFFER_BAR or row.name.casefold() in anchor_names:
+                    continue  # not offered
+                score = round(float(total[i]) * (count / max(row.paper_count, count)) ** ASSOCIATION_POWER, 4)
+                ranked.append((-score, -round(float(strength[i]), 4), row.name.casefold(), entity_id, int(i)))
 
         anchor_papers = cols.paper[anchor_rows]  # ascending: rows are in paper order
 
