@@ -138,13 +138,16 @@ class KnowledgeGraph:
         return kg_
 
     @classmethod
-    def load(cls, path: str | Path) -> KnowledgeGraph:
+    def load(cls, path: str | Path, *, snapshot: bool = False) -> KnowledgeGraph:
         """Open a graph file written by `save` or `kg build`.
 
         Parameters
         ----------
         path : str or Path
             The .json.gz graph file.
+        snapshot : bool
+            Read it through its binary snapshot in the user's cache folder, written on the first load
+            (kg.graph.snapshot); `kg query` does, for speed.
 
         Returns
         -------
@@ -163,7 +166,7 @@ class KnowledgeGraph:
 
         # The paper and extraction records in the file are parsed only when asked for (save, update):
         # as pydantic objects they take several times the graph's memory at 100k papers.
-        graph, stored = load_graph_stored(path)
+        graph, stored = load_graph_stored(path, snapshot=snapshot)
         kg_ = cls(NetworkxAccess(graph, stored), graph=graph)
         kg_._records_path = Path(path)
         return kg_

@@ -161,3 +161,20 @@ def neo4j_driver(clean_database: neo4j.Driver) -> neo4j.Driver:
 # ==================================================================================================
 # end of Neo4j fixtures
 # ==================================================================================================
+
+
+# ==================================================================================================
+# Graph snapshots (kg.graph.snapshot): `kg` commands write them to the user's cache folder; tests
+# (and the `kg` processes they start, which inherit the environment) write them to a temporary one.
+# ==================================================================================================
+@pytest.fixture(scope="session", autouse=True)
+def _snapshots_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    from kg.graph.snapshot import ENV_DIR
+
+    before = os.environ.get(ENV_DIR)
+    os.environ[ENV_DIR] = str(tmp_path_factory.mktemp("snapshots"))
+    yield
+    if before is None:
+        os.environ.pop(ENV_DIR, None)
+    else:
+        os.environ[ENV_DIR] = before

@@ -23,6 +23,7 @@ from kg.graph.build import build_graph
 from kg.graph.store import save_graph
 from kg.neo4j.loader import load_graph_into_neo4j, snapshot_database, snapshot_graph
 from kg.neo4j.settings import connect
+from kg.query.columns import TYPES, LinkColumns
 from kg.query.embedded import NetworkxAccess
 from kg.query.engine import UnknownPaperError
 from kg.query.neo4j_backend import Neo4jAccess
@@ -141,6 +142,31 @@ def test_hand_corpus_answers_are_the_documented_ones(loaded, hand_graph):
     assert neo.stats()["relationships"]["IS_A"] == 4
 
 
+def _column_rows(cols: LinkColumns) -> list[tuple]:
+    return [
+        (
+            cols.paper_ids[cols.paper[i]],
+            cols.entity_ids[cols.entity[i]],
+            TYPES[cols.type[i]],
+            cols.roles[cols.role[i]],
+            float(cols.confidence[i]),
+            cols.evidence(i),
+        )
+        for i in range(len(cols.paper))
+    ]
+
+
+def _meeting(cols: LinkColumns) -> set[tuple[int, int]]:
+    """Pairs of rows of one paper whose shared-sentence masks meet."""
+    n = len(cols.paper)
+    return {
+        (i, j)
+        for i in range(n)
+        for j in range(i + 1, n)
+        if cols.paper[i] == cols.paper[j] and (cols.shared[i] & cols.shared[j]).any()
+    }
+
+
 def test_primitives_match_row_for_row(loaded, hand_graph):
     loaded.use("hand", hand_graph)
     a, b = NetworkxAccess(hand_graph), Neo4jAccess(loaded.driver, loaded.database)
@@ -153,6 +179,12 @@ def test_primitives_match_row_for_row(loaded, hand_graph):
         paper_ids, types, to=entity_ids[::2]
     )
     assert b.paper_links_of(paper_ids, types, to=[]) == a.paper_links_of(paper_ids, types, to=[]) == []
+    # the ranking's columns: the same rows, and links meet on a shared sentence in the same pairs
+    for wanted in ({"paper_ids": paper_ids}, {"entity_ids": entity_ids}, {"entity_ids": entity_ids[1::2]}):
+        for kinds in (types, ("USES", "PROPOSES")):
+            mine, theirs = a.link_columns(kinds, **wanted), b.link_columns(kinds, **wanted)
+            assert _column_rows(theirs) == _column_rows(mine) and _column_rows(mine)
+            assert _meeting(theirs) == _meeting(mine)
     for key in {k for _, ks in hand_graph.nodes(data="keys") if ks for k in ks} | {"nope", ""}:
         for labels in (("Method",), ("Method", "Dataset", "Metric"), ("Task",)):
             assert b.family(key, labels) == a.family(key, labels), key

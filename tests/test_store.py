@@ -24,8 +24,8 @@ def test_graph_loads_without_reading_the_records(tmp_path, graph):
     path = save_graph(graph, tmp_path / "g.json.gz", papers=PAPERS, extractions=EXTRACTIONS)
     lines = gzip.decompress(Path(path).read_bytes()).decode("utf-8").splitlines()
     tags = [json.loads(line)[0] for line in lines[1:]]
-    # graph first, its text index, then records: a reader of the graph stops at the first record
-    assert tags == sorted(tags, key=["N", "E", "G", "I", "J", "P", "X", "T"].index)
+    # graph first, its text index and link table, then records: a reader of the graph stops at the first record
+    assert tags == sorted(tags, key=["N", "E", "G", "I", "J", "L", "K", "P", "X", "T"].index)
     assert tags.count("P") == len(PAPERS) and tags.count("X") == len(EXTRACTIONS)
     assert tags.count("G") == 1 and tags.count("I") == 1 and tags[-1] == "T"
     broken = tmp_path / "broken.json.gz"

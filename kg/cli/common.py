@@ -256,4 +256,5 @@ def open_graph(graph: Path | None, uri: str | None, username: str | None, passwo
     if graph is None and neo4j_wanted(uri):
         auth = GraphSource(graph, uri, username, password, database).auth()
         return KnowledgeGraph.neo4j(uri, auth=auth, database=database)
-    return KnowledgeGraph.load(graph or DEFAULT_GRAPH_PATH)
+    # commands run many times in a row on one file: load it through its snapshot (kg.graph.snapshot)
+    return KnowledgeGraph.load(graph or DEFAULT_GRAPH_PATH, snapshot=True)

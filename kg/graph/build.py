@@ -67,7 +67,7 @@ def text_properties(title: str, abstract: str) -> tuple[str, str]:
 
 def refresh_text_terms(graph: nx.MultiDiGraph) -> int:
     """Recompute every paper's `terms` and `sentences` and every entity's `name_terms` in place (a graph
-    file of an older kg.resolve.terms.TERMS_SCHEME); returns the number of papers."""
+    file of an older kg.graph.schema.TERMS_SCHEME); returns the number of papers."""
     papers = 0
     for _, attrs in graph.nodes(data=True):
         if attrs.get("label") == PAPER:

@@ -72,3 +72,8 @@ def check_relationship_type(rel_type: str) -> str:
 # store/export, so the CLI can name them without importing networkx).
 DEFAULT_GRAPH_PATH = Path("graph.json.gz")
 EXPORT_FORMATS = ("graphml", "json", "neo4j-import")
+
+# Which rules of kg.resolve.terms made the text terms a graph file stores (paper `terms` and `sentences`,
+# entity `name_terms`): a file of another scheme has them recomputed when loaded
+# (kg.graph.build.refresh_text_terms). 1: Snowball + the agent-noun rule; 2: + activity gerunds.
+TERMS_SCHEME = 2

@@ -8,9 +8,10 @@ Layout (version 3), one JSON value per line so both writing and reading stream:
     ["G", {"nodes": n, "edges": m, "stats": {...}, "terms_scheme": k}]   the counts of the lines above:
                                           loading the graph checks them; "stats" are kg.graph.counts for
                                           `kg query stats`; a "terms_scheme" other than today's
-                                          (kg.resolve.terms.TERMS_SCHEME; none: 1) has the papers' text
+                                          (kg.graph.schema.TERMS_SCHEME; none: 1) has the papers' text
                                           terms recomputed in memory, with a StaleTermsWarning
     ["I", {text index}], ["J", "..."]...  the embedded text index and its postings (kg.graph.text_index)
+    ["L", {link table}], ["K", "..."]...  every paper link as columns, for the rankings (kg.graph.link_table)
     ["P", {paper record}]                 the records `kg build --update` needs,
     ["X", {extraction record}]            after the graph so loading the graph can stop early
     ["T", {"nodes", "edges", "papers", "extractions"}]   the trailer: a file without it is incomplete
@@ -147,7 +148,9 @@ def write_graph_lines(
     extractions: Iterable[PaperExtraction | dict | str] = (),
 ) -> None:
     """Write the version-3 lines for a graph and its records, counts line and trailer included, to an open text file."""
-    fh.write(_dumps({"format": FORMAT, "version": VERSION}) + "\n")
+    # a build id per save: it keys the loaded graph's snapshot (kg.graph.snapshot), so a file saved again never
+    # answers from an old one
+    fh.write(_dumps({"format": FORMAT, "version": VERSION, "build": os.urandom(16).hex()}) + "\n")
     counts = {"nodes": 0, "edges": 0}
     for node, attrs in graph.nodes(data=True):
         fh.write(_dumps(["N", node, attrs]) + "\n")
@@ -157,7 +160,7 @@ def write_graph_lines(
         counts["edges"] += 1
     stats = graph_stats(graph)  # stored for `kg query stats` (kg.graph.counts)
     line = {**counts, STATS_KEY: stats} if storable(stats) else dict(counts)
-    from kg.resolve.terms import TERMS_SCHEME
+    from kg.graph.schema import TERMS_SCHEME
 
     line[TERMS_KEY] = TERMS_SCHEME  # the rules of the text terms stored on papers and entities
     fh.write(_dumps(["G", line]) + "\n")
@@ -168,6 +171,14 @@ def write_graph_lines(
     fh.write(_dumps(["I", header]) + "\n")
     for chunk in chunks:
         fh.write(_dumps(["J", chunk]) + "\n")
+    # Every paper link as columns, for the ranking helpers (kg.graph.link_table; after the index: older
+    # readers stop before it)
+    from kg.graph.link_table import LinkTable
+
+    header, chunks = LinkTable.of_graph(graph).payload()
+    fh.write(_dumps(["L", header]) + "\n")
+    for chunk in chunks:
+        fh.write(_dumps(["K", chunk]) + "\n")
     trailer = {**counts, "papers": 0, "extractions": 0}
     for paper in papers:
         fh.write(_record_line("P", paper) + "\n")
@@ -289,11 +300,41 @@ class Stored:
 
     stats: dict[str, Any] | None = None  # kg.graph.counts.graph_stats
     term_index: dict[str, Any] | None = None  # kg.graph.text_index.TermIndex.read_payload
+    link_table: Any = None  # kg.graph.link_table.LinkTable (numpy arrays)
+
+    def plain(self) -> dict[str, Any]:
+        """The same as plain values (arrays as bytes), for the graph's snapshot (kg.graph.snapshot)."""
+        index = self.term_index
+        if index is not None:
+            index = {**index, "offsets": index["offsets"].tobytes(), "postings": index["postings"].tobytes()}
+        links = self.link_table.plain() if self.link_table is not None else None
+        return {"stats": self.stats, "term_index": index, "link_table": links}
+
+    @classmethod
+    def from_plain(cls, plain: Any) -> Stored | None:
+        """Stored from plain(); None when it is not one."""
+        try:
+            index, links = plain["term_index"], plain["link_table"]
+            if index is not None or links is not None:
+                import numpy as np
+
+                from kg.graph.link_table import LinkTable
+
+                if index is not None:
+                    offsets, postings = (
+                        np.frombuffer(index["offsets"], np.int64),
+                        np.frombuffer(index["postings"], np.uint32),
+                    )
+                    index = {**index, "offsets": offsets, "postings": postings}
+                links = LinkTable.from_plain(links) if links is not None else None
+            return cls(plain["stats"], index, links)
+        except (KeyError, TypeError, ValueError):
+            return None
 
 
-def _stored_extras(counts: Any, index: Any) -> Stored:
+def _stored_extras(counts: Any, index: Any, links: Any = None) -> Stored:
     stats = counts.get(STATS_KEY) if isinstance(counts, dict) else None
-    return Stored(stats if isinstance(stats, dict) else None, index if isinstance(index, dict) else None)
+    return Stored(stats if isinstance(stats, dict) else None, index if isinstance(index, dict) else None, links)
 
 
 def load_graph(path: str | Path) -> nx.MultiDiGraph:
@@ -304,8 +345,42 @@ def load_graph(path: str | Path) -> nx.MultiDiGraph:
     return load_graph_stored(path)[0]
 
 
-def load_graph_stored(path: str | Path) -> tuple[nx.MultiDiGraph, Stored]:
-    """load_graph, with the counts and text index the file stores for the query engine."""
+def load_graph_stored(path: str | Path, *, snapshot: bool = False) -> tuple[nx.MultiDiGraph, Stored]:
+    """load_graph, with the counts, text index and link table the file stores for the query engine.
+
+    snapshot: read the graph from its binary snapshot in the user's cache folder when one fits the
+    file, else load the file and write one (kg.graph.snapshot; small graphs only).
+    """
+    if not snapshot:
+        return _load_graph_stored(path)
+    from kg.graph import snapshot as snapshots
+
+    build = build_id(path)
+    found = snapshots.read_snapshot(path, build) if build else None
+    if found is not None:
+        graph, plain = found
+        stored = Stored.from_plain(plain)
+        if stored is not None:
+            gc.freeze()  # as _settled, without its full collection: reading the snapshot made no garbage
+            return graph, stored
+    graph, stored = _load_graph_stored(path)
+    if build:
+        snapshots.write_snapshot(path, build, graph, stored.plain())
+    return graph, stored
+
+
+def build_id(path: str | Path) -> str | None:
+    """The build id in a graph file's header (None: a file saved before ids, or not a graph file)."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            header = json.loads(fh.readline())
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError, EOFError):
+        return None
+    build = header.get("build") if isinstance(header, dict) and header.get("format") == FORMAT else None
+    return build if isinstance(build, str) else None
+
+
+def _load_graph_stored(path: str | Path) -> tuple[nx.MultiDiGraph, Stored]:
     fh, version, payload = _open_checked(path)
     with fh:
         if payload is not None:
@@ -314,6 +389,7 @@ def load_graph_stored(path: str | Path) -> tuple[nx.MultiDiGraph, Stored]:
         intern = Interner()
         counts: dict[str, Any] | None = None
         index: Any = None
+        links: Any = None
         items = _lines(fh, path)
         # Loading only allocates (no cycles to free): collections during it are pure cost.
         was_enabled = gc.isenabled()
@@ -342,9 +418,16 @@ def load_graph_stored(path: str | Path) -> tuple[nx.MultiDiGraph, Stored]:
 
                     chunks = (item[1] if item[0] == "J" else None for item in items)
                     index = TermIndex.read_payload(following[1], chunks)
+                    # the link table, when stored, follows the index
+                    following = next(items, None) if index is not None else None
+                    if following is not None and following[0] == "L" and isinstance(following[1], dict):
+                        from kg.graph.link_table import LinkTable
+
+                        chunks = (item[1] if item[0] == "K" else None for item in items)
+                        links = LinkTable.read_payload(following[1], chunks)
             if not _fresh_terms(path, graph, counts):
                 index = None  # built from the old terms: the engine builds it again from the new ones
-        return _settled(graph), _stored_extras(counts, index)
+        return _settled(graph), _stored_extras(counts, index, links)
 
 
 def _adders(graph: nx.MultiDiGraph) -> tuple[Callable[[str, dict], None], Callable[[str, str, str, dict], None]]:
@@ -381,12 +464,12 @@ class StaleTermsWarning(UserWarning):
     """A graph file's stored text terms follow older rules; they were recomputed in memory."""
 
 
-TERMS_KEY = "terms_scheme"  # in the G line: kg.resolve.terms.TERMS_SCHEME of the stored text terms
+TERMS_KEY = "terms_scheme"  # in the G line: kg.graph.schema.TERMS_SCHEME of the stored text terms
 
 
 def _fresh_terms(path: str | Path, graph: nx.MultiDiGraph, counts: Any) -> bool:
     """True when the stored text terms follow today's rules; else recompute them in memory and say so once."""
-    from kg.resolve.terms import TERMS_SCHEME
+    from kg.graph.schema import TERMS_SCHEME
 
     stored = counts.get(TERMS_KEY, 1) if isinstance(counts, dict) else 1
     if stored == TERMS_SCHEME:

@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 
-from kg.graph.build import paper_text
 from kg.graph.schema import PAPER
 from kg.resolve.terms import index_terms
 
@@ -32,7 +31,11 @@ _LAST_CHAR = chr(0x10FFFF)  # sorts after every character a term holds (letters 
 def paper_terms(attrs: dict) -> list[str]:
     """A Paper node's distinct terms (stored at build; graphs built before the text index lack them)."""
     stored = attrs.get("terms")
-    return stored.split() if stored is not None else index_terms(paper_text(attrs))
+    if stored is not None:
+        return stored.split()
+    from kg.graph.build import paper_text  # the record models (pydantic): only for a graph without terms
+
+    return index_terms(paper_text(attrs))
 
 
 def paper_nodes(graph: Any) -> list[str]:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from kg.query.columns import LinkColumns
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -126,6 +129,17 @@ class GraphAccess(Protocol):
         self, rel_type: str, *, sources: Collection[str] | None = None, targets: Collection[str] | None = None
     ) -> list[EntityLink]:
         """Aggregated entity edges of one type, filtered by source and/or target ids."""
+        ...
+
+    def link_columns(
+        self,
+        types: Sequence[str],
+        *,
+        paper_ids: Collection[str] | None = None,
+        entity_ids: Collection[str] | None = None,
+    ) -> LinkColumns:
+        """Paper edges of the given types leaving `paper_ids` or (else) reaching `entity_ids`, as columns
+        (kg.query.columns: the rankings group thousands of papers' links as arrays)."""
         ...
 
     def papers(self, paper_ids: Collection[str]) -> dict[str, PaperRow]:

@@ -17,7 +17,9 @@ from kg.graph.store import Stored
 from kg.query.access import EntityLink, EntityRow, Family, FamilyMember, PaperLink, PaperRow, stored_top
 
 if TYPE_CHECKING:
+    from kg.graph.link_table import LinkTable
     from kg.graph.text_index import TermIndex
+    from kg.query.columns import LinkColumns
 
 ENTITY_LABELS = frozenset(ENTITY_NODE_LABELS.values())
 
@@ -57,6 +59,7 @@ class NetworkxAccess:
         # IS_A children per parent: walking a frequent parent's in-edges would read all its paper links.
         self._children: dict[str, list[str]] = defaultdict(list)
         self._terms: TermIndex | None = None  # kg.graph.text_index
+        self._links: LinkTable | None = None  # kg.graph.link_table
         self._by_label: dict[str, list[str]] = defaultdict(list)  # entity ids per label (stats' top lists)
         for node_id, attrs in graph.nodes(data=True):
             if attrs.get("label") in ENTITY_LABELS:
@@ -151,10 +154,24 @@ class NetworkxAccess:
         self, rel_type: str, *, sources: Collection[str] | None = None, targets: Collection[str] | None = None
     ) -> list[EntityLink]:
         """Aggregated entity edges of one type, filtered by source and/or target ids."""
+        # the adjacency dicts, read for the one type: a task's in-edges are mostly its papers' links
+        succ, pred = self.graph._succ, self.graph._pred
         if sources is not None:
-            edges = (e for s in sources if s in self.graph for e in self.graph.out_edges(s, keys=True, data=True))
+            edges = (
+                (s, t, rel_type, keys[rel_type])
+                for s in sources
+                if s in succ
+                for t, keys in succ[s].items()
+                if rel_type in keys
+            )
         elif targets is not None:
-            edges = (e for t in targets if t in self.graph for e in self.graph.in_edges(t, keys=True, data=True))
+            edges = (
+                (s, t, rel_type, keys[rel_type])
+                for t in targets
+                if t in pred
+                for s, keys in pred[t].items()
+                if rel_type in keys
+            )
         else:
             edges = self.graph.edges(keys=True, data=True)
         target_set = set(targets) if targets is not None else None
@@ -172,6 +189,30 @@ class NetworkxAccess:
             if key == rel_type and (target_set is None or v in target_set)
         ]
         return sorted(rows, key=lambda r: (r.source, r.target))
+
+    def link_columns(
+        self,
+        types: Sequence[str],
+        *,
+        paper_ids: Collection[str] | None = None,
+        entity_ids: Collection[str] | None = None,
+    ) -> LinkColumns:
+        """Links of the given types leaving `paper_ids` or (else) reaching `entity_ids`, as columns."""
+        return self._link_table().columns(
+            self.graph,
+            types,
+            paper_ids=None if paper_ids is None else list(paper_ids),
+            entity_ids=None if entity_ids is None else list(entity_ids),
+        )
+
+    def _link_table(self) -> LinkTable:
+        # Stored at save and read with the graph; built from the graph only for one without (in memory, older file).
+        if self._links is None:
+            from kg.graph.link_table import LinkTable
+
+            stored = self._stored.link_table
+            self._links = stored if stored is not None and stored.fits(self.graph) else LinkTable.of_graph(self.graph)
+        return self._links
 
     def papers(self, paper_ids: Collection[str]) -> dict[str, PaperRow]:
         """Paper rows by id."""

@@ -11,8 +11,11 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
+import numpy as np
+
 from kg.graph.schema import MAX_EVIDENCE, OFFER_BAR, PAPER_ENTITY_TYPES, TOP_PAPERS, USE_LABELS, USE_ROLES, USE_TYPES
 from kg.query.access import EntityRow, Family, GraphAccess, PaperLink
+from kg.query.columns import LinkColumns, distinct, group_starts
 from kg.query.names import DEPTH_PENALTY, ResolvedName, did_you_mean, fallback_key, ladder_keys, resolve_name
 from kg.query.results import EntityResult, PaperAnswer, PaperResult
 from kg.query.support import MIN_SCORE, Forms, Side, Support, TopicWords, judge
@@ -116,6 +119,7 @@ MAX_VERIFIED = 100
 SENTENCE_CACHE = 2000  # papers whose split, stemmed sentences are kept between questions (~25 kB each)
 BROAD_FAMILY = 2000  # papers linked to a name's entities above which its edges are read per candidate
 MAX_TEXT_ANCHORS = 2000  # papers the text index may add to an entity question's anchor
+RANK_CHUNK = 200  # candidate entities scored (their rows read) at a time, best support first
 
 
 def _is_broad(name: ResolvedName) -> bool:
@@ -401,19 +405,45 @@ class QueryEngine:
             for e, row in entity_rows.items()
             if row.paper_count <= RELATED_HUB_LIMIT
         }
-        others = _by_paper(
-            l for l in self.access.paper_links(sorted(weights), PAPER_ENTITY_TYPES) if l.paper_id != paper_id
-        )
         cites, cited_by = self.access.citations(paper_id)
         cited = set(cites) | set(cited_by)
+        # every paper sharing a weighted entity, scored as columns (rare entities still reach thousands)
+        cols = self.access.link_columns(PAPER_ENTITY_TYPES, entity_ids=sorted(weights))
+        rows = np.flatnonzero(cols.paper != cols.paper_at.get(paper_id, -1))
+        starts = group_starts(cols.paper[rows], cols.entity[rows])  # one per (paper, entity) shared
+        weight_of = np.zeros(len(cols.entity_ids))
+        weight_of[list(cols.entity_at[e] for e in weights if e in cols.entity_at)] = [
+            weights[e] for e in weights if e in cols.entity_at
+        ]
+        shared_papers = cols.paper[rows[starts]]
+        # sums in entity order within a paper, as a Python sum over its sorted shared entities
+        totals = np.bincount(shared_papers, weights=weight_of[cols.entity[rows[starts]]], minlength=len(cols.paper_ids))
+        candidates = distinct(shared_papers, len(cols.paper_ids))
+        sums = {
+            cols.paper_ids[p]: float(totals[p]) for p in self._top_candidates(candidates, totals, cols, cited, limit)
+        }
+        scores = {pid: round(total + (1.0 if pid in cited else 0.0), 4) for pid, total in sums.items()}
+        scores.update({pid: round(0 + 1.0, 4) for pid in cited - {cols.paper_ids[p] for p in candidates}})
+        top = sorted(scores, key=lambda pid: (-scores[pid], pid))[:limit]
+        links = _by_paper(self.access.paper_links_of(top, PAPER_ENTITY_TYPES, to=list(weights)))
         scored = []
-        for pid in sorted(set(others) | cited):
-            links = others.get(pid, [])
-            shared = sorted({l.entity_id for l in links})
-            score = sum(weights[e] for e in shared) + (1.0 if pid in cited else 0.0)
-            strongest = sorted(links, key=lambda l: (-weights[l.entity_id], l.entity_id, l.type))
-            scored.append((round(score, 4), pid, _dedupe(s for l in strongest for s in l.evidence), shared))
+        for pid in top:
+            shared = sorted({l.entity_id for l in links.get(pid, [])})
+            strongest = sorted(links.get(pid, []), key=lambda l: (-weights[l.entity_id], l.entity_id, l.type))
+            scored.append((scores[pid], pid, _dedupe(s for l in strongest for s in l.evidence), shared))
         return self._paper_results(scored, limit)
+
+    @staticmethod
+    def _top_candidates(
+        candidates: np.ndarray, totals: np.ndarray, cols: LinkColumns, cited: set[str], limit: int
+    ) -> np.ndarray:
+        """The candidate papers that may rank in the top `limit` once rounded: those within 1e-4 of the
+        limit-th best unrounded score (a citation adds 1; rounding to 4 places moves a score by 5e-5)."""
+        if len(candidates) <= limit:
+            return candidates
+        unrounded = totals[candidates] + np.isin(candidates, cols.paper_index(cited))
+        best = np.partition(unrounded, len(unrounded) - limit)[len(unrounded) - limit]
+        return candidates[unrounded >= best - 1e-4]
 
     def _paper_results(
         self, scored: list[tuple[float, str, list[str], list[str]]], limit: int, names: dict[str, str] | None = None
@@ -448,27 +478,23 @@ class QueryEngine:
         """Tasks that papers proposing or using a method (or a member of its family) address."""
         return self._ranked_entities(method, "Method", ("ADDRESSES",), "Task", "USED_FOR", limit)
 
-    def _anchor_papers(self, resolved: ResolvedName, anchor_label: str) -> dict[str, tuple[float, list[PaperLink]]]:
-        """Papers working with the anchor's family: (best family weight, their links to it) per paper.
+    def _anchor_papers(self, resolved: ResolvedName, anchor_label: str) -> tuple[list[str], list[str]]:
+        """Papers working with the anchor's family: (those linked to it, those only naming it in their text).
 
         A method anchor counts only where the paper proposes or uses it (not as a baseline or background);
         a task anchor also counts in papers whose text names it where the NER did not link it (weight
         TEXT_ANCHOR), not for a method, which text names as a baseline as often as in use.
         """
-        weights = resolved.entities
-        papers: dict[str, tuple[float, list[PaperLink]]] = {}
-        for link in self.access.paper_links(list(weights), PAPER_ENTITY_TYPES):
-            if anchor_label == "Method" and link.role not in USE_ROLES:
-                continue
-            best, links = papers.get(link.paper_id, (0.0, []))
-            papers[link.paper_id] = (max(best, weights[link.entity_id]), [*links, link])
+        links = self.access.link_columns(PAPER_ENTITY_TYPES, entity_ids=sorted(resolved.entities))
+        rows = links.role_in(USE_ROLES) if anchor_label == "Method" else slice(None)
+        linked = [links.paper_ids[i] for i in distinct(links.paper[rows], len(links.paper_ids))]
+        text: list[str] = []
         if anchor_label == "Task" and not _is_broad(resolved):
             # the names of the tasks matched (the node's name_terms, which the saved Cypher searches too)
             matched = {e for step in resolved.steps for e in step.found}
             groups = [[(t,) for t in sorted(set(v))] for e in sorted(matched) for v in name_variants(resolved.names[e])]
-            for pid in sorted(self.access.text_search(groups))[:MAX_TEXT_ANCHORS]:
-                papers.setdefault(pid, (TEXT_ANCHOR, []))
-        return papers
+            text = sorted(self.access.text_search(groups))[:MAX_TEXT_ANCHORS]
+        return linked, text
 
     def _ranked_entities(
         self,
@@ -489,6 +515,9 @@ class QueryEngine:
         background), only offered ones (confidence >= OFFER_BAR: kg.vocab.link), never the anchor's own family.
         An entity needs MIN_SUPPORT in all; the score is its support discounted by the share of its
         papers that are the anchor's (ASSOCIATION_POWER); ties go to the stronger evidence.
+
+        The anchor papers' links are grouped as columns (kg.query.columns): a broad task's papers hold
+        hundreds of thousands of links, too many to read as Python rows on every question.
         """
         resolved = self.resolve_all([name], (anchor_label,))[0]
         if not resolved.entities:  # the NER often gives a task the label of a method, and the reverse
@@ -498,18 +527,29 @@ class QueryEngine:
         family = resolved.entities
         # an entity of another label under the matched name ("image classification" tagged Method) is no answer
         anchor_names = {resolved.names[e].casefold() for step in resolved.steps for e in step.found}
-        anchors = self._anchor_papers(resolved, anchor_label)
-        other_links = [
-            l
-            for l in self.access.paper_links_of(sorted(anchors), other_types)
-            if l.role in USE_ROLES and l.entity_id not in family
-        ]
-        rows = self.access.entities({l.entity_id for l in other_links})
-        offered = {
-            e
-            for e, row in rows.items()
-            if row.label == other_label and row.confidence >= OFFER_BAR and row.name.casefold() not in anchor_names
-        }
+        linked, text = self._anchor_papers(resolved, anchor_label)
+        cols = self.access.link_columns(PAPER_ENTITY_TYPES, paper_ids=sorted({*linked, *text}))
+        n_entities = len(cols.entity_ids)
+        in_family = np.zeros(n_entities, dtype=bool)
+        weight_of = np.zeros(n_entities)
+        family_at = cols.entity_index(list(family))
+        in_family[family_at] = True
+        weight_of[family_at] = [family[cols.entity_ids[i]] for i in family_at]
+        use = cols.role_in(USE_ROLES)
+        # per paper: its best anchor weight and the evidence sentences of its links to the anchor
+        anchor_rows = np.flatnonzero(in_family[cols.entity] & (use if anchor_label == "Method" else True))
+        paper_weight = np.zeros(len(cols.paper_ids))
+        np.maximum.at(paper_weight, cols.paper[anchor_rows], weight_of[cols.entity[anchor_rows]])
+        text_at = cols.paper_index(text)
+        paper_weight[text_at] = np.where(paper_weight[text_at] > 0, paper_weight[text_at], TEXT_ANCHOR)
+        anchor_mask = np.zeros((len(cols.paper_ids), cols.shared.shape[1]), dtype=np.uint64)
+        np.bitwise_or.at(anchor_mask, cols.paper[anchor_rows], cols.shared[anchor_rows])
+        # the other entities' links, in the anchor papers, by role
+        other = np.flatnonzero(cols.type_in(other_types) & use & ~in_family[cols.entity])
+        # Every figure below is per entity, so they are computed for all the candidates and the entity rows
+        # (label, confidence: is it offered?) read only for those with enough support (thousands fewer).
+        candidates = {cols.entity_ids[i] for i in distinct(cols.entity[other], n_entities)}
+        anchors = set(linked) | set(text)
         together: dict[str, set[str]] = defaultdict(set)  # entity -> papers where one sentence links it to the anchor
         evidence: dict[str, list[str]] = defaultdict(list)
         if sentence_rel is not None:
@@ -517,50 +557,79 @@ class QueryEngine:
                 pairs = [(e.source, e) for e in self.access.entity_links(sentence_rel, targets=list(family))]
             else:
                 pairs = [(e.target, e) for e in self.access.entity_links(sentence_rel, sources=list(family))]
-            for other, edge in sorted(pairs, key=lambda p: (p[0], -p[1].confidence)):
-                if other in offered:
-                    together[other].update(p for p in edge.papers if p in anchors)
-                    evidence[other].extend(edge.evidence)
+            for other_id, edge in sorted(pairs, key=lambda p: (p[0], -p[1].confidence)):
+                if other_id in candidates:
+                    together[other_id].update(p for p in edge.papers if p in anchors)
+                    evidence[other_id].extend(edge.evidence)
         benchmarks: set[str] = set()  # datasets the vocabulary says benchmark the anchor's family
-        co_mention = {e: CO_MENTION for e in offered}
-        if other_label == "Dataset" and offered:
-            known = self.access.entity_links("BENCHMARK_FOR", sources=sorted(offered))
+        co_mention = np.full(n_entities, CO_MENTION)
+        if other_label == "Dataset" and candidates:
+            known = self.access.entity_links("BENCHMARK_FOR", sources=sorted(candidates))
             benchmarks = {e.source for e in known if e.target in family}
             # a paper's datasets serve its task unless the vocabulary says they benchmark other tasks
             elsewhere = {e.source for e in known} - benchmarks
-            co_mention = {e: CO_MENTION if e in elsewhere else DATASET_CO_MENTION for e in offered}
-        support: dict[str, dict[str, float]] = defaultdict(dict)
-        evidence_of: dict[str, dict[str, float]] = defaultdict(dict)  # the same without the anchor's IS_A penalty
-        strength: dict[str, float] = defaultdict(float)
-        counted: dict[str, list[PaperLink]] = defaultdict(list)  # an entity's links: its answer's other evidence
-        anchor_sentences: dict[str, set[str]] = {}  # per paper, the evidence of its links to the anchor
-        for link in other_links:
-            entity, pid = link.entity_id, link.paper_id
-            if entity not in offered:
-                continue
-            weight, anchor_links = anchors[pid]
-            shared: list[str] = []
-            if link.evidence:
-                sentences = anchor_sentences.get(pid)
-                if sentences is None:
-                    sentences = anchor_sentences[pid] = {s for a in anchor_links for s in a.evidence}
-                shared = [s for s in link.evidence if s in sentences]
-            linked = shared or pid in together.get(entity, ()) or entity in benchmarks
-            raw = SAME_SENTENCE if linked else co_mention[entity]
-            if weight * raw > support[entity].get(pid, 0.0):
-                support[entity][pid] = weight * raw
-                evidence_of[entity][pid] = raw
-            strength[entity] += link.confidence
-            evidence[entity].extend(shared)
-            counted[entity].append(link)
-        ranked = []
-        for entity_id, papers in support.items():
-            total = sum(papers.values())
-            if sum(evidence_of[entity_id].values()) < MIN_SUPPORT:
-                continue
-            row = rows[entity_id]
-            score = round(total * (len(papers) / max(row.paper_count, len(papers))) ** ASSOCIATION_POWER, 4)
-            ranked.append((-score, -round(strength[entity_id], 4), row.name.casefold(), entity_id))
+            co_mention[cols.entity_index([e for e in candidates if e not in elsewhere])] = DATASET_CO_MENTION
+        paper, entity = cols.paper[other], cols.entity[other]
+        # linked by one sentence: evidence shared with an anchor link, a USED_FOR edge's paper, a benchmark
+        shares = (cols.shared[other] & anchor_mask[paper]).any(axis=1)
+        key = paper.astype(np.int64) * n_entities + entity
+        together_keys = [
+            cols.paper_at[p] * n_entities + cols.entity_at[e]
+            for e, papers in together.items()
+            if e in cols.entity_at
+            for p in papers
+            if p in cols.paper_at
+        ]
+        in_benchmark = np.zeros(n_entities, dtype=bool)
+        in_benchmark[cols.entity_index(list(benchmarks))] = True
+        linked_by_sentence = shares | np.isin(key, together_keys) | in_benchmark[entity]
+        raw = np.where(linked_by_sentence, SAME_SENTENCE, co_mention[entity])
+        # a paper supports an entity once, with its strongest link (the anchor weight is the paper's)
+        starts = group_starts(paper, entity)
+        group_entity, group_paper = entity[starts], paper[starts]
+        group_raw = np.maximum.reduceat(raw, starts) if len(starts) else raw[:0]
+        # bincount adds in row order (papers ascending), as a Python sum over the papers would
+        total = np.bincount(group_entity, weights=paper_weight[group_paper] * group_raw, minlength=n_entities)
+        raw_total = np.bincount(group_entity, weights=group_raw, minlength=n_entities)
+        supporters = np.bincount(group_entity, minlength=n_entities)
+        strength = np.bincount(entity, weights=cols.confidence[other], minlength=n_entities)
+        supported = np.flatnonzero((supporters > 0) & (raw_total >= MIN_SUPPORT))
+        # Best support first: a score is at most its support (the association factor is <= 1), so once the
+        # next support is below the limit-th score found (less rounding's 5e-5), no later entity can rank.
+        supported = supported[np.argsort(-total[supported], kind="stable")]
+        rows: dict[str, EntityRow] = {}
+        ranked: list[tuple[float, float, str, str, int]] = []
+        for start in range(0, len(supported), RANK_CHUNK):
+            if len(ranked) >= limit and total[supported[start]] + 1e-4 < -heapq.nsmallest(limit, ranked)[-1][0]:
+                break
+            chunk = supported[start : start + RANK_CHUNK]
+            rows.update(self.access.entities([cols.entity_ids[i] for i in chunk]))
+            for i in chunk:
+                entity_id, count = cols.entity_ids[i], int(supporters[i])
+                row = rows.get(entity_id)
+                if (
+                    row is None
+                    or row.label != other_label
+                    or row.confidence < OFFER_BAR
+                    or row.name.casefold() in anchor_names
+                ):
+                    continue  # not offered
+                score = round(float(total[i]) * (count / max(row.paper_count, count)) ** ASSOCIATION_POWER, 4)
+                ranked.append((-score, -round(float(strength[i]), 4), row.name.casefold(), entity_id, int(i)))
+
+        anchor_papers = cols.paper[anchor_rows]  # ascending: rows are in paper order
+
+        def sentences(i: int) -> Iterable[str]:
+            """An answer's evidence in order: USED_FOR edges, sentences shared with the anchor, then its links'."""
+            own = entity == i
+            yield from evidence.get(cols.entity_ids[i], [])
+            for r in other[own & shares]:
+                lo, hi = np.searchsorted(anchor_papers, [cols.paper[r], cols.paper[r] + 1])
+                anchor_sentences = {s for a in anchor_rows[lo:hi] for s in cols.evidence(int(a))}
+                yield from (s for s in cols.evidence(int(r)) if s in anchor_sentences)
+            for r in other[own]:
+                yield from cols.evidence(int(r))
+
         # answers (and their evidence) only for the entities shown: a broad task supports thousands
         return [
             EntityResult(
@@ -568,12 +637,12 @@ class QueryEngine:
                 name=rows[entity_id].name,
                 label=rows[entity_id].label,
                 aliases=list(rows[entity_id].aliases),
-                paper_count=len(support[entity_id]),
-                papers=sorted(support[entity_id])[:MAX_SUPPORTING_PAPERS],
-                evidence=_dedupe([*evidence.get(entity_id, []), *(s for l in counted[entity_id] for s in l.evidence)]),
+                paper_count=int(supporters[i]),
+                papers=[cols.paper_ids[p] for p in group_paper[group_entity == i][:MAX_SUPPORTING_PAPERS]],
+                evidence=_dedupe(sentences(i)),
                 score=-negative,
             )
-            for negative, _, _, entity_id in heapq.nsmallest(limit, ranked)
+            for negative, _, _, entity_id, i in heapq.nsmallest(limit, ranked)
         ]
 
     def stats(self, *, top: int = STATS_TOP) -> dict:

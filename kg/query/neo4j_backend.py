@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Collection, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import neo4j
 
 from kg.graph.schema import AUTHOR, ENTITY_NODE_LABELS, PAPER, RELATIONSHIP_TYPES, check_label, check_relationship_type
 from kg.neo4j.schema import KEY_INDEX, MAX_TERM_BYTES, QUIET_SESSION, TERMS_INDEX, lucene_term
 from kg.query.access import EntityLink, EntityRow, Family, FamilyMember, PaperLink, PaperRow, stored_top
+
+if TYPE_CHECKING:
+    from kg.query.columns import LinkColumns
 
 ENTITY_LABELS: tuple[str, ...] = tuple(ENTITY_NODE_LABELS.values())
 ALL_LABELS: tuple[str, ...] = (PAPER, *ENTITY_LABELS, AUTHOR)
@@ -216,6 +219,21 @@ class Neo4jAccess:
             to=None if to is None else _ids(to),
         )
         return sorted(map(_paper_link, rows), key=_link_order)
+
+    def link_columns(
+        self,
+        types: Sequence[str],
+        *,
+        paper_ids: Collection[str] | None = None,
+        entity_ids: Collection[str] | None = None,
+    ) -> LinkColumns:
+        """Links of the given types leaving `paper_ids` or (else) reaching `entity_ids`, as columns (from the
+        same rows as paper_links_of / paper_links)."""
+        from kg.query.columns import columns_of_links  # numpy: only for the ranking helpers
+
+        if paper_ids is not None:
+            return columns_of_links(self.paper_links_of(paper_ids, types))
+        return columns_of_links(self.paper_links(entity_ids or (), types))
 
     def entity_links(
         self, rel_type: str, *, sources: Collection[str] | None = None, targets: Collection[str] | None = None

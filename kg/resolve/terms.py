@@ -47,10 +47,7 @@ MAX_TERM_CHARS = 64
 
 
 _AGENT = re.compile(r"(?<=[a-z]{3})ers?$")
-# Which rules made the terms a graph file stores (paper `terms` and `sentences`, entity `name_terms`):
-# a file of another scheme has its text terms recomputed when loaded (kg.graph.build.refresh_text_terms).
-# 1: Snowball + the agent-noun rule; 2: + activity gerunds.
-TERMS_SCHEME = 2
+# A change to the rules below must raise kg.graph.schema.TERMS_SCHEME: graph files store their terms.
 
 
 @lru_cache(maxsize=1 << 18)
