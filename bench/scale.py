@@ -452,12 +452,14 @@ def _hours(h: float) -> str:
 
 def measure(
     quick: bool, seed: int, sample: int | None, sizes: list[int] | None, neo4j: bool, embedded_all: bool = False,
-    records_from: Path | None = None,
+    records_from: Path | None = None, memory_only: bool = False,
 ) -> tuple[list[Row], dict]:
     sample = sample or (300 if quick else 2000)
     sizes = sizes or ([1000, 2000, 4000] if quick else [10_000, 50_000, 100_000])
-    corpus = ensure_corpus(max(sample, 1000), seed)
-    rows, raw = extraction_rows(corpus, sample)
+    rows: list[Row] = []
+    raw: dict[str, Any] = {}
+    if not memory_only:
+        rows, raw = extraction_rows(ensure_corpus(max(sample, 1000), seed), sample)
     more, raw_memory = memory_rows(sizes, seed, neo4j, embedded_all, records_from)
     return rows + more, {**raw, **raw_memory}
 
@@ -487,6 +489,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-neo4j", action="store_true")
     parser.add_argument("--records-from", type=Path, metavar="GRAPH",
                         help="take the largest corpus's records from this kg build graph file instead of extracting them")
+    parser.add_argument("--memory-only", action="store_true", help="only the driver rows (no extraction rows)")
     parser.add_argument("--embedded-all", action="store_true", help="the embedded driver's RSS at every size, not only the smallest")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--out", type=Path)
@@ -521,7 +524,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.driver_embedded:
         print(json.dumps(driver_embedded(args.corpus, args.records, args.driver_embedded, args.folder)))
         return 0
-    found, raw = measure(args.quick, args.seed, args.sample, args.sizes, not args.no_neo4j, args.embedded_all, args.records_from)
+    found, raw = measure(args.quick, args.seed, args.sample, args.sizes, not args.no_neo4j, args.embedded_all, args.records_from,
+                         args.memory_only)
     print("| stage | papers | measured | vs baseline | target | status | notes |")
     print("|---|---:|---|---|---|---|---|")
     for row in found:
