@@ -500,14 +500,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--records", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--keep", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--sizing", type=Path, metavar="JSON", help="print the rates and sizing tables of a --json run")
+    parser.add_argument("--sizing", type=Path, nargs="+", metavar="JSON",
+                        help="print the rates and sizing tables of --json runs (a later run's figures replace an earlier one's)")
     args = parser.parse_args(argv)
     if args.sizing:
-        saved = json.loads(args.sizing.read_text())
-        raw = saved["raw"]
-        for row in saved["rows"]:  # runs older than raw["import"] keep the figures in the row
-            if row["name"].startswith("scale: neo4j-admin import") and row.get("values"):
-                raw.setdefault("import", row["values"])
+        raw = {}
+        for path in args.sizing:  # e.g. a full run, then a --memory-only run of the driver rows
+            saved = json.loads(path.read_text())
+            raw.update(saved["raw"])
+            for row in saved["rows"]:  # runs older than raw["import"] keep the figures in the row
+                if row["name"].startswith("scale: neo4j-admin import") and row.get("values"):
+                    raw["import"] = row["values"]
         print(sizing(raw))
         return 0
     if args.out:
