@@ -11,8 +11,8 @@
               SQLite and appended to CSVs a chunk at a time (kg.neo4j.bulk.RowAppender)
            -> import.sh, import.json, schema.cypher (kg.neo4j.bulk.finish_import_folder)
 
-The driver's memory is the entity tables (resolution, linking: they stop growing once a corpus has
-named its entities) and one partition or one chunk of rows, not the papers (docs/scale.md).
+The driver's memory is the tables of resolution and linking (sized by the corpus's distinct names and
+entities, not its papers) and one partition or one chunk of rows (docs/scale.md, "Driver memory").
 
 The CSVs describe the graph the embedded build makes of the same input (tests/test_import_stream.py).
 The folder is written beside DIR and renamed into place at the end: DIR holds the old export or the
