@@ -623,11 +623,14 @@ def measure(
     neo4j: bool,
     embedded_all: bool = False,
     records_from: Path | None = None,
+    memory_only: bool = False,
 ) -> tuple[list[Row], dict]:
     sample = sample or (300 if quick else 2000)
     sizes = sizes or ([1000, 2000, 4000] if quick else [10_000, 50_000, 100_000])
-    corpus = ensure_corpus(max(sample, 1000), seed)
-    rows, raw = extraction_rows(corpus, sample)
+    rows: list[Row] = []
+    raw: dict[str, Any] = {}
+    if not memory_only:
+        rows, raw = extraction_rows(ensure_corpus(max(sample, 1000), seed), sample)
     more, raw_memory = memory_rows(sizes, seed, neo4j, embedded_all, records_from)
     return rows + more, {**raw, **raw_memory}
 
@@ -663,6 +666,7 @@ def main(argv: list[str] | None = None) -> int:
         metavar="GRAPH",
         help="take the largest corpus's records from this kg build graph file instead of extracting them",
     )
+    parser.add_argument("--memory-only", action="store_true", help="only the driver rows (no extraction rows)")
     parser.add_argument(
         "--embedded-all", action="store_true", help="the embedded driver's RSS at every size, not only the smallest"
     )
@@ -675,14 +679,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--records", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--keep", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--sizing", type=Path, metavar="JSON", help="print the rates and sizing tables of a --json run")
+    parser.add_argument(
+        "--sizing",
+        type=Path,
+        nargs="+",
+        metavar="JSON",
+        help="print the rates and sizing tables of --json runs (a later run's figures replace an earlier one's)",
+    )
     args = parser.parse_args(argv)
     if args.sizing:
-        saved = json.loads(args.sizing.read_text())
-        raw = saved["raw"]
-        for row in saved["rows"]:  # runs older than raw["import"] keep the figures in the row
-            if row["name"].startswith("scale: neo4j-admin import") and row.get("values"):
-                raw.setdefault("import", row["values"])
+        raw = {}
+        for path in args.sizing:  # e.g. a full run, then a --memory-only run of the driver rows
+            saved = json.loads(path.read_text())
+            raw.update(saved["raw"])
+            for row in saved["rows"]:  # runs older than raw["import"] keep the figures in the row
+                if row["name"].startswith("scale: neo4j-admin import") and row.get("values"):
+                    raw["import"] = row["values"]
         print(sizing(raw))
         return 0
     if args.out:
@@ -700,7 +712,14 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(driver_embedded(args.corpus, args.records, args.driver_embedded, args.folder)))
         return 0
     found, raw = measure(
-        args.quick, args.seed, args.sample, args.sizes, not args.no_neo4j, args.embedded_all, args.records_from
+        args.quick,
+        args.seed,
+        args.sample,
+        args.sizes,
+        not args.no_neo4j,
+        args.embedded_all,
+        args.records_from,
+        args.memory_only,
     )
     print("| stage | papers | measured | vs baseline | target | status | notes |")
     print("|---|---:|---|---|---|---|---|")

@@ -3,6 +3,8 @@ partition that describe the same graph as the embedded build's full export."""
 
 from __future__ import annotations
 
+import csv
+import json
 import random
 from collections import Counter
 from pathlib import Path
@@ -10,11 +12,19 @@ from pathlib import Path
 import pytest
 
 from kg import pipeline
+from kg.distributed import stream
 from kg.distributed.stream import build_import
 from kg.extract import Extractor
 from kg.ingest import read_papers
 from kg.models import Paper, PaperExtraction
-from kg.neo4j.bulk import export_neo4j_import, read_import_arguments, read_import_folder
+from kg.neo4j.bulk import (
+    MANIFEST,
+    RowAppender,
+    export_neo4j_import,
+    finish_import_folder,
+    read_import_arguments,
+    read_import_folder,
+)
 from kg.resolve import resolve
 from kg.resolve.partitioned import resolve_partitioned
 from kg.vocab import link, load_index
@@ -114,14 +124,19 @@ def _described(folder: Path) -> tuple[Counter, Counter]:
     return nodes, rels
 
 
-def test_streamed_csvs_describe_the_embedded_graph(papers, records, index, tmp_path):
+@pytest.fixture(scope="module")
+def embedded(papers, records, index, tmp_path_factory) -> tuple[Counter, Counter]:
+    """Node and relationship rows of export_neo4j_import(the embedded build's graph)."""
     graph, *_ = pipeline.build(papers, extractor=Replay(records), vocab=index)
-    export_neo4j_import(graph, tmp_path / "full")
+    return _described(export_neo4j_import(graph, tmp_path_factory.mktemp("full")))
+
+
+def test_streamed_csvs_describe_the_embedded_graph(papers, records, index, embedded, tmp_path):
     summary = build_import(
         papers, tmp_path / "stream", extractor=Replay(records), vocab=index, partition_size=PARTITION
     )
     assert summary.papers == N_PAPERS and summary.partitions == -(-N_PAPERS // PARTITION)
-    full_nodes, full_rels = _described(tmp_path / "full")
+    full_nodes, full_rels = embedded
     nodes, rels = _described(tmp_path / "stream")
     assert nodes == full_nodes
     assert rels == full_rels
@@ -132,7 +147,54 @@ def test_streamed_csvs_describe_the_embedded_graph(papers, records, index, tmp_p
     args = read_import_arguments(tmp_path / "stream")
     assert sum(a.startswith("--nodes=") and "nodes_Paper_p" in a for a in args) == summary.partitions
     assert (tmp_path / "stream" / "import.sh").exists() and (tmp_path / "stream" / "schema.cypher").exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["full", "stream"]  # no work folder left
+    assert [p.name for p in tmp_path.iterdir()] == ["stream"]  # no work folder left
+
+
+def test_tables_written_in_small_chunks_describe_the_same_graph(
+    papers, records, index, embedded, tmp_path, monkeypatch
+):
+    """Entity, author, aggregated-edge and CITES rows read back from SQLite a few at a time (the driver's memory
+    bound) and appended across chunks into files that rotate: the same rows as the embedded graph's export."""
+    monkeypatch.setattr(stream, "ROWS_PER_CHUNK", 7)
+    monkeypatch.setattr(stream, "ENTITIES_PER_CHUNK", 5)
+    monkeypatch.setattr(stream, "ROWS_PER_FILE", 40)
+    build_import(papers, tmp_path / "stream", extractor=Replay(records), vocab=index, partition_size=PARTITION)
+    assert _described(tmp_path / "stream") == embedded
+    manifest = json.loads((tmp_path / "stream" / MANIFEST).read_text(encoding="utf-8"))
+    cites = [name for name in manifest["relationships"] if name.startswith("relationships_CITES_cites")]
+    methods = [name for name in manifest["nodes"] if name.startswith("nodes_Method_entities")]
+    assert len(cites) > 1 and len(methods) > 1  # several files, each of many chunks
+    for name in (cites[0], methods[0]):
+        with (tmp_path / "stream" / name).open(encoding="utf-8", newline="") as fh:
+            assert sum(1 for _ in csv.reader(fh)) - 1 > 7  # appended to, not one file per chunk
+
+
+def test_row_appender_keeps_a_file_while_its_header_holds(tmp_path):
+    """Chunks share a file until it is full or a chunk's columns differ; every row reads back with its type."""
+    chunks = [
+        [{"id": "m1", "name": "A", "confidence": 0.5}, {"id": "m2", "name": "B", "confidence": 0.25}],
+        [
+            {"id": "m3", "name": "C", "confidence": 0.75},
+            {"id": "m4", "name": "D", "confidence": 0.875},
+        ],  # m4: file full
+        [{"id": "m5", "name": "E", "confidence": 1}],  # an int column: a long-typed file of its own
+        [{"id": "m6", "name": "F"}],  # a column missing: another file
+        [{"id": "m7", "name": "G", "confidence": 0.125}],
+    ]
+    with RowAppender(tmp_path, "_t", rows_per_file=3) as out:
+        for chunk in chunks:
+            out.append({"Method": chunk}, {})
+        out.append({}, {("USED_FOR", "Method", "Task"): [("m1", "t1", {"count": 2})]})
+    files = out.files
+    assert files.nodes == [f"nodes_Method_t{n:03d}.csv" for n in range(5)]  # m1-m3 | m4 | m5 | m6 | m7
+    assert files.relationships == ["relationships_USED_FOR_t000.csv"]
+    finish_import_folder(tmp_path, files)
+    rows = list(read_import_folder(tmp_path))
+    got = {row[0]: dict(row[2]) for kind, row in rows if kind == "node"}
+    want = {row["id"]: {k: v for k, v in row.items() if k != "id"} for chunk in chunks for row in chunk}
+    assert got == want
+    assert [type(got[m]["confidence"]) for m in ("m4", "m5", "m7")] == [float, int, float]
+    assert ("rel", ("m1", "t1", "USED_FOR", (("count", 2),))) in rows
 
 
 def test_failed_stream_build_keeps_the_old_folder(papers, records, index, tmp_path):

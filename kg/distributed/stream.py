@@ -4,11 +4,15 @@
            -> resolution as map/reduce over name keys (kg.resolve.partitioned)
            -> linking (kg.vocab.link: plan_links / count_papers / finish_links)
            -> per partition: a small graph of its papers built by kg.graph.build's own functions,
-              written as CSVs (kg.neo4j.bulk.write_rows); what spans partitions goes to tables:
-              authors and citations in SQLite on disk, entity-entity aggregates, dataset use and
-              top papers per entity in memory (sized by entities, not papers)
-           -> entity nodes, IS_A and knowledge edges, aggregated edges, authors, CITES
+              written as CSVs (kg.neo4j.bulk.write_rows); what spans partitions goes to SQLite on
+              disk (authors, citations, entity-entity partial aggregates, each partition's top papers
+              per entity); memory keeps only the highest dataset-use confidence per entity
+           -> entity nodes, IS_A and knowledge edges, aggregated edges, authors, CITES, read back from
+              SQLite and appended to CSVs a chunk at a time (kg.neo4j.bulk.RowAppender)
            -> import.sh, import.json, schema.cypher (kg.neo4j.bulk.finish_import_folder)
+
+The driver's memory is the tables of resolution and linking (sized by the corpus's distinct names and
+entities, not its papers) and one partition or one chunk of rows (docs/scale.md, "Driver memory").
 
 The CSVs describe the graph the embedded build makes of the same input (tests/test_import_stream.py).
 The folder is written beside DIR and renamed into place at the end: DIR holds the old export or the
@@ -40,7 +44,7 @@ from kg.graph.build import (
 )
 from kg.graph.schema import AGGREGATED_TYPES, AUTHOR, ENTITY_NODE_LABELS, MAX_EVIDENCE, PAPER, TOP_PAPERS
 from kg.models import Paper, PaperExtraction, Resolution
-from kg.neo4j.bulk import ImportFiles, finish_import_folder, write_rows
+from kg.neo4j.bulk import ImportFiles, RowAppender, finish_import_folder, write_rows
 from kg.neo4j.loader import plan_load
 from kg.pipeline import RecordSpool, extract_stream
 from kg.resolve.partitioned import PartitionedResolution, resolve_partitioned
@@ -48,7 +52,9 @@ from kg.vocab import VocabIndex
 from kg.vocab.link import LinkPlan, count_papers, finish_links, plan_links
 
 PARTITION_SIZE = 500  # papers per partition of the resolution passes and of the CSV files
-ROWS_PER_FILE = 200_000  # authors / CITES / aggregated edges per CSV written from the tables
+ROWS_PER_FILE = 200_000  # entity / author / CITES / aggregated edge rows per CSV written from the tables
+ROWS_PER_CHUNK = 10_000  # of those rows held in memory at once (a chunk's graph and plan_load rows)
+ENTITIES_PER_CHUNK = 1_000  # entity nodes per chunk (each with up to TOP_PAPERS paper ids)
 ENTITY_LABELS = frozenset(ENTITY_NODE_LABELS.values())
 
 
@@ -78,14 +84,6 @@ class _Aggregate:
     evidence: list[str] = field(default_factory=list)
 
 
-@dataclass
-class _Spanning:
-    """What the graph needs across partitions, keyed by entity (bounded by the entity table)."""
-
-    best_in: dict[str, float] = field(default_factory=dict)  # highest confidence into each entity
-    top: dict[str, list[tuple[str, float]]] = field(default_factory=dict)  # TOP_PAPERS per entity
-
-
 def partitions(
     papers: RecordSpool[Paper], extractions: RecordSpool[PaperExtraction], size: int = PARTITION_SIZE
 ) -> Iterator[tuple[list[Paper], list[PaperExtraction]]]:
@@ -106,6 +104,9 @@ def _tables(path: Path) -> sqlite3.Connection:
         CREATE TABLE pair_paper (s TEXT, t TEXT, type TEXT, paper TEXT, PRIMARY KEY (s, t, type, paper)) WITHOUT ROWID;
         CREATE TABLE pair_part (s TEXT, t TEXT, type TEXT, seq INTEGER, count INTEGER, confidence REAL, evidence TEXT,
                                 PRIMARY KEY (s, t, type, seq)) WITHOUT ROWID;
+        -- each partition's TOP_PAPERS strongest papers per entity, in top_papers' order (strength untyped:
+        -- an int stays an int, as in the embedded graph)
+        CREATE TABLE top (entity TEXT, strength, paper TEXT, PRIMARY KEY (entity, strength DESC, paper)) WITHOUT ROWID;
     """)
     return db
 
@@ -147,17 +148,18 @@ def _partition_graph(
     return graph
 
 
-def _absorb(spanning: _Spanning, db: sqlite3.Connection, graph: nx.MultiDiGraph, seq: int) -> None:
+def _absorb(best_in: dict[str, float], db: sqlite3.Connection, graph: nx.MultiDiGraph, seq: int) -> None:
     """Fold a partition graph's entity-side facts into the spanning tables."""
     for node, label in graph.nodes(data="label"):
         if label not in ENTITY_LABELS:
             continue
         best = max((c or 0.0 for _, _, c in graph.in_edges(node, data="confidence")), default=0.0)
-        spanning.best_in[node] = max(spanning.best_in.get(node, 0.0), best)
-        strengths = paper_strengths(graph, node)
-        if strengths:
-            # papers are disjoint across partitions: the top of the partition tops is the corpus top
-            spanning.top[node] = top_papers({**dict(spanning.top.get(node, ())), **strengths}, TOP_PAPERS)
+        best_in[node] = max(best_in.get(node, 0.0), best)
+        # papers are disjoint across partitions: the top of the partition tops is the corpus top (_top_lists)
+        db.executemany(
+            "INSERT INTO top VALUES (?, ?, ?)",
+            ((node, strength, pid) for pid, strength in top_papers(paper_strengths(graph, node), TOP_PAPERS)),
+        )
     for source, target, key, attrs in graph.edges(keys=True, data=True):
         if key not in AGGREGATED_TYPES:
             continue
@@ -188,20 +190,47 @@ def _paper_rows(graph: nx.MultiDiGraph) -> tuple[dict, dict, list[dict[str, Any]
     return nodes, rels, plan.node_rows.get(AUTHOR, [])
 
 
-def _entity_graph(linked: Resolution, spanning: _Spanning) -> nx.MultiDiGraph:
-    """Entity nodes with their final confidence and top papers, IS_A and knowledge edges."""
+def _entity_graph(linked: Resolution, best_in: dict[str, float]) -> nx.MultiDiGraph:
+    """Entity nodes with their final confidence (top papers come apart, _top_lists), IS_A and knowledge edges."""
     graph = nx.MultiDiGraph()
     add_entities(graph, linked)
     for node, attrs in graph.nodes(data=True):
         if attrs["label"] == "Dataset":
-            attrs["confidence"] = discounted_confidence(attrs["confidence"], spanning.best_in.get(node, 0.0))
-        top = spanning.top.get(node, [])
-        attrs["top_papers"] = tuple(pid for pid, _ in top)
-        attrs["top_conf"] = tuple(conf for _, conf in top)
+            attrs["confidence"] = discounted_confidence(attrs["confidence"], best_in.get(node, 0.0))
     return graph
 
 
-def _chunks(rows: Iterable[Any], size: int = ROWS_PER_FILE) -> Iterator[list[Any]]:
+def _top_lists(db: sqlite3.Connection) -> Iterator[tuple[str, list[tuple[str, Any]]]]:
+    """(entity, its TOP_PAPERS strongest (paper, strength), best first, ties to the smaller id) in entity order:
+    the table's key order is top_papers' order, so the first rows of each entity are its corpus top."""
+    rows = db.execute("SELECT entity, paper, strength FROM top ORDER BY entity, strength DESC, paper")
+    for entity, group in groupby(rows, key=lambda row: row[0]):
+        yield entity, [(paper, strength) for _, paper, strength in islice(group, TOP_PAPERS)]
+
+
+def _write_entities(folder: Path, graph: nx.MultiDiGraph, db: sqlite3.Connection) -> ImportFiles:
+    """Entity nodes a chunk at a time, each given its top papers from SQLite; then IS_A and knowledge edges."""
+    tops = _top_lists(db)
+    pending = next(tops, None)
+    with RowAppender(folder, "_entities", ROWS_PER_FILE) as out:
+        # sorted(str) is SQLite's BINARY order of the same ids (UTF-8 bytes sort as code points)
+        for ids in _chunks(sorted(graph), ENTITIES_PER_CHUNK):
+            chunk = nx.MultiDiGraph()
+            for eid in ids:
+                top: list[tuple[str, Any]] = []
+                while pending is not None and pending[0] < eid:
+                    pending = next(tops, None)  # top papers of a paper-only node: none such, but never misalign
+                if pending is not None and pending[0] == eid:
+                    top, pending = pending[1], next(tops, None)
+                chunk.add_node(
+                    eid, **graph.nodes[eid], top_papers=tuple(p for p, _ in top), top_conf=tuple(c for _, c in top)
+                )
+            out.append(plan_load(chunk).node_rows, {})
+        out.append({}, plan_load(graph).rel_rows)
+    return out.files
+
+
+def _chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
     it = iter(rows)
     while chunk := list(islice(it, size)):
         yield chunk
@@ -247,24 +276,24 @@ def _write_edges(
     folder: Path, edges: Iterable[tuple[str, str, str, dict[str, Any]]], labels: Any, suffix: str
 ) -> ImportFiles:
     """Edges between nodes written elsewhere, a chunk at a time, validated by plan_load like every other row."""
-    files = ImportFiles()
-    for number, chunk in enumerate(_chunks(edges)):
-        graph = nx.MultiDiGraph()
-        for source, target, key, attrs in chunk:
-            for node in (source, target):
-                if node not in graph:
-                    graph.add_node(node, id=node, label=labels(node))
-            graph.add_edge(source, target, key=key, **attrs)
-        files.update(write_rows(folder, {}, plan_load(graph).rel_rows, f"{suffix}{number:03d}"))
-    return files
+    with RowAppender(folder, suffix, ROWS_PER_FILE) as out:
+        for chunk in _chunks(edges, ROWS_PER_CHUNK):
+            graph = nx.MultiDiGraph()
+            for source, target, key, attrs in chunk:
+                for node in (source, target):
+                    if node not in graph:
+                        graph.add_node(node, id=node, label=labels(node))
+                graph.add_edge(source, target, key=key, **attrs)
+            out.append({}, plan_load(graph).rel_rows)
+    return out.files
 
 
 def _write_authors(folder: Path, db: sqlite3.Connection) -> ImportFiles:
-    files = ImportFiles()
     rows = (json.loads(props) for (props,) in db.execute("SELECT props FROM author ORDER BY seq"))
-    for number, chunk in enumerate(_chunks(rows)):
-        files.update(write_rows(folder, {AUTHOR: chunk}, {}, f"_authors{number:03d}"))
-    return files
+    with RowAppender(folder, "_authors", ROWS_PER_FILE) as out:
+        for chunk in _chunks(rows, ROWS_PER_CHUNK):
+            out.append({AUTHOR: chunk}, {})
+    return out.files
 
 
 def write_import(
@@ -304,14 +333,14 @@ def write_import(
 
     summary = ImportSummary(entities=len(linked.entities))
     files = ImportFiles()
-    spanning = _Spanning()
+    best_in: dict[str, float] = {}  # highest confidence into each entity (dataset use)
     db = _tables(workdir / "tables.sqlite")
     try:
         seq = 0
         for number, (papers, extractions) in enumerate(partitions(paper_spool, extraction_spool, partition_size)):
             mention_entities = {pid: plan.remap(ids) for pid, ids in resolution.assign(extractions).items()}
             graph = _partition_graph(papers, extractions, mention_entities, labels)
-            _absorb(spanning, db, graph, number)
+            _absorb(best_in, db, graph, number)
             nodes, rels, authors = _paper_rows(graph)
             _note_papers(db, papers, authors, seq)
             seq += len(authors)
@@ -319,8 +348,7 @@ def write_import(
             summary.papers += len(papers)
             summary.partitions += 1
         db.commit()
-        entity_plan = plan_load(_entity_graph(linked, spanning))
-        files.update(write_rows(folder, entity_plan.node_rows, entity_plan.rel_rows, "_entities"))
+        files.update(_write_entities(folder, _entity_graph(linked, best_in), db))
         files.update(_write_edges(folder, _aggregated_edges(db), labels.__getitem__, "_aggregated"))
         files.update(_write_authors(folder, db))
         files.update(_write_edges(folder, _citation_edges(db), lambda _: PAPER, "_cites"))

@@ -14,7 +14,7 @@ import shlex
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import networkx as nx
 
@@ -130,6 +130,72 @@ def clear_import_folder(folder: str | Path) -> Path:
     return folder
 
 
+@dataclass
+class _Table:
+    """One CSV's worth of rows: file stem (nodes_Label / relationships_TYPE), header, formatted lines."""
+
+    stem: str
+    header: list[str]
+    lines: Iterator[list[str]]
+    multiline: bool
+
+
+def _node_table(label: str, rows: Sequence[dict[str, Any]]) -> _Table:
+    check_label(label)
+    props = [{k: v for k, v in row.items() if k != "id"} for row in rows]
+    types = _column_types(props, f":{label}")
+    columns = sorted(types)
+    return _Table(
+        f"nodes_{label}",
+        ["id:ID", ":LABEL", *(f"{c}:{types[c]}" for c in columns)],
+        (
+            [_quote(row["id"]), label, *(_field(p.get(c), types[c], f"node {row['id']!r}") for c in columns)]
+            for row, p in zip(rows, props, strict=True)
+        ),
+        _needs_multiline(v for p in props for v in p.values()),
+    )
+
+
+def _rel_table(rel_type: str, rows: Sequence[tuple[str, str, dict[str, Any]]]) -> _Table:
+    types = _column_types((p for _, _, p in rows), f"[:{rel_type}]")
+    columns = sorted(types)
+    return _Table(
+        f"relationships_{rel_type}",
+        [":START_ID", ":END_ID", ":TYPE", *(f"{c}:{types[c]}" for c in columns)],
+        (
+            [
+                _quote(s),
+                _quote(t),
+                rel_type,
+                *(_field(p.get(c), types[c], f"{s!r}-[{rel_type}]->{t!r}") for c in columns),
+            ]
+            for s, t, p in rows
+        ),
+        _needs_multiline(v for _, _, p in rows for v in p.values()),
+    )
+
+
+def _tables(
+    node_rows: Mapping[str, Sequence[dict[str, Any]]],
+    rel_rows: Mapping[tuple[str, str, str], Sequence[tuple[str, str, dict[str, Any]]]],
+) -> Iterator[_Table]:
+    """plan_load's rows as one table per label and one per relationship type (empty ones left out)."""
+    for label in sorted(node_rows):
+        check_label(label)
+        if node_rows[label]:
+            yield _node_table(label, node_rows[label])
+    by_type: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
+    for (rel_type, _, _), rows in sorted(rel_rows.items()):
+        by_type.setdefault(check_relationship_type(rel_type), []).extend(rows)
+    for rel_type, rows in sorted(by_type.items()):
+        if rows:
+            yield _rel_table(rel_type, rows)
+
+
+def _add_file(files: ImportFiles, table: _Table, name: str) -> None:
+    (files.nodes if table.stem.startswith("nodes_") else files.relationships).append(name)
+
+
 def write_rows(
     folder: Path,
     node_rows: Mapping[str, Sequence[dict[str, Any]]],
@@ -138,50 +204,72 @@ def write_rows(
 ) -> ImportFiles:
     """One CSV per label and per relationship type for these rows (plan_load's), named with `suffix`."""
     files = ImportFiles()
-    for label in sorted(node_rows):
-        check_label(label)
-        rows = node_rows[label]
-        if not rows:
-            continue
-        props = [{k: v for k, v in row.items() if k != "id"} for row in rows]
-        types = _column_types(props, f":{label}")
-        columns = sorted(types)
-        files.multiline |= _needs_multiline(v for p in props for v in p.values())
-        name = f"nodes_{label}{suffix}.csv"
-        _write_csv(
-            folder / name,
-            ["id:ID", ":LABEL", *(f"{c}:{types[c]}" for c in columns)],
-            (
-                [_quote(row["id"]), label, *(_field(p.get(c), types[c], f"node {row['id']!r}") for c in columns)]
-                for row, p in zip(rows, props, strict=True)
-            ),
-        )
-        files.nodes.append(name)
-    by_type: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
-    for (rel_type, _, _), typed_rows in sorted(rel_rows.items()):
-        by_type.setdefault(check_relationship_type(rel_type), []).extend(typed_rows)
-    for rel_type, edges in sorted(by_type.items()):
-        if not edges:
-            continue
-        types = _column_types((p for _, _, p in edges), f"[:{rel_type}]")
-        columns = sorted(types)
-        files.multiline |= _needs_multiline(v for _, _, p in edges for v in p.values())
-        name = f"relationships_{rel_type}{suffix}.csv"
-        _write_csv(
-            folder / name,
-            [":START_ID", ":END_ID", ":TYPE", *(f"{c}:{types[c]}" for c in columns)],
-            (
-                [
-                    _quote(s),
-                    _quote(t),
-                    rel_type,
-                    *(_field(p.get(c), types[c], f"{s!r}-[{rel_type}]->{t!r}") for c in columns),
-                ]
-                for s, t, p in edges
-            ),
-        )
-        files.relationships.append(name)
+    for table in _tables(node_rows, rel_rows):
+        name = f"{table.stem}{suffix}.csv"
+        _write_csv(folder / name, table.header, table.lines)
+        _add_file(files, table, name)
+        files.multiline |= table.multiline
     return files
+
+
+@dataclass
+class _OpenFile:
+    handle: TextIO
+    header: list[str]
+    rows: int
+
+
+class RowAppender:
+    """Rows given a chunk at a time, appended to one CSV per label and type (named `suffix` + a number):
+    memory holds one chunk, not the table. A file is closed and the next one started when it reaches
+    `rows_per_file` rows or a chunk's header differs (a column missing or typed otherwise in that chunk)."""
+
+    def __init__(self, folder: Path, suffix: str, rows_per_file: int) -> None:
+        self.folder, self.suffix, self.rows_per_file = folder, suffix, rows_per_file
+        self.files = ImportFiles()
+        self._open: dict[str, _OpenFile] = {}
+        self._numbers: dict[str, int] = {}
+
+    def append(
+        self,
+        node_rows: Mapping[str, Sequence[dict[str, Any]]],
+        rel_rows: Mapping[tuple[str, str, str], Sequence[tuple[str, str, dict[str, Any]]]],
+    ) -> None:
+        """Append plan_load's rows of one chunk."""
+        for table in _tables(node_rows, rel_rows):
+            self.files.multiline |= table.multiline
+            for line in table.lines:
+                out = self._file(table)
+                out.handle.write(",".join(line) + "\n")
+                out.rows += 1
+
+    def _file(self, table: _Table) -> _OpenFile:
+        out = self._open.get(table.stem)
+        if out is not None and out.header == table.header and out.rows < self.rows_per_file:
+            return out
+        if out is not None:
+            out.handle.close()
+        number = self._numbers.get(table.stem, 0)
+        self._numbers[table.stem] = number + 1
+        name = f"{table.stem}{self.suffix}{number:03d}.csv"
+        handle = (self.folder / name).open("w", encoding="utf-8", newline="")
+        handle.write(",".join(table.header) + "\n")
+        _add_file(self.files, table, name)
+        out = self._open[table.stem] = _OpenFile(handle, table.header, 0)
+        return out
+
+    def close(self) -> ImportFiles:
+        """Close every file; the names written, for finish_import_folder."""
+        for out in self._open.values():
+            out.handle.close()
+        self._open.clear()
+        return self.files
+
+    def __enter__(self) -> RowAppender:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def finish_import_folder(folder: Path, files: ImportFiles) -> Path:
