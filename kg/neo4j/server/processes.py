@@ -167,7 +167,9 @@ def _set_initial_password(home: Path, instance: Path, password: str) -> None:
     # Only possible before the first start: afterwards the system database owns the credentials.
     if (instance / "data" / "databases" / "system").exists():
         return
-    result = _run(_bootloader(home, ADMIN_COMMAND, ["dbms", "set-initial-password", password]), instance, timeout=120)
+    # "--" ends the options: a password may begin with "-" (token_urlsafe gives one in 32)
+    command = _bootloader(home, ADMIN_COMMAND, ["dbms", "set-initial-password", "--", password])
+    result = _run(command, instance, timeout=120)
     if result.returncode != 0:
         output = (result.stdout + result.stderr).replace(password, "***")
         raise Neo4jServerError(f"neo4j-admin could not set the initial password:\n{_tail(output, 10)}")
