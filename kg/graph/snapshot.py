@@ -49,12 +49,12 @@ def _key(path: Path, build: str) -> tuple | None:
     # the terms scheme too: a file of older text terms is refreshed on load, and so must its snapshot be
     return (
         SNAPSHOT_VERSION,
-        TERMS_SCHEME,
         tuple(sys.version_info[:2]),
         build,
-        str(path.resolve()),
+        str(path.resolve()),  # _file names the snapshot by this element
         st.st_size,
         st.st_mtime_ns,
+        TERMS_SCHEME,
     )
 
 
