@@ -14,32 +14,10 @@ from collections.abc import Collection, Mapping
 import networkx as nx
 
 from kg.resolve.normalize import PREPOSITIONS
-from kg.resolve.suffixes import ALL_SUFFIXES
+from kg.resolve.suffixes import ALL_SUFFIXES, COMPOUND_TAILS
 
 Node = tuple[str, str]  # (label, canonical key)
 
-# A suffix starting here is no head noun of the name ("DETR-based detector" is not a kind of "based detector").
-_NO_SUFFIX_START: frozenset[str] = frozenset(
-    {
-        "based",
-        "like",
-        "style",
-        "driven",
-        "inspired",
-        "guided",
-        "aware",
-        "free",
-        "specific",
-        "oriented",
-        "enhanced",
-        "augmented",
-        "powered",
-        "level",
-        "scale",
-        "wise",
-        "type",
-    }
-)
 # Coordinations ("CNN and transformer") and prepositional names ("mixture of experts") have no
 # head noun at the end.
 _NO_SUFFIX_WORDS: frozenset[str] = PREPOSITIONS | frozenset({"and", "or", "vs", "versus", "&"})
@@ -55,7 +33,7 @@ def parent_candidates(key: str) -> tuple[list[str], list[str]]:
     words = key.split(" ")
     suffixes: list[str] = []
     if not any(w in _NO_SUFFIX_WORDS for w in words):
-        suffixes = [" ".join(words[i:]) for i in range(1, len(words)) if words[i] not in _NO_SUFFIX_START]
+        suffixes = [" ".join(words[i:]) for i in range(1, len(words)) if words[i] not in COMPOUND_TAILS]
     prefixes: list[str] = []
     j = len(words)
     while j > 1 and _VARIANT_TAIL.fullmatch(words[j - 1]):

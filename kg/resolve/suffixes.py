@@ -115,8 +115,10 @@ GENERIC_WORDS: frozenset[str] = ALL_SUFFIXES | frozenset(
         "best",
     }
 )
-# "BERT-based model" is a model built on BERT, not BERT.
-_MODIFIER_TAILS: frozenset[str] = frozenset(
+# The second half of a compound modifier ("BERT-based", "task-specific", "pixel-level"): what precedes it
+# modifies the next word, it names nothing ("BERT-based model" is a model built on BERT, not BERT; "DETR-based
+# detector" is no kind of "based detector": kg.resolve.hierarchy).
+COMPOUND_TAILS: frozenset[str] = frozenset(
     {
         "based",
         "like",
@@ -135,12 +137,9 @@ _MODIFIER_TAILS: frozenset[str] = frozenset(
         "scale",
         "wise",
         "type",
-        "of",
-        "for",
-        "and",
-        "or",
     }
 )
+_MODIFIER_TAILS: frozenset[str] = COMPOUND_TAILS | {"of", "for", "and", "or"}
 # Leading words that only qualify a named core ("vanilla Transformer", "existing GANs"); dropped when the
 # core is a name written as one or seen alone. Meaning-changing modifiers ("offline", "deep", "modern",
 # "multiple", "classical") are not here: "offline RL" is not RL.
