@@ -108,15 +108,7 @@ class LinkTable:
     # -- the file's L and K lines ---------------------------------------------------------------
     def payload(self) -> tuple[dict[str, Any], Iterator[str]]:
         """(header for the "L" line, base64 chunks for the "K" lines, array by array in ARRAYS order)."""
-        arrays = {
-            "paper_start": self.paper_start,
-            "entity": self.entity,
-            "type": self.type,
-            "role": self.role,
-            "confidence": self.confidence,
-            "shared": self.shared.reshape(-1),
-        }
-        data = {name: np.ascontiguousarray(arrays[name], dtype=dtype).tobytes() for name, dtype in ARRAYS.items()}
+        data = self._array_bytes()
         header = {
             "format": PAYLOAD_FORMAT,
             "papers": self.paper_ids,
@@ -159,6 +151,15 @@ class LinkTable:
 
     def plain(self) -> dict[str, Any]:
         """The table as plain values (arrays as bytes), for the graph's snapshot (kg.graph.snapshot)."""
+        return {
+            "papers": self.paper_ids,
+            "entities": self.entity_ids,
+            "roles": self.roles,
+            "arrays": self._array_bytes(),
+        }
+
+    def _array_bytes(self) -> dict[str, bytes]:
+        """Each array's bytes in its stored dtype (the shared masks row by row), for the file and the snapshot."""
         arrays = {
             "paper_start": self.paper_start,
             "entity": self.entity,
@@ -167,14 +168,7 @@ class LinkTable:
             "confidence": self.confidence,
             "shared": self.shared,
         }
-        return {
-            "papers": self.paper_ids,
-            "entities": self.entity_ids,
-            "roles": self.roles,
-            "arrays": {
-                name: np.ascontiguousarray(arrays[name], dtype=dtype).tobytes() for name, dtype in ARRAYS.items()
-            },
-        }
+        return {name: np.ascontiguousarray(arrays[name], dtype=dtype).tobytes() for name, dtype in ARRAYS.items()}
 
     @classmethod
     def from_plain(cls, plain: dict[str, Any]) -> LinkTable:
