@@ -147,3 +147,46 @@ def test_a_link_host_is_no_entity(name: str, text: str, host: bool) -> None:
     from kg.extract.components.entity_filters import is_url_host
 
     assert is_url_host(name, text) is host
+
+
+@pytest.mark.parametrize(
+    ("name", "venue"),
+    [
+        ("NeurIPS 2020", True),
+        ("ICALP'18", True),
+        ("STOC", True),
+        ("CoNLL 2003", False),  # a shared task's dataset, not only a venue
+        ("WMT 2014", False),
+        ("KDD Cup 2012", False),
+        ("CIFAR 2010", False),
+    ],
+)
+def test_a_venue_with_its_year_is_no_entity(name: str, venue: bool) -> None:
+    from kg.extract.components.entity_filters import is_venue
+
+    assert is_venue(name) is venue
+
+
+def test_the_extractor_drops_a_venue_mention() -> None:
+    from kg.extract import Extractor
+    from kg.models import Paper
+
+    paper = Paper(
+        id="t:1",
+        title="Faster matching",
+        abstract="Our algorithm, presented at STOC 2020, improves on ICALP 2018 results.",
+    )
+    (extraction,) = Extractor().extract([paper])
+    assert not [m.text for m in extraction.mentions if "STOC" in m.text or "ICALP" in m.text]
+
+
+def test_a_link_is_no_entity() -> None:
+    import spacy
+    from spacy.tokens import Span
+
+    from kg.extract.components.entity_filters import filter_entity
+
+    doc = spacy.blank("en")("Code is available at: https://github.com/jaeill/CVPR23-VNE on CIFAR-10")
+    url = next(t.i for t in doc if t.like_url)
+    assert filter_entity(Span(doc, url, url + 1, label="DATASET")) is None
+    assert filter_entity(Span(doc, len(doc) - 1, len(doc), label="DATASET")) is not None

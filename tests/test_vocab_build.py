@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.vocab.build import build_vocabulary, is_ordinary_word, is_weak_dataset
+from kg.vocab.build import build_vocabulary, is_name, is_ordinary_word, is_weak_dataset
 from kg.vocab.corrections import read_corrections
 from kg.vocab.heldout import is_heldout
 from kg.vocab.names import fold_dataset_name, merge_key, split_acronym
@@ -16,7 +16,7 @@ from kg.vocab.sources import read_sources
 
 DATA = Path(__file__).parent / "data" / "vocab"
 ROOT = Path(__file__).parent.parent
-COMMON = {"jobs": 5.0, "set": 6.0, "transformer": 3.6}
+COMMON = {"jobs": 5.0, "set": 6.0, "transformer": 3.6, "shapes": 4.0}
 
 
 def fake_zipf(word: str) -> float:
@@ -152,6 +152,16 @@ def test_ambiguous_marks_ordinary_words_and_short_names(vocab):
     assert not is_weak_dataset("Dataset", {"pwc_task_names"}, 0, "SemEval")
     assert not is_weak_dataset("Dataset", {"pwc_task_names", "ito"}, 0, "SSL")
     assert not is_weak_dataset("Method", {"pwc_task_names"}, 0, "SSL")
+    # one English word no leaderboard paper names is that word more often than the dataset
+    assert is_weak_dataset("Dataset", {"ito"}, 0, "Shapes", fake_zipf)
+    assert not is_weak_dataset("Dataset", {"ito"}, 3, "Shapes", fake_zipf)
+    assert not is_weak_dataset("Dataset", {"ito"}, 0, "HAM10000", fake_zipf)
+    assert not is_weak_dataset("Dataset", {"ito"}, 0, "SHAPES", fake_zipf)  # capitals: written as a name
+
+
+def test_a_dataset_name_has_a_letter(vocab):
+    assert not is_name("Dataset", "2019") and is_name("Dataset", "Set14") and is_name("Metric", "1")
+    assert not [e for e in vocab.values() if e.label == "Dataset" and not any(ch.isalpha() for ch in e.name)]
 
 
 def test_build_is_deterministic_byte_for_byte(tmp_path):

@@ -245,3 +245,52 @@ def test_a_bracket_that_qualifies_another_name_is_kept_in_the_key() -> None:
     assert shipped.ids("reinforcement learning") == ("task:reinforcement-learning",)
     rl = _entity("method:reinforcement learning algorithm", "reinforcement learning algorithm")
     assert link_entity(rl, shipped) != "task:reinforcement-learning-atari-games"
+
+
+def test_a_dataset_mention_not_written_as_a_name_is_no_dataset() -> None:
+    from kg.vocab import load_index
+    from kg.vocab.link import NO_ENTITY
+
+    shipped = load_index()
+    entities = {
+        "dataset:noisy training data": _entity("dataset:noisy training data", "noisy training data"),
+        "dataset:lvis long tailed object detection": _entity(
+            "dataset:lvis long tailed object detection", "LVIS long-tailed object detection"
+        ),
+        "dataset:hflickr": _entity("dataset:hflickr", "HFlickr"),
+        "dataset:trec collection": _entity("dataset:trec collection", "TREC collection"),
+    }
+    plan = plan_links(entities, shipped)
+    assert plan.new_id["dataset:noisy training data"] == NO_ENTITY  # a description of data: dropped
+    assert "dataset:noisy training data" not in plan.out
+    assert plan.new_id["dataset:lvis long tailed object detection"].startswith("task:")  # named by its task
+    assert plan.new_id["dataset:hflickr"] == "dataset:hflickr"  # written as a dataset's name: kept
+    assert plan.new_id["dataset:trec collection"] == "dataset:trec collection"
+    assert plan.remap(["dataset:hflickr", "dataset:noisy training data"]) == ["dataset:hflickr", NO_ENTITY]
+
+
+def test_a_dropped_mention_leaves_no_node_and_no_edge() -> None:
+    sentence = "We train on noisy training data and HFlickr."
+    paper = Paper(id="p:1", title="T", abstract=sentence)
+
+    def m(text: str) -> Mention:
+        start = sentence.index(text)
+        return Mention(
+            field="abstract", start=start, end=start + len(text), text=text, label="DATASET", confidence=0.8, sentence=1
+        )
+
+    extraction = PaperExtraction(
+        paper_id="p:1",
+        sentences=["T", sentence],
+        mentions=[m("noisy training data"), m("HFlickr")],
+        relations=[
+            Relation(type="EVALUATES_ON", head=None, tail=0, evidence=sentence, confidence=0.9, cue="on"),
+            Relation(type="EVALUATES_ON", head=None, tail=1, evidence=sentence, confidence=0.9, cue="on"),
+        ],
+    )
+    from kg.pipeline import assemble
+
+    graph = assemble([paper], [extraction])
+    datasets = {n for n, d in graph.nodes(data=True) if d.get("label") == "Dataset"}
+    assert datasets == {"dataset:hflickr"}
+    assert [v for _, v in graph.out_edges("p:1")] == ["dataset:hflickr"]

@@ -142,7 +142,7 @@ def _partition_graph(
     add_papers(graph, papers)
     for ids in mention_entities.values():
         for eid in ids:
-            if eid not in graph:
+            if eid and eid not in graph:  # "": a mention linking dropped (kg.vocab.link.NO_ENTITY)
                 graph.add_node(eid, id=eid, label=labels[eid])
     add_extracted_relations(graph, extractions, Resolution.model_construct(mention_entities=mention_entities))
     return graph

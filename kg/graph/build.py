@@ -164,6 +164,8 @@ def add_extracted_relations(
         title = graph.nodes[pid].get("title", "")
         for rel in extraction.relations:
             target = entity_of[rel.tail]
+            if target not in graph or (rel.head is not None and entity_of[rel.head] not in graph):
+                continue  # a mention linking dropped (kg.vocab.link.NO_ENTITY)
             target_label = graph.nodes[target]["label"]
             if rel.head is None:
                 source = pid

@@ -234,6 +234,18 @@ DATA_HEADS: frozenset[str] = frozenset(
     }
 )
 
+# Acronyms of computer-science conferences (the CORE ranking's A*/A venues of AI, learning, vision,
+# language, retrieval, data and theory): "NeurIPS 2020" or "STOC" alone names where a paper appeared, not
+# a dataset or a method (kg.extract.components.entity_filters.is_venue). Names that are also shared tasks
+# or datasets ("CoNLL 2003", "SemEval", "TREC", "WMT 2014", "KDD Cup") are left out on purpose.
+VENUES: frozenset[str] = frozenset(
+    """
+    neurips nips icml iclr colt aistats uai aaai ijcai kdd www sigir wsdm cikm recsys ecml pkdd
+    cvpr iccv eccv wacv bmvc miccai acl emnlp naacl eacl coling interspeech icassp icra iros corl rss
+    stoc focs soda icalp sosa itcs podc spaa stacs esa sigmod vldb icde chi
+    """.split()
+)
+
 # Term (stem) alternatives where Snowball leaves apart the verb and noun of one English word
 # ("defending" / "defense", "explaining" / "explanation", "analyzing" / "analysis"): general
 # derivational morphology, not field knowledge. Keys and values are terms; closed under symmetry.

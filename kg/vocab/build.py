@@ -561,14 +561,30 @@ CATEGORY_HEADS = frozenset({"function", "functions", "model", "models", "method"
 _SHORT_ACRONYM = re.compile(r"[A-Z][A-Z0-9]{1,4}")
 
 
-def is_weak_dataset(label: str, sources: set[str], papers: int, name: str = "") -> bool:
-    """A dataset attested by at most WEAK_DATASET_PAPERS leaderboard papers and no other source, or a
-    short acronym known only from the task-name list with no leaderboard paper."""
+# A word of English at all (wordfreq Zipf): for a dataset no leaderboard paper names, a one-word name that is
+# a word ("Cancer", "Shapes", "Unrestricted": ITO benchmark rows) is more often that word than the dataset.
+DICTIONARY_WORD_ZIPF = 2.5
+
+
+def is_weak_dataset(
+    label: str, sources: set[str], papers: int, name: str = "", zipf: Callable[[str], float] | None = None
+) -> bool:
+    """A dataset attested by at most WEAK_DATASET_PAPERS leaderboard papers and no other source, a short
+    acronym known only from the task-name list with no leaderboard paper, or (with `zipf`) one English word
+    that no leaderboard paper names."""
     if label != "Dataset":
         return False
     if sources <= {"pwc_sota"} and papers <= WEAK_DATASET_PAPERS:
         return True
+    as_word = name.isalpha() and name in (name.lower(), name.capitalize())  # "SQuAD", "JAFFE" are written as names
+    if papers == 0 and zipf is not None and as_word and zipf(name.lower()) >= DICTIONARY_WORD_ZIPF:
+        return True
     return sources <= {"pwc_task_names"} and papers == 0 and _SHORT_ACRONYM.fullmatch(name) is not None
+
+
+def is_name(label: str, name: str) -> bool:
+    """False for a dataset "name" without a letter: ITO's "2019" is a year of some challenge, no dataset."""
+    return label != "Dataset" or any(ch.isalpha() for ch in name)
 
 
 def is_category(label: str, name: str, sources: set[str], zipf: Callable[[str], float]) -> bool:
@@ -616,6 +632,8 @@ def assemble(stores: dict[Label, Store], zipf: Callable[[str], float], proper: f
         for key in sorted(store.drafts):
             draft = store.drafts[key]
             name = names[label][key]
+            if not is_name(label, name):
+                continue
             aliases = set()
             for alias in draft.aliases | set(draft.names):
                 alias_key = merge_key(alias)
@@ -644,7 +662,7 @@ def assemble(stores: dict[Label, Store], zipf: Callable[[str], float], proper: f
                 papers=draft.papers,
                 sources=sorted(draft.sources),
                 ambiguous=any(is_ordinary_word(form, zipf) for form in [name, *aliases])
-                or is_weak_dataset(label, set(draft.sources), draft.papers, name),
+                or is_weak_dataset(label, set(draft.sources), draft.papers, name, zipf),
                 category=is_category(label, name, set(draft.sources), zipf),
             )
             entries.append(entry)

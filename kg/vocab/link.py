@@ -46,6 +46,9 @@ GENERIC_FACTOR = 0.3
 # A dataset the vocabulary does not know is offered only when written as a name: "real-world data",
 # "benchmark datasets" and "synthetic images" are not datasets a user looks up.
 UNNAMED_DATASET_FACTOR = 0.5
+# The id a dropped mention maps to: the NER's dataset that is no named dataset ("noisy training data",
+# "ultrasound image"); relation builders skip it. The annotation guidelines count named datasets only.
+NO_ENTITY = ""
 _NAMED = re.compile(r"[A-Z0-9]")
 # The last words that make a name a method's ("unified sampling framework (USF)", "large language model"):
 # such an entity is a method whatever label the NER gave it, and no dataset or task entry is it.
@@ -437,9 +440,15 @@ class LinkPlan:
     agreement: dict[str, float]
 
     def remap(self, ids: list[str]) -> list[str]:
-        """One paper's mention entities after linking."""
+        """One paper's mention entities after linking (NO_ENTITY for a dropped mention, in its place)."""
         new_id = self.new_id
         return [new_id.get(i, i) for i in ids]
+
+
+def unnamed_dataset(entity: Entity, index: VocabIndex) -> bool:
+    """A dataset mention no vocabulary entry vouches for and not written as a dataset's name: a description of
+    data ("noisy training data", "RGB-D observation", "number of function evaluations"), not a dataset."""
+    return entity.label == "DATASET" and not written_as_dataset(entity.name, index.task_heads)
 
 
 def _relabelled(entity: Entity, label: str) -> Entity:
@@ -452,8 +461,14 @@ def head_label(entity: Entity, index: VocabIndex) -> str | None:
     if entity.label != "METHOD" and method_headed(entity):
         return "METHOD"
     words = name_key(entity.name).split()
-    if entity.label == "METHOD" and len(words) > 1 and words[-1] in index.task_only_heads and not method_headed(entity):
-        return "TASK"
+    if (
+        entity.label in ("METHOD", "DATASET")
+        and len(words) > 1
+        and words[-1] in index.task_only_heads
+        and not method_headed(entity)
+        and (entity.label == "METHOD" or not written_as_dataset(entity.name, index.task_heads))
+    ):
+        return "TASK"  # also a dataset named with what it was used for ("LVIS long-tailed object detection")
     return None
 
 
@@ -495,6 +510,9 @@ def plan_links(entities: Mapping[str, Entity], index: VocabIndex) -> LinkPlan:
             links[eid] = new_id[eid] = dataset_root(index, base)
             members[links[eid]].append(entity)
             continue
+        if base is None and unnamed_dataset(entity, index):
+            new_id[eid] = NO_ENTITY
+            continue
         if base is not None:
             # a sized or versioned member of a known entry: one of its family, under the entry's label
             label = UPPER[index.entries[base].label]
@@ -521,7 +539,7 @@ def count_papers(
     """Papers per linked entity over some papers (add across disjoint sets of papers via `into`)."""
     counts = {} if into is None else into
     for ids in mention_entities.values():
-        for i in set(plan.remap(ids)):
+        for i in set(plan.remap(ids)) - {NO_ENTITY}:
             counts[i] = counts.get(i, 0) + 1
     return counts
 

@@ -8,6 +8,9 @@ Used by kg_entity_cleanup after trimming. Each rule returns the span to keep (po
   (a head noun with only generic modifiers; the dev and training annotations never list them).
 - Title fragments: adjectival compounds without a noun ("Compute-Efficient", "Label-Free") and
   heads that name a point of view ("Classifier-Centric Perspective").
+- Venues: a conference's acronym, alone or with its year ("NeurIPS 2020", "STOC"), names where a
+  paper appeared (kg.resolve.wordlists.VENUES).
+- Links: a span holding a URL is no entity.
 - URL hosts: a name that is the host of a link in the abstract ("code is available on GitHub at
   https://github.com/...") names where the code lives, not a dataset or method of the paper.
 """
@@ -18,6 +21,8 @@ import re
 from functools import lru_cache
 
 from spacy.tokens import Span
+
+from kg.resolve.wordlists import VENUES
 
 # Accent macros and escaped characters that belong to names, removed before looking for math.
 _ACCENT = re.compile(r"\\[\"'`^~=.]\{?[A-Za-z]\}?|\\[Ll](?![A-Za-z])|\\[&%#_]|\\[ij](?![A-Za-z])")
@@ -159,9 +164,18 @@ def is_fragment(text: str) -> bool:
 _MATH_HINT = re.compile(r"[\\^_{}$=%()\[\]]|" + "|".join(sorted(MACRO_WORDS)))
 
 
+_VENUE = re.compile(r"(?P<venue>[A-Za-z]+)(?:\s*['\u2019]\d{2}|\s+(?:19|20)\d{2}|-?(?:19|20)\d{2})?")
+
+
+def is_venue(text: str) -> bool:
+    """True for a conference's acronym alone or with its year: "NeurIPS 2020", "ICALP'18", "STOC"."""
+    match = _VENUE.fullmatch(text.strip())
+    return match is not None and match["venue"].casefold() in VENUES
+
+
 @lru_cache(maxsize=1 << 16)
 def _rejected(text: str, label: str) -> bool:
-    return is_generic(text, label) or is_fragment(text)
+    return is_generic(text, label) or is_fragment(text) or is_venue(text)
 
 
 _URL_HOST = re.compile(r"(?:https?://|www\.)(?:www\.)?([A-Za-z0-9.-]+)", re.I)
@@ -192,6 +206,8 @@ def filter_entity(span: Span, doc_text: str | None = None) -> Span | None:
             return None
         if kept is not span:
             span, text = kept, kept.text
+    if "://" in text or text.startswith("www."):
+        return None  # a link ("https://github.com/...") names where something lives, not the thing
     if _rejected(text, span.label_) or is_url_host(text, doc_text if doc_text is not None else span.doc.text):
         return None
     return span
