@@ -23,6 +23,18 @@ DEFAULT_OUTPUT = ROOT / "kg" / "vocab" / "data" / "ml_vocab.jsonl.gz"
 DEFAULT_CORRECTIONS = ROOT / "kg" / "vocab" / "data" / "corrections.tsv"
 
 
+def annotated_train(data: Path) -> list[dict]:
+    """ml_abstracts' hand-annotated papers less the slice held out for the NER's model selection (none if absent)."""
+    path = data / "ml_abstracts" / "train.jsonl"
+    if not path.exists():
+        return []
+    sys.path.insert(0, str(ROOT / "training"))
+    import ml_abstracts  # the one definition of the held-out slice (training/ml_abstracts.py)
+
+    train, _ = ml_abstracts.split(ml_abstracts.read(path))
+    return train
+
+
 def vocab_bytes(entries: list[VocabEntry]) -> bytes:
     """The gzip bytes of the file: one JSON object a line, sorted by id, no timestamp in the gzip header."""
     text = "".join(json.dumps(e.model_dump(), ensure_ascii=False) + "\n" for e in sorted(entries, key=lambda e: e.id))
@@ -43,7 +55,9 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     bundle = read_sources(args.data, keep_paper=lambda pid: not is_heldout(pid))
-    entries = build_vocabulary(bundle, read_corrections(args.corrections), lambda w: zipf_frequency(w, "en"))
+    entries = build_vocabulary(
+        bundle, read_corrections(args.corrections), lambda w: zipf_frequency(w, "en"), annotated_train(args.data)
+    )
     data = vocab_bytes(entries)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.output.with_suffix(".tmp")

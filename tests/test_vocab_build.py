@@ -187,3 +187,26 @@ def test_paraphrase_miner_keeps_over_represented_task_phrases_only():
         ("speech recognition", "task:asr"),
     ]
     assert log_odds_z(10, 12, 0, 12) > log_odds_z(6, 12, 4, 12) > 0
+
+
+def test_annotations_move_an_entry_to_the_label_its_papers_give_it():
+    from kg.vocab.build import ANNOTATION_SOURCE, Store, annotated_labels, relabel_by_annotations
+    from kg.vocab.names import merge_key
+
+    stores = {label: Store(label) for label in ("Task", "Dataset", "Method", "Metric")}
+    stores["Task"].add("data augmentation", "pwc_task_names")
+    stores["Task"].add("image classification", "ito")
+    stores["Method"].add("Interpretability", "pwc_methods")
+    papers = [{"methods": ["data augmentation", "Data Augmentation"], "tasks": ["image classification"]}] * 3
+    papers += [{"metrics": ["interpretability"]}] * 4 + [{"tasks": ["image classification"], "methods": ["MixUp"]}]
+    votes = annotated_labels(papers)
+    assert votes[merge_key("data augmentation")] == {"Method": 3}  # one vote a paper, whatever the spellings
+    moved = relabel_by_annotations(stores, votes)
+    assert moved == [("data augmentation", "Task", "Method")]
+    assert stores["Task"].find("data augmentation") is None
+    assert ANNOTATION_SOURCE in stores["Method"].drafts[merge_key("data augmentation")].sources
+    assert stores["Task"].find("image classification") is not None  # annotated as its own label: stays
+    assert stores["Method"].find("interpretability") is not None  # never moved to Metric (the annotators' soft spot)
+    # fewer than ANNOTATED_MIN papers say nothing
+    stores["Task"].add("pruning", "pwc_task_names")
+    assert relabel_by_annotations(stores, annotated_labels([{"methods": ["pruning"]}] * 2)) == []

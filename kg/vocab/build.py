@@ -2,8 +2,9 @@
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from kg.vocab.corrections import Correction
 from kg.vocab.names import (
@@ -591,8 +592,8 @@ def is_category(label: str, name: str, sources: set[str], zipf: Callable[[str], 
     """A method family known only as a collection name: one plain word ("Regularization",
     "Interpretability") or ordinary words ending in a component head ("Loss Functions", "Language
     Models"). Kept for IS_A; not offered as an answer."""
-    if label != "Method" or "pwc_methods" in sources:
-        return False
+    if label != "Method" or "pwc_methods" in sources or ANNOTATION_SOURCE in sources:
+        return False  # a method by its own record or by the papers' annotators ("large language model")
     words = [w for w in re.split(r"[\s-]+", name) if w]
     if len(words) == 1:
         return not re.search(r"[0-9]|[a-z][A-Z]|^[A-Z]{2}", words[0])  # "Regularization"; not "ResNet", "GPT"
@@ -768,7 +769,71 @@ def drop_benchmark_named_tasks(tasks: Store, datasets: Store) -> list[str]:
     return dropped
 
 
-def build_vocabulary(bundle, corrections: list[Correction], zipf: Callable[[str], float]) -> list[VocabEntry]:
+# Hand annotations that type a vocabulary name under another label in at least ANNOTATED_MIN papers and
+# ANNOTATED_SHARE of its annotated papers move the entry to that label: Papers with Code lists "data
+# augmentation" as a task, and the annotators of ml_abstracts typed it a method in 15 papers of 15.
+ANNOTATED_MIN = 3
+ANNOTATION_SOURCE = "ml_abstracts"  # in `sources` of an entry whose label the annotations gave
+ANNOTATED_SHARE = 0.8
+ANNOTATION_FIELDS: dict[str, Label] = {"methods": "Method", "datasets": "Dataset", "tasks": "Task", "metrics": "Metric"}
+
+
+def annotated_labels(papers: Iterable[Mapping[str, Any]]) -> dict[str, Counter]:
+    """Merge key -> annotated papers per label, from abstracts annotated as ml_abstracts is (one vote a paper)."""
+    votes: dict[str, Counter] = defaultdict(Counter)
+    for paper in papers:
+        seen = {(merge_key(name), label) for fld, label in ANNOTATION_FIELDS.items() for name in paper.get(fld, [])}
+        for key, label in seen:
+            if key:
+                votes[key][label] += 1
+    return dict(votes)
+
+
+def relabel_by_annotations(stores: dict[Label, Store], votes: Mapping[str, Counter]) -> list[tuple[str, Label, Label]]:
+    """Move the entries the annotations type under another label (ANNOTATED_MIN, ANNOTATED_SHARE); an entry
+    whose name another label already holds stays. Returns (name, from, to) per move."""
+    moves: list[tuple[str, str, Label, Label]] = []
+    for label, store in stores.items():
+        for key in sorted(store.drafts.keys() & votes.keys()):  # by its name: an alias may be an acronym of another
+            draft = store.drafts[key]
+            top, n = max(votes[key].items(), key=lambda item: (item[1], item[0]))
+            held = {other for other, s in stores.items() if s.find(draft.display()) is not None}
+            if (
+                top not in held
+                and top != "Metric"  # soft quality words ("interpretability", "speed"): the annotators' known soft spot
+                and n >= ANNOTATED_MIN
+                and n >= ANNOTATED_SHARE * sum(votes[key].values())
+            ):
+                moves.append((key, draft.display(), label, top))
+    for key, name, old, new in moves:
+        draft = stores[old].drafts[key]
+        stores[old].drop(key)
+        target = stores[new]
+        found = target.find(name)
+        if found is None:  # a new entry of that label, its names and sources; no parents or links of the old label
+            target.drafts[key] = Draft(
+                label=new,
+                names=Counter(draft.names),
+                aliases=set(draft.aliases),
+                sources=set(draft.sources) | {ANNOTATION_SOURCE},
+            )
+            target.drafts[key].papers, target.drafts[key].full_name = draft.papers, draft.full_name
+            for alias in draft.aliases:
+                target.alias_index.setdefault(merge_key(alias), key)
+        else:  # the label already knows it under another name ("NER" for named entity recognition)
+            dst = target.drafts[found]
+            dst.aliases |= draft.aliases | set(draft.names)
+            dst.sources |= draft.sources | {ANNOTATION_SOURCE}
+            dst.papers += draft.papers
+    return [(name, old, new) for _, name, old, new in moves]
+
+
+def build_vocabulary(
+    bundle,
+    corrections: list[Correction],
+    zipf: Callable[[str], float],
+    annotated: Iterable[Mapping[str, Any]] = (),
+) -> list[VocabEntry]:
     """All four labels from a SourceBundle: the entries of the shipped file, sorted by id."""
     extractor_nodes = bundle.extractor_tasks
     tasks = build_tasks(
@@ -788,6 +853,7 @@ def build_vocabulary(bundle, corrections: list[Correction], zipf: Callable[[str]
     drop_benchmark_named_tasks(tasks, datasets)
     methods = build_methods(bundle.pwc_methods, bundle.pwc_methods_extra, bundle.aio_terms, tasks, corrections)
     metrics = build_metrics(bundle.ito_metrics, bundle.papers, tasks, corrections)
-    add_paraphrases(tasks, [datasets, methods, metrics], bundle.papers)
     stores: dict[Label, Store] = {"Task": tasks, "Dataset": datasets, "Method": methods, "Metric": metrics}
+    relabel_by_annotations(stores, annotated_labels(annotated))
+    add_paraphrases(tasks, [datasets, methods, metrics], bundle.papers)
     return assemble(stores, zipf, proper_words(bundle.ito_tasks))
