@@ -294,3 +294,25 @@ def test_a_dropped_mention_leaves_no_node_and_no_edge() -> None:
     datasets = {n for n, d in graph.nodes(data=True) if d.get("label") == "Dataset"}
     assert datasets == {"dataset:hflickr"}
     assert [v for _, v in graph.out_edges("p:1")] == ["dataset:hflickr"]
+
+
+def test_a_metric_head_makes_a_metric_and_vague_or_activity_tasks_are_not_offered() -> None:
+    from kg.vocab import load_index
+    from kg.vocab.link import vague_task
+
+    shipped = load_index()
+    assert {"accuracy", "error", "rate"} <= shipped.metric_only_heads and "loss" not in shipped.metric_only_heads
+    assert head_label(_entity("task:click through rate", "Click-Through-Rate"), shipped) == "METRIC"
+    assert head_label(_entity("method:focal loss", "focal loss"), shipped) is None  # "loss" ends methods too
+    assert vague_task(_entity("task:vision task", "vision task"), shipped)
+    assert vague_task(_entity("task:machine learning application", "machine learning applications"), shipped)
+    assert not vague_task(_entity("task:classification task", "classification task"), shipped)
+    assert not vague_task(_entity("task:inverse problem", "inverse problem"), shipped)  # a problem's own name
+    entities = {
+        "task:vision task": _entity("task:vision task", "vision task", papers=4),
+        "task:ablation study": _entity("task:ablation study", "ablation study", papers=4),
+        "task:protein docking": _entity("task:protein docking", "protein docking", papers=4),
+    }
+    out = plan_links(entities, shipped).out
+    assert out["task:vision task"].confidence < OFFER_BAR and out["task:ablation study"].confidence < OFFER_BAR
+    assert out["task:protein docking"].confidence >= OFFER_BAR

@@ -31,7 +31,7 @@ from kg.resolve import name_key
 from kg.resolve.distance import edit_distance
 from kg.resolve.specific import is_specific
 from kg.resolve.suffixes import GENERIC_SUFFIXES, GENERIC_WORDS
-from kg.resolve.wordlists import CONCEPT_HEADS, DATA_HEADS
+from kg.resolve.wordlists import ACTIVITY_HEADS, CONCEPT_HEADS, DATA_HEADS
 from kg.vocab.records import VocabEntry
 
 UPPER = {"Method": "METHOD", "Dataset": "DATASET", "Task": "TASK", "Metric": "METRIC"}
@@ -81,6 +81,9 @@ class VocabIndex:
     task_only_heads: frozenset[str] = frozenset()
     # entries with FIELD_DESCENDANTS or more entries below them: fields ("natural language processing"), no answer
     fields: frozenset[str] = frozenset()
+    # last words that end metric names almost only ("accuracy", "error", "rate", "score"): a task or method
+    # named with one is a metric ("Click-Through-Rate", "top-1 accuracy")
+    metric_only_heads: frozenset[str] = frozenset()
 
     def ids(self, key: str) -> tuple[str, ...]:
         """Entries whose curated name or, failing that, mined paraphrase has this key."""
@@ -122,6 +125,7 @@ def vocab_index(entries: Mapping[str, VocabEntry]) -> VocabIndex:
         heads := _task_heads(entries),
         _task_only(entries, heads),
         _fields(entries),
+        _metric_only(entries),
     )
 
 
@@ -150,6 +154,26 @@ def _task_only(entries: Mapping[str, VocabEntry], heads: frozenset[str]) -> froz
             if len(words := name_key(name).split()) > 1 and words[-1] in heads:
                 counts[entry.label, words[-1]] += 1
     return frozenset(h for h in heads if counts["Task", h] >= TASK_ONLY_RATIO * max(1, counts["Method", h]))
+
+
+METRIC_HEAD_NAMES = 15  # metric names a last word must end to count as a metric head
+METRIC_ONLY_RATIO = 10  # ... and per task or method name ending with it ("loss" ends 33 methods: no metric head)
+
+
+def _metric_only(entries: Mapping[str, VocabEntry]) -> frozenset[str]:
+    """Last words ending at least METRIC_HEAD_NAMES metric names and METRIC_ONLY_RATIO per other name."""
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for entry in entries.values():
+        for name in {entry.name, *entry.aliases}:
+            if len(words := name_key(name).split()) > 1:
+                counts[words[-1]][entry.label] += 1
+    return frozenset(
+        head
+        for head, by_label in counts.items()
+        if by_label["Metric"] >= METRIC_HEAD_NAMES
+        and by_label["Metric"] >= METRIC_ONLY_RATIO * max(1, by_label["Task"] + by_label["Method"])
+        and head.isalpha()
+    )
 
 
 def _fields(entries: Mapping[str, VocabEntry]) -> frozenset[str]:
@@ -362,7 +386,12 @@ def corpus_confidence(entity: Entity, agreement: float, task_heads: frozenset[st
         _NAMED.search(name) for name in (entity.name, *entity.aliases) if name != name.upper() or len(name) <= 6
     )
     score = by_papers * agreement + (NAMED_BONUS if named else 0.0)
-    if not is_specific(entity.name) or (entity.label == "METHOD" and _head(entity.name) in CONCEPT_HEADS):
+    head = _head(entity.name)
+    if (
+        not is_specific(entity.name)
+        or (entity.label == "METHOD" and head in CONCEPT_HEADS)
+        or (entity.label == "TASK" and head in ACTIVITY_HEADS)
+    ):
         score *= GENERIC_FACTOR
     written = _NAMED.search(entity.name) if task_heads is None else written_as_dataset(entity.name, task_heads)
     if entity.label == "DATASET" and not written:
@@ -451,13 +480,32 @@ def unnamed_dataset(entity: Entity, index: VocabIndex) -> bool:
     return entity.label == "DATASET" and not written_as_dataset(entity.name, index.task_heads)
 
 
+# The heads a task is referred to by ("vision task", "machine learning application", "stochastic setting"):
+# after words that name no task of the vocabulary, the name points at tasks without saying which. Not
+# "problem", which ends names of problems ("inverse problem", "knapsack problem").
+TASK_REFERENCE_HEADS: frozenset[str] = (GENERIC_SUFFIXES["TASK"] - {"problem"}) | {"application"}
+
+
+def vague_task(entity: Entity, index: VocabIndex) -> bool:
+    """A task named by a reference head after words that name no vocabulary task ("vision task"; not
+    "classification task", which is classification)."""
+    words = name_key(entity.name).split()
+    return (
+        entity.label == "TASK"
+        and len(words) > 1
+        and words[-1] in TASK_REFERENCE_HEADS
+        and " ".join(words[:-1]) not in index.by_key
+    )
+
+
 def _relabelled(entity: Entity, label: str) -> Entity:
     return entity.model_copy(update={"label": label, "id": f"{label.lower()}:{entity.id.partition(':')[2]}"})
 
 
 def head_label(entity: Entity, index: VocabIndex) -> str | None:
     """The label an entity's own head word gives it against the NER's, or None: "unified sampling framework"
-    is a method, "ViT-style image classification" a task (a head that ends task names almost only)."""
+    is a method, "ViT-style image classification" a task (a head that ends task names almost only),
+    "Click-Through-Rate" a metric (a head that ends metric names almost only)."""
     if entity.label != "METHOD" and method_headed(entity):
         return "METHOD"
     words = name_key(entity.name).split()
@@ -469,6 +517,8 @@ def head_label(entity: Entity, index: VocabIndex) -> str | None:
         and (entity.label == "METHOD" or not written_as_dataset(entity.name, index.task_heads))
     ):
         return "TASK"  # also a dataset named with what it was used for ("LVIS long-tailed object detection")
+    if entity.label in ("METHOD", "TASK") and len(words) > 1 and words[-1] in index.metric_only_heads:
+        return "METRIC"
     return None
 
 
@@ -500,7 +550,10 @@ def plan_links(entities: Mapping[str, Entity], index: VocabIndex) -> LinkPlan:
             links[eid] = new_id[eid] = links[entity.id]
             members[links[eid]].append(entity)
             continue
-        update: dict[str, object] = {"confidence": corpus_confidence(entity, agreement[eid], index.task_heads)}
+        confidence = corpus_confidence(entity, agreement[eid], index.task_heads)
+        if vague_task(entity, index):
+            confidence = round(confidence * GENERIC_FACTOR, 4)
+        update: dict[str, object] = {"confidence": confidence}
         if entity is not corpus_entity:
             update["id"] = entity.id
         base = variant_of(entity, index, refused.get(eid, frozenset()))
