@@ -127,6 +127,9 @@ class Entity(BaseModel):
     )
     # corpus-level belief that this is a real entity of its label (1.0 when linked; see kg.vocab.link)
     confidence: float = Field(default=1.0, ge=0.0, le=1.0)
+    # some paper writes it with a dataset's cue ("experiments on X", "X datasets"; kg.resolve.merge.DATASET_CUES):
+    # what vouches for a dataset no vocabulary entry knows (not stored on the graph's nodes)
+    dataset_cue: bool = False
 
 
 class Resolution(BaseModel):

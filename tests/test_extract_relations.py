@@ -45,6 +45,7 @@ def pair_relations(nlp, text):
         ("Our BERT variant is fast.", "BERT", "PROPOSES"),
         ("We introduce a new benchmark called FooBench.", "FooBench", "PROPOSES"),
         ("We evaluate on COCO.", "COCO", "EVALUATES_ON"),
+        ("Both MNIST and SVHN datasets are small.", "SVHN", "EVALUATES_ON"),  # called a dataset after its name
         ("Experiments on CIFAR-10 and ImageNet confirm this.", "ImageNet", "EVALUATES_ON"),
         ("We use BERT as the encoder.", "BERT", "USES"),
         ("We build on ResNet-50 and add a head.", "ResNet-50", "USES"),

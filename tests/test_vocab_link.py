@@ -247,7 +247,7 @@ def test_a_bracket_that_qualifies_another_name_is_kept_in_the_key() -> None:
     assert link_entity(rl, shipped) != "task:reinforcement-learning-atari-games"
 
 
-def test_a_dataset_mention_not_written_as_a_name_is_no_dataset() -> None:
+def test_a_dataset_no_entry_vouches_for_needs_a_written_name_and_a_dataset_cue() -> None:
     from kg.vocab import load_index
     from kg.vocab.link import NO_ENTITY
 
@@ -257,8 +257,12 @@ def test_a_dataset_mention_not_written_as_a_name_is_no_dataset() -> None:
         "dataset:lvis long tailed object detection": _entity(
             "dataset:lvis long tailed object detection", "LVIS long-tailed object detection"
         ),
-        "dataset:hflickr": _entity("dataset:hflickr", "HFlickr"),
-        "dataset:trec collection": _entity("dataset:trec collection", "TREC collection"),
+        "dataset:hflickr": _entity("dataset:hflickr", "HFlickr").model_copy(update={"dataset_cue": True}),
+        "dataset:trec collection": _entity("dataset:trec collection", "TREC collection").model_copy(
+            update={"dataset_cue": True}
+        ),
+        # written as a name, but no paper uses it as a dataset ("DPR, ANCE, DeepCT and COIL"): a method
+        "dataset:ance": _entity("dataset:ance", "ANCE"),
     }
     plan = plan_links(entities, shipped)
     assert plan.new_id["dataset:noisy training data"] == NO_ENTITY  # a description of data: dropped
@@ -266,11 +270,12 @@ def test_a_dataset_mention_not_written_as_a_name_is_no_dataset() -> None:
     assert plan.new_id["dataset:lvis long tailed object detection"].startswith("task:")  # named by its task
     assert plan.new_id["dataset:hflickr"] == "dataset:hflickr"  # written as a dataset's name: kept
     assert plan.new_id["dataset:trec collection"] == "dataset:trec collection"
+    assert plan.new_id["dataset:ance"] == NO_ENTITY
     assert plan.remap(["dataset:hflickr", "dataset:noisy training data"]) == ["dataset:hflickr", NO_ENTITY]
 
 
 def test_a_dropped_mention_leaves_no_node_and_no_edge() -> None:
-    sentence = "We train on noisy training data and HFlickr."
+    sentence = "We train on noisy training data and HFlickr, unlike ANCE."
     paper = Paper(id="p:1", title="T", abstract=sentence)
 
     def m(text: str) -> Mention:
@@ -282,10 +287,11 @@ def test_a_dropped_mention_leaves_no_node_and_no_edge() -> None:
     extraction = PaperExtraction(
         paper_id="p:1",
         sentences=["T", sentence],
-        mentions=[m("noisy training data"), m("HFlickr")],
+        mentions=[m("noisy training data"), m("HFlickr"), m("ANCE")],
         relations=[
             Relation(type="EVALUATES_ON", head=None, tail=0, evidence=sentence, confidence=0.9, cue="on"),
             Relation(type="EVALUATES_ON", head=None, tail=1, evidence=sentence, confidence=0.9, cue="on"),
+            Relation(type="EVALUATES_ON", head=None, tail=2, evidence=sentence, confidence=0.55, cue="default"),
         ],
     )
     from kg.pipeline import assemble

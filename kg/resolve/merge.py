@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -342,6 +342,23 @@ def assign(
     return mention_entities, papers, occurrences
 
 
+# The extraction cues (kg.extract.components.relations) that say a name is a dataset by how the sentence uses
+# it: evaluated, trained or tested on it, listed among datasets, introduced as one, or called one ("X datasets").
+# Not "default" (no cue), "title_name" ("InfoBatch: Lossless Training ...") or "we_propose" (of anything).
+DATASET_CUES = frozenset(
+    {"evaluate_on", "on", "trained_on", "dataset_list", "dataset_head", "new_dataset", "appositive_new"}
+)
+
+
+def dataset_cued(extractions: Iterable[PaperExtraction], mention_entities: Mapping[str, list[str]]) -> set[str]:
+    """Entities that some paper's relation with a dataset cue (DATASET_CUES) points at."""
+    cued: set[str] = set()
+    for ex in extractions:
+        ids = mention_entities.get(ex.paper_id, [])
+        cued.update(ids[r.tail] for r in ex.relations if r.head is None and r.cue in DATASET_CUES and r.tail < len(ids))
+    return cued
+
+
 @dataclass(slots=True)
 class EntityVotes:
     """Per entity: papers, surfaces seen and definition bonuses; adds up across disjoint sets of papers."""
@@ -350,9 +367,11 @@ class EntityVotes:
     occurrences: Occurrences = field(default_factory=dict)
     definition_aliases: dict[str, set[str]] = field(default_factory=dict)  # strings the detector read
     definition_bonus: dict[str, dict[str, float]] = field(default_factory=dict)  # entity -> candidate -> bonus
+    dataset_cued: set[str] = field(default_factory=set)  # entities some paper uses with a dataset cue
 
     def update(self, other: EntityVotes) -> None:
         """Add another partition's votes into these."""
+        self.dataset_cued |= other.dataset_cued
         for eid, n in other.paper_counts.items():
             self.paper_counts[eid] = self.paper_counts.get(eid, 0) + n
         for key, n in other.occurrences.items():
@@ -365,7 +384,13 @@ class EntityVotes:
                 into[candidate] = into.get(candidate, 0.0) + bonus
 
 
-def entity_votes(papers: dict[str, set[str]], occurrences: Occurrences, corpus: _Corpus, merge: Merge) -> EntityVotes:
+def entity_votes(
+    papers: dict[str, set[str]],
+    occurrences: Occurrences,
+    corpus: _Corpus,
+    merge: Merge,
+    cued: set[str] | None = None,
+) -> EntityVotes:
     """One partition's votes: its papers per entity, its surfaces, and its definitions' aliases and bonuses."""
     aliases: dict[str, set[str]] = defaultdict(set)
     bonus: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -384,6 +409,7 @@ def entity_votes(papers: dict[str, set[str]], occurrences: Occurrences, corpus: 
         dict(occurrences),
         dict(aliases),
         {eid: dict(c) for eid, c in bonus.items()},
+        set(cued or ()),
     )
 
 
@@ -415,6 +441,7 @@ def entities_from_votes(votes: EntityVotes) -> dict[str, Entity]:
             name=choose_name(long_votes.get(eid, {}), short_votes.get(eid, {})),
             aliases=sorted(aliases[eid]),
             paper_count=papers[eid],
+            dataset_cue=eid in votes.dataset_cued,
         )
         for eid in sorted(papers)
     }
@@ -426,7 +453,8 @@ def resolve(extractions: Sequence[PaperExtraction]) -> Resolution:
     canon = canonical_nodes(corpus.names())
     merge = with_redirects(decide(corpus.names(), canon, partition_definitions(corpus, canon)), corpus)
     mention_entities, papers, occurrences = assign(extractions, corpus, merge)
-    entities = entities_from_votes(entity_votes(papers, occurrences, corpus, merge))
+    cued = dataset_cued(extractions, mention_entities)
+    entities = entities_from_votes(entity_votes(papers, occurrences, corpus, merge, cued))
     return Resolution.model_construct(
         entities=entities,
         mention_entities=mention_entities,

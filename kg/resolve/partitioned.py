@@ -27,6 +27,7 @@ from kg.resolve.merge import (
     assign,
     canonical_nodes,
     collect,
+    dataset_cued,
     decide,
     entities_from_votes,
     entity_votes,
@@ -74,8 +75,8 @@ def votes_table(partitions: Partitions, merge: Merge) -> EntityVotes:
     for part in partitions():
         corpus = collect(part)
         local = with_redirects(merge, corpus)
-        _, papers, occurrences = assign(part, corpus, local)
-        votes.update(entity_votes(papers, occurrences, corpus, local))
+        mention_entities, papers, occurrences = assign(part, corpus, local)
+        votes.update(entity_votes(papers, occurrences, corpus, local, dataset_cued(part, mention_entities)))
     return votes
 
 

@@ -474,10 +474,14 @@ class LinkPlan:
         return [new_id.get(i, i) for i in ids]
 
 
-def unnamed_dataset(entity: Entity, index: VocabIndex) -> bool:
-    """A dataset mention no vocabulary entry vouches for and not written as a dataset's name: a description of
-    data ("noisy training data", "RGB-D observation", "number of function evaluations"), not a dataset."""
-    return entity.label == "DATASET" and not written_as_dataset(entity.name, index.task_heads)
+def unvouched_dataset(entity: Entity, index: VocabIndex) -> bool:
+    """A dataset no vocabulary entry vouches for (the caller's check) that is no dataset: not written as a
+    dataset's name ("noisy training data", "RGB-D observation": descriptions of data), or never used with a
+    dataset's cue in any paper ("DPR, ANCE, DeepCT and COIL", "WITHOUT any shortcuts": methods and words the
+    NER read as datasets; kg.resolve.merge.DATASET_CUES)."""
+    return entity.label == "DATASET" and (
+        not written_as_dataset(entity.name, index.task_heads) or not entity.dataset_cue
+    )
 
 
 # The heads a task is referred to by ("vision task", "machine learning application", "stochastic setting"):
@@ -563,7 +567,7 @@ def plan_links(entities: Mapping[str, Entity], index: VocabIndex) -> LinkPlan:
             links[eid] = new_id[eid] = dataset_root(index, base)
             members[links[eid]].append(entity)
             continue
-        if base is None and unnamed_dataset(entity, index):
+        if base is None and unvouched_dataset(entity, index):
             new_id[eid] = NO_ENTITY
             continue
         if base is not None:

@@ -105,6 +105,8 @@ _EVAL_ON = re.compile(
     re.I,
 )
 _ON = re.compile(rf"\b(?:on|across)\s+(?:the\s+)?(?:{_W}\s+){{0,4}}?\Z", re.I)
+# "... BUSI, GlaS, and CVC datasets": the name followed by what it is
+_DATA_AFTER = re.compile(r"\s*(?:data ?sets?|benchmarks?|corpus|corpora|collections?)\b", re.I)
 _DATA_LIST = re.compile(
     r"\b(?:datasets?|benchmarks?|corpora|corpus|data sets?)\s*(?:such as|including|like|namely|:|\(|,|e\.g\.,?)\s*"
     rf"{_GAP}{{0,80}}\Z",
@@ -315,6 +317,8 @@ class RelationTyper:
         match = _OURS.search(left[-60:])
         if match and match.group("cue").lower() == "our":
             return "PROPOSES", 0.75, "ours"
+        if _DATA_AFTER.match(right):
+            return "EVALUATES_ON", 0.75, "dataset_head"
         return "EVALUATES_ON", 0.55, "default"
 
     @staticmethod
