@@ -163,6 +163,9 @@ def test_corpus_confidence_orders_evidence() -> None:
     assert corpus_confidence(one, 1.0) < OFFER_BAR <= corpus_confidence(named, 1.0)
     assert corpus_confidence(three, 1.0) >= OFFER_BAR > corpus_confidence(three, 0.5)
     assert corpus_confidence(generic, 1.0) < OFFER_BAR and corpus_confidence(data, 1.0) < OFFER_BAR
+    # a mathematical object or a part of an objective is no method, however often it is named
+    for name in ("partial differential equation", "regularization term", "scaling law"):
+        assert corpus_confidence(_entity(f"method:{name}", name, papers=9), 1.0) < OFFER_BAR, name
 
 
 @pytest.mark.parametrize(

@@ -130,6 +130,9 @@ CONCEPT_HEADS: frozenset[str] = frozenset(
         "properties",
         "bound",
         "bounds",
+        # a part of an objective or expression ("regularization term", "penalty term", "bias term")
+        "term",
+        "terms",
     }
 )
 
