@@ -39,8 +39,8 @@ def paper_terms(attrs: dict) -> list[str]:
 
 
 def paper_nodes(graph: Any) -> list[str]:
-    """Paper node ids in graph order: the index numbers papers in this order."""
-    return [node for node, label in graph.nodes(data="label") if label == PAPER]
+    """Paper node ids in graph order: the index numbers papers in this order (a MultiDiGraph or its dicts)."""
+    return [node for node, attrs in graph._node.items() if attrs.get("label") == PAPER]
 
 
 def _array(data: str, dtype: type) -> np.ndarray:
@@ -79,7 +79,7 @@ class TermIndex:
     @classmethod
     def of_graph(cls, graph: Any) -> TermIndex:
         """The index of a graph's Paper nodes, from their stored terms."""
-        nodes, ids = graph.nodes, paper_nodes(graph)
+        nodes, ids = graph._node, paper_nodes(graph)
         return cls(ids, lambda: (paper_terms(nodes[node]) for node in ids))
 
     def payload(self) -> tuple[dict[str, Any], Iterator[str]]:
