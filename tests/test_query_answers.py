@@ -319,3 +319,39 @@ def test_overlong_words_become_bounded_terms():
     from kg.resolve.terms import MAX_TERM_CHARS
 
     assert all(len(t) <= MAX_TERM_CHARS for t in terms("a" * 10_000 + " " + "é" * 20_000))
+
+
+# -- what the engine keeps between questions -----------------------------------------------------
+QUESTIONS = [
+    ("PINNs", "solving partial differential equations"),
+    ("physics informed neural networks", "solving partial differential equations"),
+    ("weight decay", "regularisation of deep neural networks"),
+    ("Weisfeiler-Lehman test", "analysing the expressive power of graph neural networks"),
+    ("mini-ImageNet", "continual learning"),
+    ("weight decay", "regularizing neural networks"),
+    ("PINNs", "continual learning"),
+    ("weight decay", "sharp minima"),
+    ("mini-ImageNet", "partial differential equations"),
+    ("continual learning", "continual learning"),
+]
+
+
+@pytest.mark.parametrize("broad_family", [2000, 0])  # 0: every family is read as a broad one, per candidate
+def test_answers_do_not_depend_on_the_questions_asked_before(graph, monkeypatch, broad_family):
+    # Per name the engine keeps its resolution, forms, links and each paper's sentence readings, and the
+    # index each name's paper mask; with room for one of each, every question evicts the last one's.
+    import kg.graph.text_index as text_index
+    import kg.query.engine as engine
+
+    monkeypatch.setattr(engine, "BROAD_FAMILY", broad_family)
+    fresh = {q: KnowledgeGraph.from_graph(graph).answer_papers_using(*q) for q in QUESTIONS}
+    assert sum(bool(a.results) for a in fresh.values()) >= 5
+    kept = KnowledgeGraph.from_graph(graph)
+    for q in QUESTIONS * 2 + QUESTIONS[::-1]:
+        assert kept.answer_papers_using(*q) == fresh[q], q
+    for name, size in (("NAME_CACHE", 1), ("READ_CACHE", 1)):
+        monkeypatch.setattr(engine, name, size)
+    monkeypatch.setattr(text_index, "MASK_CACHE", 1)
+    tight = KnowledgeGraph.from_graph(graph)
+    for q in QUESTIONS * 2 + QUESTIONS[::-1]:
+        assert tight.answer_papers_using(*q) == fresh[q], q

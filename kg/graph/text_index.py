@@ -24,6 +24,7 @@ from kg.graph.schema import PAPER
 from kg.resolve.terms import index_terms
 
 PAYLOAD_FORMAT = 1
+MASK_CACHE = 64  # group lists whose paper masks are kept between searches (100 kB each at 100k papers)
 CHUNK = 1 << 18  # postings per stored line (1 MB)
 _LAST_CHAR = chr(0x10FFFF)  # sorts after every character a term holds (letters and digits)
 
@@ -75,6 +76,7 @@ class TermIndex:
     def _lookups(self) -> None:
         self._slot = {t: i for i, t in enumerate(self.vocabulary)}
         self._number = {p: i for i, p in enumerate(self.paper_ids)}
+        self._masks: dict[tuple, np.ndarray] = {}  # groups (as tuples) -> _matching(groups), most recent last
 
     @classmethod
     def of_graph(cls, graph: Any) -> TermIndex:
@@ -188,6 +190,21 @@ class TermIndex:
                 found |= hits
         return found
 
+    def _matching_kept(self, groups: Sequence[Sequence[Collection[str]]]) -> np.ndarray:
+        """_matching(groups), kept for the next searches with the same groups (read only: it is shared).
+
+        A name's groups are the same whenever a question names it: a broad family's hundreds of forms
+        cost milliseconds of marking, paid once rather than on every question.
+        """
+        key = tuple(tuple(a if isinstance(a, tuple) else tuple(sorted(a)) for a in group) for group in groups)
+        mask = self._masks.pop(key, None)
+        if mask is None:
+            mask = self._matching(groups)
+        self._masks[key] = mask  # most recent last
+        while len(self._masks) > MASK_CACHE:
+            del self._masks[next(iter(self._masks))]
+        return mask
+
     def search(
         self,
         groups: Sequence[Sequence[Collection[str]]],
@@ -196,13 +213,13 @@ class TermIndex:
     ) -> set[str]:
         """Ids of the papers (among `within`, when given) matching one of `groups` (and one of `also`)."""
         # One boolean per paper and operation: ORs and ANDs in linear time, no sorting.
-        seen: dict = {}
-        found = self._matching(groups, seen)
+        found = self._matching_kept(groups)
         if also is not None and found.any():
-            found &= self._matching(also, seen)
+            found = found & self._matching_kept(also)
         if within is not None:
             allowed = np.zeros(len(self.paper_ids), dtype=bool)
-            allowed[[self._number[p] for p in within if p in self._number]] = True
-            found &= allowed
+            number = self._number
+            allowed[[n for p in within if (n := number.get(p)) is not None]] = True
+            found = found & allowed
         ids = self.paper_ids
         return {ids[i] for i in np.flatnonzero(found).tolist()}
