@@ -322,7 +322,7 @@ def test_overlong_words_become_bounded_terms():
 
 
 # -- what the engine keeps between questions -----------------------------------------------------
-QUESTIONS = [
+ASKED = [
     ("PINNs", "solving partial differential equations"),
     ("physics informed neural networks", "solving partial differential equations"),
     ("weight decay", "regularisation of deep neural networks"),
@@ -344,14 +344,14 @@ def test_answers_do_not_depend_on_the_questions_asked_before(graph, monkeypatch,
     import kg.query.engine as engine
 
     monkeypatch.setattr(engine, "BROAD_FAMILY", broad_family)
-    fresh = {q: KnowledgeGraph.from_graph(graph).answer_papers_using(*q) for q in QUESTIONS}
+    fresh = {q: KnowledgeGraph.from_graph(graph).answer_papers_using(*q) for q in ASKED}
     assert sum(bool(a.results) for a in fresh.values()) >= 5
     kept = KnowledgeGraph.from_graph(graph)
-    for q in QUESTIONS * 2 + QUESTIONS[::-1]:
+    for q in ASKED * 2 + ASKED[::-1]:
         assert kept.answer_papers_using(*q) == fresh[q], q
     for name, size in (("NAME_CACHE", 1), ("READ_CACHE", 1)):
         monkeypatch.setattr(engine, name, size)
     monkeypatch.setattr(text_index, "MASK_CACHE", 1)
     tight = KnowledgeGraph.from_graph(graph)
-    for q in QUESTIONS * 2 + QUESTIONS[::-1]:
+    for q in ASKED * 2 + ASKED[::-1]:
         assert tight.answer_papers_using(*q) == fresh[q], q

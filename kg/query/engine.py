@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -187,6 +187,37 @@ class _Named:
         return found
 
 
+def _likeliest(
+    candidates: set[str],
+    edges: tuple[Collection[str], Collection[str], Collection[str]],
+    texts: tuple[set[str], set[str]],
+) -> list[str]:
+    """The MAX_VERIFIED candidates with most signals, then by id: what the edges (an extracted USED_FOR
+    counts two, a link to X's or Y's family one) and the index (the text names X and Y's words; it names
+    Y) already say, so a broad pair verifies its likeliest papers.
+
+    Only the candidates with an edge are scored one by one: the others (thousands for a broad pair) fall
+    into three classes by their text signals, and of each only the MAX_VERIFIED smallest ids can rank.
+    """
+    used_for, x_linked, y_linked = edges
+    in_text, names_y = texts
+
+    def key(p: str) -> tuple[int, str]:
+        signals = 2 * (p in used_for) + (p in x_linked) + (p in y_linked) + (p in in_text) + (p in names_y)
+        return -signals, p
+
+    marked = candidates & set().union(used_for, x_linked, y_linked)
+    rest = candidates - marked
+    scored = [key(p) for p in marked]
+    for signals, group in (
+        (2, rest & in_text & names_y),
+        (1, (rest & in_text) ^ (rest & names_y)),
+        (0, rest - in_text - names_y),
+    ):
+        scored += [(-signals, p) for p in heapq.nsmallest(MAX_VERIFIED, group)]
+    return [p for _, p in heapq.nsmallest(MAX_VERIFIED, scored)]
+
+
 class UnknownPaperError(ValueError):
     """A paper id the graph does not hold (a ValueError, so `kg` shows it as one error line)."""
 
@@ -334,14 +365,14 @@ class QueryEngine:
                 explain=self._why_empty(x, task, x_name, y_name, x_groups, y_groups, 0), resolution=resolution
             )
         used_for = self._used_for_papers(x_name, y_name)
-        y_named = self.access.text_search(y_named_groups, within=x_side) if len(x_side) > MAX_VERIFIED else set()
-
-        def likelihood(p: str) -> tuple[int, str]:
-            # what the index and the edges already say, so a broad pair verifies its likeliest papers
-            signals = 2 * (p in used_for) + (p in x_links) + (p in y_links) + (p in x_text) + (p in y_named)
-            return -signals, p
-
-        ordered = heapq.nsmallest(MAX_VERIFIED, x_side, key=likelihood)
+        y_named: set[str] = set()
+        if len(x_side) > MAX_VERIFIED:
+            # the candidates whose text names Y: within x_text they are X's and Y's named forms together
+            # (Y's named groups are among y_groups), so only the few candidates from edges are searched by id
+            y_named = self.access.text_search(x_groups, also=y_named_groups)
+            if others := x_side - x_text:
+                y_named |= self.access.text_search(y_named_groups, within=others)
+        ordered = _likeliest(x_side, (used_for, x_links.keys(), y_links.keys()), (x_text, y_named))
         broad = [(named, links) for named, links in ((x_named, x_links), (y_named_, y_links)) if named.links is None]
         if broad:
             self._verify_links(broad, ordered)
