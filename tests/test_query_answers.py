@@ -7,6 +7,7 @@ used only as a baseline or in a sentence about other work, a question phrased as
 
 from __future__ import annotations
 
+import heapq
 import json
 from pathlib import Path
 
@@ -355,3 +356,22 @@ def test_answers_do_not_depend_on_the_questions_asked_before(graph, monkeypatch,
     tight = KnowledgeGraph.from_graph(graph)
     for q in ASKED * 2 + ASKED[::-1]:
         assert tight.answer_papers_using(*q) == fresh[q], q
+
+
+@pytest.mark.parametrize("size", [0, 5, 100, 3000])
+def test_the_likeliest_candidates_are_those_a_full_ranking_gives(size):
+    import random
+
+    from kg.query.engine import MAX_VERIFIED, _likeliest
+
+    rng = random.Random(size)
+    candidates = {f"p{i:05d}" for i in rng.sample(range(10 * size + 1), size)}
+    used_for, x_linked, y_linked, in_text, names_y = (
+        {p for p in candidates if rng.random() < share} for share in (0.01, 0.03, 0.02, 0.9, 0.1)
+    )
+
+    def signals(p: str) -> int:
+        return 2 * (p in used_for) + (p in x_linked) + (p in y_linked) + (p in in_text) + (p in names_y)
+
+    full = heapq.nsmallest(MAX_VERIFIED, candidates, key=lambda p: (-signals(p), p))
+    assert _likeliest(candidates, (used_for, x_linked, y_linked), (in_text, names_y)) == full

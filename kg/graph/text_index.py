@@ -221,5 +221,4 @@ class TermIndex:
             number = self._number
             allowed[[n for p in within if (n := number.get(p)) is not None]] = True
             found = found & allowed
-        ids = self.paper_ids
-        return {ids[i] for i in np.flatnonzero(found).tolist()}
+        return set(map(self.paper_ids.__getitem__, np.flatnonzero(found).tolist()))

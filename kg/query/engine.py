@@ -197,24 +197,27 @@ def _likeliest(
     Y) already say, so a broad pair verifies its likeliest papers.
 
     Only the candidates with an edge are scored one by one: the others (thousands for a broad pair) fall
-    into three classes by their text signals, and of each only the MAX_VERIFIED smallest ids can rank.
+    into three classes by their text signals (both, one, none), of which only the MAX_VERIFIED smallest
+    ids can rank, and a class is not even formed once MAX_VERIFIED candidates have more signals than it.
     """
     used_for, x_linked, y_linked = edges
-    in_text, names_y = texts
+    in_text, names_y = texts  # both within the candidates
 
     def key(p: str) -> tuple[int, str]:
         signals = 2 * (p in used_for) + (p in x_linked) + (p in y_linked) + (p in in_text) + (p in names_y)
         return -signals, p
 
     marked = candidates & set().union(used_for, x_linked, y_linked)
-    rest = candidates - marked
     scored = [key(p) for p in marked]
-    for signals, group in (
-        (2, rest & in_text & names_y),
-        (1, (rest & in_text) ^ (rest & names_y)),
-        (0, rest - in_text - names_y),
-    ):
-        scored += [(-signals, p) for p in heapq.nsmallest(MAX_VERIFIED, group)]
+    classes = (
+        (2, lambda: (in_text & names_y) - marked),
+        (1, lambda: (in_text ^ names_y) - marked),
+        (0, lambda: candidates - in_text - names_y - marked),
+    )
+    for signals, group in classes:
+        if sum(-negative > signals for negative, _ in scored) >= MAX_VERIFIED:
+            break  # this class and those below it cannot rank
+        scored += [(-signals, p) for p in heapq.nsmallest(MAX_VERIFIED, group())]
     return [p for _, p in heapq.nsmallest(MAX_VERIFIED, scored)]
 
 
