@@ -190,6 +190,14 @@ class TermIndex:
                 found |= hits
         return found
 
+    def _numbers(self, paper_ids: Collection[str]) -> np.ndarray:
+        """The index's numbers of the papers it holds among `paper_ids` (thousands for a broad question)."""
+        try:  # every id a paper of the index (candidates found by it): one pass in C
+            return np.fromiter(map(self._number.__getitem__, paper_ids), dtype=np.int64, count=len(paper_ids))
+        except KeyError:
+            number = self._number
+            return np.array([n for p in paper_ids if (n := number.get(p)) is not None], dtype=np.int64)
+
     def _matching_kept(self, groups: Sequence[Sequence[Collection[str]]]) -> np.ndarray:
         """_matching(groups), kept for the next searches with the same groups (read only: it is shared).
 
@@ -218,7 +226,6 @@ class TermIndex:
             found = found & self._matching_kept(also)
         if within is not None:
             allowed = np.zeros(len(self.paper_ids), dtype=bool)
-            number = self._number
-            allowed[[n for p in within if (n := number.get(p)) is not None]] = True
+            allowed[self._numbers(within)] = True
             found = found & allowed
         return set(map(self.paper_ids.__getitem__, np.flatnonzero(found).tolist()))

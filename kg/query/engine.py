@@ -368,13 +368,7 @@ class QueryEngine:
                 explain=self._why_empty(x, task, x_name, y_name, x_groups, y_groups, 0), resolution=resolution
             )
         used_for = self._used_for_papers(x_name, y_name)
-        y_named: set[str] = set()
-        if len(x_side) > MAX_VERIFIED:
-            # the candidates whose text names Y: within x_text they are X's and Y's named forms together
-            # (Y's named groups are among y_groups), so only the few candidates from edges are searched by id
-            y_named = self.access.text_search(x_groups, also=y_named_groups)
-            if others := x_side - x_text:
-                y_named |= self.access.text_search(y_named_groups, within=others)
+        y_named = self.access.text_search(y_named_groups, within=x_side) if len(x_side) > MAX_VERIFIED else set()
         ordered = _likeliest(x_side, (used_for, x_links.keys(), y_links.keys()), (x_text, y_named))
         broad = [(named, links) for named, links in ((x_named, x_links), (y_named_, y_links)) if named.links is None]
         if broad:
