@@ -141,7 +141,19 @@ class _Named:
     """What papers_using with a task derives from one of its names: the same on every question naming it
     (a broad family's hundreds of forms and thousands of links took most of a question to derive)."""
 
-    __slots__ = ("resolved", "forms", "own_forms", "groups", "links", "known", "verified", "_hits", "_bags")
+    __slots__ = (
+        "resolved",
+        "forms",
+        "own_forms",
+        "groups",
+        "links",
+        "known",
+        "verified",
+        "named_in",
+        "said_in",
+        "_hits",
+        "_bags",
+    )
 
     def __init__(self, resolved: ResolvedName, links: dict[str, list[PaperLink]] | None) -> None:
         self.resolved = resolved
@@ -150,6 +162,10 @@ class _Named:
         self.links = links  # the narrow family's paper links by paper; None: broad (read per candidate)
         self.known: dict[str, PaperLink] | None = None  # QueryEngine._benchmark_support, once asked for
         self.verified: dict[str, list[PaperLink]] = {}  # a broad family's links of the papers verified so far
+        # papers whose text names one of its forms (text_search(groups)), and (the name as a task) those whose
+        # text names it or holds its words: each question's searches are intersections of these
+        self.named_in: set[str] | None = None
+        self.said_in: set[str] | None = None
         # per paper, how its sentences read for this name: the forms' hits, and (the name as a task) its words
         self._hits: dict[tuple[str, bool], Hits] = {}
         self._bags: dict[str, tuple[tuple[float, ...], bool]] = {}
@@ -339,38 +355,49 @@ class QueryEngine:
 
     def answer_papers_using(self, x: str, task: str, *, limit: int = 20) -> PaperAnswer:
         """Papers whose text or edges say they use X for Y, best first, with explanation and ladder trace."""
-        x_named, y_named_ = self._names([x, task])
-        x_name, y_name = x_named.resolved, y_named_.resolved
-        x_judged, y_judged = x_named.side(_names_dataset(x_name)), y_named_.side()
+        x_kept, y_kept = self._names([x, task])
+        x_name, y_name = x_kept.resolved, y_kept.resolved
+        x_judged, y_judged = x_kept.side(_names_dataset(x_name)), y_kept.side()
         strong, weak = content_terms(task)
         topic = TopicWords(tuple(strong), tuple(weak))
         # A broad family (thousands of papers) is reached through the text index, which holds all its
         # aliases; its edges are read only for the papers verified below.
-        x_links, y_links = x_named.family_links(), y_named_.family_links()
-        x_groups, y_named_groups = x_named.groups, y_named_.groups
+        x_links, y_links = x_kept.family_links(), y_kept.family_links()
+        x_groups, y_named_groups = x_kept.groups, y_kept.groups
         y_groups = y_named_groups + topic.groups()
-        # candidates: X by text or edge, and Y by text or edge (the index intersects the text sides)
-        x_text = self.access.text_search(x_groups, also=y_groups)
+        # Papers naming X, naming Y or holding its words, naming Y: searched once per name (on Neo4j a broad
+        # name's hundreds of forms are several full-text queries), then intersected on every question.
+        if x_kept.named_in is None:
+            x_kept.named_in = self.access.text_search(x_groups)
+        if y_kept.said_in is None:
+            y_kept.said_in = self.access.text_search(y_groups)
+        x_in, y_in = x_kept.named_in, y_kept.said_in
+        # candidates: X by text or edge, and Y by text or edge
+        x_text = x_in & y_in
         if y_links:
-            x_text |= self.access.text_search(x_groups, within=y_links.keys())
+            x_text |= x_in & y_links.keys()
         x_side = x_text | (x_links.keys() & y_links.keys())
         if x_links:
-            x_side |= self.access.text_search(y_groups, within=x_links.keys())
+            x_side |= y_in & x_links.keys()
         # what the vocabulary knows: papers with X that evaluate on a dataset benchmarking Y
-        if y_named_.known is None:
-            y_named_.known = self._benchmark_support(y_name)
-        known = y_named_.known
+        if y_kept.known is None:
+            y_kept.known = self._benchmark_support(y_name)
+        known = y_kept.known
         if known:
-            x_side |= known.keys() & (x_links.keys() | self.access.text_search(x_groups, within=known.keys()))
+            x_side |= known.keys() & (x_links.keys() | (x_in & known.keys()))
         resolution = {"x": x_name.explain(), "y": y_name.explain()}
         if not x_side:
             return PaperAnswer(
                 explain=self._why_empty(x, task, x_name, y_name, x_groups, y_groups, 0), resolution=resolution
             )
         used_for = self._used_for_papers(x_name, y_name)
-        y_named = self.access.text_search(y_named_groups, within=x_side) if len(x_side) > MAX_VERIFIED else set()
+        y_named: set[str] = set()
+        if len(x_side) > MAX_VERIFIED:
+            if y_kept.named_in is None:
+                y_kept.named_in = self.access.text_search(y_named_groups)
+            y_named = y_kept.named_in & x_side
         ordered = _likeliest(x_side, (used_for, x_links.keys(), y_links.keys()), (x_text, y_named))
-        broad = [(named, links) for named, links in ((x_named, x_links), (y_named_, y_links)) if named.links is None]
+        broad = [(named, links) for named, links in ((x_kept, x_links), (y_kept, y_links)) if named.links is None]
         if broad:
             self._verify_links(broad, ordered)
         sentences = self._paper_sentences(ordered)
@@ -392,9 +419,9 @@ class QueryEngine:
             if pid in sentences and paper_terms is not None:
                 said = sentences[pid]
                 read = (
-                    x_named.hits(pid, x_judged, said, paper_terms, not x_judged.dataset),
-                    y_named_.hits(pid, y_judged, said, paper_terms, True),
-                    *y_named_.bags(pid, expanded, said, paper_terms),
+                    x_kept.hits(pid, x_judged, said, paper_terms, not x_judged.dataset),
+                    y_kept.hits(pid, y_judged, said, paper_terms, True),
+                    *y_kept.bags(pid, expanded, said, paper_terms),
                 )
             support = judge(
                 sentences.get(pid, []),
