@@ -1,6 +1,6 @@
 """The Neo4j query rows alone, on an existing graph file: load it into the repo's server, time the plan.
 
-    python bench/neo4j_queries.py GRAPH OUT.json [--k 10] [--reps 10] [--budget 10]
+    python bench/neo4j_queries.py GRAPH OUT.json [--k 10] [--reps 10] [--budget 10] [--only HELPER ...]
 
 The same plan (kgbench.queries.pick_plan) and timing (time_queries) as bench/run.py's Neo4j rows, without
 the build, extraction and provider rows around them (which take tens of minutes at 100k papers).
@@ -29,9 +29,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--k", type=int, default=10)
     parser.add_argument("--reps", type=int, default=10)
     parser.add_argument("--budget", type=float, default=10.0)
+    parser.add_argument("--only", nargs="+", metavar="HELPER", help="time these rows alone, e.g. papers_using+task")
     args = parser.parse_args(argv)
     graph = load_graph(args.graph)
     plan = pick_plan(graph, args.k)
+    if args.only:
+        plan = {helper: arguments for helper, arguments in plan.items() if helper in args.only}
     nb = Neo4jBench(Path(tempfile.mkdtemp(prefix="kg-neo4j-queries-")))
     try:
         nb.fetch()
@@ -43,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         nb.stop()
     args.out.write_text(json.dumps({"load": load, **queries}, indent=1, default=str))
     for name, row in queries["queries"].items():
+        if name not in plan:
+            continue
         print(
             f"{name:28} p50 {row.get('p50_ms', 0):8.1f} ms  p95 {row.get('p95_ms', 0):8.1f} ms  calls {row.get('calls')}"
         )

@@ -6,14 +6,15 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
+from kg.graph.snapshot import GraphDicts
 from kg.query.access import GraphAccess
 from kg.query.embedded import NetworkxAccess
 from kg.query.engine import QueryEngine
 from kg.query.results import EntityResult, PaperAnswer, PaperResult
 
 if TYPE_CHECKING:  # the pipeline imports spaCy, the record models pydantic; queries should not pay for that
+    import networkx as nx  # a graph read from its snapshot is networkx's dicts until `graph` is asked for
+
     from kg.analytics.analysis import Analysis
     from kg.analytics.trends import Rising, Trend
     from kg.ingest import IngestReport
@@ -49,7 +50,7 @@ class KnowledgeGraph:
     ) -> None:
         self._access = access
         self._engine = QueryEngine(access)
-        self.graph = graph
+        self._graph: nx.MultiDiGraph | GraphDicts | None = graph
         self._papers = papers
         self._extractions = extractions
         self._records_path: Path | None = None
@@ -162,12 +163,13 @@ class KnowledgeGraph:
         >>> kg.stats()["nodes"]["Paper"]
         6
         """
-        from kg.graph.store import load_graph_stored
+        from kg.graph.store import load_dicts_stored, load_graph_stored
 
         # The paper and extraction records in the file are parsed only when asked for (save, update):
         # as pydantic objects they take several times the graph's memory at 100k papers.
-        graph, stored = load_graph_stored(path, snapshot=snapshot)
-        kg_ = cls(NetworkxAccess(graph, stored), graph=graph)
+        graph, stored = load_dicts_stored(path) if snapshot else load_graph_stored(path)
+        kg_ = cls(NetworkxAccess(graph, stored))
+        kg_._graph = graph
         kg_._records_path = Path(path)
         return kg_
 
@@ -233,6 +235,17 @@ class KnowledgeGraph:
             self._load_records()
         return self._extractions or []
 
+    @property
+    def graph(self) -> nx.MultiDiGraph | None:
+        """The embedded graph (None for Neo4j); read from a snapshot, it becomes a MultiDiGraph here."""
+        if isinstance(self._graph, GraphDicts):
+            self._graph = self._graph.to_networkx()
+        return self._graph
+
+    @graph.setter
+    def graph(self, graph: nx.MultiDiGraph | None) -> None:
+        self._graph = graph
+
     # -- persistence -----------------------------------------------------------------------------
     def _require_graph(self) -> nx.MultiDiGraph:
         if self.graph is None:
@@ -287,11 +300,12 @@ class KnowledgeGraph:
         self.close()
 
     def __repr__(self) -> str:
-        if self.graph is not None:
-            papers = sum(1 for _, label in self.graph.nodes(data="label") if label == "Paper")
+        if self._graph is not None:
+            graph = self._graph
+            papers = sum(1 for attrs in graph._node.values() if attrs.get("label") == "Paper")
             return (
-                f"<KnowledgeGraph embedded: {papers} papers, {self.graph.number_of_nodes()} nodes, "
-                f"{self.graph.number_of_edges()} relationships>"
+                f"<KnowledgeGraph embedded: {papers} papers, {graph.number_of_nodes()} nodes, "
+                f"{graph.number_of_edges()} relationships>"
             )
         return f"<KnowledgeGraph neo4j: database {getattr(self._access, 'database', '?')!r}>"
 

@@ -168,6 +168,8 @@ def neo4j_driver(clean_database: neo4j.Driver) -> neo4j.Driver:
 # ==================================================================================================
 # Graph snapshots (kg.graph.snapshot): `kg` commands write them to the user's cache folder; tests
 # (and the `kg` processes they start, which inherit the environment) write them to a temporary one.
+# A test that starts `kg` with an environment of its own passes KG_SNAPSHOT_DIR on from os.environ
+# (tests/test_first_hour.py, tests/test_installed_wheel.py).
 # ==================================================================================================
 @pytest.fixture(scope="session", autouse=True)
 def _snapshots_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import subprocess
@@ -9,6 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+
+from kg.graph.snapshot import ENV_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "seed_abstracts.jsonl"
@@ -61,7 +64,11 @@ HELP_COMMANDS = [["build"], ["extract"], ["export"], ["load"], ["neo4j", "start"
 @pytest.mark.parametrize("command", HELP_COMMANDS, ids=" ".join)
 def test_help_reads_cleanly(command):
     proc = subprocess.run(
-        [str(KG), *command, "--help"], capture_output=True, text=True, timeout=60, env={"COLUMNS": "200", "PATH": ""}
+        [str(KG), *command, "--help"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"COLUMNS": "200", "PATH": "", ENV_DIR: os.environ[ENV_DIR]},
     )
     assert proc.returncode == 0, proc.stderr
     text = proc.stdout
@@ -146,7 +153,7 @@ def test_repr_and_records(small_graph):
 def test_answer_tables_have_a_readable_heading_full_ids_and_the_score_note(small_graph):
     import json
 
-    env = {"COLUMNS": "80", "PATH": ""}
+    env = {"COLUMNS": "80", "PATH": "", ENV_DIR: os.environ[ENV_DIR]}  # the tests' snapshot folder (conftest.py)
     first = json.loads(
         subprocess.run(
             [

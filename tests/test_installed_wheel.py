@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.graph.snapshot import ENV_DIR
 from kg.neo4j import server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,8 +49,14 @@ def installed(tmp_path_factory) -> dict[str, Path]:
     return {"kg": venv / "bin" / "kg", "python": venv / "bin" / "python", "work": work}
 
 
+def _user_env() -> dict[str, str]:
+    """The environment without the repo's NEO4J_ and KG_ settings, but with the tests' snapshot folder
+    (tests/conftest.py), so an installed `kg` never writes into the user's cache."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "KG_")) or k == ENV_DIR}
+
+
 def _run(installed: dict[str, Path], *args: str, env: dict[str, str] | None = None, timeout: float = 600):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "KG_"))}
+    clean = _user_env()
     clean.pop("PYTHONPATH", None)
     return subprocess.run([str(installed["kg"]), *args], capture_output=True, text=True, cwd=installed["work"],
                           env={**clean, **(env or {})}, timeout=timeout)  # fmt: skip
@@ -74,14 +81,16 @@ def test_the_installed_package_is_not_the_repo(installed):
     assert data.stdout.split() == ["True", "True", "True", saved, "True", "True"]
 
 
-def test_build_and_query_from_the_wheel(installed):
+def test_build_and_query_from_the_wheel(installed, tmp_path):
     build = _run(installed, "build", "papers.jsonl", "-o", "graph.json.gz", "-q")
     assert build.returncode == 0, build.stderr
     assert (installed["work"] / "graph.json.gz").is_file()
+    snapshots = tmp_path / "snapshots"
     query = _run(installed, "query", "papers-using", "detection transformer", "--for", "object detection", "--json",
-                 "--graph", "graph.json.gz")  # fmt: skip
+                 "--graph", "graph.json.gz", env={ENV_DIR: str(snapshots)})  # fmt: skip
     assert query.returncode == 0, query.stderr
     assert json.loads(query.stdout)["results"], "the sample has detection-transformer papers"
+    assert len(list(snapshots.glob("*.marshal"))) == 1  # the graph's snapshot went where it was told
 
 
 def test_eval_without_the_repo_data_says_so_in_one_line(installed):
@@ -92,7 +101,7 @@ def test_eval_without_the_repo_data_says_so_in_one_line(installed):
 
 
 def test_guide_is_served_from_the_package(installed):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEO4J_", "KG_"))}
+    env = _user_env()
     proc = subprocess.Popen([str(installed["kg"]), "neo4j", "guide", "--port", "0"], stderr=subprocess.PIPE,
                             text=True, cwd=installed["work"], env=env)  # fmt: skip
     try:

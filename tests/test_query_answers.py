@@ -7,6 +7,7 @@ used only as a baseline or in a sentence about other work, a question phrased as
 
 from __future__ import annotations
 
+import heapq
 import json
 from pathlib import Path
 
@@ -319,3 +320,58 @@ def test_overlong_words_become_bounded_terms():
     from kg.resolve.terms import MAX_TERM_CHARS
 
     assert all(len(t) <= MAX_TERM_CHARS for t in terms("a" * 10_000 + " " + "é" * 20_000))
+
+
+# -- what the engine keeps between questions -----------------------------------------------------
+ASKED = [
+    ("PINNs", "solving partial differential equations"),
+    ("physics informed neural networks", "solving partial differential equations"),
+    ("weight decay", "regularisation of deep neural networks"),
+    ("Weisfeiler-Lehman test", "analysing the expressive power of graph neural networks"),
+    ("mini-ImageNet", "continual learning"),
+    ("weight decay", "regularizing neural networks"),
+    ("PINNs", "continual learning"),
+    ("weight decay", "sharp minima"),
+    ("mini-ImageNet", "partial differential equations"),
+    ("continual learning", "continual learning"),
+]
+
+
+@pytest.mark.parametrize("broad_family", [2000, 0])  # 0: every family is read as a broad one, per candidate
+def test_answers_do_not_depend_on_the_questions_asked_before(graph, monkeypatch, broad_family):
+    # Per name the engine keeps its resolution, forms, links and each paper's sentence readings, and the
+    # index each name's paper mask; with room for one of each, every question evicts the last one's.
+    import kg.graph.text_index as text_index
+    import kg.query.engine as engine
+
+    monkeypatch.setattr(engine, "BROAD_FAMILY", broad_family)
+    fresh = {q: KnowledgeGraph.from_graph(graph).answer_papers_using(*q) for q in ASKED}
+    assert sum(bool(a.results) for a in fresh.values()) >= 5
+    kept = KnowledgeGraph.from_graph(graph)
+    for q in ASKED * 2 + ASKED[::-1]:
+        assert kept.answer_papers_using(*q) == fresh[q], q
+    for name, size in (("NAME_CACHE", 1), ("READ_CACHE", 1)):
+        monkeypatch.setattr(engine, name, size)
+    monkeypatch.setattr(text_index, "MASK_CACHE", 1)
+    tight = KnowledgeGraph.from_graph(graph)
+    for q in ASKED * 2 + ASKED[::-1]:
+        assert tight.answer_papers_using(*q) == fresh[q], q
+
+
+@pytest.mark.parametrize("size", [0, 5, 100, 3000])
+def test_the_likeliest_candidates_are_those_a_full_ranking_gives(size):
+    import random
+
+    from kg.query.engine import MAX_VERIFIED, _likeliest
+
+    rng = random.Random(size)
+    candidates = {f"p{i:05d}" for i in rng.sample(range(10 * size + 1), size)}
+    used_for, x_linked, y_linked, in_text, names_y = (
+        {p for p in candidates if rng.random() < share} for share in (0.01, 0.03, 0.02, 0.9, 0.1)
+    )
+
+    def signals(p: str) -> int:
+        return 2 * (p in used_for) + (p in x_linked) + (p in y_linked) + (p in in_text) + (p in names_y)
+
+    full = heapq.nsmallest(MAX_VERIFIED, candidates, key=lambda p: (-signals(p), p))
+    assert _likeliest(candidates, (used_for, x_linked, y_linked), (in_text, names_y)) == full

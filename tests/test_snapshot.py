@@ -7,6 +7,9 @@ never be written where it is turned off or for a large graph.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -107,3 +110,29 @@ def test_no_snapshot_when_off_large_or_without_build_id(graph, tmp_path, monkeyp
     monkeypatch.setattr(store, "build_id", lambda path: None)  # a file saved before build ids
     assert nx.utils.graphs_equal(load_graph_stored(path, snapshot=True)[0], graph)
     assert not folder.exists()
+
+
+def test_a_snapshot_is_answered_without_networkx(graph, tmp_path, snapshots):
+    # importing networkx is a quarter of a `kg query` on the sample graph: the engine reads its dicts only
+    path = save_graph(graph, tmp_path / "g.json.gz")
+    load_graph_stored(path, snapshot=True)  # writes the snapshot
+    code = (
+        "import sys; from kg.api import KnowledgeGraph, to_records\n"
+        "kg = KnowledgeGraph.load(sys.argv[1], snapshot=True)\n"
+        "answers = [to_records(kg.methods_for('object detection')), to_records(kg.related_papers('arxiv:1')),\n"
+        "           kg.answer_papers_using('DETR', 'object detection').model_dump(), kg.stats()]\n"
+        "print([m for m in ('networkx', 'pydantic') if m in sys.modules], len(repr(answers)) > 500)"
+    )
+    env = {**os.environ, snapshot.ENV_DIR: str(snapshots)}
+    done = subprocess.run([sys.executable, "-c", code, str(path)], env=env, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["[]", "True"]
+
+
+def test_a_graph_read_from_its_snapshot_is_a_multidigraph_when_asked_for(graph, tmp_path, snapshots):
+    path = save_graph(graph, tmp_path / "g.json.gz")
+    load_graph_stored(path, snapshot=True)
+    kg_ = KnowledgeGraph.load(path, snapshot=True)
+    assert repr(kg_) == repr(KnowledgeGraph.load(path))  # counted from the dicts, networkx not needed
+    assert isinstance(kg_.graph, nx.MultiDiGraph) and kg_.graph is kg_.graph
+    assert nx.utils.graphs_equal(kg_.graph, graph)
+    assert kg_._access.graph._node is kg_.graph._node  # the engine and the graph share the very dicts

@@ -7,16 +7,19 @@ the embedded backend (kg.graph.store.Stored); a graph made in memory counts on d
 
 from __future__ import annotations
 
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from kg.graph.schema import AUTHOR, ENTITY_NODE_LABELS, PAPER, RELATIONSHIP_TYPES
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from kg.graph.snapshot import GraphDicts
 
 STATS_KEY = "stats"  # in the file's "G" line
 
 
-def graph_stats(graph: nx.MultiDiGraph) -> dict[str, Any]:
+def graph_stats(graph: nx.MultiDiGraph | GraphDicts) -> dict[str, Any]:
     """Counts of nodes per label, edges per type, papers with an abstract and with both a method and a task."""
     nodes: dict[Any, int] = {label: 0 for label in (PAPER, *ENTITY_NODE_LABELS.values(), AUTHOR)}
     edges: dict[str, int] = {t: 0 for t in RELATIONSHIP_TYPES}
@@ -43,7 +46,7 @@ def graph_stats(graph: nx.MultiDiGraph) -> dict[str, Any]:
     }
 
 
-def stored_stats(stats: dict[str, Any] | None, graph: nx.MultiDiGraph) -> dict[str, Any] | None:
+def stored_stats(stats: dict[str, Any] | None, graph: nx.MultiDiGraph | GraphDicts) -> dict[str, Any] | None:
     """A copy of the counts stored with the loaded graph, None when there are none or its node count differs."""
     if not isinstance(stats, dict) or sum(stats.get("nodes", {}).values()) != len(graph):
         return None

@@ -37,12 +37,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-import networkx as nx
-
 from kg.graph.counts import STATS_KEY, graph_stats, storable
 from kg.graph.writelock import GraphLockedError, graph_write_lock
 
 if TYPE_CHECKING:  # pydantic models only where records are read: `kg query` never needs them
+    import networkx as nx  # nor networkx, when it reads a snapshot (load_dicts_stored)
+
+    from kg.graph.snapshot import GraphDicts
     from kg.models import Paper, PaperExtraction
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "Stored",
     "load_graph",
     "load_graph_stored",
+    "load_dicts_stored",
     "save_graph",
     "iter_records",
     "load_records",
@@ -111,6 +113,8 @@ class Interner:
 
 def graph_to_dict(graph: nx.MultiDiGraph) -> dict[str, Any]:
     """Plain JSON-ready form of the graph (networkx node-link layout), with tuples as lists."""
+    import networkx as nx
+
     data = nx.node_link_data(graph, edges="edges", nodes="nodes", name="key")
     for item in (*data["nodes"], *data["edges"]):
         for key, value in item.items():
@@ -121,6 +125,8 @@ def graph_to_dict(graph: nx.MultiDiGraph) -> dict[str, Any]:
 
 def graph_from_dict(data: dict[str, Any]) -> nx.MultiDiGraph:
     """Inverse of graph_to_dict."""
+    import networkx as nx
+
     return nx.node_link_graph(data, directed=True, multigraph=True, edges="edges", nodes="nodes", name="key")
 
 
@@ -353,20 +359,27 @@ def load_graph_stored(path: str | Path, *, snapshot: bool = False) -> tuple[nx.M
     """
     if not snapshot:
         return _load_graph_stored(path)
+    graph, stored = load_dicts_stored(path)
+    return graph.to_networkx(), stored
+
+
+def load_dicts_stored(path: str | Path) -> tuple[GraphDicts, Stored]:
+    """load_graph_stored(path, snapshot=True) with the graph as its dicts (kg.graph.snapshot.GraphDicts):
+    read from a snapshot, networkx is not even imported."""
     from kg.graph import snapshot as snapshots
 
     build = build_id(path)
     found = snapshots.read_snapshot(path, build) if build else None
     if found is not None:
-        graph, plain = found
+        dicts, plain = found
         stored = Stored.from_plain(plain)
         if stored is not None:
             gc.freeze()  # as _settled, without its full collection: reading the snapshot made no garbage
-            return graph, stored
+            return dicts, stored
     graph, stored = _load_graph_stored(path)
     if build:
         snapshots.write_snapshot(path, build, graph, stored.plain())
-    return graph, stored
+    return snapshots.GraphDicts.of(graph), stored
 
 
 def build_id(path: str | Path) -> str | None:
@@ -385,6 +398,8 @@ def _load_graph_stored(path: str | Path) -> tuple[nx.MultiDiGraph, Stored]:
     with fh:
         if payload is not None:
             return _settled(_intern_graph(graph_from_dict(payload["graph"]))), Stored()
+        import networkx as nx
+
         graph = nx.MultiDiGraph()
         intern = Interner()
         counts: dict[str, Any] | None = None
@@ -511,6 +526,8 @@ def _settled(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 def _intern_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """Version-1 graphs, rebuilt with shared strings like version 2 loads."""
+    import networkx as nx
+
     intern = Interner()
     out = nx.MultiDiGraph()
     for node, attrs in graph.nodes(data=True):

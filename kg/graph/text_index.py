@@ -24,6 +24,7 @@ from kg.graph.schema import PAPER
 from kg.resolve.terms import index_terms
 
 PAYLOAD_FORMAT = 1
+MASK_CACHE = 64  # group lists whose paper masks are kept between searches (100 kB each at 100k papers)
 CHUNK = 1 << 18  # postings per stored line (1 MB)
 _LAST_CHAR = chr(0x10FFFF)  # sorts after every character a term holds (letters and digits)
 
@@ -39,8 +40,8 @@ def paper_terms(attrs: dict) -> list[str]:
 
 
 def paper_nodes(graph: Any) -> list[str]:
-    """Paper node ids in graph order: the index numbers papers in this order."""
-    return [node for node, label in graph.nodes(data="label") if label == PAPER]
+    """Paper node ids in graph order: the index numbers papers in this order (a MultiDiGraph or its dicts)."""
+    return [node for node, attrs in graph._node.items() if attrs.get("label") == PAPER]
 
 
 def _array(data: str, dtype: type) -> np.ndarray:
@@ -75,11 +76,12 @@ class TermIndex:
     def _lookups(self) -> None:
         self._slot = {t: i for i, t in enumerate(self.vocabulary)}
         self._number = {p: i for i, p in enumerate(self.paper_ids)}
+        self._masks: dict[tuple, np.ndarray] = {}  # groups (as tuples) -> _matching(groups), most recent last
 
     @classmethod
     def of_graph(cls, graph: Any) -> TermIndex:
         """The index of a graph's Paper nodes, from their stored terms."""
-        nodes, ids = graph.nodes, paper_nodes(graph)
+        nodes, ids = graph._node, paper_nodes(graph)
         return cls(ids, lambda: (paper_terms(nodes[node]) for node in ids))
 
     def payload(self) -> tuple[dict[str, Any], Iterator[str]]:
@@ -188,6 +190,29 @@ class TermIndex:
                 found |= hits
         return found
 
+    def _numbers(self, paper_ids: Collection[str]) -> np.ndarray:
+        """The index's numbers of the papers it holds among `paper_ids` (thousands for a broad question)."""
+        try:  # every id a paper of the index (candidates found by it): one pass in C
+            return np.fromiter(map(self._number.__getitem__, paper_ids), dtype=np.int64, count=len(paper_ids))
+        except KeyError:
+            number = self._number
+            return np.array([n for p in paper_ids if (n := number.get(p)) is not None], dtype=np.int64)
+
+    def _matching_kept(self, groups: Sequence[Sequence[Collection[str]]]) -> np.ndarray:
+        """_matching(groups), kept for the next searches with the same groups (read only: it is shared).
+
+        A name's groups are the same whenever a question names it: a broad family's hundreds of forms
+        cost milliseconds of marking, paid once rather than on every question.
+        """
+        key = tuple(tuple(a if isinstance(a, tuple) else tuple(sorted(a)) for a in group) for group in groups)
+        mask = self._masks.pop(key, None)
+        if mask is None:
+            mask = self._matching(groups)
+        self._masks[key] = mask  # most recent last
+        while len(self._masks) > MASK_CACHE:
+            del self._masks[next(iter(self._masks))]
+        return mask
+
     def search(
         self,
         groups: Sequence[Sequence[Collection[str]]],
@@ -196,13 +221,11 @@ class TermIndex:
     ) -> set[str]:
         """Ids of the papers (among `within`, when given) matching one of `groups` (and one of `also`)."""
         # One boolean per paper and operation: ORs and ANDs in linear time, no sorting.
-        seen: dict = {}
-        found = self._matching(groups, seen)
+        found = self._matching_kept(groups)
         if also is not None and found.any():
-            found &= self._matching(also, seen)
+            found = found & self._matching_kept(also)
         if within is not None:
             allowed = np.zeros(len(self.paper_ids), dtype=bool)
-            allowed[[self._number[p] for p in within if p in self._number]] = True
-            found &= allowed
-        ids = self.paper_ids
-        return {ids[i] for i in np.flatnonzero(found).tolist()}
+            allowed[self._numbers(within)] = True
+            found = found & allowed
+        return set(map(self.paper_ids.__getitem__, np.flatnonzero(found).tolist()))

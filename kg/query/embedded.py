@@ -1,4 +1,9 @@
-"""GraphAccess over the in-memory networkx graph (the embedded backend)."""
+"""GraphAccess over the in-memory networkx graph (the embedded backend).
+
+It reads networkx's own dicts of the graph (node -> attrs, node -> neighbour -> key -> attrs), as
+networkx's algorithms do: the public views wrap every neighbour in an object, which was most of a
+query's time, and a graph read from its snapshot (kg.graph.snapshot.GraphDicts) is only those dicts.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +14,16 @@ from collections.abc import Collection, Iterable, Sequence
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
-import networkx as nx
-
 from kg.graph.counts import graph_stats, stored_stats
 from kg.graph.schema import ENTITY_NODE_LABELS, PAPER
 from kg.graph.store import Stored
 from kg.query.access import EntityLink, EntityRow, Family, FamilyMember, PaperLink, PaperRow, stored_top
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from kg.graph.link_table import LinkTable
+    from kg.graph.snapshot import GraphDicts
     from kg.graph.text_index import TermIndex
     from kg.query.columns import LinkColumns
 
@@ -50,9 +56,9 @@ def _paper_links(edges: Iterable[tuple[str, str, str, dict]]) -> list[PaperLink]
 
 
 class NetworkxAccess:
-    """Answers the GraphAccess primitives from a MultiDiGraph, with an alias-key index built once."""
+    """Answers the GraphAccess primitives from a MultiDiGraph (or its dicts), with an alias-key index built once."""
 
-    def __init__(self, graph: nx.MultiDiGraph, stored: Stored | None = None) -> None:
+    def __init__(self, graph: nx.MultiDiGraph | GraphDicts, stored: Stored | None = None) -> None:
         self.graph = graph
         self._stored = stored or Stored()  # counts and text index the graph file holds
         self._by_key: dict[str, list[str]] = defaultdict(list)
@@ -61,18 +67,18 @@ class NetworkxAccess:
         self._terms: TermIndex | None = None  # kg.graph.text_index
         self._links: LinkTable | None = None  # kg.graph.link_table
         self._by_label: dict[str, list[str]] = defaultdict(list)  # entity ids per label (stats' top lists)
-        for node_id, attrs in graph.nodes(data=True):
+        for node_id, attrs in graph._node.items():
             if attrs.get("label") in ENTITY_LABELS:
                 self._by_label[attrs["label"]].append(node_id)
                 for key in attrs.get("keys", ()):
                     self._by_key[key].append(node_id)
-                for parent, keydict in graph.succ[node_id].items():
+                for parent, keydict in graph._succ[node_id].items():
                     if "IS_A" in keydict:
                         self._children[parent].append(node_id)
 
     def match_entities(self, key: str, labels: Sequence[str]) -> list[EntityRow]:
         """Entities of the given labels having `key` among their alias keys."""
-        nodes = self.graph.nodes
+        nodes = self.graph._node
         return sorted(
             (_entity_row(n, nodes[n]) for n in self._by_key.get(key, ()) if nodes[n]["label"] in labels),
             key=lambda row: row.id,
@@ -80,7 +86,7 @@ class NetworkxAccess:
 
     def _descendants(self, entity_ids: Collection[str]) -> dict[str, int]:
         """The entities plus everything that IS_A them, with the shortest IS_A depth."""
-        depth = {e: 0 for e in entity_ids if e in self.graph}
+        depth = {e: 0 for e in entity_ids if e in self.graph._node}
         frontier = sorted(depth)
         level = 0
         while frontier:
@@ -94,8 +100,6 @@ class NetworkxAccess:
             frontier = sorted(nxt)
         return depth
 
-    # The two link primitives read networkx's adjacency dicts directly (as its own algorithms do):
-    # the public views wrap every neighbour in an object, which was most of a query's time.
     def paper_links(self, entity_ids: Collection[str], types: Sequence[str]) -> list[PaperLink]:
         """Paper edges of the given types pointing at any of the entities."""
         pred, wanted = self.graph._pred, set(types)
@@ -112,7 +116,7 @@ class NetworkxAccess:
     def family(self, key: str, labels: Sequence[str]) -> Family:
         """match_entities(key, labels) plus their IS_A descendants."""
         matched = self.match_entities(key, labels)
-        nodes = self.graph.nodes
+        nodes = self.graph._node
         members = {}
         for entity, depth in self._descendants([row.id for row in matched]).items():
             attrs = nodes[entity]
@@ -173,7 +177,7 @@ class NetworkxAccess:
                 if rel_type in keys
             )
         else:
-            edges = self.graph.edges(keys=True, data=True)
+            edges = ((s, t, k, a) for s, nbrs in succ.items() for t, keys in nbrs.items() for k, a in keys.items())
         target_set = set(targets) if targets is not None else None
         rows = [
             EntityLink(
@@ -216,7 +220,7 @@ class NetworkxAccess:
 
     def papers(self, paper_ids: Collection[str]) -> dict[str, PaperRow]:
         """Paper rows by id."""
-        nodes = self.graph.nodes
+        nodes = self.graph._node
         return {
             p: PaperRow(p, nodes[p].get("title", ""), nodes[p].get("year"))
             for p in paper_ids
@@ -225,7 +229,7 @@ class NetworkxAccess:
 
     def entities(self, entity_ids: Collection[str]) -> dict[str, EntityRow]:
         """Entity rows by id."""
-        nodes = self.graph._node  # the node dict itself: the NodeView wraps every lookup
+        nodes = self.graph._node
         return {
             e: _entity_row(e, attrs)
             for e in entity_ids
@@ -256,8 +260,8 @@ class NetworkxAccess:
 
     def paper_texts(self, paper_ids: Collection[str] | None = None) -> dict[str, tuple[str, str]]:
         """(title, abstract) by paper id; None: every paper."""
-        nodes = self.graph.nodes
-        ids = paper_ids if paper_ids is not None else (n for n, label in nodes(data="label") if label == PAPER)
+        nodes = self.graph._node
+        ids = paper_ids if paper_ids is not None else (n for n, attrs in nodes.items() if attrs.get("label") == PAPER)
         return {
             p: (nodes[p].get("title", ""), nodes[p].get("abstract", ""))
             for p in ids
@@ -266,7 +270,7 @@ class NetworkxAccess:
 
     def paper_sentences(self, paper_ids: Collection[str]) -> dict[str, tuple[str, str, str | None]]:
         """(title, abstract, stored `sentences` or None) by paper id."""
-        nodes = self.graph.nodes
+        nodes = self.graph._node
         return {
             p: (nodes[p].get("title", ""), nodes[p].get("abstract", ""), nodes[p].get("sentences"))
             for p in paper_ids
@@ -279,10 +283,10 @@ class NetworkxAccess:
 
     def citations(self, paper_id: str) -> tuple[list[str], list[str]]:
         """(papers it cites, papers citing it)."""
-        if paper_id not in self.graph:
+        if paper_id not in self.graph._node:
             return [], []
-        cites = sorted(v for _, v, k in self.graph.out_edges(paper_id, keys=True) if k == "CITES")
-        cited_by = sorted(u for u, _, k in self.graph.in_edges(paper_id, keys=True) if k == "CITES")
+        cites = sorted(v for v, keys in self.graph._succ[paper_id].items() for k in keys if k == "CITES")
+        cited_by = sorted(u for u, keys in self.graph._pred[paper_id].items() for k in keys if k == "CITES")
         return cites, cited_by
 
     def top_entities(self, label: str, limit: int, min_confidence: float) -> tuple[int, list[EntityRow]]:

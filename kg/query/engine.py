@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
 import numpy as np
 
@@ -18,7 +18,7 @@ from kg.query.access import EntityRow, Family, GraphAccess, PaperLink
 from kg.query.columns import LinkColumns, distinct, group_starts
 from kg.query.names import DEPTH_PENALTY, ResolvedName, did_you_mean, fallback_key, ladder_keys, resolve_name
 from kg.query.results import EntityResult, PaperAnswer, PaperResult
-from kg.query.support import MIN_SCORE, Forms, Side, Support, TopicWords, judge
+from kg.query.support import MIN_SCORE, Forms, Hits, Side, Support, TopicWords, judge, sentence_hits, topic_bags
 from kg.query.text import Sentence, content_terms, expand, name_variants, paper_sentences
 from kg.resolve import name_key
 
@@ -133,6 +133,110 @@ def _names_dataset(name: ResolvedName) -> bool:
     return bool(matched) and 2 * sum(e.startswith("dataset:") for e in matched) > len(matched)
 
 
+NAME_CACHE = 32  # names whose resolution, forms and family links are kept between questions
+READ_CACHE = 2000  # papers whose sentences' readings are kept per name (as SENTENCE_CACHE: ~100 per question)
+
+
+class _Named:
+    """What papers_using with a task derives from one of its names: the same on every question naming it
+    (a broad family's hundreds of forms and thousands of links took most of a question to derive)."""
+
+    __slots__ = (
+        "resolved",
+        "forms",
+        "own_forms",
+        "groups",
+        "links",
+        "known",
+        "verified",
+        "named_in",
+        "said_in",
+        "_hits",
+        "_bags",
+    )
+
+    def __init__(self, resolved: ResolvedName, links: dict[str, list[PaperLink]] | None) -> None:
+        self.resolved = resolved
+        self.forms, self.own_forms = Forms.of(resolved.forms), Forms.of(resolved.own_forms())
+        self.groups = self.forms.groups()
+        self.links = links  # the narrow family's paper links by paper; None: broad (read per candidate)
+        self.known: dict[str, PaperLink] | None = None  # QueryEngine._benchmark_support, once asked for
+        self.verified: dict[str, list[PaperLink]] = {}  # a broad family's links of the papers verified so far
+        # papers whose text names one of its forms (text_search(groups)), and (the name as a task) those whose
+        # text names it or holds its words: each question's searches are intersections of these
+        self.named_in: set[str] | None = None
+        self.said_in: set[str] | None = None
+        # per paper, how its sentences read for this name: the forms' hits, and (the name as a task) its words
+        self._hits: dict[tuple[str, bool], Hits] = {}
+        self._bags: dict[str, tuple[tuple[float, ...], bool]] = {}
+
+    def side(self, dataset: bool = False) -> Side:
+        """The name as the judge sees it."""
+        r = self.resolved
+        return Side(self.forms, self.own_forms, r.entities, r.residual, dataset)
+
+    def family_links(self) -> dict[str, list[PaperLink]]:
+        """Paper links by paper: the narrow family's (shared: read only), a fresh dict for a broad one."""
+        return self.links if self.links is not None else {}
+
+    def hits(
+        self, paper: str, side: Side, sentences: Sequence[Sentence], terms: frozenset[str], baselines: bool
+    ) -> Hits:
+        """support.sentence_hits of this name's side in the paper (kept: a broad name has hundreds of forms)."""
+        found = self._hits.get((paper, baselines))
+        if found is None:
+            if len(self._hits) >= READ_CACHE:
+                self._hits.clear()
+            found = self._hits[paper, baselines] = sentence_hits(side, sentences, terms, baselines)
+        return found
+
+    def bags(
+        self, paper: str, topic: Callable[[], TopicWords], sentences: Sequence[Sentence], terms: frozenset[str]
+    ) -> tuple[tuple[float, ...], bool]:
+        """support.topic_bags of this name's words (as the task of a question) in the paper (topic() is
+        asked for only when they are not kept: it expands the words over the candidates' terms)."""
+        found = self._bags.get(paper)
+        if found is None:
+            if len(self._bags) >= READ_CACHE:
+                self._bags.clear()
+            found = self._bags[paper] = topic_bags(topic(), sentences, terms)
+        return found
+
+
+def _likeliest(
+    candidates: set[str],
+    edges: tuple[Collection[str], Collection[str], Collection[str]],
+    texts: tuple[set[str], set[str]],
+) -> list[str]:
+    """The MAX_VERIFIED candidates with most signals, then by id: what the edges (an extracted USED_FOR
+    counts two, a link to X's or Y's family one) and the index (the text names X and Y's words; it names
+    Y) already say, so a broad pair verifies its likeliest papers.
+
+    Only the candidates with an edge are scored one by one: the others (thousands for a broad pair) fall
+    into three classes by their text signals (both, one, none), of which only the MAX_VERIFIED smallest
+    ids can rank, and a class is not even formed once MAX_VERIFIED candidates have more signals than it.
+    """
+    used_for, x_linked, y_linked = edges
+    in_text, names_y = texts  # both within the candidates
+
+    def key(p: str) -> tuple[int, str]:
+        signals = 2 * (p in used_for) + (p in x_linked) + (p in y_linked) + (p in in_text) + (p in names_y)
+        return -signals, p
+
+    marked = candidates & set().union(used_for, x_linked, y_linked)
+    scored = [key(p) for p in marked]
+    classes = (
+        (2, lambda: (in_text & names_y) - marked),
+        (1, lambda: (in_text ^ names_y) - marked),
+        (0, lambda: candidates - in_text - names_y - marked),
+    )
+    for signals, group in classes:
+        if sum(-negative > signals for negative, _ in scored) >= MAX_VERIFIED:
+            break  # this class and those below it cannot rank
+        scored += [(-signals, p) for p in heapq.nsmallest(MAX_VERIFIED, group())]
+    return [p for _, p in heapq.nsmallest(MAX_VERIFIED, scored)]
+
+
 class UnknownPaperError(ValueError):
     """A paper id the graph does not hold (a ValueError, so `kg` shows it as one error line)."""
 
@@ -144,6 +248,7 @@ class QueryEngine:
         self.access = access
         self._sentences: dict[str, list[Sentence]] = {}
         self._paper_terms: dict[str, frozenset[str]] = {}  # every term of the cached papers' sentences
+        self._named: dict[str, _Named] = {}  # papers_using with a task: per name, most recent last
 
     # -- name resolution -------------------------------------------------------------------------
     def _family(self, name: str, labels: Sequence[str]) -> Family:
@@ -232,65 +337,103 @@ class QueryEngine:
                 self._paper_terms[pid] = frozenset().union(*(s.term_set for s in self._sentences[pid]))
         return {p: self._sentences[p] for p in paper_ids if p in self._sentences}
 
+    def _names(self, names: Sequence[str]) -> list[_Named]:
+        """_Named of each name: kept from an earlier question, else resolved (the missing ones in one call)."""
+        missing = [n for n in dict.fromkeys(names) if n not in self._named]
+        if missing:
+            resolved = self.resolve_all(missing, ALL_ENTITY_LABELS)
+            for name, r, links in zip(missing, resolved, self._family_links(*resolved), strict=True):
+                self._named[name] = _Named(r, None if _is_broad(r) else links)
+        out = []
+        for name in names:
+            named = self._named.pop(name)
+            self._named[name] = named  # most recent last
+            out.append(named)
+        while len(self._named) > NAME_CACHE:
+            del self._named[next(iter(self._named))]
+        return out
+
     def answer_papers_using(self, x: str, task: str, *, limit: int = 20) -> PaperAnswer:
         """Papers whose text or edges say they use X for Y, best first, with explanation and ladder trace."""
-        x_name, y_name = self.resolve_all([x, task], ALL_ENTITY_LABELS)
-        x_forms, y_forms = Forms.of(x_name.forms), Forms.of(y_name.forms)
-        x_judged = Side(x_forms, Forms.of(x_name.own_forms()), x_name.entities, x_name.residual, _names_dataset(x_name))
-        y_judged = Side(y_forms, Forms.of(y_name.own_forms()), y_name.entities, y_name.residual)
+        x_kept, y_kept = self._names([x, task])
+        x_name, y_name = x_kept.resolved, y_kept.resolved
+        x_judged, y_judged = x_kept.side(_names_dataset(x_name)), y_kept.side()
         strong, weak = content_terms(task)
         topic = TopicWords(tuple(strong), tuple(weak))
         # A broad family (thousands of papers) is reached through the text index, which holds all its
         # aliases; its edges are read only for the papers verified below.
-        x_links, y_links = self._family_links(x_name, y_name)
-        x_groups, y_named_groups = x_forms.groups(), y_forms.groups()
+        x_links, y_links = x_kept.family_links(), y_kept.family_links()
+        x_groups, y_named_groups = x_kept.groups, y_kept.groups
         y_groups = y_named_groups + topic.groups()
-        # candidates: X by text or edge, and Y by text or edge (the index intersects the text sides)
-        x_text = self.access.text_search(x_groups, also=y_groups)
+        # Papers naming X, naming Y or holding its words, naming Y: searched once per name (on Neo4j a broad
+        # name's hundreds of forms are several full-text queries), then intersected on every question.
+        if x_kept.named_in is None:
+            x_kept.named_in = self.access.text_search(x_groups)
+        if y_kept.said_in is None:
+            y_kept.said_in = self.access.text_search(y_groups)
+        x_in, y_in = x_kept.named_in, y_kept.said_in
+        # candidates: X by text or edge, and Y by text or edge
+        x_text = x_in & y_in
         if y_links:
-            x_text |= self.access.text_search(x_groups, within=y_links.keys())
+            x_text |= x_in & y_links.keys()
         x_side = x_text | (x_links.keys() & y_links.keys())
         if x_links:
-            x_side |= self.access.text_search(y_groups, within=x_links.keys())
+            x_side |= y_in & x_links.keys()
         # what the vocabulary knows: papers with X that evaluate on a dataset benchmarking Y
-        known = self._benchmark_support(y_name)
+        if y_kept.known is None:
+            y_kept.known = self._benchmark_support(y_name)
+        known = y_kept.known
         if known:
-            x_side |= known.keys() & (x_links.keys() | self.access.text_search(x_groups, within=known.keys()))
+            x_side |= known.keys() & (x_links.keys() | (x_in & known.keys()))
         resolution = {"x": x_name.explain(), "y": y_name.explain()}
         if not x_side:
             return PaperAnswer(
                 explain=self._why_empty(x, task, x_name, y_name, x_groups, y_groups, 0), resolution=resolution
             )
         used_for = self._used_for_papers(x_name, y_name)
-        y_named = self.access.text_search(y_named_groups, within=x_side) if len(x_side) > MAX_VERIFIED else set()
-
-        def likelihood(p: str) -> tuple[int, str]:
-            # what the index and the edges already say, so a broad pair verifies its likeliest papers
-            signals = 2 * (p in used_for) + (p in x_links) + (p in y_links) + (p in x_text) + (p in y_named)
-            return -signals, p
-
-        ordered = heapq.nsmallest(MAX_VERIFIED, x_side, key=likelihood)
-        broad = [(name, links) for name, links in ((x_name, x_links), (y_name, y_links)) if _is_broad(name)]
+        y_named: set[str] = set()
+        if len(x_side) > MAX_VERIFIED:
+            if y_kept.named_in is None:
+                y_kept.named_in = self.access.text_search(y_named_groups)
+            y_named = y_kept.named_in & x_side
+        ordered = _likeliest(x_side, (used_for, x_links.keys(), y_links.keys()), (x_text, y_named))
+        broad = [(named, links) for named, links in ((x_kept, x_links), (y_kept, y_links)) if named.links is None]
         if broad:
-            targets = sorted({e for name, _ in broad for e in name.entities})
-            verified_links = self.access.paper_links_of(ordered, PAPER_ENTITY_TYPES, to=targets)
-            for name, links in broad:
-                links.update(_by_paper(l for l in verified_links if l.entity_id in name.entities))
+            self._verify_links(broad, ordered)
         sentences = self._paper_sentences(ordered)
-        vocabulary = frozenset().union(*(self._paper_terms[p] for p in sentences))
-        topic = TopicWords(topic.strong, topic.weak, expand((*topic.strong, *topic.weak), vocabulary))
+
+        words: list[TopicWords] = []
+
+        def expanded() -> TopicWords:
+            # Y's words matched over the candidates' terms once (when a paper's reading is not kept), rather
+            # than word by word in every sentence
+            if not words:
+                vocabulary = frozenset().union(*(self._paper_terms[p] for p in sentences))
+                words.append(TopicWords(topic.strong, topic.weak, expand((*topic.strong, *topic.weak), vocabulary)))
+            return words[0]
+
         judged: list[tuple[Support, str]] = []
         for pid in ordered:
+            paper_terms, x_paper, y_paper = self._paper_terms.get(pid), x_links.get(pid, []), y_links.get(pid, [])
+            read = None
+            if pid in sentences and paper_terms is not None:
+                said = sentences[pid]
+                read = (
+                    x_kept.hits(pid, x_judged, said, paper_terms, not x_judged.dataset),
+                    y_kept.hits(pid, y_judged, said, paper_terms, True),
+                    *y_kept.bags(pid, expanded, said, paper_terms),
+                )
             support = judge(
                 sentences.get(pid, []),
                 x_judged,
                 y_judged,
                 topic,
-                x_links.get(pid, []),
-                y_links.get(pid, []),
+                x_paper,
+                y_paper,
                 used_for=pid in used_for,
                 y_known=known.get(pid),
-                paper_terms=self._paper_terms.get(pid),
+                paper_terms=paper_terms,
+                read=read,
             )
             if support.score >= MIN_SCORE:
                 judged.append((support, pid))
@@ -300,6 +443,22 @@ class QueryEngine:
         results = self._paper_results(scored, limit, names)
         explain = None if results else self._why_empty(x, task, x_name, y_name, x_groups, y_groups, len(x_side))
         return PaperAnswer(results=results, explain=explain, resolution=resolution)
+
+    def _verify_links(self, broad: list[tuple[_Named, dict[str, list[PaperLink]]]], papers: Sequence[str]) -> None:
+        """Fill each broad name's links dict with its family's links of `papers` (kept per name once read)."""
+        for named, _ in broad:
+            if len(named.verified) + len(papers) > READ_CACHE:
+                named.verified.clear()
+        missing = [p for p in papers if any(p not in named.verified for named, _ in broad)]
+        if missing:
+            targets = sorted({e for named, _ in broad for e in named.resolved.entities})
+            read = _by_paper(self.access.paper_links_of(missing, PAPER_ENTITY_TYPES, to=targets))
+            for named, _ in broad:
+                entities = named.resolved.entities
+                for p in missing:
+                    named.verified[p] = [l for l in read.get(p, ()) if l.entity_id in entities]
+        for named, links in broad:
+            links.update((p, named.verified[p]) for p in papers if named.verified.get(p))
 
     def _benchmark_support(self, y_name: ResolvedName) -> dict[str, PaperLink]:
         """Papers the vocabulary says do Y without their text naming it, with the link that says so.

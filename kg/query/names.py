@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from kg.query.access import Family
 from kg.query.text import term, words
 from kg.resolve import name_key
-from kg.resolve.distance import edit_distance  # noqa: F401  (re-exported)
 from kg.resolve.specific import GENERIC_NAMES, is_specific  # noqa: F401  (re-exported)
 from kg.resolve.suffixes import GENERIC_WORDS
 from kg.resolve.wordlists import FALLBACK_HEADS, FUNCTION_WORDS, WEAK_WORDS
@@ -200,6 +199,13 @@ def resolve_name(name: str, family: Callable[[str, Sequence[str]], Family], labe
 
 MAX_EDITS = 2  # Lucene's fuzzy-query reach, so both backends' candidates agree
 SUGGESTIONS = 3
+
+
+def edit_distance(a: str, b: str, limit: int | None = None) -> int:
+    """kg.resolve.distance.edit_distance, imported on first use: only a did-you-mean needs rapidfuzz."""
+    from kg.resolve.distance import edit_distance as distance
+
+    return distance(a, b, limit)
 
 
 def did_you_mean(key: str, candidates: Sequence[str]) -> list[str]:

@@ -175,6 +175,42 @@ def _role(evidence: Sequence[str], by_text: dict[str, Sentence]) -> float:
     return max(roles, default=NEUTRAL)
 
 
+Hits = tuple[tuple[float, bool], ...]  # per sentence: (best weight of a name's forms, named only as a baseline)
+
+
+def sentence_hits(side: Side, sentences: Sequence[Sentence], paper_terms: frozenset[str], baselines: bool) -> Hits:
+    """Per sentence, (best weight of the side's forms in it, named only as a baseline): what judge reads
+    of one name in one paper, the same on every question naming it (the engine keeps it per name)."""
+    forms = side.in_paper(paper_terms).forms.present(paper_terms)
+    return tuple(_hit(forms, s, baselines) for s in sentences)
+
+
+def topic_bags(
+    topic: TopicWords, sentences: Sequence[Sentence], paper_terms: frozenset[str]
+) -> tuple[tuple[float, ...], bool]:
+    """(per sentence, what Y's words alone give it: BAG_WITH_WEAK, BAG_STRONG, BAG_PARTIAL or 0; whether
+    the whole paper holds Y's specific words, or, Y being only weak words, any of them: BAG_PAPER)."""
+    in_paper = (
+        all(topic.has(t, paper_terms) for t in topic.strong)
+        if topic.strong
+        else any(topic.has(t, paper_terms) for t in topic.weak)
+    )
+    if not topic.required:
+        return (0.0,) * len(sentences), in_paper
+    out = []
+    for s in sentences:
+        strong = sum(topic.has(t, s.term_set) for t in topic.strong)
+        if strong == len(topic.strong) and all(topic.has(t, s.term_set) for t in topic.weak):
+            out.append(BAG_WITH_WEAK)
+        elif topic.strong and strong == len(topic.strong):
+            out.append(BAG_STRONG)
+        elif len(topic.strong) >= 3 and strong >= len(topic.strong) - 1:
+            out.append(BAG_PARTIAL)
+        else:
+            out.append(0.0)
+    return tuple(out), in_paper
+
+
 def judge(
     sentences: Sequence[Sentence],
     x_side: Side,
@@ -185,47 +221,42 @@ def judge(
     used_for: bool = False,
     y_known: PaperLink | None = None,
     paper_terms: frozenset[str] | None = None,
+    read: tuple[Hits, Hits, tuple[float, ...], bool] | None = None,
 ) -> Support:
     """Score one paper for "uses X for Y" from its sentences and its edges to both families.
 
     `y_known` is the paper's link to a dataset the vocabulary says benchmarks Y (QueryEngine.
     _benchmark_support): it supports Y at KNOWLEDGE_Y when nothing in the text does better.
+    `read`: the sentences' sentence_hits of X and of Y and their topic_bags, when kept from before.
     """
     if paper_terms is None:  # every term of the paper (the engine passes the set it keeps per paper)
         paper_terms = frozenset().union(*(s.term_set for s in sentences))
+    if read is None:
+        read = (
+            sentence_hits(x_side, sentences, paper_terms, not x_side.dataset),
+            sentence_hits(y_side, sentences, paper_terms, True),
+            *topic_bags(topic, sentences, paper_terms),
+        )
+    x_hits, y_hits, bags, y_in_paper = read
     x_side, y_side = x_side.in_paper(paper_terms), y_side.in_paper(paper_terms)
-    x_forms, y_forms = x_side.forms.present(paper_terms), y_side.forms.present(paper_terms)
     x_weights, y_weights = x_side.weights, y_side.weights
     x_best = y_best = 0.0
     x_sentence = y_sentence = both_sentence = None
     baseline_only: set[str] = set()
     both_best = 0.0
     by_text = {s.text: s for s in sentences}
-    for s in sentences:
-        x, x_baseline = _hit(x_forms, s, baselines=not x_side.dataset)
+    for s, (x, x_baseline), (y, _), bag in zip(sentences, x_hits, y_hits, bags, strict=True):
         x *= max(s.role, NEUTRAL) if x_side.dataset else s.role
         if x_baseline:
             baseline_only.add(s.text)
-        y, _ = _hit(y_forms, s)
-        if topic.required:
-            strong = sum(topic.has(t, s.term_set) for t in topic.strong)
-            if strong == len(topic.strong) and all(topic.has(t, s.term_set) for t in topic.weak):
-                y = max(y, BAG_WITH_WEAK)
-            elif topic.strong and strong == len(topic.strong):
-                y = max(y, BAG_STRONG)
-            elif len(topic.strong) >= 3 and strong >= len(topic.strong) - 1:
-                y = max(y, BAG_PARTIAL)
+        y = max(y, bag)
         if x > x_best:
             x_best, x_sentence = x, s.text
         if y > y_best:
             y_best, y_sentence = y, s.text
         if x and y and s.role > BACKGROUND and x + y > both_best:
             both_best, both_sentence = x + y, s.text
-    if y_best < BAG_PAPER and (
-        all(topic.has(t, paper_terms) for t in topic.strong)
-        if topic.strong
-        else any(topic.has(t, paper_terms) for t in topic.weak)
-    ):
+    if y_best < BAG_PAPER and y_in_paper:
         y_best = BAG_PAPER  # all of Y's specific words, or (Y being only weak words) any of them
     matched: list[str] = []
     for link in x_links:
