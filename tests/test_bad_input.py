@@ -355,3 +355,10 @@ def test_api_build_without_papers_raises_and_reports_bad_records(tmp_path):
     g = KnowledgeGraph.build([mixed])
     assert g.ingest_report.papers == 1 and g.ingest_report.bad_records == 1
     assert g.ingest_report.problems[0].location() == f"{mixed}:2"
+
+
+def test_a_graph_file_given_as_papers_says_to_pass_it_as_graph(small, tmp_path):
+    target, before = _copy_graph(small, tmp_path)
+    line = _one_error_line(kg("build", small / "good.json.gz", "-o", target))
+    assert "is a paper-kg graph file, not a file of papers" in line and "--graph" in line, line
+    assert target.read_bytes() == before

@@ -10,7 +10,7 @@ from kg.ingest.detect import FORMATS, detect_format
 from kg.ingest.merge import merge_duplicates
 from kg.ingest.records import check_column_map
 from kg.ingest.report import FileContext, IngestError, IngestProblem, IngestReport
-from kg.ingest.textio import binary_kind
+from kg.ingest.textio import binary_kind, head
 from kg.models import Paper
 
 Reader = Callable[[Path, FileContext], Iterator[Paper]]
@@ -132,6 +132,12 @@ def _read_files(
                 raise IngestError(reason)
             report.add_problem(IngestProblem(file=str(path), reason=f"file skipped: {reason}", skipped=False))
             continue
+        if _graph_file(path):
+            reason = f"{path} is a paper-kg graph file, not a file of papers: pass it as --graph {path}"
+            if explicit:
+                raise IngestError(reason)
+            report.add_problem(IngestProblem(file=str(path), reason=f"file skipped: {reason}", skipped=False))
+            continue
         name = format or _format_of(path, explicit, report)
         if name is None:
             continue
@@ -152,6 +158,17 @@ def _binary(path: Path) -> str | None:
         return binary_kind(path)
     except OSError:
         return None
+
+
+def _graph_file(path: Path) -> bool:
+    """True for a graph file that `kg build` wrote (its first line names the format), given where papers go."""
+    from kg.graph.store import FORMAT
+
+    try:
+        first = head(path, 256).lstrip().partition("\n")[0]
+    except OSError:
+        return False
+    return first.startswith("{") and f'"{FORMAT}"' in first
 
 
 def _format_of(path: Path, explicit: bool, report: IngestReport) -> str | None:
