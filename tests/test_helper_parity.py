@@ -67,3 +67,22 @@ def test_saved_helpers_list_what_kg_query_lists(sample) -> None:
         answered += bool(expected)
     assert answered >= len(questions) // 2, (answered, len(questions))  # parity over empty lists would prove little
     print(f"{answered} of {len(questions)} helper questions answered, same on both")
+
+
+def test_saved_papers_using_gives_no_paper_kg_query_does_not(sample) -> None:
+    """The saved "papers using X for Y" reads edges only, so it finds fewer papers than `kg query`, which also
+    reads the sentences (README: what only the CLI/API adds); what it finds, `kg query` finds too."""
+    from kg.eval.questions import DEFAULT_QUESTIONS, read_questions
+
+    if not DEFAULT_QUESTIONS.exists():
+        pytest.skip(f"no dev questions at {DEFAULT_QUESTIONS}")
+    kg, driver, database = sample
+    asked = [q for q in read_questions(DEFAULT_QUESTIONS) if kg.lookup(q.x) and kg.lookup(q.y, "Task")]
+    assert len(asked) >= 10
+    found = 0
+    for q in asked:
+        rows = run_file(driver, database, CYPHER_DIR / "papers_using_x_for_y.cypher", x=q.x, y=q.y)
+        cypher = {r["paper"] for r in rows}
+        assert cypher <= {r.paper_id for r in kg.papers_using(q.x, q.y, limit=LIMIT)}, (q.qid, q.x, q.y)
+        found += len(cypher)
+    assert found >= len(asked) // 2  # a subset of empty answers would prove little
