@@ -15,11 +15,13 @@ import neo4j
 import networkx as nx
 import pytest
 from test_graph_query import EXTRACTIONS, PAPERS, RESOLUTION
+from test_link_table import anchor_rows
 from test_neo4j_loader import reset_database
 from typer.testing import CliRunner
 
 from kg import KnowledgeGraph
 from kg.graph.build import build_graph
+from kg.graph.schema import USE_ROLES
 from kg.graph.store import save_graph
 from kg.neo4j.loader import load_graph_into_neo4j, snapshot_database, snapshot_graph
 from kg.neo4j.settings import connect
@@ -185,6 +187,22 @@ def test_primitives_match_row_for_row(loaded, hand_graph):
             mine, theirs = a.link_columns(kinds, **wanted), b.link_columns(kinds, **wanted)
             assert _column_rows(theirs) == _column_rows(mine) and _column_rows(mine)
             assert _meeting(theirs) == _meeting(mine)
+    # what the rankings read around an anchor: the same rows, the same shared-sentence marks
+    tasks = [e for e in entity_ids if hand_graph.nodes.get(e, {}).get("label") == "Task"]
+    methods = [e for e in entity_ids if hand_graph.nodes.get(e, {}).get("label") == "Method"]
+    shared = 0
+    for anchors, other_types, anchor_roles, other_roles, also in (
+        (tasks[:1], ("USES", "PROPOSES"), None, USE_ROLES, []),
+        (tasks, ("EVALUATES_ON", "PROPOSES"), None, USE_ROLES, paper_ids[:2]),
+        (methods, ("ADDRESSES",), USE_ROLES, USE_ROLES, []),
+        (methods[:2], ("ADDRESSES", "USES"), ("background",), ("background", None), ["nope"]),
+        (["nope"], ("USES",), None, USE_ROLES, paper_ids),
+    ):
+        asked = {"anchor_roles": anchor_roles, "other_roles": other_roles, "also": also}
+        mine = anchor_rows(a.anchor_columns(anchors, other_types, **asked))
+        assert anchor_rows(b.anchor_columns(anchors, other_types, **asked)) == mine, anchors
+        shared += sum(row[6] for row in mine)
+    assert shared  # some links share a sentence with the anchor's
     for key in {k for _, ks in hand_graph.nodes(data="keys") if ks for k in ks} | {"nope", ""}:
         for labels in (("Method",), ("Method", "Dataset", "Metric"), ("Task",)):
             assert b.family(key, labels) == a.family(key, labels), key

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import base64
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
 from kg.graph.schema import PAPER
-from kg.query.columns import TYPES, LinkColumns, shared_masks
+from kg.query.columns import TYPES, AnchorColumns, LinkColumns, shared_masks
 
 PAYLOAD_FORMAT = "paper-kg-links-1"
 CHUNK = 1 << 21  # bytes of one array per "K" line
@@ -203,16 +203,10 @@ class LinkTable:
             rows = np.sort(self.by_entity[_ranges(self.entity_start[at], self.entity_start[at + 1])])
         if set(types) != set(TYPES):
             rows = rows[np.isin(self.type[rows], [i for i, t in enumerate(TYPES) if t in types])]
-        succ, papers, entities = graph._succ, self.paper_ids, self.entity_ids
         paper, entity, kind = self.paper[rows], self.entity[rows], self.type[rows]
-
-        def evidence(i: int) -> tuple[str, ...]:
-            attrs = succ[papers[paper[i]]][entities[entity[i]]][TYPES[kind[i]]]
-            return tuple(attrs.get("evidence", ()))
-
         return LinkColumns(
-            paper_ids=papers,
-            entity_ids=entities,
+            paper_ids=self.paper_ids,
+            entity_ids=self.entity_ids,
             roles=self.roles,
             paper=paper,
             entity=entity,
@@ -220,10 +214,74 @@ class LinkTable:
             role=self.role[rows],
             confidence=self.confidence[rows],
             shared=self.shared[rows],
-            evidence=evidence,
+            evidence=self._evidence_of(graph, paper, entity, kind),
             paper_at=self._paper_at,
             entity_at=self._entity_at,
         )
+
+    def anchor_columns(
+        self,
+        graph: Any,
+        anchor_ids: Collection[str],
+        other_types: Sequence[str],
+        *,
+        anchor_roles: Sequence[str | None] | None,
+        other_roles: Sequence[str | None],
+        also: Collection[str] = (),
+    ) -> AnchorColumns:
+        """GraphAccess.anchor_columns over the table, in index space (no id of an anchor paper is looked up)."""
+        family = np.fromiter((i for e in set(anchor_ids) if (i := self._entity_at.get(e)) is not None), dtype=np.int64)
+        in_family = np.zeros(len(self.entity_ids), dtype=bool)
+        in_family[family] = True
+        anchor_role = self._role_mask(anchor_roles)
+        linked = self.by_entity[_ranges(self.entity_start[family], self.entity_start[family + 1])]
+        is_paper = np.zeros(len(self.paper_ids), dtype=bool)
+        is_paper[self.paper[linked[anchor_role[self.role[linked]]]]] = True
+        is_paper[[i for p in also if (i := self._paper_at.get(p)) is not None]] = True
+        papers = np.flatnonzero(is_paper)
+        rows = _ranges(self.paper_start[papers], self.paper_start[papers + 1])
+        entity, role = self.entity[rows], self.role[rows]
+        anchor = in_family[entity] & anchor_role[role]
+        other_type = np.array([t in other_types for t in TYPES], dtype=bool)
+        keep = anchor | (~in_family[entity] & other_type[self.type[rows]] & self._role_mask(other_roles)[role])
+        rows, anchor = rows[keep], anchor[keep]
+        paper, entity, kind, shared = self.paper[rows], self.entity[rows], self.type[rows], self.shared[rows]
+        # a paper's anchor links' masks, OR-ed: a link shares a sentence with one of them where its mask meets it
+        local = np.searchsorted(papers, paper)
+        anchor_mask = np.zeros((len(papers), shared.shape[1]), dtype=np.uint64)
+        np.bitwise_or.at(anchor_mask, local[anchor], shared[anchor])
+        return AnchorColumns(
+            paper_ids=self.paper_ids,
+            entity_ids=self.entity_ids,
+            roles=self.roles,
+            paper=paper,
+            entity=entity,
+            type=kind,
+            role=self.role[rows],
+            confidence=self.confidence[rows],
+            anchor=anchor,
+            shares=~anchor & (shared & anchor_mask[local]).any(axis=1),
+            evidence=self._evidence_of(graph, paper, entity, kind),
+            preload=lambda rows: None,  # read from the graph's dicts as asked
+            paper_at=self._paper_at,
+            entity_at=self._entity_at,
+        )
+
+    def _role_mask(self, roles: Sequence[str | None] | None) -> np.ndarray:
+        """Per role code: it is one of `roles` (None: every role)."""
+        return np.array([roles is None or r in roles for r in self.roles], dtype=bool)
+
+    def _evidence_of(
+        self, graph: Any, paper: np.ndarray, entity: np.ndarray, kind: np.ndarray
+    ) -> Callable[[int], tuple[str, ...]]:
+        """A row's evidence sentences, read from the graph's edge (the table holds no text)."""
+        succ, papers, entities = graph._succ, self.paper_ids, self.entity_ids
+
+        def evidence(i: int) -> tuple[str, ...]:
+            attrs = succ[papers[paper[i]]][entities[entity[i]]][TYPES[kind[i]]]
+            return tuple(attrs.get("evidence", ()))
+
+        return evidence
 
 
 def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:

@@ -19,7 +19,7 @@ from kg.query.access import EntityLink, EntityRow, Family, FamilyMember, PaperLi
 if TYPE_CHECKING:
     from kg.graph.link_table import LinkTable
     from kg.graph.text_index import TermIndex
-    from kg.query.columns import LinkColumns
+    from kg.query.columns import AnchorColumns, LinkColumns
 
 ENTITY_LABELS = frozenset(ENTITY_NODE_LABELS.values())
 
@@ -203,6 +203,20 @@ class NetworkxAccess:
             types,
             paper_ids=None if paper_ids is None else list(paper_ids),
             entity_ids=None if entity_ids is None else list(entity_ids),
+        )
+
+    def anchor_columns(
+        self,
+        anchor_ids: Collection[str],
+        other_types: Sequence[str],
+        *,
+        anchor_roles: Sequence[str | None] | None,
+        other_roles: Sequence[str | None],
+        also: Collection[str] = (),
+    ) -> AnchorColumns:
+        """The anchor papers' links a ranking reads, as columns (GraphAccess.anchor_columns)."""
+        return self._link_table().anchor_columns(
+            self.graph, anchor_ids, other_types, anchor_roles=anchor_roles, other_roles=other_roles, also=also
         )
 
     def _link_table(self) -> LinkTable:
