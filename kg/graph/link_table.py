@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from kg.graph.schema import PAPER
-from kg.query.columns import TYPES, AnchorColumns, LinkColumns, shared_masks
+from kg.query.columns import TYPES, AnchorColumns, LinkColumns, group_starts, shared_masks
 
 PAYLOAD_FORMAT = "paper-kg-links-1"
 CHUNK = 1 << 21  # bytes of one array per "K" line
@@ -239,17 +239,21 @@ class LinkTable:
         is_paper[self.paper[linked[anchor_role[self.role[linked]]]]] = True
         is_paper[[i for p in also if (i := self._paper_at.get(p)) is not None]] = True
         papers = np.flatnonzero(is_paper)
+        lengths = self.paper_start[papers + 1] - self.paper_start[papers]
         rows = _ranges(self.paper_start[papers], self.paper_start[papers + 1])
         entity, role = self.entity[rows], self.role[rows]
         anchor = in_family[entity] & anchor_role[role]
         other_type = np.array([t in other_types for t in TYPES], dtype=bool)
         keep = anchor | (~in_family[entity] & other_type[self.type[rows]] & self._role_mask(other_roles)[role])
+        local = np.repeat(np.arange(len(papers)), lengths)[keep]  # the row's paper among `papers`
         rows, anchor = rows[keep], anchor[keep]
         paper, entity, kind, shared = self.paper[rows], self.entity[rows], self.type[rows], self.shared[rows]
         # a paper's anchor links' masks, OR-ed: a link shares a sentence with one of them where its mask meets it
-        local = np.searchsorted(papers, paper)
         anchor_mask = np.zeros((len(papers), shared.shape[1]), dtype=np.uint64)
-        np.bitwise_or.at(anchor_mask, local[anchor], shared[anchor])
+        at = np.flatnonzero(anchor)
+        if len(at):
+            starts = group_starts(local[at])  # anchor rows are in paper order
+            anchor_mask[local[at[starts]]] = np.bitwise_or.reduceat(shared[at], starts)
         return AnchorColumns(
             paper_ids=self.paper_ids,
             entity_ids=self.entity_ids,
@@ -262,7 +266,7 @@ class LinkTable:
             anchor=anchor,
             shares=~anchor & (shared & anchor_mask[local]).any(axis=1),
             evidence=self._evidence_of(graph, paper, entity, kind),
-            preload=lambda rows: None,  # read from the graph's dicts as asked
+            preload=None,  # evidence(i) reads the graph's dicts
             paper_at=self._paper_at,
             entity_at=self._entity_at,
         )

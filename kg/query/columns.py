@@ -94,7 +94,8 @@ class AnchorColumns(_Indexed):
     anchor: np.ndarray  # bool
     shares: np.ndarray  # bool
     evidence: Callable[[int], tuple[str, ...]]  # a row's evidence sentences
-    preload: Callable[[Sequence[int]], None]  # read these rows' evidence in one go (Neo4j: one round trip)
+    # reads these rows' evidence in one go (Neo4j: one round trip); None: `evidence` reads it at hand
+    preload: Callable[[Sequence[int]], None] | None
     paper_at: dict[str, int]
     entity_at: dict[str, int]
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from kg.graph.counts import graph_stats, stored_stats
-from kg.graph.schema import ENTITY_NODE_LABELS, PAPER
+from kg.graph.schema import ENTITY_NODE_LABELS, PAPER, RELATIONSHIP_TYPES
 from kg.graph.store import Stored
 from kg.query.access import EntityLink, EntityRow, Family, FamilyMember, PaperLink, PaperRow, stored_top
 
@@ -61,6 +61,7 @@ class NetworkxAccess:
         self._terms: TermIndex | None = None  # kg.graph.text_index
         self._links: LinkTable | None = None  # kg.graph.link_table
         self._by_label: dict[str, list[str]] = defaultdict(list)  # entity ids per label (stats' top lists)
+        self._into: dict[str, dict[str, list[str]]] = {}  # per entity-entity type: target -> sources
         for node_id, attrs in graph.nodes(data=True):
             if attrs.get("label") in ENTITY_LABELS:
                 self._by_label[attrs["label"]].append(node_id)
@@ -164,6 +165,9 @@ class NetworkxAccess:
                 for t, keys in succ[s].items()
                 if rel_type in keys
             )
+        elif targets is not None and PAPER not in (pair[0] for pair in RELATIONSHIP_TYPES.get(rel_type, ())):
+            into = self._entity_sources(rel_type)
+            edges = ((s, t, rel_type, succ[s][t][rel_type]) for t in targets for s in into.get(t, ()))
         elif targets is not None:
             edges = (
                 (s, t, rel_type, keys[rel_type])
@@ -189,6 +193,20 @@ class NetworkxAccess:
             if key == rel_type and (target_set is None or v in target_set)
         ]
         return sorted(rows, key=lambda r: (r.source, r.target))
+
+    def _entity_sources(self, rel_type: str) -> dict[str, list[str]]:
+        """Target -> sources of the `rel_type` edges between entities, built on first use: a task's
+        in-edges are mostly its papers' links (tens of thousands for a broad task)."""
+        into = self._into.get(rel_type)
+        if into is None:
+            into = self._into[rel_type] = defaultdict(list)
+            succ = self.graph._succ
+            for ids in self._by_label.values():
+                for source in ids:
+                    for target, keys in succ[source].items():
+                        if rel_type in keys:
+                            into[target].append(source)
+        return into
 
     def link_columns(
         self,

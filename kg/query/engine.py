@@ -126,6 +126,9 @@ EVIDENCE_BATCH = 16  # links whose evidence is read at once for an answer (Neo4j
 def _read_ahead(rows: np.ndarray, load: Callable[[np.ndarray], None]) -> Iterator[int]:
     """The rows in order, `load` called first on each batch of them (EVIDENCE_BATCH, then 4x larger each time)."""
     at, size = 0, EVIDENCE_BATCH
+    if len(rows) <= size:  # loaded with the first batch of every answer
+        yield from map(int, rows)
+        return
     while at < len(rows):
         load(rows[at : at + size])
         yield from (int(r) for r in rows[at : at + size])
@@ -641,30 +644,36 @@ class QueryEngine:
             lo, hi = np.searchsorted(anchor_papers, [cols.paper[r], cols.paper[r] + 1])
             return anchor_rows[lo:hi]
 
-        def with_anchors(rows: np.ndarray) -> list[int]:
-            """The rows and, for those sharing a sentence with the anchor, their papers' anchor rows."""
-            return [*map(int, rows), *(int(a) for r in rows if cols.shares[r] for a in anchors_of(r))]
+        shared_with: dict[int, set[str]] = {}  # paper -> its anchor links' sentences
 
-        # The evidence each answer starts with, for every shown entity in one go; the rest is read as it is
-        # reached, in growing batches (many links repeat a sentence, which the answer shows once).
-        cols.preload(
-            [
-                r
-                for own in own_of.values()
-                for part in (own[cols.shares[own]], own)
-                for r in with_anchors(part[:EVIDENCE_BATCH])
-            ]
-        )
+        def anchor_sentences(r: int) -> set[str]:
+            p = int(cols.paper[r])
+            if p not in shared_with:
+                shared_with[p] = {s for a in anchors_of(r) for s in cols.evidence(int(a))}
+            return shared_with[p]
+
+        def preload(rows: np.ndarray, anchors: bool) -> None:
+            """Read the rows' evidence (and, with `anchors`, that of the anchor links of the papers where they
+            share a sentence) in one go: one round trip on Neo4j; the embedded graph has it at hand."""
+            if cols.preload is not None:
+                wanted = [int(r) for r in rows]
+                cols.preload(wanted + [int(a) for r in wanted if anchors and cols.shares[r] for a in anchors_of(r)])
+
+        # The evidence each answer starts with, for every shown entity at once; the rest is read as it is
+        # reached, in growing batches (many links repeat a sentence, which an answer shows once).
+        firsts = [(own[cols.shares[own]][:EVIDENCE_BATCH], own[:EVIDENCE_BATCH]) for own in own_of.values()]
+        preload(np.array([r for shared, _ in firsts for r in shared], dtype=np.int64), True)
+        preload(np.array([r for _, own in firsts for r in own], dtype=np.int64), False)
 
         def sentences(i: int) -> Iterable[str]:
             """An answer's evidence in order: USED_FOR edges, sentences shared with the anchor, then its links'."""
             own = own_of[i]
             yield from evidence.get(cols.entity_ids[i], [])
-            for r in _read_ahead(own[cols.shares[own]], lambda rows: cols.preload(with_anchors(rows))):
-                anchor_sentences = {s for a in anchors_of(r) for s in cols.evidence(int(a))}
-                yield from (s for s in cols.evidence(int(r)) if s in anchor_sentences)
-            for r in _read_ahead(own, lambda rows: cols.preload([int(r) for r in rows])):
-                yield from cols.evidence(int(r))
+            for r in _read_ahead(own[cols.shares[own]], lambda rows: preload(rows, True)):
+                anchor = anchor_sentences(r)
+                yield from (s for s in cols.evidence(r) if s in anchor)
+            for r in _read_ahead(own, lambda rows: preload(rows, False)):
+                yield from cols.evidence(r)
 
         # answers (and their evidence) only for the entities shown: a broad task supports thousands
         return [
