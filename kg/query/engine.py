@@ -123,6 +123,19 @@ RANK_CHUNK = 200  # candidate entities scored (their rows read) at a time, best 
 EVIDENCE_BATCH = 16  # links whose evidence is read at once for an answer (Neo4j: one round trip)
 
 
+def _rows_of_pairs(paper: np.ndarray, entity: np.ndarray, pairs: np.ndarray, n_entities: int) -> np.ndarray:
+    """Per row (rows sorted by paper, then entity): its (paper, entity) is one of `pairs` ((n, 2) array).
+
+    Two binary searches per pair into the sorted row keys, then a running count over the ranges found
+    (np.isin would sort all the rows' keys again)."""
+    key = paper.astype(np.int64) * n_entities + entity
+    wanted = pairs[:, 0] * n_entities + pairs[:, 1]
+    edges = np.zeros(len(key) + 1, dtype=np.int64)
+    np.add.at(edges, np.searchsorted(key, wanted, side="left"), 1)
+    np.add.at(edges, np.searchsorted(key, wanted, side="right"), -1)
+    return np.cumsum(edges[:-1]) > 0
+
+
 def _read_ahead(rows: np.ndarray, load: Callable[[np.ndarray], None]) -> Iterator[int]:
     """The rows in order, `load` called first on each batch of them (EVIDENCE_BATCH, then 4x larger each time)."""
     at, size = 0, EVIDENCE_BATCH
@@ -588,12 +601,11 @@ class QueryEngine:
         paper, entity = cols.paper[other], cols.entity[other]
         # linked by one sentence: evidence shared with an anchor link, a USED_FOR edge's paper, a benchmark
         shares = cols.shares[other]
-        key = paper.astype(np.int64) * n_entities + entity
         # (a USED_FOR edge's papers outside the anchor's have no rows here, so they match nothing)
         together = np.array(together_at, dtype=np.int64).reshape(-1, 2)
         in_benchmark = np.zeros(n_entities, dtype=bool)
         in_benchmark[cols.entity_index(list(benchmarks))] = True
-        linked_by_sentence = shares | np.isin(key, together[:, 0] * n_entities + together[:, 1]) | in_benchmark[entity]
+        linked_by_sentence = shares | _rows_of_pairs(paper, entity, together, n_entities) | in_benchmark[entity]
         raw = np.where(linked_by_sentence, SAME_SENTENCE, co_mention[entity])
         # a paper supports an entity once, with its strongest link (the anchor weight is the paper's)
         starts = group_starts(paper, entity)
