@@ -50,6 +50,7 @@ class LinkTable:
         self.paper = np.repeat(np.arange(len(paper_ids), dtype=np.int32), np.diff(self.paper_start))
         self.by_entity = np.argsort(self.entity, kind="stable").astype(np.int32)
         self.entity_start = np.searchsorted(self.entity[self.by_entity], np.arange(len(entity_ids) + 1))
+        self._codes: np.ndarray | None = None
         self._paper_at = {p: i for i, p in enumerate(paper_ids)}
         self._entity_at = {e: i for i, e in enumerate(entity_ids)}
 
@@ -239,21 +240,22 @@ class LinkTable:
         is_paper[self.paper[linked[anchor_role[self.role[linked]]]]] = True
         is_paper[[i for p in also if (i := self._paper_at.get(p)) is not None]] = True
         papers = np.flatnonzero(is_paper)
-        lengths = self.paper_start[papers + 1] - self.paper_start[papers]
         rows = _ranges(self.paper_start[papers], self.paper_start[papers + 1])
-        entity, role = self.entity[rows], self.role[rows]
-        anchor = in_family[entity] & anchor_role[role]
-        other_type = np.array([t in other_types for t in TYPES], dtype=bool)
-        keep = anchor | (~in_family[entity] & other_type[self.type[rows]] & self._role_mask(other_roles)[role])
-        local = np.repeat(np.arange(len(papers)), lengths)[keep]  # the row's paper among `papers`
+        # one gather of a (type, role) code per row, then a lookup table per kind of row
+        codes = self._type_role()[rows]
+        anchor_kind = np.repeat(anchor_role[None, :], len(TYPES), axis=0).reshape(-1)
+        other_kind = (np.array([t in other_types for t in TYPES])[:, None] & self._role_mask(other_roles)).reshape(-1)
+        in_family_row = in_family[self.entity[rows]]
+        anchor = in_family_row & anchor_kind[codes]
+        keep = anchor | (~in_family_row & other_kind[codes])
         rows, anchor = rows[keep], anchor[keep]
         paper, entity, kind, shared = self.paper[rows], self.entity[rows], self.type[rows], self.shared[rows]
         # a paper's anchor links' masks, OR-ed: a link shares a sentence with one of them where its mask meets it
-        anchor_mask = np.zeros((len(papers), shared.shape[1]), dtype=np.uint64)
+        anchor_mask = np.zeros((len(self.paper_ids), shared.shape[1]), dtype=np.uint64)
         at = np.flatnonzero(anchor)
         if len(at):
-            starts = group_starts(local[at])  # anchor rows are in paper order
-            anchor_mask[local[at[starts]]] = np.bitwise_or.reduceat(shared[at], starts)
+            starts = group_starts(paper[at])  # anchor rows are in paper order
+            anchor_mask[paper[at[starts]]] = np.bitwise_or.reduceat(shared[at], starts)
         return AnchorColumns(
             paper_ids=self.paper_ids,
             entity_ids=self.entity_ids,
@@ -264,12 +266,18 @@ class LinkTable:
             role=self.role[rows],
             confidence=self.confidence[rows],
             anchor=anchor,
-            shares=~anchor & (shared & anchor_mask[local]).any(axis=1),
+            shares=~anchor & (shared & anchor_mask[paper]).any(axis=1),
             evidence=self._evidence_of(graph, paper, entity, kind),
             preload=None,  # evidence(i) reads the graph's dicts
             paper_at=self._paper_at,
             entity_at=self._entity_at,
         )
+
+    def _type_role(self) -> np.ndarray:
+        """Per row, type x len(roles) + role: one code to look both up at once (built on first use)."""
+        if self._codes is None:
+            self._codes = self.type.astype(np.int16) * len(self.roles) + self.role
+        return self._codes
 
     def _role_mask(self, roles: Sequence[str | None] | None) -> np.ndarray:
         """Per role code: it is one of `roles` (None: every role)."""

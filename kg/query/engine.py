@@ -577,18 +577,19 @@ class QueryEngine:
         # Every figure below is per entity, so they are computed for all the candidates and the entity rows
         # (label, confidence: is it offered?) read only for those with enough support (thousands fewer).
         candidates = {cols.entity_ids[i] for i in distinct(cols.entity[other], n_entities)}
-        together_at: list[tuple[int, int]] = []  # (paper, entity) where one sentence links it to the anchor
+        # (paper, entity) where one sentence links it to the anchor (a USED_FOR edge's papers)
+        together_papers: list[str] = []
+        together_entities: list[int] = []
         evidence: dict[str, list[str]] = defaultdict(list)
         if sentence_rel is not None:
             if anchor_label == "Task":
                 pairs = [(e.source, e) for e in self.access.entity_links(sentence_rel, targets=list(family))]
             else:
                 pairs = [(e.target, e) for e in self.access.entity_links(sentence_rel, sources=list(family))]
-            paper_at = cols.paper_at
             for other_id, edge in sorted(pairs, key=lambda p: (p[0], -p[1].confidence)):
                 if other_id in candidates:
-                    e = cols.entity_at[other_id]
-                    together_at.extend((at, e) for p in edge.papers if (at := paper_at.get(p)) is not None)
+                    together_papers.extend(edge.papers)
+                    together_entities.extend([cols.entity_at[other_id]] * len(edge.papers))
                     evidence[other_id].extend(edge.evidence)
         benchmarks: set[str] = set()  # datasets the vocabulary says benchmark the anchor's family
         co_mention = np.full(n_entities, CO_MENTION)
@@ -602,7 +603,10 @@ class QueryEngine:
         # linked by one sentence: evidence shared with an anchor link, a USED_FOR edge's paper, a benchmark
         shares = cols.shares[other]
         # (a USED_FOR edge's papers outside the anchor's have no rows here, so they match nothing)
-        together = np.array(together_at, dtype=np.int64).reshape(-1, 2)
+        together = np.array(
+            [[cols.paper_at.get(p, -1) for p in together_papers], together_entities], dtype=np.int64
+        ).T.reshape(-1, 2)
+        together = together[together[:, 0] >= 0]
         in_benchmark = np.zeros(n_entities, dtype=bool)
         in_benchmark[cols.entity_index(list(benchmarks))] = True
         linked_by_sentence = shares | _rows_of_pairs(paper, entity, together, n_entities) | in_benchmark[entity]
