@@ -24,6 +24,7 @@ from kg.graph.build import build_graph
 from kg.graph.schema import USE_ROLES
 from kg.graph.store import save_graph
 from kg.neo4j.loader import load_graph_into_neo4j, snapshot_database, snapshot_graph
+from kg.neo4j.schema import COVERAGE
 from kg.neo4j.settings import connect
 from kg.query.columns import TYPES, LinkColumns
 from kg.query.embedded import NetworkxAccess
@@ -219,6 +220,22 @@ def test_primitives_match_row_for_row(loaded, hand_graph):
     for pid in paper_ids:
         assert b.citations(pid) == a.citations(pid)
     assert b.stats() == a.stats()
+
+
+def test_stats_from_the_stored_coverage_and_without_it(loaded, sample_graph):
+    """stats counts coverage from the per-paper property the loader stores; a database loaded before it
+    existed (no property) is counted from the papers themselves, to the same figures."""
+    a = NetworkxAccess(sample_graph)
+    b = Neo4jAccess(loaded.driver, loaded.database)
+    loaded.use("sample", sample_graph)
+    expected = a.stats()
+    assert 0 < expected["papers_with_method_and_task"] < expected["papers_with_abstract"]
+    assert b.stats() == expected
+    try:
+        loaded.driver.execute_query(f"MATCH (p:Paper) REMOVE p.{COVERAGE}", database_=loaded.database)
+        assert b.stats() == expected
+    finally:
+        loaded.current = None  # the next test loads its graph again
 
 
 def test_text_primitives_match(loaded, hand_graph):

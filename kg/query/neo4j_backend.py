@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import neo4j
 
+from kg.graph.counts import HAS_ABSTRACT, HAS_METHOD_AND_TASK
 from kg.graph.schema import (
     AUTHOR,
     ENTITY_NODE_LABELS,
@@ -23,7 +24,7 @@ from kg.graph.schema import (
     check_label,
     check_relationship_type,
 )
-from kg.neo4j.schema import KEY_INDEX, MAX_TERM_BYTES, QUIET_SESSION, TERMS_INDEX, lucene_term
+from kg.neo4j.schema import COVERAGE, KEY_INDEX, MAX_TERM_BYTES, QUIET_SESSION, TERMS_INDEX, lucene_term
 from kg.query.access import EntityLink, EntityRow, Family, FamilyMember, PaperLink, PaperRow, stored_top
 
 if TYPE_CHECKING:
@@ -485,14 +486,23 @@ class Neo4jAccess:
             f"COUNT {{ ()-[:{check_relationship_type(t)}]->() }} AS `{t}`" for t in RELATIONSHIP_TYPES
         )
         counts = self._read(f"RETURN {node_counts}, {rel_counts}")[0]
-        # Every typed edge leaving a paper except citations, as the embedded backend counts them.
-        extracted = _rel_union(t for t in RELATIONSHIP_TYPES if t != "CITES" and PAPER in _labels_of([t], 0))
+        # the coverage the loader stored on every paper (kg.neo4j.schema.COVERAGE)
         coverage = self._read(
-            "MATCH (p:Paper) WHERE p.abstract IS NOT NULL AND p.abstract <> '' "
-            "RETURN count(p) AS with_abstract, "
-            f"count(CASE WHEN EXISTS {{ (p)-[:{extracted}]->(:Method) }} "
-            f"AND EXISTS {{ (p)-[:{extracted}]->(:Task) }} THEN 1 END) AS with_method_and_task"
+            f"MATCH (p:Paper) WITH p.{COVERAGE} AS c "
+            "RETURN count(*) - count(c) AS missing, count(CASE WHEN c >= $abstract THEN 1 END) AS with_abstract, "
+            "count(CASE WHEN c = $both THEN 1 END) AS with_method_and_task",
+            abstract=HAS_ABSTRACT,
+            both=HAS_METHOD_AND_TASK,
         )[0]
+        if coverage["missing"]:  # a database loaded before it was stored: read the papers themselves
+            # Every typed edge leaving a paper except citations, as the embedded backend counts them.
+            extracted = _rel_union(t for t in RELATIONSHIP_TYPES if t != "CITES" and PAPER in _labels_of([t], 0))
+            coverage = self._read(
+                "MATCH (p:Paper) WHERE p.abstract IS NOT NULL AND p.abstract <> '' "
+                "RETURN count(p) AS with_abstract, "
+                f"count(CASE WHEN EXISTS {{ (p)-[:{extracted}]->(:Method) }} "
+                f"AND EXISTS {{ (p)-[:{extracted}]->(:Task) }} THEN 1 END) AS with_method_and_task"
+            )[0]
         return {
             "nodes": {label: int(counts[label]) for label in ALL_LABELS},
             "relationships": {t: int(counts[t]) for t in RELATIONSHIP_TYPES},
