@@ -469,15 +469,16 @@ class Neo4jAccess:
         """(entities of the label at or above min_confidence, the `limit` with most papers among them)."""
         node = check_label(label)
         where = "WHERE coalesce(n.confidence, 1.0) >= $min AND n.paper_count > 0"
-        count = self._read(f"MATCH (n:{node}) {where} RETURN count(n) AS n", min=min_confidence)[0]["n"]
-        rows = self._rows(
-            f"MATCH (n:{node}) {where} WITH n ORDER BY n.paper_count DESC, n.id LIMIT $limit "
-            f"RETURN collect({ENTITY_FIELDS}) AS rows",
+        # one query (one round trip): the count, and the top rows in a subquery
+        record = self._read(
+            f"MATCH (n:{node}) {where} WITH count(n) AS count "
+            f"CALL () {{ MATCH (n:{node}) {where} WITH n ORDER BY n.paper_count DESC, n.id LIMIT $limit "
+            f"RETURN collect({ENTITY_FIELDS}) AS rows }} RETURN count, rows",
             min=min_confidence,
             limit=limit,
             entity_labels=[node],
-        )
-        return int(count), [_entity_row(r) for r in rows]
+        )[0]
+        return int(record["count"]), [_entity_row(r) for r in record["rows"]]
 
     def stats(self) -> dict:
         """Counts of nodes per label, edges per type, and extraction coverage."""
@@ -485,12 +486,13 @@ class Neo4jAccess:
         rel_counts = ", ".join(
             f"COUNT {{ ()-[:{check_relationship_type(t)}]->() }} AS `{t}`" for t in RELATIONSHIP_TYPES
         )
-        counts = self._read(f"RETURN {node_counts}, {rel_counts}")[0]
-        # the coverage the loader stored on every paper (kg.neo4j.schema.COVERAGE)
-        coverage = self._read(
+        # the counts (from Neo4j's count store) and the coverage the loader stored on every paper
+        # (kg.neo4j.schema.COVERAGE), in one query
+        counts = coverage = self._read(
             f"MATCH (p:Paper) WITH p.{COVERAGE} AS c "
-            "RETURN count(*) - count(c) AS missing, count(CASE WHEN c >= $abstract THEN 1 END) AS with_abstract, "
-            "count(CASE WHEN c = $both THEN 1 END) AS with_method_and_task",
+            "WITH count(*) - count(c) AS missing, count(CASE WHEN c >= $abstract THEN 1 END) AS with_abstract, "
+            "count(CASE WHEN c = $both THEN 1 END) AS with_method_and_task "
+            f"RETURN missing, with_abstract, with_method_and_task, {node_counts}, {rel_counts}",
             abstract=HAS_ABSTRACT,
             both=HAS_METHOD_AND_TASK,
         )[0]
