@@ -21,22 +21,11 @@ WORD_BITS = 64
 
 
 class _Indexed:
-    """Row filters and id -> index lookups shared by LinkColumns and AnchorColumns."""
+    """The id -> index lookups of LinkColumns and AnchorColumns."""
 
     __slots__ = ()
-    roles: Sequence[str | None]
-    role: np.ndarray
-    type: np.ndarray
     paper_at: dict[str, int]
     entity_at: dict[str, int]
-
-    def role_in(self, roles: Sequence[str | None]) -> np.ndarray:
-        """Per row: its role is one of `roles`."""
-        return np.isin(self.role, [i for i, r in enumerate(self.roles) if r in roles])
-
-    def type_in(self, types: Sequence[str]) -> np.ndarray:
-        """Per row: its type is one of `types`."""
-        return np.isin(self.type, [i for i, t in enumerate(TYPES) if t in types])
 
     def entity_index(self, entity_ids: Iterable[str]) -> np.ndarray:
         """Indices of the given entities that occur (sorted, int64)."""
