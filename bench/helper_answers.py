@@ -34,14 +34,11 @@ def resave(old: str, new: str) -> None:
     )
 
 
-def dump_and_time(graph_path: str, out: str) -> None:
-    """Write the answers to `out` and the plan's latencies to `out`.times.json; print a summary."""
-    from kg.api import KnowledgeGraph, to_records
-    from kgbench.queries import pick_plan, time_queries
+def ranked_answers(kg, papers: list[str]) -> dict[str, list]:
+    """The dumped answers, from any backend: methods_for / datasets_for of the 30 most mentioned tasks,
+    tasks_for of the 30 most mentioned methods, related_papers of 50 of the (sorted) `papers`."""
+    from kg.api import to_records
 
-    started = time.perf_counter()
-    kg = KnowledgeGraph.load(graph_path)
-    print("load", round(time.perf_counter() - started, 1), "s", flush=True)
     stats = kg.stats()
     answers = {}
     for task in [r["name"] for r in stats["top"]["Task"][:30]]:
@@ -49,9 +46,21 @@ def dump_and_time(graph_path: str, out: str) -> None:
         answers[f"d {task}"] = to_records(kg.datasets_for(task))
     for method in [r["name"] for r in stats["top"]["Method"][:30]]:
         answers[f"t {method}"] = to_records(kg.tasks_for(method))
-    papers = sorted(n for n, label in kg.graph.nodes(data="label") if label == "Paper")
     for paper in papers[:: max(1, len(papers) // 50)][:50]:
         answers[f"r {paper}"] = to_records(kg.related_papers(paper))
+    return answers
+
+
+def dump_and_time(graph_path: str, out: str) -> None:
+    """Write the answers to `out` and the plan's latencies to `out`.times.json; print a summary."""
+    from kg.api import KnowledgeGraph
+    from kgbench.queries import pick_plan, time_queries
+
+    started = time.perf_counter()
+    kg = KnowledgeGraph.load(graph_path)
+    print("load", round(time.perf_counter() - started, 1), "s", flush=True)
+    papers = sorted(n for n, label in kg.graph.nodes(data="label") if label == "Paper")
+    answers = ranked_answers(kg, papers)
     Path(out).write_text(json.dumps(answers, indent=1, sort_keys=True, default=str), encoding="utf-8")
     print(len(answers), "answers ->", out, flush=True)
     times = time_queries(kg, pick_plan(kg.graph, 10), 10, 10.0)

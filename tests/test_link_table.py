@@ -16,10 +16,10 @@ import pytest
 
 from kg.api import KnowledgeGraph, to_records
 from kg.graph.link_table import LinkTable
-from kg.graph.schema import PAPER_ENTITY_TYPES
+from kg.graph.schema import PAPER_ENTITY_TYPES, USE_ROLES
 from kg.graph.store import load_graph_stored, save_graph
 from kg.pipeline import assemble
-from kg.query.columns import TYPES, LinkColumns, columns_of_links, shared_masks
+from kg.query.columns import TYPES, AnchorColumns, LinkColumns, columns_of_links, shared_masks
 from kg.query.embedded import NetworkxAccess
 from tests.test_graph_query import EXTRACTIONS, PAPERS
 
@@ -98,6 +98,81 @@ def test_table_slices_equal_the_columns_built_from_rows(saved):
             )
             meeting += _check_masks(sliced) + _check_masks(built)
     assert meeting > 0  # the hand graph has links sharing evidence sentences
+
+
+def anchor_rows(cols: AnchorColumns) -> list[tuple]:
+    """An AnchorColumns as plain rows (ids, not indices: Neo4j's indices are its own)."""
+    return [
+        (
+            cols.paper_ids[cols.paper[i]],
+            cols.entity_ids[cols.entity[i]],
+            TYPES[cols.type[i]],
+            cols.roles[cols.role[i]],
+            float(cols.confidence[i]),
+            bool(cols.anchor[i]),
+            bool(cols.shares[i]),
+            cols.evidence(i),
+        )
+        for i in range(len(cols.paper))
+    ]
+
+
+def expected_anchor_rows(access, anchors, other_types, anchor_roles, other_roles, also) -> list[tuple]:
+    """anchor_columns' rows by its definition, from the plain link rows."""
+    linked = {
+        link.paper_id
+        for link in access.paper_links(anchors, PAPER_ENTITY_TYPES)
+        if anchor_roles is None or link.role in anchor_roles
+    }
+    links = access.paper_links_of(sorted(linked | set(also)), PAPER_ENTITY_TYPES)
+    is_anchor = {
+        link: link.entity_id in anchors and (anchor_roles is None or link.role in anchor_roles) for link in links
+    }
+    sentences: dict[str, set[str]] = {}
+    for link in links:
+        if is_anchor[link]:
+            sentences.setdefault(link.paper_id, set()).update(link.evidence)
+    return [
+        (
+            link.paper_id,
+            link.entity_id,
+            link.type,
+            link.role,
+            link.confidence,
+            is_anchor[link],
+            not is_anchor[link] and bool(set(link.evidence) & sentences.get(link.paper_id, set())),
+            link.evidence,
+        )
+        for link in links
+        if is_anchor[link] or (link.entity_id not in anchors and link.type in other_types and link.role in other_roles)
+    ]
+
+
+ANCHOR_CASES = [
+    # (anchor ids, other types, anchor roles, other roles, papers only naming the anchor)
+    (["task:object-detection"], ("USES", "PROPOSES"), None, USE_ROLES, []),
+    (["task:object-detection", "task:image-classification"], ("EVALUATES_ON", "PROPOSES"), None, USE_ROLES, []),
+    (["method:vision-transformer", "method:rank detr"], ("ADDRESSES",), USE_ROLES, USE_ROLES, []),
+    (["method:transformer"], ("ADDRESSES",), USE_ROLES, ("background",), ["arxiv:3"]),
+    (["method:transformer"], ("ADDRESSES",), ("background",), ("background", None), []),
+    (["nope"], ("USES",), None, USE_ROLES, ["arxiv:3", "nope"]),
+    ([], ("USES", "PROPOSES"), None, USE_ROLES, []),
+]
+
+
+def test_anchor_columns_hold_the_anchor_links_and_the_others_marked_by_shared_evidence(saved):
+    graph, _ = saved
+    access = NetworkxAccess(graph)
+    found = shared = 0
+    for anchors, other_types, anchor_roles, other_roles, also in ANCHOR_CASES:
+        cols = access.anchor_columns(
+            anchors, other_types, anchor_roles=anchor_roles, other_roles=other_roles, also=also
+        )
+        rows = anchor_rows(cols)
+        assert rows == expected_anchor_rows(access, anchors, other_types, anchor_roles, other_roles, also)
+        found += len(rows)
+        shared += sum(row[6] for row in rows)
+    assert found and shared  # the cases hold links, some of them sharing a sentence with the anchor
 
 
 def test_masks_widen_past_64_shared_sentences():

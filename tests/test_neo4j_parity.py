@@ -15,13 +15,16 @@ import neo4j
 import networkx as nx
 import pytest
 from test_graph_query import EXTRACTIONS, PAPERS, RESOLUTION
+from test_link_table import anchor_rows
 from test_neo4j_loader import reset_database
 from typer.testing import CliRunner
 
 from kg import KnowledgeGraph
 from kg.graph.build import build_graph
+from kg.graph.schema import USE_ROLES
 from kg.graph.store import save_graph
 from kg.neo4j.loader import load_graph_into_neo4j, snapshot_database, snapshot_graph
+from kg.neo4j.schema import COVERAGE
 from kg.neo4j.settings import connect
 from kg.query.columns import TYPES, LinkColumns
 from kg.query.embedded import NetworkxAccess
@@ -185,6 +188,22 @@ def test_primitives_match_row_for_row(loaded, hand_graph):
             mine, theirs = a.link_columns(kinds, **wanted), b.link_columns(kinds, **wanted)
             assert _column_rows(theirs) == _column_rows(mine) and _column_rows(mine)
             assert _meeting(theirs) == _meeting(mine)
+    # what the rankings read around an anchor: the same rows, the same shared-sentence marks
+    tasks = [e for e in entity_ids if hand_graph.nodes.get(e, {}).get("label") == "Task"]
+    methods = [e for e in entity_ids if hand_graph.nodes.get(e, {}).get("label") == "Method"]
+    shared = 0
+    for anchors, other_types, anchor_roles, other_roles, also in (
+        (tasks[:1], ("USES", "PROPOSES"), None, USE_ROLES, []),
+        (tasks, ("EVALUATES_ON", "PROPOSES"), None, USE_ROLES, paper_ids[:2]),
+        (methods, ("ADDRESSES",), USE_ROLES, USE_ROLES, []),
+        (methods[:2], ("ADDRESSES", "USES"), ("background",), ("background", None), ["nope"]),
+        (["nope"], ("USES",), None, USE_ROLES, paper_ids),
+    ):
+        asked = {"anchor_roles": anchor_roles, "other_roles": other_roles, "also": also}
+        mine = anchor_rows(a.anchor_columns(anchors, other_types, **asked))
+        assert anchor_rows(b.anchor_columns(anchors, other_types, **asked)) == mine, anchors
+        shared += sum(row[6] for row in mine)
+    assert shared  # some links share a sentence with the anchor's
     for key in {k for _, ks in hand_graph.nodes(data="keys") if ks for k in ks} | {"nope", ""}:
         for labels in (("Method",), ("Method", "Dataset", "Metric"), ("Task",)):
             assert b.family(key, labels) == a.family(key, labels), key
@@ -201,6 +220,22 @@ def test_primitives_match_row_for_row(loaded, hand_graph):
     for pid in paper_ids:
         assert b.citations(pid) == a.citations(pid)
     assert b.stats() == a.stats()
+
+
+def test_stats_from_the_stored_coverage_and_without_it(loaded, sample_graph):
+    """stats counts coverage from the per-paper property the loader stores; a database loaded before it
+    existed (no property) is counted from the papers themselves, to the same figures."""
+    a = NetworkxAccess(sample_graph)
+    b = Neo4jAccess(loaded.driver, loaded.database)
+    loaded.use("sample", sample_graph)
+    expected = a.stats()
+    assert 0 < expected["papers_with_method_and_task"] < expected["papers_with_abstract"]
+    assert b.stats() == expected
+    try:
+        loaded.driver.execute_query(f"MATCH (p:Paper) REMOVE p.{COVERAGE}", database_=loaded.database)
+        assert b.stats() == expected
+    finally:
+        loaded.current = None  # the next test loads its graph again
 
 
 def test_text_primitives_match(loaded, hand_graph):

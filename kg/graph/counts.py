@@ -11,12 +11,25 @@ from typing import TYPE_CHECKING, Any
 
 from kg.graph.schema import AUTHOR, ENTITY_NODE_LABELS, PAPER, RELATIONSHIP_TYPES
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the Neo4j backend reads the coverage constants without networkx
     import networkx as nx
 
     from kg.graph.snapshot import GraphDicts
 
 STATS_KEY = "stats"  # in the file's "G" line
+
+
+# A paper's extraction coverage, as `kg query stats` counts it (and the Neo4j loader stores on each paper)
+NO_ABSTRACT, HAS_ABSTRACT, HAS_METHOD_AND_TASK = 0, 1, 2
+
+
+def paper_coverage(graph: nx.MultiDiGraph | GraphDicts, paper: str) -> int:
+    """NO_ABSTRACT, HAS_ABSTRACT, or HAS_METHOD_AND_TASK: it has an abstract and links to a method and a task."""
+    node_attrs, succ = graph._node, graph._succ
+    if not node_attrs[paper].get("abstract"):
+        return NO_ABSTRACT
+    kinds = {node_attrs[t].get("label") for t, keydict in succ[paper].items() if any(k != "CITES" for k in keydict)}
+    return HAS_METHOD_AND_TASK if "Method" in kinds and "Task" in kinds else HAS_ABSTRACT
 
 
 def graph_stats(graph: nx.MultiDiGraph | GraphDicts) -> dict[str, Any]:
@@ -32,12 +45,10 @@ def graph_stats(graph: nx.MultiDiGraph | GraphDicts) -> dict[str, Any]:
         for keydict in succ[node].values():
             for key in keydict:  # a type outside the schema is counted too: saving must not fail on it
                 edges[key] = edges.get(key, 0) + 1
-        if label == PAPER and attrs.get("abstract"):
-            with_abstract += 1
-            kinds = {
-                node_attrs[t].get("label") for t, keydict in succ[node].items() if any(k != "CITES" for k in keydict)
-            }
-            with_method_and_task += "Method" in kinds and "Task" in kinds
+        if label == PAPER:
+            coverage = paper_coverage(graph, node)
+            with_abstract += coverage >= HAS_ABSTRACT
+            with_method_and_task += coverage == HAS_METHOD_AND_TASK
     return {
         "nodes": nodes,
         "relationships": edges,

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import base64
 from array import array
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
 from kg.graph.schema import PAPER
-from kg.query.columns import TYPES, LinkColumns, shared_masks
+from kg.query.columns import TYPES, AnchorColumns, LinkColumns, group_starts, shared_masks
 
 PAYLOAD_FORMAT = "paper-kg-links-1"
 CHUNK = 1 << 21  # bytes of one array per "K" line
@@ -50,6 +50,7 @@ class LinkTable:
         self.paper = np.repeat(np.arange(len(paper_ids), dtype=np.int32), np.diff(self.paper_start))
         self.by_entity = np.argsort(self.entity, kind="stable").astype(np.int32)
         self.entity_start = np.searchsorted(self.entity[self.by_entity], np.arange(len(entity_ids) + 1))
+        self._codes: np.ndarray | None = None
         self._paper_at = {p: i for i, p in enumerate(paper_ids)}
         self._entity_at = {e: i for i, e in enumerate(entity_ids)}
 
@@ -203,16 +204,10 @@ class LinkTable:
             rows = np.sort(self.by_entity[_ranges(self.entity_start[at], self.entity_start[at + 1])])
         if set(types) != set(TYPES):
             rows = rows[np.isin(self.type[rows], [i for i, t in enumerate(TYPES) if t in types])]
-        succ, papers, entities = graph._succ, self.paper_ids, self.entity_ids
         paper, entity, kind = self.paper[rows], self.entity[rows], self.type[rows]
-
-        def evidence(i: int) -> tuple[str, ...]:
-            attrs = succ[papers[paper[i]]][entities[entity[i]]][TYPES[kind[i]]]
-            return tuple(attrs.get("evidence", ()))
-
         return LinkColumns(
-            paper_ids=papers,
-            entity_ids=entities,
+            paper_ids=self.paper_ids,
+            entity_ids=self.entity_ids,
             roles=self.roles,
             paper=paper,
             entity=entity,
@@ -220,10 +215,85 @@ class LinkTable:
             role=self.role[rows],
             confidence=self.confidence[rows],
             shared=self.shared[rows],
-            evidence=evidence,
+            evidence=self._evidence_of(graph, paper, entity, kind),
             paper_at=self._paper_at,
             entity_at=self._entity_at,
         )
+
+    def anchor_columns(
+        self,
+        graph: Any,
+        anchor_ids: Collection[str],
+        other_types: Sequence[str],
+        *,
+        anchor_roles: Sequence[str | None] | None,
+        other_roles: Sequence[str | None],
+        also: Collection[str] = (),
+    ) -> AnchorColumns:
+        """GraphAccess.anchor_columns over the table, in index space (no id of an anchor paper is looked up)."""
+        family = np.fromiter((i for e in set(anchor_ids) if (i := self._entity_at.get(e)) is not None), dtype=np.int64)
+        in_family = np.zeros(len(self.entity_ids), dtype=bool)
+        in_family[family] = True
+        anchor_role = self._role_mask(anchor_roles)
+        linked = self.by_entity[_ranges(self.entity_start[family], self.entity_start[family + 1])]
+        is_paper = np.zeros(len(self.paper_ids), dtype=bool)
+        is_paper[self.paper[linked[anchor_role[self.role[linked]]]]] = True
+        is_paper[[i for p in also if (i := self._paper_at.get(p)) is not None]] = True
+        papers = np.flatnonzero(is_paper)
+        rows = _ranges(self.paper_start[papers], self.paper_start[papers + 1])
+        # one gather of a (type, role) code per row, then a lookup table per kind of row
+        codes = self._type_role()[rows]
+        anchor_kind = np.repeat(anchor_role[None, :], len(TYPES), axis=0).reshape(-1)
+        other_kind = (np.array([t in other_types for t in TYPES])[:, None] & self._role_mask(other_roles)).reshape(-1)
+        in_family_row = in_family[self.entity[rows]]
+        anchor = in_family_row & anchor_kind[codes]
+        keep = anchor | (~in_family_row & other_kind[codes])
+        rows, anchor = rows[keep], anchor[keep]
+        paper, entity, kind, shared = self.paper[rows], self.entity[rows], self.type[rows], self.shared[rows]
+        # a paper's anchor links' masks, OR-ed: a link shares a sentence with one of them where its mask meets it
+        anchor_mask = np.zeros((len(self.paper_ids), shared.shape[1]), dtype=np.uint64)
+        at = np.flatnonzero(anchor)
+        if len(at):
+            starts = group_starts(paper[at])  # anchor rows are in paper order
+            anchor_mask[paper[at[starts]]] = np.bitwise_or.reduceat(shared[at], starts)
+        return AnchorColumns(
+            paper_ids=self.paper_ids,
+            entity_ids=self.entity_ids,
+            roles=self.roles,
+            paper=paper,
+            entity=entity,
+            type=kind,
+            role=self.role[rows],
+            confidence=self.confidence[rows],
+            anchor=anchor,
+            shares=~anchor & (shared & anchor_mask[paper]).any(axis=1),
+            evidence=self._evidence_of(graph, paper, entity, kind),
+            preload=None,  # evidence(i) reads the graph's dicts
+            paper_at=self._paper_at,
+            entity_at=self._entity_at,
+        )
+
+    def _type_role(self) -> np.ndarray:
+        """Per row, type x len(roles) + role: one code to look both up at once (built on first use)."""
+        if self._codes is None:
+            self._codes = self.type.astype(np.int16) * len(self.roles) + self.role
+        return self._codes
+
+    def _role_mask(self, roles: Sequence[str | None] | None) -> np.ndarray:
+        """Per role code: it is one of `roles` (None: every role)."""
+        return np.array([roles is None or r in roles for r in self.roles], dtype=bool)
+
+    def _evidence_of(
+        self, graph: Any, paper: np.ndarray, entity: np.ndarray, kind: np.ndarray
+    ) -> Callable[[int], tuple[str, ...]]:
+        """A row's evidence sentences, read from the graph's edge (the table holds no text)."""
+        succ, papers, entities = graph._succ, self.paper_ids, self.entity_ids
+
+        def evidence(i: int) -> tuple[str, ...]:
+            attrs = succ[papers[paper[i]]][entities[entity[i]]][TYPES[kind[i]]]
+            return tuple(attrs.get("evidence", ()))
+
+        return evidence
 
 
 def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from kg.query.columns import LinkColumns
+    from kg.query.columns import AnchorColumns, LinkColumns
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -140,6 +140,22 @@ class GraphAccess(Protocol):
     ) -> LinkColumns:
         """Paper edges of the given types leaving `paper_ids` or (else) reaching `entity_ids`, as columns
         (kg.query.columns: the rankings group thousands of papers' links as arrays)."""
+        ...
+
+    def anchor_columns(
+        self,
+        anchor_ids: Collection[str],
+        other_types: Sequence[str],
+        *,
+        anchor_roles: Sequence[str | None] | None,
+        other_roles: Sequence[str | None],
+        also: Collection[str] = (),
+    ) -> AnchorColumns:
+        """The links of the papers linking to `anchor_ids` (by a link whose role is in anchor_roles, unless
+        None) or listed in `also`, as columns (kg.query.columns.AnchorColumns): their anchor links (those
+        links, of any paper-entity type) and their links of `other_types` with a role in other_roles to
+        entities not in anchor_ids, each marked when it shares an evidence sentence with an anchor link of
+        its paper. What the rankings read of a broad anchor's papers, reduced where the links are stored."""
         ...
 
     def papers(self, paper_ids: Collection[str]) -> dict[str, PaperRow]:

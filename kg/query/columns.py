@@ -7,8 +7,9 @@ rankings in kg.query.engine are written once, as group-bys over arrays instead o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -19,8 +20,24 @@ TYPES: tuple[str, ...] = tuple(sorted(PAPER_ENTITY_TYPES))  # a row's `type` ind
 WORD_BITS = 64
 
 
+class _Indexed:
+    """The id -> index lookups of LinkColumns and AnchorColumns."""
+
+    __slots__ = ()
+    paper_at: dict[str, int]
+    entity_at: dict[str, int]
+
+    def entity_index(self, entity_ids: Iterable[str]) -> np.ndarray:
+        """Indices of the given entities that occur (sorted, int64)."""
+        return _indices(self.entity_at, entity_ids)
+
+    def paper_index(self, paper_ids: Iterable[str]) -> np.ndarray:
+        """Indices of the given papers that occur (sorted, int64)."""
+        return _indices(self.paper_at, paper_ids)
+
+
 @dataclass(slots=True)
-class LinkColumns:
+class LinkColumns(_Indexed):
     """(Paper)-[type]->(entity) links as columns; rows sorted by (paper id, entity id, type).
 
     `paper` and `entity` index paper_ids and entity_ids, both sorted, so index order is id order.
@@ -42,21 +59,34 @@ class LinkColumns:
     paper_at: dict[str, int]  # id -> index (the inverse of paper_ids)
     entity_at: dict[str, int]
 
-    def role_in(self, roles: Sequence[str | None]) -> np.ndarray:
-        """Per row: its role is one of `roles`."""
-        return np.isin(self.role, [i for i, r in enumerate(self.roles) if r in roles])
 
-    def type_in(self, types: Sequence[str]) -> np.ndarray:
-        """Per row: its type is one of `types`."""
-        return np.isin(self.type, [i for i, t in enumerate(TYPES) if t in types])
+@dataclass(slots=True)
+class AnchorColumns(_Indexed):
+    """The links a ranking reads around an anchor family (GraphAccess.anchor_columns), as columns; rows sorted
+    by (paper id, entity id, type).
 
-    def entity_index(self, entity_ids: Iterable[str]) -> np.ndarray:
-        """Indices of the given entities that occur (sorted, int64)."""
-        return _indices(self.entity_at, entity_ids)
+    Two kinds of rows: `anchor` rows are the papers' links to the anchor's entities; the others are their
+    links to other entities, each with `shares`: it shares an evidence sentence with an anchor row of its
+    paper (False on anchor rows). `paper` and `entity` index paper_ids and entity_ids, both sorted; the
+    embedded backend's are the whole graph's, Neo4j's only those of the rows, so use the ids, not the
+    indices, across calls.
+    """
 
-    def paper_index(self, paper_ids: Iterable[str]) -> np.ndarray:
-        """Indices of the given papers that occur (sorted, int64)."""
-        return _indices(self.paper_at, paper_ids)
+    paper_ids: Sequence[str]
+    entity_ids: Sequence[str]
+    roles: Sequence[str | None]
+    paper: np.ndarray  # int32
+    entity: np.ndarray  # int32
+    type: np.ndarray  # int8, into TYPES
+    role: np.ndarray  # int8, into roles
+    confidence: np.ndarray  # float64
+    anchor: np.ndarray  # bool
+    shares: np.ndarray  # bool
+    evidence: Callable[[int], tuple[str, ...]]  # a row's evidence sentences
+    # reads these rows' evidence in one go (Neo4j: one round trip); None: `evidence` reads it at hand
+    preload: Callable[[Sequence[int]], None] | None
+    paper_at: dict[str, int]
+    entity_at: dict[str, int]
 
 
 def _indices(at: dict[str, int], wanted: Iterable[str]) -> np.ndarray:
@@ -142,3 +172,56 @@ def group_starts(*keys: np.ndarray) -> np.ndarray:
     for key in keys:
         change[1:] |= key[1:] != key[:-1]
     return np.flatnonzero(change)
+
+
+def anchor_columns_of(
+    columns: Mapping[str, Sequence[Any]],
+    fetch: Callable[[Sequence[tuple[str, str, str]]], dict[tuple[str, str, str], tuple[str, ...]]],
+) -> AnchorColumns:
+    """AnchorColumns from flat per-link lists "paper", "entity", "type", "role" (0: none), "confidence",
+    "anchor", "shares", in any order; `fetch` reads the evidence of (paper, entity, type) keys when the
+    ranking asks for it (it reads only the shown entities' rows)."""
+    paper_ids = sorted(set(columns["paper"]))
+    entity_ids = sorted(set(columns["entity"]))
+    role_of = [None if r == 0 else r for r in columns["role"]]
+    roles = sorted(set(role_of), key=lambda r: (r is not None, r or ""))
+    p_at = {p: i for i, p in enumerate(paper_ids)}
+    e_at = {e: i for i, e in enumerate(entity_ids)}
+    r_at = {r: i for i, r in enumerate(roles)}
+    t_at = {t: i for i, t in enumerate(TYPES)}
+    paper = np.array([p_at[p] for p in columns["paper"]], dtype=np.int32)
+    entity = np.array([e_at[e] for e in columns["entity"]], dtype=np.int32)
+    kind = np.array([t_at[t] for t in columns["type"]], dtype=np.int8)
+    order = np.lexsort((kind, entity, paper))  # rows by (paper id, entity id, type), as the link table's
+    paper, entity, kind = paper[order], entity[order], kind[order]
+    cache: dict[int, tuple[str, ...]] = {}
+
+    def key(i: int) -> tuple[str, str, str]:
+        return paper_ids[paper[i]], entity_ids[entity[i]], TYPES[kind[i]]
+
+    def preload(rows: Sequence[int]) -> None:
+        missing = [i for i in dict.fromkeys(rows) if i not in cache]
+        if missing:
+            found = fetch([key(i) for i in missing])
+            cache.update({i: found.get(key(i), ()) for i in missing})
+
+    def evidence(i: int) -> tuple[str, ...]:
+        preload([i])
+        return cache[i]
+
+    return AnchorColumns(
+        paper_ids=paper_ids,
+        entity_ids=entity_ids,
+        roles=roles,
+        paper=paper,
+        entity=entity,
+        type=kind,
+        role=np.array([r_at[r] for r in role_of], dtype=np.int8)[order],
+        confidence=np.array(columns["confidence"], dtype=np.float64).reshape(-1)[order],
+        anchor=np.array(columns["anchor"], dtype=bool).reshape(-1)[order],
+        shares=np.array(columns["shares"], dtype=bool).reshape(-1)[order],
+        evidence=evidence,
+        preload=preload,
+        paper_at=p_at,
+        entity_at=e_at,
+    )

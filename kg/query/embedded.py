@@ -15,7 +15,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from kg.graph.counts import graph_stats, stored_stats
-from kg.graph.schema import ENTITY_NODE_LABELS, PAPER
+from kg.graph.schema import ENTITY_NODE_LABELS, PAPER, RELATIONSHIP_TYPES
 from kg.graph.store import Stored
 from kg.query.access import EntityLink, EntityRow, Family, FamilyMember, PaperLink, PaperRow, stored_top
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from kg.graph.link_table import LinkTable
     from kg.graph.snapshot import GraphDicts
     from kg.graph.text_index import TermIndex
-    from kg.query.columns import LinkColumns
+    from kg.query.columns import AnchorColumns, LinkColumns
 
 ENTITY_LABELS = frozenset(ENTITY_NODE_LABELS.values())
 
@@ -67,6 +67,7 @@ class NetworkxAccess:
         self._terms: TermIndex | None = None  # kg.graph.text_index
         self._links: LinkTable | None = None  # kg.graph.link_table
         self._by_label: dict[str, list[str]] = defaultdict(list)  # entity ids per label (stats' top lists)
+        self._into: dict[str, dict[str, list[str]]] = {}  # per entity-entity type: target -> sources
         for node_id, attrs in graph._node.items():
             if attrs.get("label") in ENTITY_LABELS:
                 self._by_label[attrs["label"]].append(node_id)
@@ -168,6 +169,9 @@ class NetworkxAccess:
                 for t, keys in succ[s].items()
                 if rel_type in keys
             )
+        elif targets is not None and PAPER not in (pair[0] for pair in RELATIONSHIP_TYPES.get(rel_type, ())):
+            into = self._entity_sources(rel_type)
+            edges = ((s, t, rel_type, succ[s][t][rel_type]) for t in targets for s in into.get(t, ()))
         elif targets is not None:
             edges = (
                 (s, t, rel_type, keys[rel_type])
@@ -194,6 +198,20 @@ class NetworkxAccess:
         ]
         return sorted(rows, key=lambda r: (r.source, r.target))
 
+    def _entity_sources(self, rel_type: str) -> dict[str, list[str]]:
+        """Target -> sources of the `rel_type` edges between entities, built on first use: a task's
+        in-edges are mostly its papers' links (tens of thousands for a broad task)."""
+        into = self._into.get(rel_type)
+        if into is None:
+            into = self._into[rel_type] = defaultdict(list)
+            succ = self.graph._succ
+            for ids in self._by_label.values():
+                for source in ids:
+                    for target, keys in succ[source].items():
+                        if rel_type in keys:
+                            into[target].append(source)
+        return into
+
     def link_columns(
         self,
         types: Sequence[str],
@@ -207,6 +225,20 @@ class NetworkxAccess:
             types,
             paper_ids=None if paper_ids is None else list(paper_ids),
             entity_ids=None if entity_ids is None else list(entity_ids),
+        )
+
+    def anchor_columns(
+        self,
+        anchor_ids: Collection[str],
+        other_types: Sequence[str],
+        *,
+        anchor_roles: Sequence[str | None] | None,
+        other_roles: Sequence[str | None],
+        also: Collection[str] = (),
+    ) -> AnchorColumns:
+        """The anchor papers' links a ranking reads, as columns (GraphAccess.anchor_columns)."""
+        return self._link_table().anchor_columns(
+            self.graph, anchor_ids, other_types, anchor_roles=anchor_roles, other_roles=other_roles, also=also
         )
 
     def _link_table(self) -> LinkTable:

@@ -9,13 +9,13 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
 from kg.graph.schema import MAX_EVIDENCE, OFFER_BAR, PAPER_ENTITY_TYPES, TOP_PAPERS, USE_LABELS, USE_ROLES, USE_TYPES
 from kg.query.access import EntityRow, Family, GraphAccess, PaperLink
-from kg.query.columns import LinkColumns, distinct, group_starts
+from kg.query.columns import AnchorColumns, LinkColumns, distinct, group_starts
 from kg.query.names import DEPTH_PENALTY, ResolvedName, did_you_mean, fallback_key, ladder_keys, resolve_name
 from kg.query.results import EntityResult, PaperAnswer, PaperResult
 from kg.query.support import MIN_SCORE, Forms, Hits, Side, Support, TopicWords, judge, sentence_hits, topic_bags
@@ -120,6 +120,32 @@ SENTENCE_CACHE = 2000  # papers whose split, stemmed sentences are kept between 
 BROAD_FAMILY = 2000  # papers linked to a name's entities above which its edges are read per candidate
 MAX_TEXT_ANCHORS = 2000  # papers the text index may add to an entity question's anchor
 RANK_CHUNK = 200  # candidate entities scored (their rows read) at a time, best support first
+EVIDENCE_BATCH = 16  # links whose evidence is read at once for an answer (Neo4j: one round trip)
+
+
+def _rows_of_pairs(paper: np.ndarray, entity: np.ndarray, pairs: np.ndarray, n_entities: int) -> np.ndarray:
+    """Per row (rows sorted by paper, then entity): its (paper, entity) is one of `pairs` ((n, 2) array).
+
+    Two binary searches per pair into the sorted row keys, then a running count over the ranges found
+    (np.isin would sort all the rows' keys again)."""
+    key = paper.astype(np.int64) * n_entities + entity
+    wanted = pairs[:, 0] * n_entities + pairs[:, 1]
+    edges = np.zeros(len(key) + 1, dtype=np.int64)
+    np.add.at(edges, np.searchsorted(key, wanted, side="left"), 1)
+    np.add.at(edges, np.searchsorted(key, wanted, side="right"), -1)
+    return np.cumsum(edges[:-1]) > 0
+
+
+def _read_ahead(rows: np.ndarray, load: Callable[[np.ndarray], None]) -> Iterator[int]:
+    """The rows in order, `load` called first on each batch of them (EVIDENCE_BATCH, then 4x larger each time)."""
+    at, size = 0, EVIDENCE_BATCH
+    if len(rows) <= size:  # loaded with the first batch of every answer
+        yield from map(int, rows)
+        return
+    while at < len(rows):
+        load(rows[at : at + size])
+        yield from (int(r) for r in rows[at : at + size])
+        at, size = at + size, 4 * size
 
 
 def _is_broad(name: ResolvedName) -> bool:
@@ -637,23 +663,31 @@ class QueryEngine:
         """Tasks that papers proposing or using a method (or a member of its family) address."""
         return self._ranked_entities(method, "Method", ("ADDRESSES",), "Task", "USED_FOR", limit)
 
-    def _anchor_papers(self, resolved: ResolvedName, anchor_label: str) -> tuple[list[str], list[str]]:
-        """Papers working with the anchor's family: (those linked to it, those only naming it in their text).
+    def _anchor_papers(
+        self, resolved: ResolvedName, anchor_label: str, other_types: Sequence[str]
+    ) -> tuple[AnchorColumns, list[str]]:
+        """The links of the papers working with the anchor's family, and those of them only naming it in their text.
 
-        A method anchor counts only where the paper proposes or uses it (not as a baseline or background);
-        a task anchor also counts in papers whose text names it where the NER did not link it (weight
-        TEXT_ANCHOR), not for a method, which text names as a baseline as often as in use.
+        A paper works with the family where it links to it, for a method anchor only where it proposes or
+        uses it (not as a baseline or background); a task anchor also counts in papers whose text names it
+        where the NER did not link it (weight TEXT_ANCHOR), not for a method, which text names as a
+        baseline as often as in use. Of the other entities, only links of `other_types` the paper proposes
+        or uses count.
         """
-        links = self.access.link_columns(PAPER_ENTITY_TYPES, entity_ids=sorted(resolved.entities))
-        rows = links.role_in(USE_ROLES) if anchor_label == "Method" else slice(None)
-        linked = [links.paper_ids[i] for i in distinct(links.paper[rows], len(links.paper_ids))]
         text: list[str] = []
         if anchor_label == "Task" and not _is_broad(resolved):
             # the names of the tasks matched (the node's name_terms, which the saved Cypher searches too)
             matched = {e for step in resolved.steps for e in step.found}
             groups = [[(t,) for t in sorted(set(v))] for e in sorted(matched) for v in name_variants(resolved.names[e])]
             text = sorted(self.access.text_search(groups))[:MAX_TEXT_ANCHORS]
-        return linked, text
+        cols = self.access.anchor_columns(
+            sorted(resolved.entities),
+            other_types,
+            anchor_roles=USE_ROLES if anchor_label == "Method" else None,
+            other_roles=USE_ROLES,
+            also=text,
+        )
+        return cols, text
 
     def _ranked_entities(
         self,
@@ -686,30 +720,25 @@ class QueryEngine:
         family = resolved.entities
         # an entity of another label under the matched name ("image classification" tagged Method) is no answer
         anchor_names = {resolved.names[e].casefold() for step in resolved.steps for e in step.found}
-        linked, text = self._anchor_papers(resolved, anchor_label)
-        cols = self.access.link_columns(PAPER_ENTITY_TYPES, paper_ids=sorted({*linked, *text}))
-        n_entities = len(cols.entity_ids)
-        in_family = np.zeros(n_entities, dtype=bool)
+        cols, text = self._anchor_papers(resolved, anchor_label, other_types)
+        n_entities, n_papers = len(cols.entity_ids), len(cols.paper_ids)
         weight_of = np.zeros(n_entities)
         family_at = cols.entity_index(list(family))
-        in_family[family_at] = True
         weight_of[family_at] = [family[cols.entity_ids[i]] for i in family_at]
-        use = cols.role_in(USE_ROLES)
-        # per paper: its best anchor weight and the evidence sentences of its links to the anchor
-        anchor_rows = np.flatnonzero(in_family[cols.entity] & (use if anchor_label == "Method" else True))
-        paper_weight = np.zeros(len(cols.paper_ids))
+        # per paper: its best anchor weight (text-only anchor papers: TEXT_ANCHOR)
+        anchor_rows = np.flatnonzero(cols.anchor)
+        paper_weight = np.zeros(n_papers)
         np.maximum.at(paper_weight, cols.paper[anchor_rows], weight_of[cols.entity[anchor_rows]])
         text_at = cols.paper_index(text)
         paper_weight[text_at] = np.where(paper_weight[text_at] > 0, paper_weight[text_at], TEXT_ANCHOR)
-        anchor_mask = np.zeros((len(cols.paper_ids), cols.shared.shape[1]), dtype=np.uint64)
-        np.bitwise_or.at(anchor_mask, cols.paper[anchor_rows], cols.shared[anchor_rows])
-        # the other entities' links, in the anchor papers, by role
-        other = np.flatnonzero(cols.type_in(other_types) & use & ~in_family[cols.entity])
+        # the other entities' links in the anchor papers (the backend kept only the roles and types that count)
+        other = np.flatnonzero(~cols.anchor)
         # Every figure below is per entity, so they are computed for all the candidates and the entity rows
         # (label, confidence: is it offered?) read only for those with enough support (thousands fewer).
         candidates = {cols.entity_ids[i] for i in distinct(cols.entity[other], n_entities)}
-        anchors = set(linked) | set(text)
-        together: dict[str, set[str]] = defaultdict(set)  # entity -> papers where one sentence links it to the anchor
+        # (paper, entity) where one sentence links it to the anchor (a USED_FOR edge's papers)
+        together_papers: list[str] = []
+        together_entities: list[int] = []
         evidence: dict[str, list[str]] = defaultdict(list)
         if sentence_rel is not None:
             if anchor_label == "Task":
@@ -718,7 +747,8 @@ class QueryEngine:
                 pairs = [(e.target, e) for e in self.access.entity_links(sentence_rel, sources=list(family))]
             for other_id, edge in sorted(pairs, key=lambda p: (p[0], -p[1].confidence)):
                 if other_id in candidates:
-                    together[other_id].update(p for p in edge.papers if p in anchors)
+                    together_papers.extend(edge.papers)
+                    together_entities.extend([cols.entity_at[other_id]] * len(edge.papers))
                     evidence[other_id].extend(edge.evidence)
         benchmarks: set[str] = set()  # datasets the vocabulary says benchmark the anchor's family
         co_mention = np.full(n_entities, CO_MENTION)
@@ -730,18 +760,15 @@ class QueryEngine:
             co_mention[cols.entity_index([e for e in candidates if e not in elsewhere])] = DATASET_CO_MENTION
         paper, entity = cols.paper[other], cols.entity[other]
         # linked by one sentence: evidence shared with an anchor link, a USED_FOR edge's paper, a benchmark
-        shares = (cols.shared[other] & anchor_mask[paper]).any(axis=1)
-        key = paper.astype(np.int64) * n_entities + entity
-        together_keys = [
-            cols.paper_at[p] * n_entities + cols.entity_at[e]
-            for e, papers in together.items()
-            if e in cols.entity_at
-            for p in papers
-            if p in cols.paper_at
-        ]
+        shares = cols.shares[other]
+        # (a USED_FOR edge's papers outside the anchor's have no rows here, so they match nothing)
+        together = np.array(
+            [[cols.paper_at.get(p, -1) for p in together_papers], together_entities], dtype=np.int64
+        ).T.reshape(-1, 2)
+        together = together[together[:, 0] >= 0]
         in_benchmark = np.zeros(n_entities, dtype=bool)
         in_benchmark[cols.entity_index(list(benchmarks))] = True
-        linked_by_sentence = shares | np.isin(key, together_keys) | in_benchmark[entity]
+        linked_by_sentence = shares | _rows_of_pairs(paper, entity, together, n_entities) | in_benchmark[entity]
         raw = np.where(linked_by_sentence, SAME_SENTENCE, co_mention[entity])
         # a paper supports an entity once, with its strongest link (the anchor weight is the paper's)
         starts = group_starts(paper, entity)
@@ -775,19 +802,53 @@ class QueryEngine:
                     continue  # not offered
                 score = round(float(total[i]) * (count / max(row.paper_count, count)) ** ASSOCIATION_POWER, 4)
                 ranked.append((-score, -round(float(strength[i]), 4), row.name.casefold(), entity_id, int(i)))
+        shown = heapq.nsmallest(limit, ranked)
 
+        # the shown entities' rows, grouped by entity in one stable sort (each entity's rows stay in paper order)
+        shown_at = np.array(sorted(i for *_, i in shown), dtype=np.int64)
+        wanted = np.zeros(n_entities, dtype=bool)
+        wanted[shown_at] = True
+        own_rows = other[wanted[entity]]
+        own_rows = own_rows[np.argsort(cols.entity[own_rows], kind="stable")]
+        lo = np.searchsorted(cols.entity[own_rows], shown_at)
+        hi = np.searchsorted(cols.entity[own_rows], shown_at, side="right")
+        own_of = {int(i): own_rows[a:b] for i, a, b in zip(shown_at, lo, hi, strict=True)}
         anchor_papers = cols.paper[anchor_rows]  # ascending: rows are in paper order
+
+        def anchors_of(r: int) -> np.ndarray:
+            lo, hi = np.searchsorted(anchor_papers, [cols.paper[r], cols.paper[r] + 1])
+            return anchor_rows[lo:hi]
+
+        shared_with: dict[int, set[str]] = {}  # paper -> its anchor links' sentences
+
+        def anchor_sentences(r: int) -> set[str]:
+            p = int(cols.paper[r])
+            if p not in shared_with:
+                shared_with[p] = {s for a in anchors_of(r) for s in cols.evidence(int(a))}
+            return shared_with[p]
+
+        def preload(rows: np.ndarray, anchors: bool) -> None:
+            """Read the rows' evidence (and, with `anchors`, that of the anchor links of the papers where they
+            share a sentence) in one go: one round trip on Neo4j; the embedded graph has it at hand."""
+            if cols.preload is not None:
+                wanted = [int(r) for r in rows]
+                cols.preload(wanted + [int(a) for r in wanted if anchors and cols.shares[r] for a in anchors_of(r)])
+
+        # The evidence each answer starts with, for every shown entity at once; the rest is read as it is
+        # reached, in growing batches (many links repeat a sentence, which an answer shows once).
+        firsts = [(own[cols.shares[own]][:EVIDENCE_BATCH], own[:EVIDENCE_BATCH]) for own in own_of.values()]
+        preload(np.array([r for shared, _ in firsts for r in shared], dtype=np.int64), True)
+        preload(np.array([r for _, own in firsts for r in own], dtype=np.int64), False)
 
         def sentences(i: int) -> Iterable[str]:
             """An answer's evidence in order: USED_FOR edges, sentences shared with the anchor, then its links'."""
-            own = entity == i
+            own = own_of[i]
             yield from evidence.get(cols.entity_ids[i], [])
-            for r in other[own & shares]:
-                lo, hi = np.searchsorted(anchor_papers, [cols.paper[r], cols.paper[r] + 1])
-                anchor_sentences = {s for a in anchor_rows[lo:hi] for s in cols.evidence(int(a))}
-                yield from (s for s in cols.evidence(int(r)) if s in anchor_sentences)
-            for r in other[own]:
-                yield from cols.evidence(int(r))
+            for r in _read_ahead(own[cols.shares[own]], lambda rows: preload(rows, True)):
+                anchor = anchor_sentences(r)
+                yield from (s for s in cols.evidence(r) if s in anchor)
+            for r in _read_ahead(own, lambda rows: preload(rows, False)):
+                yield from cols.evidence(r)
 
         # answers (and their evidence) only for the entities shown: a broad task supports thousands
         return [
@@ -801,7 +862,7 @@ class QueryEngine:
                 evidence=_dedupe(sentences(i)),
                 score=-negative,
             )
-            for negative, _, _, entity_id, i in heapq.nsmallest(limit, ranked)
+            for negative, _, _, entity_id, i in shown
         ]
 
     def stats(self, *, top: int = STATS_TOP) -> dict:

@@ -14,12 +14,21 @@ from typing import TYPE_CHECKING, Any
 
 import neo4j
 
-from kg.graph.schema import AUTHOR, ENTITY_NODE_LABELS, PAPER, RELATIONSHIP_TYPES, check_label, check_relationship_type
-from kg.neo4j.schema import KEY_INDEX, MAX_TERM_BYTES, QUIET_SESSION, TERMS_INDEX, lucene_term
+from kg.graph.counts import HAS_ABSTRACT, HAS_METHOD_AND_TASK
+from kg.graph.schema import (
+    AUTHOR,
+    ENTITY_NODE_LABELS,
+    PAPER,
+    PAPER_ENTITY_TYPES,
+    RELATIONSHIP_TYPES,
+    check_label,
+    check_relationship_type,
+)
+from kg.neo4j.schema import COVERAGE, KEY_INDEX, MAX_TERM_BYTES, QUIET_SESSION, TERMS_INDEX, lucene_term
 from kg.query.access import EntityLink, EntityRow, Family, FamilyMember, PaperLink, PaperRow, stored_top
 
 if TYPE_CHECKING:
-    from kg.query.columns import LinkColumns
+    from kg.query.columns import AnchorColumns, LinkColumns
 
 ENTITY_LABELS: tuple[str, ...] = tuple(ENTITY_NODE_LABELS.values())
 ALL_LABELS: tuple[str, ...] = (PAPER, *ENTITY_LABELS, AUTHOR)
@@ -104,6 +113,19 @@ def _lucene_pattern(pattern: str) -> str:
     if pattern.endswith("*") and pattern[:-1].isalnum():
         return pattern
     return lucene_term(pattern)
+
+
+def _role_filter(var: str, name: str, roles: Sequence[str | None] | None) -> str:
+    """Cypher keeping relationships `var` whose role is one of `roles` (None: any), with _role_params(name, roles)."""
+    if roles is None:
+        return "true"
+    return f"({var}.role IN ${name}_roles OR ({var}.role IS NULL AND ${name}_null))"
+
+
+def _role_params(name: str, roles: Sequence[str | None] | None) -> dict[str, Any]:
+    if roles is None:
+        return {}
+    return {f"{name}_roles": [r for r in roles if r is not None], f"{name}_null": None in roles}
 
 
 def _link_order(link: PaperLink) -> tuple[str, str, str]:
@@ -234,6 +256,72 @@ class Neo4jAccess:
         if paper_ids is not None:
             return columns_of_links(self.paper_links_of(paper_ids, types))
         return columns_of_links(self.paper_links(entity_ids or (), types))
+
+    def anchor_columns(
+        self,
+        anchor_ids: Collection[str],
+        other_types: Sequence[str],
+        *,
+        anchor_roles: Sequence[str | None] | None,
+        other_roles: Sequence[str | None],
+        also: Collection[str] = (),
+    ) -> AnchorColumns:
+        """The anchor papers' links a ranking reads, as columns, from one query that does the reduction on the
+        server: only the anchor links and the wanted other links, no evidence, each other link's shared
+        sentence already decided (a broad task's papers hold ~250k links of every kind)."""
+        from kg.query.columns import anchor_columns_of  # numpy: only for the ranking helpers
+
+        anchors, types, others = _ids(anchor_ids), _known_types(PAPER_ENTITY_TYPES), _known_types(other_types)
+        also = sorted(set(_ids(also)))
+        columns = ("paper", "entity", "type", "role", "confidence", "anchor", "shares")
+        if not (anchors or also):
+            return anchor_columns_of({c: [] for c in columns}, self._evidence_rows)
+        # One flat list per column (the driver decodes lists of scalars fastest). A role travels as 0 when
+        # absent: collect() drops nulls.
+        other_links = (
+            "UNION ALL "
+            f"MATCH (p)-[o:{_rel_union(others)}]->(m) "
+            f"WHERE {_role_filter('o', 'other', other_roles)} AND $anchor_set[m.id] IS NULL "
+            "RETURN m.id AS entity, type(o) AS type, coalesce(o.role, 0) AS role, "
+            "coalesce(o.confidence, 0.0) AS confidence, false AS anchor, "
+            "any(s IN coalesce(o.evidence, []) WHERE s IN sentences) AS shares "
+            if others
+            else ""
+        )
+        records = self._read(
+            "CALL () { "
+            f"UNWIND $anchors AS aid {_node_by_id('a', _labels_of(types, 1), 'aid')}"
+            f"<-[r:{_rel_union(types)}]-(p:Paper) WHERE {_role_filter('r', 'anchor', anchor_roles)} "
+            "RETURN p, collect([a.id, type(r), coalesce(r.role, 0), coalesce(r.confidence, 0.0)]) AS links, "
+            "collect(r.evidence) AS evidence "
+            "UNION ALL "
+            "UNWIND $also AS pid MATCH (p:Paper {id: pid}) RETURN p, [] AS links, [] AS evidence } "
+            "WITH p, collect(links) AS links, collect(evidence) AS evidence "
+            "WITH p, reduce(acc = [], ls IN links | acc + ls) AS links, "
+            "reduce(acc = [], ev IN evidence | acc + reduce(x = [], e IN ev | x + e)) AS sentences "
+            "CALL (p, links, sentences) { "
+            "UNWIND links AS l "
+            "RETURN l[0] AS entity, l[1] AS type, l[2] AS role, l[3] AS confidence, true AS anchor, false AS shares "
+            f"{other_links}}} "
+            "RETURN collect(p.id) AS paper, collect(entity) AS entity, collect(type) AS type, collect(role) AS role, "
+            "collect(confidence) AS confidence, collect(anchor) AS anchor, collect(shares) AS shares",
+            anchors=anchors,
+            anchor_set=dict.fromkeys(anchors, True),  # a map: a lookup per link, not a scan of the list
+            also=also,
+            **_role_params("anchor", anchor_roles),
+            **_role_params("other", other_roles),
+        )
+        return anchor_columns_of({c: records[0][c] if records else [] for c in columns}, self._evidence_rows)
+
+    def _evidence_rows(self, keys: Sequence[tuple[str, str, str]]) -> dict[tuple[str, str, str], tuple[str, ...]]:
+        """Evidence of (paper id, entity id, type) links, in one query."""
+        types = _known_types(PAPER_ENTITY_TYPES)
+        rows = self._rows(
+            f"UNWIND $keys AS k {_node_by_id('p', [PAPER], 'k[0]')}-[r:{_rel_union(types)}]->(e) "
+            "WHERE e.id = k[1] AND type(r) = k[2] RETURN collect([k[0], k[1], k[2], r.evidence]) AS rows",
+            keys=[list(k) for k in keys],
+        )
+        return {(p, e, t): tuple(evidence or ()) for p, e, t, evidence in rows}
 
     def entity_links(
         self, rel_type: str, *, sources: Collection[str] | None = None, targets: Collection[str] | None = None
@@ -381,15 +469,16 @@ class Neo4jAccess:
         """(entities of the label at or above min_confidence, the `limit` with most papers among them)."""
         node = check_label(label)
         where = "WHERE coalesce(n.confidence, 1.0) >= $min AND n.paper_count > 0"
-        count = self._read(f"MATCH (n:{node}) {where} RETURN count(n) AS n", min=min_confidence)[0]["n"]
-        rows = self._rows(
-            f"MATCH (n:{node}) {where} WITH n ORDER BY n.paper_count DESC, n.id LIMIT $limit "
-            f"RETURN collect({ENTITY_FIELDS}) AS rows",
+        # one query (one round trip): the count, and the top rows in a subquery
+        record = self._read(
+            f"MATCH (n:{node}) {where} WITH count(n) AS count "
+            f"CALL () {{ MATCH (n:{node}) {where} WITH n ORDER BY n.paper_count DESC, n.id LIMIT $limit "
+            f"RETURN collect({ENTITY_FIELDS}) AS rows }} RETURN count, rows",
             min=min_confidence,
             limit=limit,
             entity_labels=[node],
-        )
-        return int(count), [_entity_row(r) for r in rows]
+        )[0]
+        return int(record["count"]), [_entity_row(r) for r in record["rows"]]
 
     def stats(self) -> dict:
         """Counts of nodes per label, edges per type, and extraction coverage."""
@@ -397,15 +486,25 @@ class Neo4jAccess:
         rel_counts = ", ".join(
             f"COUNT {{ ()-[:{check_relationship_type(t)}]->() }} AS `{t}`" for t in RELATIONSHIP_TYPES
         )
-        counts = self._read(f"RETURN {node_counts}, {rel_counts}")[0]
-        # Every typed edge leaving a paper except citations, as the embedded backend counts them.
-        extracted = _rel_union(t for t in RELATIONSHIP_TYPES if t != "CITES" and PAPER in _labels_of([t], 0))
-        coverage = self._read(
-            "MATCH (p:Paper) WHERE p.abstract IS NOT NULL AND p.abstract <> '' "
-            "RETURN count(p) AS with_abstract, "
-            f"count(CASE WHEN EXISTS {{ (p)-[:{extracted}]->(:Method) }} "
-            f"AND EXISTS {{ (p)-[:{extracted}]->(:Task) }} THEN 1 END) AS with_method_and_task"
+        # the counts (from Neo4j's count store) and the coverage the loader stored on every paper
+        # (kg.neo4j.schema.COVERAGE), in one query
+        counts = coverage = self._read(
+            f"MATCH (p:Paper) WITH p.{COVERAGE} AS c "
+            "WITH count(*) - count(c) AS missing, count(CASE WHEN c >= $abstract THEN 1 END) AS with_abstract, "
+            "count(CASE WHEN c = $both THEN 1 END) AS with_method_and_task "
+            f"RETURN missing, with_abstract, with_method_and_task, {node_counts}, {rel_counts}",
+            abstract=HAS_ABSTRACT,
+            both=HAS_METHOD_AND_TASK,
         )[0]
+        if coverage["missing"]:  # a database loaded before it was stored: read the papers themselves
+            # Every typed edge leaving a paper except citations, as the embedded backend counts them.
+            extracted = _rel_union(t for t in RELATIONSHIP_TYPES if t != "CITES" and PAPER in _labels_of([t], 0))
+            coverage = self._read(
+                "MATCH (p:Paper) WHERE p.abstract IS NOT NULL AND p.abstract <> '' "
+                "RETURN count(p) AS with_abstract, "
+                f"count(CASE WHEN EXISTS {{ (p)-[:{extracted}]->(:Method) }} "
+                f"AND EXISTS {{ (p)-[:{extracted}]->(:Task) }} THEN 1 END) AS with_method_and_task"
+            )[0]
         return {
             "nodes": {label: int(counts[label]) for label in ALL_LABELS},
             "relationships": {t: int(counts[t]) for t in RELATIONSHIP_TYPES},

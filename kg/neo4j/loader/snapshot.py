@@ -12,7 +12,10 @@ from typing import Any
 import neo4j
 import networkx as nx
 
+from kg.graph.counts import paper_coverage
+from kg.graph.schema import PAPER
 from kg.neo4j.loader.validation import EDGE_META, NODE_META, _props
+from kg.neo4j.schema import COVERAGE
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +63,8 @@ def snapshot_graph(graph: nx.MultiDiGraph) -> Snapshot:
     for node, attrs in graph.nodes(data=True):
         label = attrs["label"]
         nodes[label] += 1
-        digest.add("node", [label], {**_props(attrs, NODE_META), "id": node})
+        derived = {COVERAGE: paper_coverage(graph, node)} if label == PAPER else {}  # what the loader adds
+        digest.add("node", [label], {**_props(attrs, NODE_META), "id": node, **derived})
     for source, target, key, attrs in graph.edges(keys=True, data=True):
         rels[key] += 1
         digest.add("rel", key, source, target, _props(attrs, EDGE_META))

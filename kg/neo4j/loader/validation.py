@@ -9,12 +9,14 @@ from typing import Any
 
 import networkx as nx
 
+from kg.graph.counts import paper_coverage
 from kg.graph.schema import (
+    PAPER,
     RELATIONSHIP_TYPES,
     check_label,
     check_relationship_type,
 )
-from kg.neo4j.schema import MAX_TERM_BYTES
+from kg.neo4j.schema import COVERAGE, MAX_TERM_BYTES
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # Graph attributes that become the node label / relationship type rather than a property.
@@ -161,6 +163,8 @@ def plan_load(graph: nx.MultiDiGraph) -> LoadPlan:
             raise ValueError(f"node {node!r} {exc}") from None
         _check_keys(node, props.get("keys"))
         props["id"] = node
+        if label == PAPER:
+            props[COVERAGE] = paper_coverage(graph, node)
         labels[node] = label
         node_rows[label].append(props)
     rel_rows: dict[tuple[str, str, str], list[RelRow]] = {}
