@@ -15,6 +15,8 @@ MATCH (p:Paper)-[u:USES|PROPOSES|EVALUATES_ON|REPORTS]->(xsub)-[:IS_A*0..]->(x)
 MATCH (p)-[a:ADDRESSES]->(ysub:Task)-[:IS_A*0..]->(y:Task)
 WHERE any(q IN ys WHERE q IN coalesce(y.keys, []) OR q = toLower(y.name)
           OR q IN [al IN coalesce(y.aliases, []) | toLower(al)])
+// a fixed order before collecting: the lists and the evidence chosen from them come out the same every run
+WITH p, u, a, xsub, ysub ORDER BY xsub.name, type(u), u.confidence DESC, ysub.name
 WITH p, collect(DISTINCT u) AS uses, collect(DISTINCT a) AS addresses,
      collect(DISTINCT xsub.name) AS used, collect(DISTINCT ysub.name) AS tasks
 WITH p, used, tasks,
