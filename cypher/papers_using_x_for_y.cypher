@@ -4,6 +4,7 @@
 // sentence when there is one, else the sentence supporting the use of X.
 // Names match case-insensitively through the display name, every alias and the normalised alias
 // keys, and a trailing plural "s" is tried too.
+// Rows are ordered before collecting, so the lists and the evidence chosen from them are the same every run.
 // Run papers_using_x_for_y.params first (its :param lines set the example values), then this query alone.
 WITH toLower(trim($x)) AS qx, toLower(trim($y)) AS qy
 WITH [qx] + CASE WHEN qx ENDS WITH 's' THEN [left(qx, size(qx) - 1)] ELSE [] END AS xs,
@@ -15,7 +16,6 @@ MATCH (p:Paper)-[u:USES|PROPOSES|EVALUATES_ON|REPORTS]->(xsub)-[:IS_A*0..]->(x)
 MATCH (p)-[a:ADDRESSES]->(ysub:Task)-[:IS_A*0..]->(y:Task)
 WHERE any(q IN ys WHERE q IN coalesce(y.keys, []) OR q = toLower(y.name)
           OR q IN [al IN coalesce(y.aliases, []) | toLower(al)])
-// a fixed order before collecting: the lists and the evidence chosen from them come out the same every run
 WITH p, u, a, xsub, ysub ORDER BY xsub.name, type(u), u.confidence DESC, ysub.name
 WITH p, collect(DISTINCT u) AS uses, collect(DISTINCT a) AS addresses,
      collect(DISTINCT xsub.name) AS used, collect(DISTINCT ysub.name) AS tasks
