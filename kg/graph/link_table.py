@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from kg.graph.schema import PAPER
-from kg.query.columns import TYPES, AnchorColumns, LinkColumns, group_starts, shared_masks
+from kg.query.columns import TYPES, AnchorColumns, LinkColumns, group_starts, indices, shared_masks
 
 PAYLOAD_FORMAT = "paper-kg-links-1"
 CHUNK = 1 << 21  # bytes of one array per "K" line
@@ -198,9 +198,7 @@ class LinkTable:
             )
             rows = _ranges(self.paper_start[at], self.paper_start[at + 1])
         else:
-            at = np.fromiter(
-                (i for e in set(entity_ids or ()) if (i := self._entity_at.get(e)) is not None), dtype=np.int64
-            )
+            at = indices(self._entity_at, entity_ids or ())
             rows = np.sort(self.by_entity[_ranges(self.entity_start[at], self.entity_start[at + 1])])
         if set(types) != set(TYPES):
             rows = rows[np.isin(self.type[rows], [i for i, t in enumerate(TYPES) if t in types])]
@@ -231,14 +229,14 @@ class LinkTable:
         also: Collection[str] = (),
     ) -> AnchorColumns:
         """GraphAccess.anchor_columns over the table, in index space (no id of an anchor paper is looked up)."""
-        family = np.fromiter((i for e in set(anchor_ids) if (i := self._entity_at.get(e)) is not None), dtype=np.int64)
+        family = indices(self._entity_at, anchor_ids)
         in_family = np.zeros(len(self.entity_ids), dtype=bool)
         in_family[family] = True
         anchor_role = self._role_mask(anchor_roles)
         linked = self.by_entity[_ranges(self.entity_start[family], self.entity_start[family + 1])]
         is_paper = np.zeros(len(self.paper_ids), dtype=bool)
         is_paper[self.paper[linked[anchor_role[self.role[linked]]]]] = True
-        is_paper[[i for p in also if (i := self._paper_at.get(p)) is not None]] = True
+        is_paper[indices(self._paper_at, also)] = True
         papers = np.flatnonzero(is_paper)
         rows = _ranges(self.paper_start[papers], self.paper_start[papers + 1])
         # one gather of a (type, role) code per row, then a lookup table per kind of row

@@ -29,11 +29,11 @@ class _Indexed:
 
     def entity_index(self, entity_ids: Iterable[str]) -> np.ndarray:
         """Indices of the given entities that occur (sorted, int64)."""
-        return _indices(self.entity_at, entity_ids)
+        return indices(self.entity_at, entity_ids)
 
     def paper_index(self, paper_ids: Iterable[str]) -> np.ndarray:
         """Indices of the given papers that occur (sorted, int64)."""
-        return _indices(self.paper_at, paper_ids)
+        return indices(self.paper_at, paper_ids)
 
 
 @dataclass(slots=True)
@@ -89,7 +89,7 @@ class AnchorColumns(_Indexed):
     entity_at: dict[str, int]
 
 
-def _indices(at: dict[str, int], wanted: Iterable[str]) -> np.ndarray:
+def indices(at: dict[str, int], wanted: Iterable[str]) -> np.ndarray:
     """Sorted positions of the `wanted` ids that `at` knows."""
     return np.array(sorted({i for w in wanted if (i := at.get(w)) is not None}), dtype=np.int64)
 

@@ -123,9 +123,9 @@ def vocab_index(entries: Mapping[str, VocabEntry]) -> VocabIndex:
         {k: tuple(sorted(v)) for k, v in blocks.items()},
         frozenset(caps - other),
         heads := _task_heads(entries),
-        _task_only(entries, heads),
+        _task_only(heads, counts := _head_counts(entries)),
         _fields(entries),
-        _metric_only(entries),
+        _metric_only(counts),
     )
 
 
@@ -146,27 +146,31 @@ TASK_ONLY_RATIO = 25  # task names per method name ending in a head word, for th
 FIELD_DESCENDANTS = 100
 
 
-def _task_only(entries: Mapping[str, VocabEntry], heads: frozenset[str]) -> frozenset[str]:
-    """Task heads that end at least TASK_ONLY_RATIO task names per method name."""
-    counts: dict[tuple[str, str], int] = defaultdict(int)
+def _head_counts(entries: Mapping[str, VocabEntry]) -> dict[str, dict[str, int]]:
+    """Last word -> label -> how many names and aliases of several words end with it."""
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for entry in entries.values():
         for name in {entry.name, *entry.aliases}:
-            if len(words := name_key(name).split()) > 1 and words[-1] in heads:
-                counts[entry.label, words[-1]] += 1
-    return frozenset(h for h in heads if counts["Task", h] >= TASK_ONLY_RATIO * max(1, counts["Method", h]))
+            if len(words := name_key(name).split()) > 1:
+                counts[words[-1]][entry.label] += 1
+    return counts
+
+
+def _task_only(heads: frozenset[str], counts: Mapping[str, Mapping[str, int]]) -> frozenset[str]:
+    """Task heads that end at least TASK_ONLY_RATIO task names per method name."""
+    return frozenset(
+        h
+        for h in heads
+        if counts.get(h, {}).get("Task", 0) >= TASK_ONLY_RATIO * max(1, counts.get(h, {}).get("Method", 0))
+    )
 
 
 METRIC_HEAD_NAMES = 15  # metric names a last word must end to count as a metric head
 METRIC_ONLY_RATIO = 10  # ... and per task or method name ending with it ("loss" ends 33 methods: no metric head)
 
 
-def _metric_only(entries: Mapping[str, VocabEntry]) -> frozenset[str]:
+def _metric_only(counts: Mapping[str, Mapping[str, int]]) -> frozenset[str]:
     """Last words ending at least METRIC_HEAD_NAMES metric names and METRIC_ONLY_RATIO per other name."""
-    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for entry in entries.values():
-        for name in {entry.name, *entry.aliases}:
-            if len(words := name_key(name).split()) > 1:
-                counts[words[-1]][entry.label] += 1
     return frozenset(
         head
         for head, by_label in counts.items()
