@@ -190,3 +190,59 @@ def test_a_link_is_no_entity() -> None:
     url = next(t.i for t in doc if t.like_url)
     assert filter_entity(Span(doc, url, url + 1, label="DATASET")) is None
     assert filter_entity(Span(doc, len(doc) - 1, len(doc), label="DATASET")) is not None
+
+
+@pytest.mark.parametrize(
+    ("mention", "adjectival"),
+    [
+        ("differentially private", True),
+        ("Provably Efficient", True),
+        ("differentially private SGD", False),  # a noun after it: a method
+        ("early stopping", False),  # "early" is no -ly adverb of this kind
+        ("anomaly detection", False),
+    ],
+)
+def test_an_adverb_and_its_adjective_are_no_entity(mention: str, adjectival: bool) -> None:
+    from kg.resolve.specific import is_adjective_phrase
+
+    assert is_adjective_phrase(mention) is adjectival
+
+
+@pytest.mark.parametrize(
+    ("title", "mention", "kept"),
+    [
+        (
+            "GigaTok: Scaling Visual Tokenizers to 3 Billion Parameters",
+            "Scaling Visual Tokenizers",
+            "Visual Tokenizers",
+        ),
+        ("Boosting Low-Rank Adaptation with Sparsity", "Boosting Low-Rank Adaptation", "Low-Rank Adaptation"),
+        ("Bound Propagation for Training Verifiably Robust Models", "Training Verifiably Robust Models", None),
+        # how names of the field open: the -ing word is part of the name
+        ("Denoising Diffusion Models for Images", "Denoising Diffusion Models", "Denoising Diffusion Models"),
+        ("Learning Rate Transfer Across Widths", "Learning Rate Transfer", "Learning Rate Transfer"),
+        # hyphenated compounds are names ("Self-Tuning Networks")
+        ("Self-Tuning Networks for Hyperparameters", "Self-Tuning Networks", "Self-Tuning Networks"),
+    ],
+)
+def test_a_title_s_opening_verb_is_not_part_of_the_name(title: str, mention: str, kept: str | None) -> None:
+    from kg.extract.components.entity_cleanup import name_openings
+    from kg.extract.components.entity_filters import title_verb_cut
+    from kg.extract.pipeline import build_lexicon_pipeline
+
+    nlp = build_lexicon_pipeline()
+    doc = nlp.make_doc(f"{title}\n\nWe study it. Training is slow.")
+    for _, proc in nlp.pipeline[:1]:  # the sentencizer: the title is the first sentence
+        doc = proc(doc)
+    a = doc.text.index(mention)
+    span = doc.char_span(a, a + len(mention), label="METHOD")
+    openings = name_openings(None)
+    cut = title_verb_cut(span, openings)
+    if kept is None:
+        # "Verifiably Robust Models" is what is left: the verb is gone whatever the rest becomes
+        assert cut is not None and cut.text == "Verifiably Robust Models"
+    else:
+        assert cut is not None and cut.text == kept
+    # outside the title an -ing word is left to the NER ("Training is slow" is not cut)
+    body = doc.char_span(doc.text.index("Training is"), doc.text.index("Training is") + len("Training is"))
+    assert title_verb_cut(Span(doc, body.start, body.end, label="METHOD"), openings).text == "Training is"

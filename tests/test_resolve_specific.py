@@ -23,6 +23,9 @@ from kg.resolve.specific import is_specific
         ("https://github.com/x/y", False),
         ("speed", True),
         ("state-of-the-art", False),
+        ("differentially private", False),  # an adjective phrase (the long form of "DP" as a paper defines it)
+        ("differentially private SGD", True),
+        ("early stopping", True),
     ],
 )
 def test_generic_words_participles_and_debris_are_not_names(name: str, specific: bool) -> None:

@@ -45,3 +45,22 @@ def test_never_overrides_the_ner(tmp_path) -> None:
 def test_distinctive_names() -> None:
     assert distinctive("image classification") and distinctive("BERT") and distinctive("T5x")
     assert not distinctive("dropout") and not distinctive("AP")
+
+
+def test_widens_an_ner_entity_that_dropped_a_name_s_first_words(tmp_path) -> None:
+    vocab = tmp_path / "v.jsonl"
+    vocab.write_text(
+        '{"id": "task:peft", "label": "Task", "name": "parameter-efficient fine-tuning"}\n'
+        '{"id": "dataset:cifar-100", "label": "Dataset", "name": "CIFAR-100"}\n'
+    )
+    nlp = spacy.blank("en")
+    nlp.add_pipe("kg_vocab_matcher", config={"vocab_file": str(vocab)})
+    doc = nlp.make_doc("Parameter-efficient fine-tuning methods help, and parameter-efficient fine-tuning too.")
+    # the NER's spans: "fine-tuning methods" (tokens 4-6) and "fine-tuning" (tokens 13-15)
+    doc.ents = [Span(doc, 3, 7, label="METHOD"), Span(doc, 13, 16, label="METHOD")]
+    assert [e.text for e in doc.ents] == ["fine-tuning methods", "fine-tuning"]
+    doc = nlp.get_pipe("kg_vocab_matcher")(doc)
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Parameter-efficient fine-tuning methods", "METHOD"),  # the NER's head stays: linking reads the name
+        ("parameter-efficient fine-tuning", "TASK"),  # all of it the vocabulary's name: its label
+    ]

@@ -59,7 +59,11 @@ def build_pipeline(model: str | Path | None = None, *, vocab_file: str | Path | 
     nlp.add_pipe("kg_vocab_matcher", after=after, config={"vocab_file": str(vocab_file) if vocab_file else None})
     nlp.add_pipe("kg_abbreviations", after="kg_vocab_matcher")
     # Only the model decides labels; guessing from head nouns would lower its precision.
-    nlp.add_pipe("kg_entity_cleanup", after="kg_abbreviations", config={"guess_abbreviation_labels": False})
+    nlp.add_pipe(
+        "kg_entity_cleanup",
+        after="kg_abbreviations",
+        config={"guess_abbreviation_labels": False, "vocab_file": str(vocab_file) if vocab_file else None},
+    )
     nlp.add_pipe("kg_relations", after="kg_entity_cleanup")
     return nlp
 

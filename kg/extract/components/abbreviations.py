@@ -21,6 +21,7 @@ LONG_MENTIONS_KEY = "abbr_long_mentions"  # doc.spans group: every occurrence of
 _FUNCTION_WORDS = {"of", "the", "a", "an", "for", "and", "to", "in", "on", "with", "by", "via", "from", "at", "or"}
 
 _WORD = re.compile(r"\S+")
+_ARTICLE = re.compile(r"^(?:an?|the)\s+", re.I)
 
 
 def _abbreviations(doc: Doc) -> list[tuple[Span, Span]]:
@@ -161,11 +162,13 @@ class AbbreviationDetector:
         word = word.strip("\"'")
         if not is_short_form(word) or " " in word:
             return None
-        long = best_long_form(word, inner.strip())
-        if not long or not valid_pair(word, long) or not inner.strip().startswith(long):
+        # "LETTER (a LEarnable Tokenizer for generaTivE Recommendation)": an article may open the long form
+        body = _ARTICLE.sub("", inner.lstrip())
+        long = best_long_form(word, body.rstrip())
+        if not long or not valid_pair(word, long) or not body.startswith(long):
             return None
         short_start = floor + len(before) - len(word)
-        long_start = match.start(1) + (len(inner) - len(inner.lstrip()))
+        long_start = match.start(1) + (len(inner) - len(body))
         return self._spans(doc, short_start, short_start + len(word), long_start, len(long))
 
     @staticmethod

@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.extract.components.abbreviations import LONG_MENTIONS_KEY, MENTIONS_KEY
-from kg.extract.components.entity_filters import filter_entity
+from kg.extract.components.entity_filters import filter_entity, title_verb_cut
 from kg.extract.components.util import doc_text, sentence_char_starts
 
 SOURCE_ABBREVIATION = "abbrev"  # labelled through an abbreviation definition
@@ -26,6 +27,34 @@ SOURCE_CONFIDENCE = {
     SOURCE_GUESS: 0.6,
     "vocabulary": 0.75,  # a vocabulary name the NER left untagged (kg_vocab_matcher)
 }
+
+
+# Words after which a long form's head has passed ("Tokenizer for Generative Recommendation"): what
+# follows says what the named thing is for or how it works ("of" stays: "Mixture of Experts").
+_POSTMODIFIERS = frozenset({"for", "with", "via", "using", "in", "on", "under", "towards"})
+
+
+def _head_token(long: Span) -> int:
+    """The token that gives a long form its label: its last, or the last before "for"/"with"/... when one
+    follows the first word ("LEarnable Tokenizer for generaTivE Recommendation": a tokenizer, a method)."""
+    for t in long[1:]:
+        if t.lower_ in _POSTMODIFIERS:
+            return t.i - 1
+    return long.end - 1
+
+
+@lru_cache(maxsize=4)
+def name_openings(vocab_file: str | None) -> frozenset[str]:
+    """How the vocabulary's names open: one-word names and the first two words of longer ones, lower-cased."""
+    from kg.vocab import load_vocabulary
+
+    out: set[str] = set()
+    for entry in load_vocabulary(vocab_file).values():
+        for name in (entry.name, *entry.aliases, *([entry.full_name] if entry.full_name else [])):
+            words = name.lower().split()
+            if words:
+                out.add(" ".join(words[:2]))
+    return frozenset(out)
 
 
 def _confidence(span: Span) -> float:
@@ -81,22 +110,35 @@ _PROPOSE_CUE = re.compile(
 
 @Language.factory(
     "kg_entity_cleanup",
-    default_config={"guess_abbreviation_labels": True, "labels": ["METHOD", "DATASET", "TASK", "METRIC"]},
+    default_config={
+        "guess_abbreviation_labels": True,
+        "labels": ["METHOD", "DATASET", "TASK", "METRIC"],
+        "vocab_file": None,
+    },
 )
 class EntityCleanup:
     """Trims determiners/punctuation off entities and propagates labels to abbreviation uses."""
 
-    def __init__(self, nlp: Language, name: str, guess_abbreviation_labels: bool, labels: list[str]) -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        name: str,
+        guess_abbreviation_labels: bool,
+        labels: list[str],
+        vocab_file: str | None = None,
+    ) -> None:
         self.name = name
         self.guess_abbreviation_labels = guess_abbreviation_labels
         # A model may carry helper labels from training (e.g. OTHERTERM); only these reach the graph.
         self.labels = set(labels)
+        self.name_openings = name_openings(vocab_file)
 
     def __call__(self, doc: Doc) -> Doc:
         """Rewrite doc.ents: trimmed spans plus long forms and short-form uses of labelled abbreviations."""
         title_end = doc._.title_end
         trimmed = (self._trim(ent, title_end) for ent in doc.ents if ent.label_ in self.labels)
-        ents = [span for span in trimmed if span is not None]
+        cut = (title_verb_cut(span, self.name_openings) for span in trimmed if span is not None)
+        ents = [span for span in cut if span is not None]
         pairs = doc._.abbreviations
         if pairs:
             ents = self._propagate(doc, ents, pairs)
@@ -159,7 +201,7 @@ class EntityCleanup:
         for short, long in pairs:
             if short.text in labels:
                 continue
-            head = owner[long.end - 1]
+            head = owner[_head_token(long)]
             label = ents[head].label_ if head >= 0 else None
             if label is None and owner[short.start] >= 0:
                 label = ents[owner[short.start]].label_
@@ -190,9 +232,15 @@ class EntityCleanup:
             ents.append(Span(doc, span.start, span.end, label=label, span_id=tag))
             owner[span.start : span.end] = [len(ents) - 1] * len(span)
             return
-        head = owner[span.end - 1]
-        if head >= 0 and ents[head].end == span.end and all(ents[i].start >= span.start for i in covering):
-            # "dictionary learning" inside "supervised dictionary learning (SDL)": the definition names it.
+        head_at = _head_token(span)
+        head = owner[head_at]
+        if (
+            head >= 0
+            and ents[head].end in (head_at + 1, span.end)
+            and all(ents[i].start >= span.start and ents[i].end <= span.end for i in covering)
+        ):
+            # "dictionary learning" inside "supervised dictionary learning (SDL)": the definition names it,
+            # with the label of its head's entity ("LEarnable Tokenizer" in "... Tokenizer for ... Recommendation")
             dropped.update(covering - {head})
             ents[head] = Span(doc, span.start, span.end, label=ents[head].label, span_id=ents[head].id)
             owner[span.start : span.end] = [head] * len(span)

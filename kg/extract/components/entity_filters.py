@@ -6,8 +6,13 @@ Used by kg_entity_cleanup after trimming. Each rule returns the span to keep (po
   -> "iteration complexity"). Accent macros in names ("Schr\\"odinger", "Nystr\\"{o}m") are not math.
 - Generic heads: "framework", "method", "neural network", "the proposed model", "downstream tasks"
   (a head noun with only generic modifiers; the dev and training annotations never list them).
-- Title fragments: adjectival compounds without a noun ("Compute-Efficient", "Label-Free") and
-  heads that name a point of view ("Classifier-Centric Perspective").
+- Title fragments: adjectival compounds without a noun ("Compute-Efficient", "Label-Free"),
+  adverb + adjective pairs ("differentially private", "Provably Robust") and heads that name a point
+  of view ("Classifier-Centric Perspective").
+- Title verbs: titles often open with a verb ("Scaling Diffusion Transformers to ...", "Boosting
+  Low-Rank Adaptation with ..."), which the NER takes into the name; the name starts after it, unless
+  the -ing word is how the field's names start ("Denoising Diffusion ...", "Learning Rate ...":
+  `title_verb_cut` is given the vocabulary's name openings).
 - Venues: a conference's acronym, alone or with its year ("NeurIPS 2020", "STOC"), names where a
   paper appeared (kg.resolve.wordlists.VENUES).
 - Links: a span holding a URL is no entity.
@@ -22,6 +27,7 @@ from functools import lru_cache
 
 from spacy.tokens import Span
 
+from kg.resolve.specific import is_adjective_phrase
 from kg.resolve.wordlists import VENUES
 
 # Accent macros and escaped characters that belong to names, removed before looking for math.
@@ -160,6 +166,34 @@ def is_fragment(text: str) -> bool:
     return bool(pieces) and pieces[-1] in ADJECTIVE_TAILS and (len(pieces) > 1 or len(words) == 1)
 
 
+def title_verb_cut(span: Span, name_openings: frozenset[str]) -> Span | None:
+    """The span without a title's opening verb ("Scaling Diffusion Transformers" -> "Diffusion Transformers").
+
+    Only in the title (the doc's first sentence), where Title Case hides the verb from the NER ("GigaTok:
+    Scaling Visual Tokenizers ...", "Interval Bound Propagation for Training Verifiably Robust Models"),
+    for a capitalised, unhyphenated -ing word followed by more of
+    the name; `name_openings` holds what the field's names start with (lower-cased first words that are
+    names by themselves, first two words of longer names), and a span opening with one keeps its word.
+    None when nothing but function words would be left.
+    """
+    doc = span.doc
+    first = doc[span.start]
+    text = first.text
+    if len(span) < 2 or not text[:1].isupper() or not text.endswith("ing") or "-" in text:
+        return span
+    if first.sent.start != 0:
+        return span
+    lowered = text.lower()
+    if lowered in name_openings or f"{lowered} {doc[span.start + 1].lower_}" in name_openings:
+        return span
+    start = span.start + 1
+    while start < span.end and (doc[start].lower_ in _EDGE_WORDS or doc[start].is_punct):
+        start += 1
+    if start >= span.end:
+        return None
+    return Span(doc, start, span.end, label=span.label, span_id=span.id)
+
+
 # Anything that may start math; most entities match none of it and skip the token walk.
 _MATH_HINT = re.compile(r"[\\^_{}$=%()\[\]]|" + "|".join(sorted(MACRO_WORDS)))
 
@@ -175,7 +209,7 @@ def is_venue(text: str) -> bool:
 
 @lru_cache(maxsize=1 << 16)
 def _rejected(text: str, label: str) -> bool:
-    return is_generic(text, label) or is_fragment(text) or is_venue(text)
+    return is_generic(text, label) or is_fragment(text) or is_venue(text) or is_adjective_phrase(text)
 
 
 _URL_HOST = re.compile(r"(?:https?://|www\.)(?:www\.)?([A-Za-z0-9.-]+)", re.I)

@@ -84,6 +84,7 @@ _USE_WEAK = re.compile(
 _BASELINE = re.compile(
     r"\b(?:outperform(?:s|ed|ing)?|than|compared (?:to|with|against)|comparisons? (?:to|with)|unlike|"
     r"surpass(?:es|ed|ing)?|beat(?:s|ing)?|superior to|against|versus|vs\.?|instead of|rather than|alternatives? to|"
+    r"comparable (?:to|with)|competitive with|on par with|"
     r"replac(?:e|es|ed|ing)|"
     rf"over(?![\w-]))\b(?P<gap>{_GAP}{{0,60}})\Z",
     re.I,

@@ -1,7 +1,11 @@
 """Vocabulary names the NER missed become entities: a PhraseMatcher over the shipped (and user) vocabulary.
 
-Runs after the NER and adds only spans that overlap none of its entities, so the model decides where
-it spoke and the vocabulary fills the silences ("evaluated on CIFAR-100 and SVHN" with SVHN untagged).
+Runs after the NER and adds spans that overlap none of its entities, so the model decides where it
+spoke and the vocabulary fills the silences ("evaluated on CIFAR-100 and SVHN" with SVHN untagged).
+One exception: where the NER took a vocabulary name's last words without its first ("fine-tuning" in
+"parameter-efficient fine-tuning", "fine-tuning methods" in "Parameter-efficient fine-tuning methods"),
+its entity is widened to start where the name does; a vocabulary name inside an NER entity ("CIFAR-100"
+in "CIFAR-100 images") and the NER's datasets are left as the model saw them.
 Only distinctive names are matched: entries not marked ambiguous, and of those the names of two or more
 words or with a capital or digit ("Fashion-MNIST", "BERT"); a single lower-case word ("dropout",
 "clustering") is left to the NER, which sees its context. Names with a capital after their first
@@ -67,15 +71,26 @@ class VocabularyMatcher:
             (self.exact if exact else self.lower).add(key, [nlp.make_doc(form) for form in sorted(forms)])
 
     def __call__(self, doc: Doc) -> Doc:
-        """Add non-overlapping vocabulary matches to doc.ents (longest match first)."""
-        taken: set[int] = set()
-        for ent in doc.ents:
-            taken.update(range(ent.start, ent.end))
-        found = [
-            Span(doc, s, e, label=self.labels[k], span_id=SOURCE_VOCABULARY)
-            for k, s, e in [*self.lower(doc), *self.exact(doc)]
-            if taken.isdisjoint(range(s, e))
-        ]
-        if found:
-            doc.ents = [*doc.ents, *filter_spans(found)]
+        """Add non-overlapping vocabulary matches to doc.ents (longest match first); widen NER entities that
+        dropped a vocabulary name's first words."""
+        owner: dict[int, int] = {}
+        for i, ent in enumerate(doc.ents):
+            owner.update((t, i) for t in range(ent.start, ent.end))
+        ents = list(doc.ents)
+        found = []
+        for k, s, e in [*self.lower(doc), *self.exact(doc)]:
+            covering = {owner[t] for t in range(s, e) if t in owner}
+            if not covering:
+                found.append(Span(doc, s, e, label=self.labels[k], span_id=SOURCE_VOCABULARY))
+            elif len(covering) == 1:
+                i = covering.pop()
+                ent = ents[i]
+                if s < ent.start < e and ent.label_ != "DATASET":
+                    if e >= ent.end:  # the NER's words are the name's last ones: the name is the entity
+                        ents[i] = Span(doc, s, e, label=self.labels[k], span_id=SOURCE_VOCABULARY)
+                    else:  # the NER's entity runs on past the name: it starts where the name does
+                        ents[i] = Span(doc, s, ent.end, label=ent.label, span_id=ent.id)
+        changed = ents != list(doc.ents)
+        if found or changed:
+            doc.ents = filter_spans([*ents, *found])
         return doc
