@@ -375,3 +375,41 @@ def test_the_likeliest_candidates_are_those_a_full_ranking_gives(size):
 
     full = heapq.nsmallest(MAX_VERIFIED, candidates, key=lambda p: (-signals(p), p))
     assert _likeliest(candidates, (used_for, x_linked, y_linked), (in_text, names_y)) == full
+
+
+def test_a_sole_benchmark_says_the_task_where_the_paper_agrees() -> None:
+    """DTU is 3D reconstruction's sole benchmark (kg.vocab.link.SOLE_BENCHMARK): a multi-view stereo paper
+    evaluated on it that speaks of reconstruction does 3D reconstruction unnamed; one that does not, or a
+    model scoring on HumanEval among other benchmarks, does not."""
+    from kg.pipeline import build
+
+    papers = [
+        Paper(
+            id="a",
+            title="VisNet: occlusion-aware multi-view stereo",
+            abstract="We propose VisNet, a multi-view stereo network. Experiments on DTU show better reconstruction "
+            "completeness than prior networks.",
+        ),
+        Paper(
+            id="b",
+            title="MoE scaling",
+            abstract="We train a mixture-of-experts language model. It achieves 74.4 on HumanEval and 79.4 on MMLU.",
+        ),
+        Paper(
+            id="c",
+            title="CodeGen2",
+            abstract="We study code generation with large language models. Our model reaches 40 percent pass@1 on "
+            "HumanEval.",
+        ),
+        Paper(
+            id="d",
+            title="DepthNet for stereo",
+            abstract="We propose DepthNet for multi-view stereo. Experiments on DTU show accurate depth maps.",
+        ),
+    ]
+    graph, _, _ = build(papers)
+    # no paper names 3D reconstruction: the task came with DTU
+    assert graph.has_edge("dataset:dtu", "task:3d-reconstruction", key="BENCHMARK_FOR")
+    answers = KnowledgeGraph.from_graph(graph)
+    assert [r.paper_id for r in answers.papers_using("DTU", "3D reconstruction")] == ["a"]
+    assert [r.paper_id for r in answers.papers_using("HumanEval", "code generation")] == ["c"]

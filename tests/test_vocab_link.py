@@ -325,3 +325,63 @@ def test_a_metric_head_makes_a_metric_and_vague_or_activity_tasks_are_not_offere
     out = plan_links(entities, shipped).out
     assert out["task:vision task"].confidence < OFFER_BAR and out["task:ablation study"].confidence < OFFER_BAR
     assert out["task:protein docking"].confidence >= OFFER_BAR
+
+
+def test_a_short_form_links_only_where_the_long_forms_agree() -> None:
+    from kg.vocab import load_index
+    from kg.vocab.link import is_abbreviation
+
+    shipped = load_index()
+    # the paper defines VAR as visual autoregressive models; the vocabulary's VAR is vector autoregression
+    var = _entity("method:var", "VAR", "VAR models", "Visual Autoregressive Models")
+    assert shipped.entries["method:vector-autoregression"].aliases == ["VAR"]
+    assert link_entity(var, shipped) is None
+    assert link_entity(_entity("method:var", "VAR", "vector autoregression"), shipped) == "method:vector-autoregression"
+    # with no long form of its own, a short form links as before; a near spelling of the long form agrees
+    assert link_entity(_entity("method:var", "VAR"), shipped) == "method:vector-autoregression"
+    fcn = _entity("method:fcn", "FCN", "Fully Convolutional Networks")
+    assert link_entity(fcn, shipped) == "method:fcn"
+    assert link_entity(_entity("method:fcn", "FCNs", "fully connected neural networks"), shipped) is None
+    assert [is_abbreviation(n) for n in ("VAR", "GANs", "VAR models", "Visual Autoregressive", "ResNet")] == [
+        True,
+        True,
+        True,
+        False,
+        True,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "entry"),
+    [
+        ("Cityscapes test set", "dataset:cityscapes"),
+        ("Kinetics test set", "dataset:kinetics"),
+        ("YouTube-VIS validation set", "dataset:youtube-vis"),
+        ("COCO- 5-shot", "dataset:coco"),
+        ("HARD set", None),  # a paper's hard split; the vocabulary's HARD is an ambiguous entry
+    ],
+)
+def test_a_dataset_split_is_the_dataset(name: str, entry: str | None) -> None:
+    from kg.vocab import load_index
+    from kg.vocab.link import variant_of
+
+    shipped = load_index()
+    base = variant_of(_entity(f"dataset:{name.lower()}", name), shipped)
+    assert (shipped.entries[base].id if base else None) == entry
+
+
+def test_a_sole_benchmark_brings_its_task_unnamed() -> None:
+    from kg.vocab import load_index
+    from kg.vocab.link import sole_benchmark_tasks
+
+    shipped = load_index()
+    # DTU's leaderboard papers all do 3D reconstruction; CIFAR-10's do many tasks
+    assert sole_benchmark_tasks(shipped, ["dataset:dtu"]) == {"task:3d-reconstruction"}
+    assert sole_benchmark_tasks(shipped, ["dataset:cifar-10", "method:transformer"]) == set()
+    resolution = Resolution(
+        entities={"dataset:dtu": _entity("dataset:dtu", "DTU")}, mention_entities={"p1": ["dataset:dtu"]}
+    )
+    linked = link(resolution, shipped)
+    # the task joins the graph with no paper of its own, and the knowledge edge with it
+    assert linked.entities["task:3d-reconstruction"].paper_count == 0
+    assert ("dataset:dtu", "task:3d-reconstruction", "BENCHMARK_FOR", 1.0) in linked.knowledge

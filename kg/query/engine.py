@@ -13,7 +13,16 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 
 import numpy as np
 
-from kg.graph.schema import MAX_EVIDENCE, OFFER_BAR, PAPER_ENTITY_TYPES, TOP_PAPERS, USE_LABELS, USE_ROLES, USE_TYPES
+from kg.graph.schema import (
+    MAX_EVIDENCE,
+    OFFER_BAR,
+    PAPER_ENTITY_TYPES,
+    SOLE_BENCHMARK,
+    TOP_PAPERS,
+    USE_LABELS,
+    USE_ROLES,
+    USE_TYPES,
+)
 from kg.query.access import EntityRow, Family, GraphAccess, PaperLink
 from kg.query.columns import AnchorColumns, LinkColumns, distinct, group_starts
 from kg.query.names import DEPTH_PENALTY, ResolvedName, did_you_mean, fallback_key, ladder_keys, resolve_name
@@ -174,6 +183,7 @@ class _Named:
         "groups",
         "links",
         "known",
+        "known_by_words",
         "verified",
         "named_in",
         "said_in",
@@ -187,6 +197,7 @@ class _Named:
         self.groups = self.forms.groups()
         self.links = links  # the narrow family's paper links by paper; None: broad (read per candidate)
         self.known: dict[str, PaperLink] | None = None  # QueryEngine._benchmark_support, once asked for
+        self.known_by_words: set[str] = set()  # of those, the papers Y's sole benchmark alone vouches for
         self.verified: dict[str, list[PaperLink]] = {}  # a broad family's links of the papers verified so far
         # papers whose text names one of its forms (text_search(groups)), and (the name as a task) those whose
         # text names it or holds its words: each question's searches are intersections of these
@@ -407,7 +418,7 @@ class QueryEngine:
             x_side |= y_in & x_links.keys()
         # what the vocabulary knows: papers with X that evaluate on a dataset benchmarking Y
         if y_kept.known is None:
-            y_kept.known = self._benchmark_support(y_name)
+            y_kept.known, y_kept.known_by_words = self._benchmark_support(y_name)
         known = y_kept.known
         if known:
             x_side |= known.keys() & (x_links.keys() | (x_in & known.keys()))
@@ -458,6 +469,7 @@ class QueryEngine:
                 y_paper,
                 used_for=pid in used_for,
                 y_known=known.get(pid),
+                y_known_needs_words=pid in y_kept.known_by_words,
                 paper_terms=paper_terms,
                 read=read,
             )
@@ -486,23 +498,27 @@ class QueryEngine:
         for named, links in broad:
             links.update((p, named.verified[p]) for p in papers if named.verified.get(p))
 
-    def _benchmark_support(self, y_name: ResolvedName) -> dict[str, PaperLink]:
-        """Papers the vocabulary says do Y without their text naming it, with the link that says so.
+    def _benchmark_support(self, y_name: ResolvedName) -> tuple[dict[str, PaperLink], set[str]]:
+        """Papers the vocabulary says do Y without their text naming it, with the link that says so, and
+        those of them that only a sole benchmark vouches for (the judge wants one of Y's words in them).
 
         A paper counts when it evaluates on a dataset that benchmarks Y (BENCHMARK_FOR weight at least
         MIN_BENCHMARK) and reports a metric that MEASURES Y (weight at least MIN_MEASURES): "evaluated on
         CelebA-HQ with FID" is image generation; "evaluated on ImageNet" alone is not (ImageNet serves
-        many tasks), nor is "accuracy on ImageNet" (accuracy measures too many tasks to say which).
+        many tasks), nor is "accuracy on ImageNet" (accuracy measures too many tasks to say which). A
+        dataset that is Y's sole benchmark (weight at least SOLE_BENCHMARK: DTU for 3D reconstruction)
+        needs no metric where the paper says one of Y's words ("reconstruction"; kg.query.support.judge):
+        GRIN evaluates on HumanEval among other benchmarks but says nothing of code generation.
         """
         tasks = [e for e in y_name.entities if e.startswith("task:")]
         if not tasks:
-            return {}
+            return {}, set()
         weights: dict[str, float] = {}
         for edge in self.access.entity_links("BENCHMARK_FOR", targets=tasks):
             if edge.confidence >= MIN_BENCHMARK:
                 weights[edge.source] = max(weights.get(edge.source, 0.0), edge.confidence)
         if not weights:
-            return {}
+            return {}, set()
         metrics = {
             e.source for e in self.access.entity_links("MEASURES", targets=tasks) if e.confidence >= MIN_MEASURES
         }
@@ -510,10 +526,11 @@ class QueryEngine:
         reports = {l.paper_id for l in links if l.entity_id in metrics}
         out: dict[str, PaperLink] = {}
         for link in links:
-            if link.entity_id in weights and link.paper_id in reports:
+            sole = weights.get(link.entity_id, 0.0) >= SOLE_BENCHMARK
+            if link.entity_id in weights and (sole or link.paper_id in reports):
                 if link.paper_id not in out or link.confidence > out[link.paper_id].confidence:
                     out[link.paper_id] = link
-        return out
+        return out, set(out) - reports
 
     def _family_links(self, *names: ResolvedName) -> list[dict[str, list[PaperLink]]]:
         """Paper links to each name's entities, by paper, in one read ({} for a broad family: read per paper later)."""

@@ -220,13 +220,15 @@ def judge(
     y_links: Sequence[PaperLink],
     used_for: bool = False,
     y_known: PaperLink | None = None,
+    y_known_needs_words: bool = False,
     paper_terms: frozenset[str] | None = None,
     read: tuple[Hits, Hits, tuple[float, ...], bool] | None = None,
 ) -> Support:
     """Score one paper for "uses X for Y" from its sentences and its edges to both families.
 
     `y_known` is the paper's link to a dataset the vocabulary says benchmarks Y (QueryEngine.
-    _benchmark_support): it supports Y at KNOWLEDGE_Y when nothing in the text does better.
+    _benchmark_support): it supports Y at KNOWLEDGE_Y when nothing in the text does better, and with
+    `y_known_needs_words` (a sole benchmark, no metric of Y) only where the paper says one of Y's words.
     `read`: the sentences' sentence_hits of X and of Y and their topic_bags, when kept from before.
     """
     if paper_terms is None:  # every term of the paper (the engine passes the set it keeps per paper)
@@ -276,7 +278,8 @@ def judge(
         matched.append(link.entity_id)
         if w > y_best:
             y_best, y_sentence = w, (link.evidence[0] if link.evidence else y_sentence)
-    if y_known is not None and y_best < KNOWLEDGE_Y:
+    agrees = not y_known_needs_words or any(topic.has(t, paper_terms) for t in topic.required)
+    if y_known is not None and y_best < KNOWLEDGE_Y and agrees:
         y_best, y_sentence = KNOWLEDGE_Y, (y_known.evidence[0] if y_known.evidence else y_sentence)
         matched.append(y_known.entity_id)
     bonus = SAME_SENTENCE_BONUS if both_sentence else 0.0

@@ -25,13 +25,19 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from kg.graph.schema import OFFER_BAR  # noqa: F401  (the bar the confidences below are made for)
+from rapidfuzz import fuzz
+
+from kg.graph.schema import (
+    OFFER_BAR,  # noqa: F401  (the bar the confidences below are made for)
+    SOLE_BENCHMARK,
+)
 from kg.models import Entity, Resolution
 from kg.resolve import name_key
 from kg.resolve.distance import edit_distance
 from kg.resolve.specific import is_specific
 from kg.resolve.suffixes import GENERIC_SUFFIXES, GENERIC_WORDS
 from kg.resolve.wordlists import ACTIVITY_HEADS, CONCEPT_HEADS, DATA_HEADS
+from kg.vocab.names import fold_dataset_name
 from kg.vocab.records import VocabEntry
 
 UPPER = {"Method": "METHOD", "Dataset": "DATASET", "Task": "TASK", "Metric": "METRIC"}
@@ -43,6 +49,7 @@ FUZZY_MIN_KEY = 6  # shorter keys never link fuzzily ("GAN" / "GNN")
 CORPUS_BY_PAPERS = (0.5, 0.7, 0.85)
 NAMED_BONUS = 0.15
 GENERIC_FACTOR = 0.3
+SOLE_BENCHMARK_PAPERS = 2  # leaderboard papers behind a weight, for the task to join the graph unnamed
 # A dataset the vocabulary does not know is offered only when written as a name: "real-world data",
 # "benchmark datasets" and "synthetic images" are not datasets a user looks up.
 UNNAMED_DATASET_FACTOR = 0.5
@@ -53,6 +60,8 @@ _NAMED = re.compile(r"[A-Z0-9]")
 # The last words that make a name a method's ("unified sampling framework (USF)", "large language model"):
 # such an entity is a method whatever label the NER gave it, and no dataset or task entry is it.
 METHOD_HEADS: frozenset[str] = GENERIC_SUFFIXES["METHOD"] - GENERIC_SUFFIXES["TASK"]
+# How alike (rapidfuzz ratio, 0-100) an entity's long form and an entry's must be for a short form to link.
+LONG_FORM_AGREEMENT = 80
 _PAREN = re.compile(r"^(?P<long>[^()]+?)\s*\((?P<short>[^()]+)\)\s*$")
 # A last word naming a size, version or release: "ResNet-34", "BERT-large", "GPT-4", "Llama 2 7B", "YOLOv5".
 _VARIANT_TAIL = re.compile(
@@ -304,26 +313,54 @@ def dataset_root(index: VocabIndex, entry_id: str) -> str:
     return entry.id
 
 
+def is_abbreviation(name: str) -> bool:
+    """A short form, with any generic tail: "VAR", "GANs", "VAR models", "ViT-based model"."""
+    words = name.split()
+    while len(words) > 1 and name_key(words[-1]) in GENERIC_WORDS:
+        words.pop()
+    return len(words) == 1 and sum(c.isupper() for c in words[0]) >= 2 and len(words[0]) <= 10
+
+
+def long_forms_agree(entry: VocabEntry, long_keys: list[str]) -> bool:
+    """Whether an entity's long forms spell the entry's (a near match will do: "probability" for
+    "probabilistic"); an entry with no long form of its own cannot disagree."""
+    entry_keys = [
+        name_key(n) for n in (entry.name, *entry.aliases, entry.full_name or "") if n and not is_abbreviation(n)
+    ]
+    if not entry_keys or not long_keys:
+        return True
+    return any(fuzz.ratio(a, b) >= LONG_FORM_AGREEMENT for a in long_keys for b in entry_keys)
+
+
 def link_entity(entity: Entity, index: VocabIndex, refuse: frozenset[str] = frozenset()) -> str | None:
     """The vocabulary entry an entity stands for, or None: its display name first, then its other names,
     then the names without a generic tail ("CIFAR-10 data"), then a near miss ("Cityscape"). Entries of a
-    `refuse`d vocabulary label are never it."""
+    `refuse`d vocabulary label are never it. A short form links only to an entry whose long form agrees
+    with the one the corpus defines it by: "Visual Autoregressive (VAR)" is not vector autoregression."""
     votes: dict[str, int] = defaultdict(int)
     names = entity_names(entity)
     keys = [name_key(name) for name in names]
+    long_keys = [k for n, k in zip(names, keys, strict=True) if k and " " in k and not is_abbreviation(n)]
     for rank, key in enumerate(keys):
         if key in index.caps_keys and not names[rank].isupper():
             continue
         chosen = _best(index, index.ids(key), entity.label, refuse, names[rank]) if key else None
+        if (
+            chosen is not None
+            and is_abbreviation(names[rank])
+            and not long_forms_agree(index.entries[chosen], long_keys)
+        ):
+            continue
         if chosen is not None:
             if rank == 0:
                 return chosen
             votes[chosen] += 1
     if votes:
         return min(votes, key=lambda e: (-votes[e], e))
-    for key in keys:
+    for name, key in zip(names, keys, strict=True):
         shorter = _without_generic_tail(key) if key else None
-        if shorter and (chosen := _best(index, index.ids(shorter), entity.label, refuse)) is not None:
+        chosen = _best(index, index.ids(shorter), entity.label, refuse) if shorter else None
+        if chosen is not None and (not is_abbreviation(name) or long_forms_agree(index.entries[chosen], long_keys)):
             return chosen
     own_key = entity.id.partition(":")[2]
     return _near_miss(index, own_key, entity.label)  # same label only: never a refused one
@@ -345,6 +382,13 @@ def variant_of(entity: Entity, index: VocabIndex, refuse: frozenset[str] = froze
             if key and (chosen := _best(index, index.ids(key), entity.label, refuse)) is not None:
                 return chosen
             break
+    # a split of a dataset is the dataset ("Cityscapes test set", "Kinetics-400 val"), as leaderboard names
+    # are folded when the vocabulary is built
+    # (an ambiguous entry is no base: "HARD set" is a paper's hard split, not the HARD dataset)
+    if entity.label == "DATASET" and (base := fold_dataset_name(name)) != name:
+        ids = [i for i in index.ids(name_key(base)) if not index.entries[i].ambiguous]
+        if (chosen := _best(index, ids, entity.label, refuse)) is not None:
+            return chosen
     for base in _variant_bases(name):
         key = name_key(base)
         if key and (chosen := _best(index, index.ids(key), entity.label, refuse)) is not None:
@@ -619,7 +663,14 @@ def finish_links(
         out[entry_id] = _vocab_entity(
             index.entries[entry_id], corpus, paper_counts.get(entry_id, 0), agreement, entry_id in index.fields
         )
-    for entry_id in sorted(_ancestors(index, [*plan.members, *(b for _, b in plan.variant_is_a)]) - out.keys()):
+    # a benchmark made for one task says what its papers do, named or not ("evaluated on GSM8K"): that task
+    # comes along with the dataset, as the ancestors do
+    implied = sole_benchmark_tasks(index, plan.members)
+    for entry_id in sorted(implied - out.keys()):
+        out[entry_id] = _vocab_entity(index.entries[entry_id], [], 0, agreement, entry_id in index.fields)
+    for entry_id in sorted(
+        _ancestors(index, [*plan.members, *implied, *(b for _, b in plan.variant_is_a)]) - out.keys()
+    ):
         out[entry_id] = _vocab_entity(index.entries[entry_id], [], 0, agreement, entry_id in index.fields)
     for _, base in plan.variant_is_a:
         if base not in out:
@@ -639,6 +690,18 @@ def finish_links(
     return Resolution.model_construct(
         entities=dict(sorted(out.items())), mention_entities={}, is_a=sorted(linked_is_a), knowledge=knowledge
     )
+
+
+def sole_benchmark_tasks(index: VocabIndex, entry_ids: Iterable[str]) -> set[str]:
+    """The tasks that datasets among `entry_ids` are a sole benchmark of: BENCHMARK_FOR weight at least
+    SOLE_BENCHMARK from at least SOLE_BENCHMARK_PAPERS leaderboard papers (DTU: 3D reconstruction, GSM8K:
+    arithmetic reasoning; not CIFAR-10, whose papers do many tasks)."""
+    out = set()
+    for entry_id in entry_ids:
+        entry = index.entries[entry_id]
+        if entry.label == "Dataset" and entry.papers >= SOLE_BENCHMARK_PAPERS:
+            out |= {t.task for t in entry.benchmarks if t.weight >= SOLE_BENCHMARK and t.task in index.entries}
+    return out
 
 
 def link(resolution: Resolution, index: VocabIndex) -> Resolution:
