@@ -1,9 +1,9 @@
 // Datasets for a task (or any of its subtasks), ranked as `kg query datasets-for` ranks them.
 // A paper supports a dataset it evaluates on or introduces (not a baseline, not background) when it addresses the
 // task's family (or its text names the task): weight 1 less 0.05 per IS_A step (0.8 for a text-only
-// paper), times 1.0 when one sentence links the two (a shared evidence sentence, or the vocabulary's
-// BENCHMARK_FOR the task) or when they meet in the paper and the vocabulary places the dataset under no
-// other task, else 0.5. A dataset needs 1.0 of unweighted support: its score is the weighted support
+// paper), times 1.0 when the vocabulary's BENCHMARK_FOR links the dataset to the task's family, 0.5 when it
+// places the dataset under other tasks only (even where one sentence names both: "classification on
+// CIFAR-10 and segmentation on GlaS"), else 1.0 (a dataset the vocabulary places nowhere serves the paper's task). A dataset needs 1.0 of unweighted support: its score is the weighted support
 // x (share of its papers that are the task's) ^ 0.25. Only offered datasets (confidence >= 0.6). Names match case-insensitively through the display name, aliases and keys.
 // Run datasets_for_task.params first (its :param lines set the example values), then this query alone.
 WITH toLower(trim($task)) AS q
@@ -45,7 +45,7 @@ WHERE coalesce(r.role, 'own use') IN ['proposes', 'own use'] AND NOT m.id IN fam
 OPTIONAL MATCH (m)-[b:BENCHMARK_FOR]->(bt:Task)
 WITH m, a, r, family_ids, collect(bt.id) AS benchmarked
 WITH m, a[0] AS pid, a[1] AS w, r,
-     CASE WHEN any(s IN coalesce(r.evidence, []) WHERE s IN a[2]) OR any(x IN benchmarked WHERE x IN family_ids) THEN 1.0
+     CASE WHEN any(x IN benchmarked WHERE x IN family_ids) THEN 1.0
           WHEN size(benchmarked) > 0 THEN 0.5 ELSE 1.0 END AS raw
 WITH m, pid, max(w * raw) AS support, max(raw) AS raw, sum(coalesce(r.confidence, 0.0)) AS strength,
      reduce(acc = [], ev IN collect(coalesce(r.evidence, [])) | acc + ev) AS evidence

@@ -294,3 +294,43 @@ def test_load_reads_records_only_when_asked(tmp_path, graph):
     assert loaded.papers == PAPERS and loaded.extractions == EXTRACTIONS
     again = loaded.save(tmp_path / "copy.json.gz")
     assert load_records(again)[1] == PAPERS
+
+
+def test_a_dataset_of_other_tasks_named_beside_the_task_is_no_answer() -> None:
+    """One sentence naming the task and a dataset the vocabulary places under other tasks only lists several
+    tasks' datasets: GlaS (segmentation) is not an image classification dataset; FooSet, placed nowhere, is."""
+    sentence = "We test image classification on CIFAR-10 and FooSet and segmentation on GlaS."
+    papers = [Paper(id="p1", title="T", abstract=sentence)]
+    mentions = [
+        _m(text, label, 1, sentence)
+        for text, label in (
+            ("image classification", "TASK"),
+            ("CIFAR-10", "DATASET"),
+            ("FooSet", "DATASET"),
+            ("segmentation", "TASK"),
+            ("GlaS", "DATASET"),
+        )
+    ]
+    types = ("ADDRESSES", "EVALUATES_ON", "EVALUATES_ON", "ADDRESSES", "EVALUATES_ON")
+    extraction = PaperExtraction(
+        paper_id="p1",
+        sentences=["T", sentence],
+        mentions=mentions,
+        relations=[Relation(type=t, head=None, tail=i, evidence=sentence, confidence=0.9) for i, t in enumerate(types)],
+    )
+    ids = ["task:image classification", "dataset:cifar-10", "dataset:fooset", "task:segmentation", "dataset:glas"]
+    entities = {
+        i: Entity(id=i, label=i.split(":")[0].upper(), name=m.text, aliases=[m.text], paper_count=1)
+        for i, m in zip(ids, mentions, strict=True)
+    }
+    resolution = Resolution(
+        entities=entities,
+        mention_entities={"p1": ids},
+        knowledge=[
+            ("dataset:cifar-10", "task:image classification", "BENCHMARK_FOR", 0.5),
+            ("dataset:glas", "task:segmentation", "BENCHMARK_FOR", 1.0),
+        ],
+    )
+    kg = KnowledgeGraph.from_graph(build_graph(papers, [extraction], resolution))
+    assert sorted(d.name for d in kg.datasets_for("image classification")) == ["CIFAR-10", "FooSet"]
+    assert sorted(d.name for d in kg.datasets_for("segmentation")) == ["FooSet", "GlaS"]  # not CIFAR-10

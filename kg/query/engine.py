@@ -721,7 +721,8 @@ class QueryEngine:
         times SAME_SENTENCE (one sentence links the two: an extracted USED_FOR edge, a shared evidence
         sentence, or for a dataset the vocabulary's BENCHMARK_FOR the anchor task) or CO_MENTION (they
         meet in the paper; for a dataset the vocabulary does not place under other tasks,
-        DATASET_CO_MENTION). Only entities the paper proposes or uses count (not baselines, not
+        DATASET_CO_MENTION). A dataset the vocabulary places under other tasks only stays at CO_MENTION
+        even where a sentence names both: such sentences list several tasks' datasets. Only entities the paper proposes or uses count (not baselines, not
         background), only offered ones (confidence >= OFFER_BAR: kg.vocab.link), never the anchor's own family.
         An entity needs MIN_SUPPORT in all; the score is its support discounted by the share of its
         papers that are the anchor's (ASSOCIATION_POWER); ties go to the stronger evidence.
@@ -769,15 +770,19 @@ class QueryEngine:
                     evidence[other_id].extend(edge.evidence)
         benchmarks: set[str] = set()  # datasets the vocabulary says benchmark the anchor's family
         co_mention = np.full(n_entities, CO_MENTION)
+        elsewhere_at = np.zeros(n_entities, dtype=bool)
         if other_label == "Dataset" and candidates:
             known = self.access.entity_links("BENCHMARK_FOR", sources=sorted(candidates))
             benchmarks = {e.source for e in known if e.target in family}
             # a paper's datasets serve its task unless the vocabulary says they benchmark other tasks
             elsewhere = {e.source for e in known} - benchmarks
             co_mention[cols.entity_index([e for e in candidates if e not in elsewhere])] = DATASET_CO_MENTION
+            elsewhere_at[cols.entity_index(sorted(elsewhere))] = True
         paper, entity = cols.paper[other], cols.entity[other]
-        # linked by one sentence: evidence shared with an anchor link, a USED_FOR edge's paper, a benchmark
-        shares = cols.shares[other]
+        # linked by one sentence: evidence shared with an anchor link, a USED_FOR edge's paper, a benchmark;
+        # not a shared sentence for a dataset the vocabulary places under other tasks only ("classification
+        # on CIFAR-10 and segmentation on GlaS and CVC": the sentence names both tasks)
+        shares = cols.shares[other] & ~elsewhere_at[entity]
         # (a USED_FOR edge's papers outside the anchor's have no rows here, so they match nothing)
         together = np.array(
             [[cols.paper_at.get(p, -1) for p in together_papers], together_entities], dtype=np.int64
