@@ -65,6 +65,22 @@ def test_plain_generic_modifier_resolves_to_a_core_seen_alone():
     assert entity_of(r, "p3", 0).id == "method:gan"  # an acronym core needs no other mention
 
 
+def test_a_title_s_praise_of_its_task_resolves_to_the_task_but_named_variants_stay():
+    r = resolve(
+        [
+            paper("p1", "Scalable Recommendation with Graphs", ("Scalable Recommendation", "TASK")),
+            paper("p2", "We study recommendation.", ("recommendation", "TASK")),
+            paper("p3", "Fast R-CNN detects objects.", ("Fast R-CNN", "METHOD")),
+            paper("p4", "R-CNN detects objects.", ("R-CNN", "METHOD")),
+            paper("p5", "Robust PCA separates outliers.", ("Robust PCA", "METHOD")),
+            paper("p6", "PCA reduces dimension.", ("PCA", "METHOD")),
+        ]
+    )
+    assert entity_of(r, "p1", 0).id == entity_of(r, "p2", 0).id
+    assert entity_of(r, "p3", 0).id != entity_of(r, "p4", 0).id  # "fast" and "robust" start names
+    assert entity_of(r, "p5", 0).id != entity_of(r, "p6", 0).id
+
+
 def test_meaningful_modifiers_and_name_coordinations_stay():
     r = resolve(
         [

@@ -176,6 +176,14 @@ PREFIX_MODIFIERS: tuple[tuple[str, ...], ...] = tuple(
         "sota",
         "default",
         "downstream",
+        # a title's praise of its own take on a task ("Scalable Recommendation", "Provably Efficient ..."); not
+        # "fast" or "robust", which start names of their own (Fast R-CNN, robust PCA)
+        "scalable",
+        "efficient",
+        "practical",
+        "provable",
+        "provably",
+        "effective",
     )
 )
 _CONJUNCTIONS = frozenset({"and", "or"})
