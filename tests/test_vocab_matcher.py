@@ -17,6 +17,8 @@ def _nlp(tmp_path):
         '{"id": "method:dropout", "label": "Method", "name": "dropout"}\n'
         '{"id": "method:lstm", "label": "Method", "name": "LSTM", "ambiguous": true}\n'
         '{"id": "dataset:now", "label": "Dataset", "name": "NoW"}\n'
+        '{"id": "dataset:ogbn-arxiv", "label": "Dataset", "name": "ogbn-arxiv"}\n'
+        '{"id": "method:self-attention", "label": "Method", "name": "self-attention"}\n'
     )
     nlp = spacy.blank("en")
     nlp.add_pipe("kg_vocab_matcher", config={"vocab_file": str(vocab)})
@@ -25,12 +27,16 @@ def _nlp(tmp_path):
 
 def test_adds_missed_names_with_the_vocabulary_label(tmp_path) -> None:
     nlp = _nlp(tmp_path)
-    doc = nlp("Image classification on SVHN and CIFAR-100 with dropout, not svhn, cifar-100, now or an LSTM.")
+    doc = nlp(
+        "Image classification on SVHN and CIFAR-100 with dropout, not svhn, cifar-100, now or an LSTM; "
+        "ogbn-arxiv with self-attention."
+    )
     found = {(e.text, e.label_, e.id_) for e in doc.ents}
     assert found == {
         ("Image classification", "TASK", SOURCE_VOCABULARY),  # case-blind: no capital after the first letter
         ("SVHN", "DATASET", SOURCE_VOCABULARY),  # capitals as written: "svhn" is not it, nor "now" NoW
         ("CIFAR-100", "DATASET", SOURCE_VOCABULARY),
+        ("ogbn-arxiv", "DATASET", SOURCE_VOCABULARY),  # a dataset's hyphenated identifier; not a method's word
     }  # a single lower-case word ("dropout") and an ambiguous entry ("LSTM") are left to the NER
 
 

@@ -7,8 +7,8 @@ One exception: where the NER took a vocabulary name's last words without its fir
 its entity is widened to start where the name does; a vocabulary name inside an NER entity ("CIFAR-100"
 in "CIFAR-100 images") and the NER's datasets are left as the model saw them.
 Only distinctive names are matched: entries not marked ambiguous, and of those the names of two or more
-words or with a capital or digit ("Fashion-MNIST", "BERT"); a single lower-case word ("dropout",
-"clustering") is left to the NER, which sees its context. Names with a capital after their first
+words or with a capital or digit ("Fashion-MNIST", "BERT"), or datasets' hyphenated identifiers
+("ogbn-arxiv"); a single lower-case word ("dropout", "clustering") is left to the NER, which sees its context. Names with a capital after their first
 letter match as written (ORTH), everything else case-blind (LOWER). The label is the vocabulary's; linking (kg.vocab.link) then
 attaches the entry.
 """
@@ -48,7 +48,8 @@ def vocabulary_patterns(entries: Iterable[object]) -> dict[tuple[str, bool], set
             continue
         names = [entry.name, *entry.aliases, *([entry.full_name] if entry.full_name else [])]  # type: ignore[attr-defined]
         for name in names:
-            if distinctive(name):
+            # a lower-case dataset name with a hyphen is an identifier ("ogbn-arxiv", "ogbl-collab")
+            if distinctive(name) or (entry.label == "Dataset" and "-" in name.strip("-")):  # type: ignore[attr-defined]
                 exact = exact_case(name)
                 out.setdefault((LABELS[entry.label], exact), set()).add(name)  # type: ignore[attr-defined]
     return out
