@@ -385,3 +385,21 @@ def test_a_sole_benchmark_brings_its_task_unnamed() -> None:
     # the task joins the graph with no paper of its own, and the knowledge edge with it
     assert linked.entities["task:3d-reconstruction"].paper_count == 0
     assert ("dataset:dtu", "task:3d-reconstruction", "BENCHMARK_FOR", 1.0) in linked.knowledge
+
+
+def test_a_dataset_root_knows_what_its_editions_benchmark() -> None:
+    from kg.vocab import load_index
+    from kg.vocab.link import benchmarks_of, sole_benchmark_tasks
+
+    shipped = load_index()
+    # PASCAL VOC's own 5 leaderboard papers do graph matching; with its 2012 edition's 79 (folded into it
+    # at link time) it is a segmentation and detection benchmark
+    links, papers = benchmarks_of(shipped, "dataset:pascal-voc")
+    assert papers > shipped.entries["dataset:pascal-voc"].papers
+    top = {t.task for t in links[:4]}
+    assert "task:semantic-segmentation" in top and "task:graph-matching" not in top
+    # HMDB's one own paper (domain adaptation) makes it no sole benchmark once HMDB-51's 45 count
+    assert shipped.entries["dataset:hmdb"].benchmarks[0].weight == 1.0
+    assert sole_benchmark_tasks(shipped, ["dataset:hmdb"]) == set()
+    # an entry without editions keeps its own links
+    assert benchmarks_of(shipped, "dataset:dtu") == (tuple(shipped.entries["dataset:dtu"].benchmarks), 6)

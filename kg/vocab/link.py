@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
@@ -38,7 +38,7 @@ from kg.resolve.specific import is_specific
 from kg.resolve.suffixes import GENERIC_SUFFIXES, GENERIC_WORDS
 from kg.resolve.wordlists import ACTIVITY_HEADS, CONCEPT_HEADS, DATA_HEADS
 from kg.vocab.names import fold_dataset_name
-from kg.vocab.records import VocabEntry
+from kg.vocab.records import VocabEntry, WeightedTask
 
 UPPER = {"Method": "METHOD", "Dataset": "DATASET", "Task": "TASK", "Metric": "METRIC"}
 FUZZY_BLOCK = 3  # characters a near-miss key shares with the entry's key (the block)
@@ -49,7 +49,10 @@ FUZZY_MIN_KEY = 6  # shorter keys never link fuzzily ("GAN" / "GNN")
 CORPUS_BY_PAPERS = (0.5, 0.7, 0.85)
 NAMED_BONUS = 0.15
 GENERIC_FACTOR = 0.3
-SOLE_BENCHMARK_PAPERS = 2  # leaderboard papers behind a weight, for the task to join the graph unnamed
+SOLE_BENCHMARK_PAPERS = 2
+# as the vocabulary build keeps a dataset's links (kg.vocab.build MIN_LINK_WEIGHT / MAX_LINKS)
+MIN_BENCHMARK_WEIGHT = 0.02
+MAX_BENCHMARKS = 15  # leaderboard papers behind a weight, for the task to join the graph unnamed
 # A dataset the vocabulary does not know is offered only when written as a name: "real-world data",
 # "benchmark datasets" and "synthetic images" are not datasets a user looks up.
 UNNAMED_DATASET_FACTOR = 0.5
@@ -93,6 +96,9 @@ class VocabIndex:
     # last words that end metric names almost only ("accuracy", "error", "rate", "score"): a task or method
     # named with one is a metric ("Click-Through-Rate", "top-1 accuracy")
     metric_only_heads: frozenset[str] = frozenset()
+    # a dataset root's BENCHMARK_FOR links and leaderboard papers with those of the editions folded into it
+    # (dataset_root): PASCAL VOC's own 5 papers say graph matching, its 2012 edition's 79 semantic segmentation
+    root_benchmarks: Mapping[str, tuple[tuple[WeightedTask, ...], int]] = field(default_factory=dict)
 
     def ids(self, key: str) -> tuple[str, ...]:
         """Entries whose curated name or, failing that, mined paraphrase has this key."""
@@ -135,7 +141,49 @@ def vocab_index(entries: Mapping[str, VocabEntry]) -> VocabIndex:
         _task_only(heads, counts := _head_counts(entries)),
         _fields(entries),
         _metric_only(counts),
+        _root_benchmarks(entries),
     )
+
+
+def _root_of(entries: Mapping[str, VocabEntry], entry_id: str) -> str:
+    """dataset_root over bare entries (the index is not built yet)."""
+    seen = {entry_id}
+    entry = entries[entry_id]
+    while entry.label == "Dataset":
+        parents = [p for p in entry.parents if p in entries and entries[p].label == "Dataset" and p not in seen]
+        if not parents:
+            break
+        entry = entries[parents[0]]
+        seen.add(entry.id)
+    return entry.id
+
+
+def _root_benchmarks(entries: Mapping[str, VocabEntry]) -> dict[str, tuple[tuple[WeightedTask, ...], int]]:
+    """For each dataset root with editions, its and its editions' BENCHMARK_FOR weights pooled by leaderboard
+    papers (an entry with links but no paper counts as one), and their papers."""
+    members: dict[str, list[VocabEntry]] = defaultdict(list)
+    for entry in entries.values():
+        if entry.label == "Dataset" and (root := _root_of(entries, entry.id)) != entry.id:
+            members[root].append(entry)
+    out = {}
+    for root, editions in members.items():
+        pooled: dict[str, float] = defaultdict(float)
+        total = 0
+        for entry in [entries[root], *editions]:
+            weight = max(entry.papers, 1 if entry.benchmarks else 0)
+            total += weight
+            for link in entry.benchmarks:
+                pooled[link.task] += weight * link.weight
+        ranked = sorted(((round(w / total, 4), t) for t, w in pooled.items()), key=lambda x: (-x[0], x[1]))
+        links = tuple(WeightedTask(task=t, weight=w) for w, t in ranked[:MAX_BENCHMARKS] if w >= MIN_BENCHMARK_WEIGHT)
+        out[root] = (links, sum(e.papers for e in [entries[root], *editions]))
+    return out
+
+
+def benchmarks_of(index: VocabIndex, entry_id: str) -> tuple[tuple[WeightedTask, ...], int]:
+    """A dataset entry's BENCHMARK_FOR links and leaderboard papers, its editions' pooled in (root_benchmarks)."""
+    entry = index.entries[entry_id]
+    return index.root_benchmarks.get(entry_id, (tuple(entry.benchmarks), entry.papers))
 
 
 TASK_HEAD_NAMES = 10  # task names a last word must end to count as a task head
@@ -685,7 +733,8 @@ def finish_links(
     knowledge = []
     for entry_id in sorted(e for e in out if e in index.entries):
         entry = index.entries[entry_id]
-        for rel_type, targets in (("BENCHMARK_FOR", entry.benchmarks), ("MEASURES", entry.measures)):
+        benchmarks = benchmarks_of(index, entry_id)[0] if entry.label == "Dataset" else ()
+        for rel_type, targets in (("BENCHMARK_FOR", benchmarks), ("MEASURES", entry.measures)):
             knowledge += [(entry_id, t.task, rel_type, t.weight) for t in targets if t.task in out]
     return Resolution.model_construct(
         entities=dict(sorted(out.items())), mention_entities={}, is_a=sorted(linked_is_a), knowledge=knowledge
@@ -698,9 +747,11 @@ def sole_benchmark_tasks(index: VocabIndex, entry_ids: Iterable[str]) -> set[str
     arithmetic reasoning; not CIFAR-10, whose papers do many tasks)."""
     out = set()
     for entry_id in entry_ids:
-        entry = index.entries[entry_id]
-        if entry.label == "Dataset" and entry.papers >= SOLE_BENCHMARK_PAPERS:
-            out |= {t.task for t in entry.benchmarks if t.weight >= SOLE_BENCHMARK and t.task in index.entries}
+        if index.entries[entry_id].label != "Dataset":
+            continue
+        links, papers = benchmarks_of(index, entry_id)
+        if papers >= SOLE_BENCHMARK_PAPERS:
+            out |= {t.task for t in links if t.weight >= SOLE_BENCHMARK and t.task in index.entries}
     return out
 
 
