@@ -777,7 +777,8 @@ class QueryEngine:
             # a paper's datasets serve its task unless the vocabulary says they benchmark other tasks
             elsewhere = {e.source for e in known} - benchmarks
             co_mention[cols.entity_index([e for e in candidates if e not in elsewhere])] = DATASET_CO_MENTION
-            elsewhere_at[cols.entity_index(sorted(elsewhere))] = True
+            if any(e.startswith("task:") for e in family):  # (asked with a method, every dataset is "elsewhere")
+                elsewhere_at[cols.entity_index(sorted(elsewhere))] = True
         paper, entity = cols.paper[other], cols.entity[other]
         # linked by one sentence: evidence shared with an anchor link, a USED_FOR edge's paper, a benchmark;
         # not a shared sentence for a dataset the vocabulary places under other tasks only ("classification
