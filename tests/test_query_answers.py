@@ -412,4 +412,7 @@ def test_a_sole_benchmark_says_the_task_where_the_paper_agrees() -> None:
     assert graph.has_edge("dataset:dtu", "task:3d-reconstruction", key="BENCHMARK_FOR")
     answers = KnowledgeGraph.from_graph(graph)
     assert [r.paper_id for r in answers.papers_using("DTU", "3D reconstruction")] == ["a"]
+    # --explain names the knowledge step
+    explained = answers.answer_papers_using("DTU", "3D reconstruction").resolution["y"]
+    assert explained[-1] == "benchmark of it (vocabulary): papers evaluating on DTU"
     assert [r.paper_id for r in answers.papers_using("HumanEval", "code generation")] == ["c"]

@@ -479,6 +479,15 @@ class QueryEngine:
         names = {**x_name.names, **y_name.names}
         scored = [(s.score, pid, s.evidence, s.matched) for s, pid in judged[:limit]]
         results = self._paper_results(scored, limit, names)
+        # the knowledge step, when an answer owes Y to a benchmark of Y (names read for the answers only)
+        vouching = sorted(
+            {known[pid].entity_id for s, pid in judged[:limit] if pid in known}
+            & {e for s, _ in judged[:limit] for e in s.matched}
+        )
+        if vouching:
+            rows = self.access.entities(vouching)
+            listed = ", ".join(rows[e].name for e in vouching if e in rows)
+            resolution["y"] = [*resolution["y"], f"benchmark of it (vocabulary): papers evaluating on {listed}"]
         explain = None if results else self._why_empty(x, task, x_name, y_name, x_groups, y_groups, len(x_side))
         return PaperAnswer(results=results, explain=explain, resolution=resolution)
 
