@@ -146,7 +146,7 @@ def vocab_index(entries: Mapping[str, VocabEntry]) -> VocabIndex:
 
 
 def _root_of(entries: Mapping[str, VocabEntry], entry_id: str) -> str:
-    """dataset_root over bare entries (the index is not built yet)."""
+    """dataset_root over the entries alone (vocab_index needs it before the index exists)."""
     seen = {entry_id}
     entry = entries[entry_id]
     while entry.label == "Dataset":
@@ -348,17 +348,7 @@ def _variant_bases(name: str) -> list[str]:
 def dataset_root(index: VocabIndex, entry_id: str) -> str:
     """A dataset edition's base ("PASCAL VOC 2012" -> PASCAL VOC, "CIFAR-10 Image" -> CIFAR-10): splits and
     editions are one dataset for users (the spelling stays an alias); other labels are left as they are."""
-    seen = {entry_id}
-    entry = index.entries[entry_id]
-    while entry.label == "Dataset":
-        parents = [
-            p for p in entry.parents if p in index.entries and index.entries[p].label == "Dataset" and p not in seen
-        ]
-        if not parents:
-            break
-        entry = index.entries[parents[0]]
-        seen.add(entry.id)
-    return entry.id
+    return _root_of(index.entries, entry_id)
 
 
 def is_abbreviation(name: str) -> bool:
