@@ -416,3 +416,62 @@ def test_a_sole_benchmark_says_the_task_where_the_paper_agrees() -> None:
     explained = answers.answer_papers_using("DTU", "3D reconstruction").resolution["y"]
     assert explained[-1] == "benchmark of it (vocabulary): papers evaluating on DTU"
     assert [r.paper_id for r in answers.papers_using("HumanEval", "code generation")] == ["c"]
+
+
+def test_the_task_asked_is_a_task_not_the_method_collection_of_its_name() -> None:
+    """ "stochastic optimization" names a task and (in Papers with Code) a collection of methods with SGD in it:
+    asked as Y, the task's family states it, not the collection's members."""
+    s1 = "We combine variance reduction with SGD."
+    s2 = "Variance reduction speeds up stochastic optimization."
+    papers = [Paper(id="p1", title="A", abstract=s1), Paper(id="p2", title="B", abstract=s2)]
+
+    def mention(text: str, label: str, sentence: str) -> Mention:
+        start = sentence.index(text)
+        return Mention(
+            field="abstract", start=start, end=start + len(text), text=text, label=label, confidence=0.9, sentence=1
+        )
+
+    extractions = [
+        PaperExtraction(
+            paper_id="p1",
+            sentences=["A", s1],
+            mentions=[mention("variance reduction", "METHOD", s1), mention("SGD", "METHOD", s1)],
+            relations=[
+                Relation(type="USES", head=None, tail=0, evidence=s1, confidence=0.9),
+                Relation(type="USES", head=None, tail=1, evidence=s1, confidence=0.9),
+            ],
+        ),
+        PaperExtraction(
+            paper_id="p2",
+            sentences=["B", s2],
+            mentions=[mention("Variance reduction", "METHOD", s2), mention("stochastic optimization", "TASK", s2)],
+            relations=[
+                Relation(type="USES", head=None, tail=0, evidence=s2, confidence=0.9),
+                Relation(type="ADDRESSES", head=None, tail=1, evidence=s2, confidence=0.9),
+            ],
+        ),
+    ]
+    entities = {
+        "method:variance reduction": Entity(
+            id="method:variance reduction", label="METHOD", name="variance reduction", paper_count=2
+        ),
+        "method:sgd": Entity(id="method:sgd", label="METHOD", name="SGD", aliases=["SGD"], paper_count=1),
+        "method:stochastic optimization": Entity(
+            id="method:stochastic optimization", label="METHOD", name="Stochastic Optimization", paper_count=0
+        ),
+        "task:stochastic optimization": Entity(
+            id="task:stochastic optimization", label="TASK", name="stochastic optimization", paper_count=1
+        ),
+    }
+    resolution = Resolution(
+        entities=entities,
+        mention_entities={
+            "p1": ["method:variance reduction", "method:sgd"],
+            "p2": ["method:variance reduction", "task:stochastic optimization"],
+        },
+        is_a=[("method:sgd", "method:stochastic optimization")],
+    )
+    kg = KnowledgeGraph.from_graph(build_graph(papers, extractions, resolution))
+    assert [r.paper_id for r in kg.papers_using("variance reduction", "stochastic optimization")] == ["p2"]
+    # asked as X, the name is still the collection with its members
+    assert "p1" in {r.paper_id for r in kg.papers_using("stochastic optimization")}

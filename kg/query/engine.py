@@ -285,7 +285,8 @@ class QueryEngine:
         self.access = access
         self._sentences: dict[str, list[Sentence]] = {}
         self._paper_terms: dict[str, frozenset[str]] = {}  # every term of the cached papers' sentences
-        self._named: dict[str, _Named] = {}  # papers_using with a task: per name, most recent last
+        # papers_using with a task: per (name, asked as the task?), most recent last
+        self._named: dict[tuple[str, bool], _Named] = {}
 
     # -- name resolution -------------------------------------------------------------------------
     def _family(self, name: str, labels: Sequence[str]) -> Family:
@@ -374,17 +375,26 @@ class QueryEngine:
                 self._paper_terms[pid] = frozenset().union(*(s.term_set for s in self._sentences[pid]))
         return {p: self._sentences[p] for p in paper_ids if p in self._sentences}
 
-    def _names(self, names: Sequence[str]) -> list[_Named]:
-        """_Named of each name: kept from an earlier question, else resolved (the missing ones in one call)."""
-        missing = [n for n in dict.fromkeys(names) if n not in self._named]
+    def _names(self, x: str, task: str) -> list[_Named]:
+        """_Named of X and of the task: kept from an earlier question, else resolved (in one call each way).
+
+        The task is resolved over tasks first: "stochastic optimization" is the task, not also the method
+        collection of that name, whose members (SGD, Adam) would then state it; over every label only when
+        no task matches (the NER often gives a task the label of a method)."""
+        keys = [(x, False), (task, True)]
+        missing = [k for k in dict.fromkeys(keys) if k not in self._named]
         if missing:
-            resolved = self.resolve_all(missing, ALL_ENTITY_LABELS)
-            for name, r, links in zip(missing, resolved, self._family_links(*resolved), strict=True):
-                self._named[name] = _Named(r, None if _is_broad(r) else links)
+            resolved = self.resolve_all([name for name, _ in missing], ALL_ENTITY_LABELS)
+            as_task = [i for i, (_, is_task) in enumerate(missing) if is_task]
+            for i, r in zip(as_task, self.resolve_all([missing[i][0] for i in as_task], ("Task",)), strict=True):
+                if r.entities:
+                    resolved[i] = r
+            for key, r, links in zip(missing, resolved, self._family_links(*resolved), strict=True):
+                self._named[key] = _Named(r, None if _is_broad(r) else links)
         out = []
-        for name in names:
-            named = self._named.pop(name)
-            self._named[name] = named  # most recent last
+        for key in keys:
+            named = self._named.pop(key)
+            self._named[key] = named  # most recent last
             out.append(named)
         while len(self._named) > NAME_CACHE:
             del self._named[next(iter(self._named))]
@@ -392,7 +402,7 @@ class QueryEngine:
 
     def answer_papers_using(self, x: str, task: str, *, limit: int = 20) -> PaperAnswer:
         """Papers whose text or edges say they use X for Y, best first, with explanation and ladder trace."""
-        x_kept, y_kept = self._names([x, task])
+        x_kept, y_kept = self._names(x, task)
         x_name, y_name = x_kept.resolved, y_kept.resolved
         x_judged, y_judged = x_kept.side(_names_dataset(x_name)), y_kept.side()
         strong, weak = content_terms(task)
