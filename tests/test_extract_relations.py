@@ -66,6 +66,10 @@ def test_title_cues(nlp):
     # A known method at the start of a title is applied, a new name is proposed.
     assert ("BERT", "USES") in paper_relations(nlp, "BERT for Question Answering\n\nWe study QA.")
     assert ("Rank-DETR", "PROPOSES") in paper_relations(nlp, "Rank-DETR for Object Detection\n\nWe study it.")
+    # a title opening "On ..." is about its subject, not evaluated on it (no dataset cue)
+    assert paper_relations(nlp, "On COCO\n\nWe study it.")[("COCO", "EVALUATES_ON")] < 0.75
+    assert paper_relations(nlp, "Detectors: On the COCO\n\nWe study it.")[("COCO", "EVALUATES_ON")] < 0.75
+    assert paper_relations(nlp, "Detectors evaluated on COCO\n\nWe study it.")[("COCO", "EVALUATES_ON")] >= 0.75
 
 
 def test_baselines_and_modifiers_are_weak_uses(nlp):

@@ -105,6 +105,8 @@ _EVAL_ON = re.compile(
     rf"improv\w*|gains?|error)\b{_GAP}{{0,100}}?\b(?:on|across|over|using|in)\s+(?:the\s+)?(?:{_W}\s+){{0,6}}?\Z",
     re.I,
 )
+# A title opening "On ..." ("On User-Level Private Convex Optimization", "X: On the ...") is about, not evaluated on
+_TITLE_ON = re.compile(r"\A\s*(?:[^:]{1,80}:\s*)?on\s+(?:the\s+)?\Z", re.I)
 _ON = re.compile(rf"\b(?:on|across)\s+(?:the\s+)?(?:{_W}\s+){{0,4}}?\Z", re.I)
 # "... BUSI, GlaS, and CVC datasets": the name followed by what it is
 _DATA_AFTER = re.compile(r"\s*(?:data ?sets?|benchmarks?|corpus|corpora|collections?)\b", re.I)
@@ -259,7 +261,7 @@ class RelationTyper:
         if label == "METHOD":
             rel, conf, cue = self._method(left, right, title_start)
         elif label == "DATASET":
-            rel, conf, cue = self._dataset(left, right, title_start)
+            rel, conf, cue = self._dataset(left, right, title_start, in_title)
         elif label == "TASK":
             rel, conf, cue = self._task(left, right, in_title)
         elif label == "METRIC":
@@ -297,7 +299,7 @@ class RelationTyper:
         return "USES", 0.55, "default"
 
     @staticmethod
-    def _dataset(left: str, right: str, title_start: bool) -> tuple[str, float, str]:
+    def _dataset(left: str, right: str, title_start: bool, in_title: bool = False) -> tuple[str, float, str]:
         if title_start and right.lstrip().startswith(":"):
             return "PROPOSES", 0.85, "title_name"
         if _NEW_DATASET.search(left[-90:]) or _NAMED.search(left[-70:]):
@@ -311,7 +313,7 @@ class RelationTyper:
             return "EVALUATES_ON", 0.45, "trained_on"
         if _EVAL_ON.search(left[-140:]):
             return "EVALUATES_ON", 0.9, "evaluate_on"
-        if _ON.search(left[-70:]):
+        if _ON.search(left[-70:]) and not (in_title and _TITLE_ON.match(left)):
             return "EVALUATES_ON", 0.75, "on"
         if _DATA_LIST.search(left):
             return "EVALUATES_ON", 0.8, "dataset_list"
