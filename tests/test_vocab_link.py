@@ -9,6 +9,7 @@ import pytest
 from kg.graph.build import build_graph
 from kg.graph.schema import OFFER_BAR
 from kg.models import Entity, Mention, Paper, PaperExtraction, Relation, Resolution
+from kg.resolve import name_key
 from kg.vocab import load_vocabulary, vocab_index
 from kg.vocab.link import corpus_confidence, head_label, link, link_entity, plan_links, written_as_dataset
 
@@ -42,8 +43,8 @@ def test_generic_tail_near_miss_and_ambiguity(index) -> None:
     assert link_entity(_entity("dataset:cifar-10 data", "CIFAR-10 data"), index) == "dataset:cifar-10"
     assert link_entity(_entity("dataset:cityscape", "Cityscape"), index) == "dataset:cityscapes"  # one edit
     assert link_entity(_entity("dataset:citys", "Citys"), index) is None  # too short to guess
-    # a typo in the first letters is found through the suffix block, even of a name one letter shorter
-    assert link_entity(_entity("dataset:minist", "MINIST"), index) == "dataset:mnist"
+    # a misspelling keeps a word's first letters: "MINIST" is too far from MNIST's start to guess
+    assert link_entity(_entity("dataset:minist", "MINIST"), index) is None
     # an ordinary word under another label is not the ambiguous entry; under its own label it is
     assert link_entity(_entity("task:attention", "attention"), index) is None
     assert link_entity(_entity("method:attention", "attention"), index) == "method:attention"
@@ -403,3 +404,29 @@ def test_a_dataset_root_knows_what_its_editions_benchmark() -> None:
     assert sole_benchmark_tasks(shipped, ["dataset:hmdb"]) == set()
     # an entry without editions keeps its own links
     assert benchmarks_of(shipped, "dataset:dtu") == (tuple(shipped.entries["dataset:dtu"].benchmarks), 6)
+
+
+@pytest.mark.parametrize(
+    ("key", "candidate", "typo"),
+    [
+        ("crowpose", "crowdpose", True),
+        ("distillbert", "distilbert", True),
+        ("pooling operator", "pooling operation", True),
+        ("fashion mnist", "fashionmnist", True),
+        ("l2 regularization", "l1 regularization", False),  # another number
+        ("wmt 2014", "wmt 2018", False),
+        ("face detection", "false detection", False),  # a short word
+        ("mean pooling", "max pooling", False),
+        ("vggnet", "vsgnet", False),  # a word's start
+        ("splade", "spade", False),
+        ("jpeg decompression", "jpeg compression", False),
+    ],
+)
+def test_a_near_miss_must_look_like_a_misspelling(key: str, candidate: str, typo: bool) -> None:
+    from kg.vocab import load_index
+    from kg.vocab.link import plausible_typo
+
+    assert plausible_typo(key, candidate) is typo
+    if not typo:  # and the shipped vocabulary's entry is not guessed for it
+        entry = link_entity(_entity(f"method:{key}", key), load_index())
+        assert entry is None or name_key(load_index().entries[entry].name) != candidate

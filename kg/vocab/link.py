@@ -7,8 +7,9 @@ An entity links to a vocabulary entry when one of its names (display name, any a
 corpus, either part of "Long Form (ABBR)") has the entry's normalised key (kg.resolve.name_key over the
 entry's name, aliases and full name; mined paraphrases only where no curated name claims the key). A
 near miss ("Cityscape" for Cityscapes) links through a blocked fuzzy step: only keys of the same label
-sharing the first three characters are compared, within one edit (two for keys of 12+ characters), and
-only when one entry is nearest. The vocabulary's label wins over the NER's, except for entries marked
+sharing the first three characters are compared, within one edit (two for keys of 12+ characters), only
+where the difference looks like a misspelling (the same numbers, a word's first four letters kept:
+plausible_typo), and only when one entry is nearest. The vocabulary's label wins over the NER's, except for entries marked
 ambiguous (ordinary words, very short names), which link only under their own label.
 
 Linked entities merge by entry and take the entry's id and display name; the corpus's spellings stay
@@ -43,6 +44,8 @@ from kg.vocab.records import VocabEntry, WeightedTask
 UPPER = {"Method": "METHOD", "Dataset": "DATASET", "Task": "TASK", "Metric": "METRIC"}
 FUZZY_BLOCK = 3  # characters a near-miss key shares with the entry's key (the block)
 FUZZY_MIN_KEY = 6  # shorter keys never link fuzzily ("GAN" / "GNN")
+TYPO_PREFIX = 4  # letters of a word a misspelling leaves alone (plausible_typo)
+_NUMBERS = re.compile(r"\d+")
 # Corpus confidence: papers mentioning it (1, 2, 3+), times the share of its key's mentions under this
 # label, plus a bonus for a written name (capitals or digits: "Rank-DETR", "HAM10000") or a defined
 # abbreviation; generic names ("neural network") keep a fraction. OFFER_BAR: what helpers and stats offer.
@@ -79,8 +82,7 @@ class VocabIndex:
     entries: Mapping[str, VocabEntry]
     by_key: Mapping[str, tuple[str, ...]]  # curated names, aliases and full names
     by_paraphrase: Mapping[str, tuple[str, ...]]  # mined paraphrases whose key no curated name holds
-    # (label, key prefix) and (label, first letter + "~" + key suffix) -> keys, for near misses: two
-    # blocks, so a typo in the first letters ("MINIST") still shares the first and last ones with its name
+    # (label, key prefix) -> keys, for near misses (a typo leaves a name's first letters alone: plausible_typo)
     blocks: Mapping[tuple[str, str], tuple[str, ...]]
     # keys only names in capitals give ("NEURON", "OCCLUSION"): a corpus name links to them only when it
     # is written in capitals too ("a single neuron" is no dataset)
@@ -127,10 +129,9 @@ def vocab_index(entries: Mapping[str, VocabEntry]) -> VocabIndex:
                 by_paraphrase[key].add(entry.id)
     blocks: dict[tuple[str, str], set[str]] = defaultdict(set)
     for key, ids in by_key.items():
-        if len(key) >= FUZZY_MIN_KEY - 1:  # one letter short of a key that may link: "MNIST" for "MINIST"
+        if len(key) >= FUZZY_MIN_KEY - 1:  # one letter short of a key that may link: "CrowdPose" for "CrowPose"
             for entry_id in ids:
                 blocks[(entries[entry_id].label, key[:FUZZY_BLOCK])].add(key)
-                blocks[(entries[entry_id].label, _tail_block(key))].add(key)
     return VocabIndex(
         entries,
         {k: tuple(sorted(v)) for k, v in by_key.items()},
@@ -286,26 +287,34 @@ def _best(
     return min(usable)[3] if usable else None
 
 
-def _tail_block(key: str) -> str:
-    """The second block of a key: its first letter and its last FUZZY_BLOCK (a suffix alone, "ion", would
-    put thousands of task names in one block)."""
-    return key[0] + "~" + key[-FUZZY_BLOCK:]
+def plausible_typo(key: str, candidate: str) -> bool:
+    """Whether `key` may be a misspelling of `candidate` (both normalised keys within edit reach): the same
+    numbers, and the first difference at least TYPO_PREFIX letters into its word. Names that differ in a
+    number ("L2" / "L1 regularization", "WMT 2014" / 2018), a short word ("face" / "false detection", "mean" /
+    "max pooling") or a word's start ("VGGNet" / "VSGNet", "SPLADE" / "SPADE", "decompression") are other
+    things; "CrowPose", "DistillBERT", "pooling operator" are slips of "CrowdPose", "DistilBERT", "operation"."""
+    if _NUMBERS.findall(key) != _NUMBERS.findall(candidate):
+        return False
+    if key.replace(" ", "") == candidate.replace(" ", ""):
+        return True
+    first = next(
+        (i for i, (a, b) in enumerate(zip(key, candidate, strict=False)) if a != b), min(len(key), len(candidate))
+    )
+    return first - (key.rfind(" ", 0, first) + 1) >= TYPO_PREFIX
 
 
 def _near_miss(index: VocabIndex, key: str, label: str) -> str | None:
-    """The one entry of `label` within reach of `key` (blocked by prefix and by suffix), or None."""
+    """The one entry of `label` within reach of `key` (blocked by prefix) that `key` may misspell, or None."""
     if len(key) < FUZZY_MIN_KEY:
         return None
     vocab_label = next(k for k, v in UPPER.items() if v == label)
     reach = 2 if len(key) >= 12 else 1
     scored = sorted(
         (edit_distance(key, candidate, reach), candidate)
-        for candidate in {
-            *index.blocks.get((vocab_label, key[:FUZZY_BLOCK]), ()),
-            *index.blocks.get((vocab_label, _tail_block(key)), ()),
-        }
+        for candidate in index.blocks.get((vocab_label, key[:FUZZY_BLOCK]), ())
         if abs(len(candidate) - len(key)) <= reach
     )
+    scored = [(d, c) for d, c in scored if plausible_typo(key, c)]
     near = [c for d, c in scored if d <= reach]
     if not near or (len(near) > 1 and scored[0][0] == scored[1][0]):
         return None
@@ -400,8 +409,12 @@ def link_entity(entity: Entity, index: VocabIndex, refuse: frozenset[str] = froz
         chosen = _best(index, index.ids(shorter), entity.label, refuse) if shorter else None
         if chosen is not None and (not is_abbreviation(name) or long_forms_agree(index.entries[chosen], long_keys)):
             return chosen
-    own_key = entity.id.partition(":")[2]
-    return _near_miss(index, own_key, entity.label)  # same label only: never a refused one
+    # a near miss of its own key, then of its other names' ("PASCAL-5i" beside "PASCAL- 1-shot"); same label
+    # only: never a refused one
+    for key in dict.fromkeys([entity.id.partition(":")[2], *keys]):
+        if key and (near := _near_miss(index, key, entity.label)) is not None:
+            return near
+    return None
 
 
 def variant_of(entity: Entity, index: VocabIndex, refuse: frozenset[str] = frozenset()) -> str | None:
