@@ -424,18 +424,13 @@ def test_the_task_asked_is_a_task_not_the_method_collection_of_its_name() -> Non
     s1 = "We combine variance reduction with SGD."
     s2 = "Variance reduction speeds up stochastic optimization."
     papers = [Paper(id="p1", title="A", abstract=s1), Paper(id="p2", title="B", abstract=s2)]
-
-    def mention(text: str, label: str, sentence: str) -> Mention:
-        start = sentence.index(text)
-        return Mention(
-            field="abstract", start=start, end=start + len(text), text=text, label=label, confidence=0.9, sentence=1
-        )
+    from tests.test_graph_query import _m
 
     extractions = [
         PaperExtraction(
             paper_id="p1",
             sentences=["A", s1],
-            mentions=[mention("variance reduction", "METHOD", s1), mention("SGD", "METHOD", s1)],
+            mentions=[_m("variance reduction", "METHOD", 1, s1), _m("SGD", "METHOD", 1, s1)],
             relations=[
                 Relation(type="USES", head=None, tail=0, evidence=s1, confidence=0.9),
                 Relation(type="USES", head=None, tail=1, evidence=s1, confidence=0.9),
@@ -444,7 +439,7 @@ def test_the_task_asked_is_a_task_not_the_method_collection_of_its_name() -> Non
         PaperExtraction(
             paper_id="p2",
             sentences=["B", s2],
-            mentions=[mention("Variance reduction", "METHOD", s2), mention("stochastic optimization", "TASK", s2)],
+            mentions=[_m("Variance reduction", "METHOD", 1, s2), _m("stochastic optimization", "TASK", 1, s2)],
             relations=[
                 Relation(type="USES", head=None, tail=0, evidence=s2, confidence=0.9),
                 Relation(type="ADDRESSES", head=None, tail=1, evidence=s2, confidence=0.9),
