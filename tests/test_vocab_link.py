@@ -409,7 +409,7 @@ def test_a_dataset_root_knows_what_its_editions_benchmark() -> None:
 @pytest.mark.parametrize(
     ("key", "candidate", "typo"),
     [
-        ("crowpose", "crowdpose", True),
+        ("crowpose", "crowdpose", True),  # (but not as written, "Crow|Pose": a part's start)
         ("distillbert", "distilbert", True),
         ("pooling operator", "pooling operation", True),
         ("fashion mnist", "fashionmnist", True),
@@ -427,6 +427,10 @@ def test_a_near_miss_must_look_like_a_misspelling(key: str, candidate: str, typo
     from kg.vocab.link import plausible_typo
 
     assert plausible_typo(key, candidate) is typo
+    # the parts of a CamelCase name count as words: "Mobile|Net" is not "Mobile|Det", "Distill|BERT" is "Distil"
+    assert not plausible_typo("mobilenet", "mobiledet", "MobileNet") and plausible_typo("mobilenet", "mobiledet")
+    assert not plausible_typo("efficientnet l2", "efficientnetv2", "EfficientNet-L2")
+    assert plausible_typo("distillbert", "distilbert", "DistillBERT")
     if not typo:  # and the shipped vocabulary's entry is not guessed for it
         entry = link_entity(_entity(f"method:{key}", key), load_index())
         assert entry is None or name_key(load_index().entries[entry].name) != candidate

@@ -287,12 +287,13 @@ def _best(
     return min(usable)[3] if usable else None
 
 
-def plausible_typo(key: str, candidate: str) -> bool:
+def plausible_typo(key: str, candidate: str, written: str = "") -> bool:
     """Whether `key` may be a misspelling of `candidate` (both normalised keys within edit reach): the same
-    numbers, and the first difference at least TYPO_PREFIX letters into its word. Names that differ in a
-    number ("L2" / "L1 regularization", "WMT 2014" / 2018), a short word ("face" / "false detection", "mean" /
-    "max pooling") or a word's start ("VGGNet" / "VSGNet", "SPLADE" / "SPADE", "decompression") are other
-    things; "CrowPose", "DistillBERT", "pooling operator" are slips of "CrowdPose", "DistilBERT", "operation"."""
+    numbers, and the first difference at least TYPO_PREFIX letters into its word, or, where the name as
+    `written` joins words in CamelCase, into its part. Names that differ in a number ("L2" / "L1
+    regularization", "WMT 2014" / 2018), a short word ("face" / "false detection", "mean" / "max pooling") or a
+    word's or part's start ("VGGNet" / "VSGNet", "SPLADE" / "SPADE", "MobileNet" / "MobileDet",
+    "decompression") are other things; "DistillBERT", "pooling operator" are slips of "DistilBERT", "operation"."""
     if _NUMBERS.findall(key) != _NUMBERS.findall(candidate):
         return False
     if key.replace(" ", "") == candidate.replace(" ", ""):
@@ -300,10 +301,16 @@ def plausible_typo(key: str, candidate: str) -> bool:
     first = next(
         (i for i, (a, b) in enumerate(zip(key, candidate, strict=False)) if a != b), min(len(key), len(candidate))
     )
-    return first - (key.rfind(" ", 0, first) + 1) >= TYPO_PREFIX
+    start = key.rfind(" ", 0, first) + 1
+    # the parts of a written CamelCase word ("Mobile|Net"), where the written letters are the key's
+    letters = [c for c in written if c.isalpha()]
+    if "".join(letters).lower() == key[start:].replace(" ", "")[: len(letters)] and letters:
+        humps = [i for i in range(1, len(letters)) if letters[i].isupper() and letters[i - 1].islower()]
+        start += max([h for h in humps if h <= first - start], default=0)
+    return first - start >= TYPO_PREFIX
 
 
-def _near_miss(index: VocabIndex, key: str, label: str) -> str | None:
+def _near_miss(index: VocabIndex, key: str, label: str, written: str = "") -> str | None:
     """The one entry of `label` within reach of `key` (blocked by prefix) that `key` may misspell, or None."""
     if len(key) < FUZZY_MIN_KEY:
         return None
@@ -314,7 +321,7 @@ def _near_miss(index: VocabIndex, key: str, label: str) -> str | None:
         for candidate in index.blocks.get((vocab_label, key[:FUZZY_BLOCK]), ())
         if abs(len(candidate) - len(key)) <= reach
     )
-    scored = [(d, c) for d, c in scored if plausible_typo(key, c)]
+    scored = [(d, c) for d, c in scored if plausible_typo(key, c, written)]
     near = [c for d, c in scored if d <= reach]
     if not near or (len(near) > 1 and scored[0][0] == scored[1][0]):
         return None
@@ -411,8 +418,9 @@ def link_entity(entity: Entity, index: VocabIndex, refuse: frozenset[str] = froz
             return chosen
     # a near miss of its own key, then of its other names' ("PASCAL-5i" beside "PASCAL- 1-shot"); same label
     # only: never a refused one
+    written = dict(zip(keys, names, strict=True))
     for key in dict.fromkeys([entity.id.partition(":")[2], *keys]):
-        if key and (near := _near_miss(index, key, entity.label)) is not None:
+        if key and (near := _near_miss(index, key, entity.label, written.get(key, ""))) is not None:
             return near
     return None
 
