@@ -9,8 +9,8 @@ entry's name, aliases and full name; mined paraphrases only where no curated nam
 near miss ("Cityscape" for Cityscapes) links through a blocked fuzzy step: only keys of the same label
 sharing the first three characters are compared, within one edit (two for keys of 12+ characters), only
 where the difference looks like a misspelling (the same numbers, a word's first four letters kept:
-plausible_typo), and only when one entry is nearest. The vocabulary's label wins over the NER's, except for entries marked
-ambiguous (ordinary words, very short names), which link only under their own label.
+plausible_typo), and only when one entry is nearest. The vocabulary's label wins over the NER's, except for
+entries marked ambiguous (ordinary words, very short names), which link only under their own label.
 
 Linked entities merge by entry and take the entry's id and display name; the corpus's spellings stay
 aliases beside the entry's. Entities the corpus does not link keep their id and get a corpus-level
@@ -52,10 +52,10 @@ _NUMBERS = re.compile(r"\d+")
 CORPUS_BY_PAPERS = (0.5, 0.7, 0.85)
 NAMED_BONUS = 0.15
 GENERIC_FACTOR = 0.3
-SOLE_BENCHMARK_PAPERS = 2
+SOLE_BENCHMARK_PAPERS = 2  # leaderboard papers behind a sole benchmark's weight, for its task to come unnamed
 # as the vocabulary build keeps a dataset's links (kg.vocab.build MIN_LINK_WEIGHT / MAX_LINKS)
 MIN_BENCHMARK_WEIGHT = 0.02
-MAX_BENCHMARKS = 15  # leaderboard papers behind a weight, for the task to join the graph unnamed
+MAX_BENCHMARKS = 15
 # A dataset the vocabulary does not know is offered only when written as a name: "real-world data",
 # "benchmark datasets" and "synthetic images" are not datasets a user looks up.
 UNNAMED_DATASET_FACTOR = 0.5
@@ -386,6 +386,11 @@ def long_forms_agree(entry: VocabEntry, long_keys: list[str]) -> bool:
     return any(fuzz.ratio(a, b) >= LONG_FORM_AGREEMENT for a in long_keys for b in entry_keys)
 
 
+def _short_form_disagrees(name: str, entry: VocabEntry, long_keys: list[str]) -> bool:
+    """`name` is a short form and the entity's long forms are not the entry's ("VAR" / vector autoregression)."""
+    return is_abbreviation(name) and not long_forms_agree(entry, long_keys)
+
+
 def link_entity(entity: Entity, index: VocabIndex, refuse: frozenset[str] = frozenset()) -> str | None:
     """The vocabulary entry an entity stands for, or None: its display name first, then its other names,
     then the names without a generic tail ("CIFAR-10 data"), then a near miss ("Cityscape"). Entries of a
@@ -399,11 +404,7 @@ def link_entity(entity: Entity, index: VocabIndex, refuse: frozenset[str] = froz
         if key in index.caps_keys and not names[rank].isupper():
             continue
         chosen = _best(index, index.ids(key), entity.label, refuse, names[rank]) if key else None
-        if (
-            chosen is not None
-            and is_abbreviation(names[rank])
-            and not long_forms_agree(index.entries[chosen], long_keys)
-        ):
+        if chosen is not None and _short_form_disagrees(names[rank], index.entries[chosen], long_keys):
             continue
         if chosen is not None:
             if rank == 0:
@@ -414,7 +415,7 @@ def link_entity(entity: Entity, index: VocabIndex, refuse: frozenset[str] = froz
     for name, key in zip(names, keys, strict=True):
         shorter = _without_generic_tail(key) if key else None
         chosen = _best(index, index.ids(shorter), entity.label, refuse) if shorter else None
-        if chosen is not None and (not is_abbreviation(name) or long_forms_agree(index.entries[chosen], long_keys)):
+        if chosen is not None and not _short_form_disagrees(name, index.entries[chosen], long_keys):
             return chosen
     # a near miss of its own key, then of its other names' ("PASCAL-5i" beside "PASCAL- 1-shot"); same label
     # only: never a refused one
