@@ -741,8 +741,9 @@ class QueryEngine:
         sentence, or for a dataset the vocabulary's BENCHMARK_FOR the anchor task) or CO_MENTION (they
         meet in the paper; for a dataset the vocabulary does not place under other tasks,
         DATASET_CO_MENTION). A dataset the vocabulary places under other tasks only stays at CO_MENTION
-        even where a sentence names both: such sentences list several tasks' datasets. Only entities the paper proposes or uses count (not baselines, not
-        background), only offered ones (confidence >= OFFER_BAR: kg.vocab.link), never the anchor's own family.
+        even where a sentence names both: such sentences list several tasks' datasets. Only entities the
+        paper proposes or uses count (not baselines, not background), only offered ones (confidence >=
+        OFFER_BAR: kg.vocab.link), never the anchor's own family.
         An entity needs MIN_SUPPORT in all; the score is its support discounted by the share of its
         papers that are the anchor's (ASSOCIATION_POWER); ties go to the stronger evidence.
 

@@ -8,9 +8,9 @@ its entity is widened to start where the name does; a vocabulary name inside an 
 in "CIFAR-100 images") and the NER's datasets are left as the model saw them.
 Only distinctive names are matched: entries not marked ambiguous, and of those the names of two or more
 words or with a capital or digit ("Fashion-MNIST", "BERT"), or datasets' hyphenated identifiers
-("ogbn-arxiv"); a single lower-case word ("dropout", "clustering") is left to the NER, which sees its context. Names with a capital after their first
-letter match as written (ORTH), everything else case-blind (LOWER). The label is the vocabulary's; linking (kg.vocab.link) then
-attaches the entry.
+("ogbn-arxiv"); a single lower-case word ("dropout", "clustering") is left to the NER, which sees its
+context. Names with a capital after their first letter match as written (ORTH), everything else case-blind
+(LOWER). The label is the vocabulary's; linking (kg.vocab.link) then attaches the entry.
 """
 
 from __future__ import annotations
