@@ -491,8 +491,7 @@ class QueryEngine:
         results = self._paper_results(scored, limit, names)
         # the knowledge step, when an answer owes Y to a benchmark of Y (names read for the answers only)
         vouching = sorted(
-            {known[pid].entity_id for s, pid in judged[:limit] if pid in known}
-            & {e for s, _ in judged[:limit] for e in s.matched}
+            {known[pid].entity_id for s, pid in judged[:limit] if pid in known and known[pid].entity_id in s.matched}
         )
         if vouching:
             rows = self.access.entities(vouching)

@@ -171,17 +171,14 @@ def title_verb_cut(span: Span, name_openings: frozenset[str]) -> Span | None:
 
     Only in the title (the doc's first sentence), where Title Case hides the verb from the NER ("GigaTok:
     Scaling Visual Tokenizers ...", "Interval Bound Propagation for Training Verifiably Robust Models"),
-    for a capitalised, unhyphenated -ing word followed by more of
-    the name; `name_openings` holds what the field's names start with (lower-cased first words that are
-    names by themselves, first two words of longer names), and a span opening with one keeps its word.
-    None when nothing but function words would be left.
+    for a capitalised, unhyphenated -ing word followed by more of the name. `name_openings` holds what the
+    field's names start with (lower-cased one-word names, first two words of longer names): a span opening
+    with one keeps its word. None when nothing but function words would be left.
     """
     doc = span.doc
     first = doc[span.start]
     text = first.text
-    if len(span) < 2 or not text[:1].isupper() or not text.endswith("ing") or "-" in text:
-        return span
-    if first.sent.start != 0:
+    if len(span) < 2 or not text[:1].isupper() or not text.endswith("ing") or "-" in text or first.sent.start:
         return span
     lowered = text.lower()
     if lowered in name_openings or f"{lowered} {doc[span.start + 1].lower_}" in name_openings:
