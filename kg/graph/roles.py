@@ -41,7 +41,7 @@ BASELINE_CUES: frozenset[str] = frozenset(
         "compare",
         "competing",
         "competitors",
-        "comparable",  # "accuracy comparable to BM25": a yardstick, not what the paper uses
+        "comparable",  # "latency comparable to BM25": a yardstick, not what is used (seen in a dev helper list)
         "without",
     }
 )

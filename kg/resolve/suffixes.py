@@ -177,7 +177,8 @@ PREFIX_MODIFIERS: tuple[tuple[str, ...], ...] = tuple(
         "default",
         "downstream",
         # a title's praise of its own take on a task ("Scalable Recommendation", "Provably Efficient ..."); not
-        # "fast" or "robust", which start names of their own (Fast R-CNN, robust PCA)
+        # "fast" or "robust", which start names of their own (Fast R-CNN, robust PCA). Written after
+        # "Scalable Recommendation" showed in a dev helper list; the other words are the same kind of praise.
         "scalable",
         "efficient",
         "practical",
