@@ -384,11 +384,16 @@ class QueryEngine:
         keys = [(x, False), (task, True)]
         missing = [k for k in dict.fromkeys(keys) if k not in self._named]
         if missing:
-            resolved = self.resolve_all([name for name, _ in missing], ALL_ENTITY_LABELS)
-            as_task = [i for i, (_, is_task) in enumerate(missing) if is_task]
-            for i, r in zip(as_task, self.resolve_all([missing[i][0] for i in as_task], ("Task",)), strict=True):
-                if r.entities:
-                    resolved[i] = r
+            found: dict[tuple[str, bool], ResolvedName] = {}
+            as_task = [k for k in missing if k[1]]
+            if as_task:
+                for key, r in zip(as_task, self.resolve_all([n for n, _ in as_task], ("Task",)), strict=True):
+                    if r.entities:
+                        found[key] = r
+            rest = [k for k in missing if k not in found]  # X, and a task no task entity matched
+            if rest:
+                found.update(zip(rest, self.resolve_all([name for name, _ in rest], ALL_ENTITY_LABELS), strict=True))
+            resolved = [found[k] for k in missing]
             for key, r, links in zip(missing, resolved, self._family_links(*resolved), strict=True):
                 self._named[key] = _Named(r, None if _is_broad(r) else links)
         out = []
