@@ -418,6 +418,34 @@ def test_a_sole_benchmark_says_the_task_where_the_paper_agrees() -> None:
     assert [r.paper_id for r in answers.papers_using("HumanEval", "code generation")] == ["c"]
 
 
+def test_a_benchmark_with_a_metric_of_the_task_says_the_task_but_not_the_modifier_asked() -> None:
+    """Top-1 accuracy on ImageNet is image classification unnamed (the vocabulary's own top-1 entry measures
+    it; plain "accuracy" measures too many tasks); asked for self-supervised image classification, the
+    benchmark vouches only where the paper also says self-supervised."""
+    from kg.pipeline import build
+
+    papers = [
+        Paper(
+            id="b",
+            title="TinyNet: a compact convolutional network",
+            abstract="We propose TinyNet, a compact convolutional network for mobile devices. TinyNet reaches 80.1% "
+            "top-1 accuracy on ImageNet with 300M FLOPs.",
+        ),
+        Paper(
+            id="c",
+            title="SimNet: self-supervised pretraining",
+            abstract="We propose SimNet, a self-supervised pretraining method for vision transformers. Linear "
+            "probing reaches 75.3% top-1 accuracy on ImageNet.",
+        ),
+        Paper(id="e", title="Residual networks", abstract="We study image classification with ResNet on CIFAR-10."),
+    ]
+    graph, _, _ = build(papers)
+    assert graph.has_edge("b", "metric:top-1-accuracy", key="REPORTS")
+    answers = KnowledgeGraph.from_graph(graph)
+    assert [r.paper_id for r in answers.papers_using("ImageNet", "image classification")] == ["b", "c"]
+    assert [r.paper_id for r in answers.papers_using("ImageNet", "self-supervised image classification")] == ["c"]
+
+
 def test_the_task_asked_is_a_task_not_the_method_collection_of_its_name() -> None:
     """ "stochastic optimization" names a task and (in Papers with Code) a collection of methods with SGD in it:
     asked as Y, the task's family states it, not the collection's members."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.vocab.build import build_vocabulary, is_name, is_ordinary_word, is_weak_dataset
+from kg.vocab.build import build_vocabulary, is_name, is_ordinary_word, is_qualified_metric, is_weak_dataset
 from kg.vocab.corrections import read_corrections
 from kg.vocab.heldout import is_heldout
 from kg.vocab.names import fold_dataset_name, merge_key, split_acronym
@@ -140,6 +140,23 @@ def test_metrics_variants_and_tasks(vocab):
     assert accuracy.measures and accuracy.measures[0].task == "task:image-classification"
     assert vocab["metric:f1-score"].parents == ["metric:f-measure"]
     assert "metric:undetermined" not in vocab
+
+
+@pytest.mark.parametrize(
+    "name,bucket,qualified",
+    [
+        ("Top-1 Accuracy", "Accuracy", True),
+        ("Pixel Accuracy", "Accuracy", True),
+        ("Top-1 Error Rate", "Error rate", True),
+        ("Accuracy (%)", "Accuracy", False),  # a spelling
+        ("Test Accuracy", "Accuracy", False),  # a split
+        ("Accuracy (Cross-Subject)", "Accuracy", False),  # a protocol in parentheses
+        ("Word Error Rate (WER)", "Word Error Rate", False),
+        ("mAP", "Mean average precision", False),  # another name, not a qualified one
+    ],
+)
+def test_a_qualified_metric_is_told_from_a_spelling(name, bucket, qualified):
+    assert is_qualified_metric(name, bucket) is qualified
 
 
 def test_ambiguous_marks_ordinary_words_and_short_names(vocab):

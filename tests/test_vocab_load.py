@@ -34,6 +34,10 @@ def test_shipped_file_has_the_knowledge_the_issue_asks_for(shipped):
     assert "method:vision-transformer" in shipped["method:deit"].parents
     assert "task:image-restoration" in shipped["task:deblurring"].parents
     assert shipped["task:image-generation"].parents == ["task:computer-vision"]
+    # a leaderboard metric qualifying its bucket is its own entry, measuring its own tasks
+    top1 = shipped["metric:top-1-accuracy"]
+    assert top1.parents == ["metric:accuracy"] and top1.measures[0].task == "task:image-classification"
+    assert top1.measures[0].weight > 2 * next(m.weight for m in shipped["metric:accuracy"].measures)
 
 
 def test_shipped_references_resolve_and_hierarchy_is_acyclic(shipped):

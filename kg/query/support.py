@@ -279,7 +279,9 @@ def judge(
         if w > y_best:
             y_best, y_sentence = w, (link.evidence[0] if link.evidence else y_sentence)
     agrees = not y_known_needs_words or any(topic.has(t, paper_terms) for t in topic.required)
-    if y_known is not None and y_best < KNOWLEDGE_Y and agrees:
+    # a benchmark vouches for Y's entities, which a paper missing the sub-phrase's other words does not reach
+    # ("self-supervised image classification" matched as image classification: the paper must say the rest)
+    if y_known is not None and y_weights and y_best < KNOWLEDGE_Y and agrees:
         y_best, y_sentence = KNOWLEDGE_Y, (y_known.evidence[0] if y_known.evidence else y_sentence)
         matched.append(y_known.entity_id)
     bonus = SAME_SENTENCE_BONUS if both_sentence else 0.0

@@ -26,6 +26,8 @@ _ABSTRACT_TASK = re.compile(r"^(?:ai process|benchmarking)$|\bprocess(?: \(.*\))
 MIN_LEADERBOARD_TASK_PAPERS = 5
 # an ITO metric leaf directly under the root, or a leaderboard metric ITO lacks, is kept only with this many papers
 MIN_METRIC_PAPERS = 10
+# a leaf's words beyond its bucket's that say only which split was scored, not a different measure
+_SPLIT_WORDS = frozenset({"test", "testing", "validation", "val", "dev", "train", "training"})
 # links below this share of a dataset's (metric's) evidence are noise; at most this many per entry
 MIN_LINK_WEIGHT = 0.02
 MAX_LINKS = 15
@@ -500,6 +502,15 @@ def build_metrics(
             parent = entry_of_path.get(path[:-1])
             if parent is not None and parent != key:
                 store.drafts[key].parents.add(parent)
+        elif (
+            path[:-1] in entry_of_path
+            and metric_papers[merge_key(name)] >= MIN_METRIC_PAPERS
+            and is_qualified_metric(name, path[-2])
+        ):
+            # "Top-1 Accuracy" says image classification where "accuracy" says nothing: its own entry
+            key = store.add(name, "ito", key=store.find(name))  # every spelling a candidate display name
+            if entry_of_path[path[:-1]] != key:
+                store.drafts[key].parents.add(entry_of_path[path[:-1]])
         elif path[:-1] in entry_of_path and store.find(name) is None:
             store.add_alias(entry_of_path[path[:-1]], name)
 
@@ -521,6 +532,16 @@ def build_metrics(
     _apply_corrections(store, corrections)
     _break_cycles(store)
     return store
+
+
+def is_qualified_metric(name: str, bucket: str) -> bool:
+    """True when a metric names its bucket with a qualifier of its own, outside parentheses ("Top-1 Accuracy",
+    "Pixel Accuracy" under Accuracy), not a spelling ("Accuracy (%)"), a split ("Test Accuracy") or a protocol
+    or unit in parentheses ("Accuracy (CS)", "Time (ms)")."""
+    words = re.findall(r"[a-z]+|\d+", re.sub(r"\([^()]*\)", " ", name.lower()))
+    bucket_words = set(re.findall(r"[a-z]+|\d+", bucket.lower()))
+    extra = [w for w in words if w not in bucket_words]
+    return bucket_words.issubset(words) and any(w not in _SPLIT_WORDS for w in extra)
 
 
 # ------------------------------------------------------------------------------------------- assembly
