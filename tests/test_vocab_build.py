@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from kg.vocab.build import build_vocabulary, is_name, is_ordinary_word, is_qualified_metric, is_weak_dataset
+from kg.vocab.build import (
+    build_vocabulary,
+    is_name,
+    is_ordinary_word,
+    is_qualified_metric,
+    is_weak_dataset,
+    names_other_thing,
+)
 from kg.vocab.corrections import read_corrections
 from kg.vocab.heldout import is_heldout
 from kg.vocab.names import fold_dataset_name, merge_key, split_acronym
@@ -157,6 +164,22 @@ def test_metrics_variants_and_tasks(vocab):
 )
 def test_a_qualified_metric_is_told_from_a_spelling(name, bucket, qualified):
     assert is_qualified_metric(name, bucket) is qualified
+
+
+@pytest.mark.parametrize(
+    "name,bucket,other",
+    [
+        ("IMDB (Acc)", "Accuracy", True),  # a dataset's score: "IMDb" must not name accuracy
+        ("Restaurant 2014 (F1)", "F1 score", True),
+        ("MRPC", "Accuracy", True),  # a dataset's name
+        ("Accuracy (CS)", "Accuracy", False),
+        ("AP", "Average Precision", False),  # an abbreviation, though a dataset is called AP too
+        ("Mean IoU (test)", "Intersection over Union", False),
+        ("Percentage correct", "Accuracy", False),  # another name, naming nothing else
+    ],
+)
+def test_a_leaderboard_column_named_after_what_was_scored_is_no_metric_name(name, bucket, other):
+    assert names_other_thing(name, bucket, {merge_key("MRPC"), merge_key("AP"), merge_key("IMDb")}) is other
 
 
 def test_ambiguous_marks_ordinary_words_and_short_names(vocab):

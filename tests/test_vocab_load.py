@@ -38,6 +38,8 @@ def test_shipped_file_has_the_knowledge_the_issue_asks_for(shipped):
     top1 = shipped["metric:top-1-accuracy"]
     assert top1.parents == ["metric:accuracy"] and top1.measures[0].task == "task:image-classification"
     assert top1.measures[0].weight > 2 * next(m.weight for m in shipped["metric:accuracy"].measures)
+    # a leaderboard column scoring a dataset names no metric: "IMDb" is the dataset, not accuracy
+    assert "IMDB (Acc)" not in shipped["metric:accuracy"].aliases and "dataset:imdb" in shipped
 
 
 def test_shipped_references_resolve_and_hierarchy_is_acyclic(shipped):

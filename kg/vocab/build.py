@@ -471,10 +471,18 @@ def build_methods(
 
 
 def build_metrics(
-    paths: list[tuple[str, ...]], papers: list[LabelledPaper], tasks: Store, corrections: list[Correction]
+    paths: list[tuple[str, ...]],
+    papers: list[LabelledPaper],
+    tasks: Store,
+    corrections: list[Correction],
+    others: Iterable[Store] = (),
 ) -> Store:
-    """Metrics from ITO's measure tree (inner nodes are entries, leaves their variants) and the leaderboards."""
+    """Metrics from ITO's measure tree (inner nodes are entries, leaves their variants) and the leaderboards.
+
+    A leaf that names a dataset or task of `others` is no variant of its bucket (names_other_thing)."""
     store = Store("Metric")
+    taken = {k for other in others for k in (*other.drafts, *other.alias_index)}
+    scored_things: set[str] = set()  # leaves naming what was scored: neither aliases nor entries
     has_children = {path[:-1] for path in paths if len(path) > 1}
     metric_papers: Counter = Counter()
     pair_papers: Counter = Counter()
@@ -512,10 +520,13 @@ def build_metrics(
             if entry_of_path[path[:-1]] != key:
                 store.drafts[key].parents.add(entry_of_path[path[:-1]])
         elif path[:-1] in entry_of_path and store.find(name) is None:
-            store.add_alias(entry_of_path[path[:-1]], name)
+            if names_other_thing(name, path[-2], taken):
+                scored_things.add(merge_key(name))
+            else:
+                store.add_alias(entry_of_path[path[:-1]], name)
 
     for metric, count in sorted(metric_papers.items()):
-        if store.find(metric) is None and count >= MIN_METRIC_PAPERS:
+        if store.find(metric) is None and count >= MIN_METRIC_PAPERS and metric not in scored_things:
             forms = [clean_name(r.metric) for p in papers for r in p.rows if merge_key(clean_name(r.metric)) == metric]
             store.add(Counter(forms).most_common(1)[0][0], "pwc_sota")
     for metric_key, count in metric_papers.items():
@@ -542,6 +553,36 @@ def is_qualified_metric(name: str, bucket: str) -> bool:
     bucket_words = set(re.findall(r"[a-z]+|\d+", bucket.lower()))
     extra = [w for w in words if w not in bucket_words]
     return bucket_words.issubset(words) and any(w not in _SPLIT_WORDS for w in extra)
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """True when `short`'s letters run in order through `long` from its first letter ("AP" / average
+    precision, "Acc" / accuracy)."""
+    letters, target = re.sub(r"[^a-z0-9]", "", short.lower()), long.lower()
+    if not letters or not target.startswith(letters[0]):
+        return False
+    at = 0
+    for c in letters:
+        at = target.find(c, at)
+        if at < 0:
+            return False
+        at += 1
+    return True
+
+
+def names_other_thing(name: str, bucket: str, taken: set[str]) -> bool:
+    """True for an ITO leaf that is a leaderboard column named after what was scored, not a name of its
+    bucket: a dataset with the bucket's abbreviation ("IMDB (Acc)", "Banking77 (Acc)") or a dataset or task
+    name (`taken`, merge keys) that neither shares a word with nor abbreviates the bucket ("MRPC", "DVD")."""
+    inner = " ".join(re.findall(r"\(([^()]*)\)", name))
+    outer = re.sub(r"\([^()]*\)", " ", name).strip()
+    bucket_words = set(re.findall(r"[a-z]+|\d+", bucket.lower()))
+    if bucket_words & set(re.findall(r"[a-z]+|\d+", outer.lower())) or _abbreviates(outer, bucket):
+        return False
+    measure_inside = bool(inner) and (
+        bool(bucket_words & set(re.findall(r"[a-z]+|\d+", inner.lower()))) or _abbreviates(inner, bucket)
+    )
+    return measure_inside or merge_key(outer) in taken
 
 
 # ------------------------------------------------------------------------------------------- assembly
@@ -873,7 +914,7 @@ def build_vocabulary(
     datasets = build_datasets(bundle.papers, curated, enrich, tasks, corrections)
     drop_benchmark_named_tasks(tasks, datasets)
     methods = build_methods(bundle.pwc_methods, bundle.pwc_methods_extra, bundle.aio_terms, tasks, corrections)
-    metrics = build_metrics(bundle.ito_metrics, bundle.papers, tasks, corrections)
+    metrics = build_metrics(bundle.ito_metrics, bundle.papers, tasks, corrections, others=(datasets, tasks))
     stores: dict[Label, Store] = {"Task": tasks, "Dataset": datasets, "Method": methods, "Metric": metrics}
     relabel_by_annotations(stores, annotated_labels(annotated))
     add_paraphrases(tasks, [datasets, methods, metrics], bundle.papers)
