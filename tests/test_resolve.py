@@ -139,6 +139,21 @@ def test_dominant_sense_of_an_abbreviation_is_used_where_undefined():
     assert "method:cnn" not in r.entities
 
 
+def test_an_abbreviation_ambiguous_under_one_label_is_ambiguous_under_all():
+    """One paper's "IR" the NER read as a method (image restoration) does not make every undefined "IR"
+    method image restoration where tasks define IR as image restoration and as information retrieval."""
+    r = resolve(
+        [
+            paper("m", "Image Restoration (IR)", ("IR", "METHOD", {"long_form": "Image Restoration"})),
+            paper("t1", "image restoration (IR)", ("image restoration (IR)", "TASK")),
+            paper("t2", "information retrieval (IR)", ("information retrieval (IR)", "TASK")),
+            paper("u", "IR models are slow.", ("IR models", "METHOD")),
+        ]
+    )
+    assert r.mention_entities["m"] == ["method:image restoration"]
+    assert r.mention_entities["u"] != ["method:image restoration"]
+
+
 def test_generic_word_is_no_long_form():
     # An extraction slip defining "MoEs" as "models" must not make "MoE" ambiguous.
     papers = [paper(f"d{i}", "Mixture of Experts (MoE)", ("Mixture of Experts (MoE)", "METHOD")) for i in range(3)]

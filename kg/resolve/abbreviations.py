@@ -100,12 +100,21 @@ def add_definition_counts(total: DefinitionCounts, part: DefinitionCounts) -> No
 
 
 def unions(counts: DefinitionCounts) -> list[tuple[Node, Node]]:
-    """Corpus-wide (short, long) merges: a single long form, or one that dominates the definitions."""
+    """Corpus-wide (short, long) merges: a single long form, or one that dominates the definitions.
+
+    Whether a long form dominates is judged over the definitions of every label: "IR" defined as image
+    restoration by one paper that the NER read as a method, and by others (as tasks) as image restoration
+    and as information retrieval, stands for neither corpus-wide."""
+    every_label: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (_, short_key), by_long in counts.items():
+        for long, n in by_long.items():
+            every_label[short_key][long] += n
     out: list[tuple[Node, Node]] = []
     for short, by_long in sorted(counts.items()):
-        top, n_top = min(by_long.items(), key=lambda kv: (-kv[1], kv[0]))
-        total = sum(by_long.values())
-        if len(by_long) == 1 or (n_top >= DOMINANT_MIN_PAPERS and n_top >= DOMINANT_SHARE * total):
+        top, _ = min(by_long.items(), key=lambda kv: (-kv[1], kv[0]))
+        seen = every_label[short[1]]
+        n_top, total = seen[top], sum(seen.values())
+        if len(seen) == 1 or (n_top >= DOMINANT_MIN_PAPERS and n_top >= DOMINANT_SHARE * total):
             out.append((short, (short[0], top)))
     return out
 
