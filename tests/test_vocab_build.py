@@ -99,6 +99,8 @@ def test_corrections_fix_the_known_misplacements(vocab):
     assert "Image recognition" in vocab["task:image-classification"].aliases
     assert "task:word-level-models" not in vocab
     assert "LSTM network" in vocab["method:lstm"].aliases
+    added = vocab["task:semi-supervised-learning"]
+    assert added.sources == ["corrections"] and added.parents == ["task:computer-vision"]
 
 
 def test_abstract_roots_are_dropped_and_fields_kept_as_parents(vocab):

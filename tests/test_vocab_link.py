@@ -169,6 +169,20 @@ def test_corpus_confidence_orders_evidence() -> None:
         assert corpus_confidence(_entity(f"method:{name}", name, papers=9), 1.0) < OFFER_BAR, name
 
 
+def test_a_defined_short_form_is_a_dataset_of_the_vocabulary_only_where_its_long_form_names_one() -> None:
+    """A dataset entry with no long form of its own cannot disagree with a paper's definition; where the
+    NER did not tag the entity a dataset, its long form must read as a dataset's name."""
+    from kg.vocab import load_index
+
+    shipped = load_index()
+    assert shipped.ids("msr") == ("dataset:msr",) and shipped.ids("lrs2") == ("dataset:lrs2",)
+    msr = _entity("task:multi modality speech recognition", "multi-modality speech recognition", "MSR")
+    assert link_entity(msr, shipped) is None
+    lrs2 = _entity("method:lip reading sentences 2", "Lip Reading Sentences 2", "LRS2")
+    assert link_entity(lrs2, shipped) == "dataset:lrs2"
+    assert link_entity(_entity("dataset:msr", "MSR", "multi-modality speech recognition"), shipped) == "dataset:msr"
+
+
 @pytest.mark.parametrize(
     ("name", "entry"),
     [

@@ -40,6 +40,9 @@ def test_shipped_file_has_the_knowledge_the_issue_asks_for(shipped):
     assert top1.measures[0].weight > 2 * next(m.weight for m in shipped["metric:accuracy"].measures)
     # a leaderboard column scoring a dataset names no metric: "IMDb" is the dataset, not accuracy
     assert "IMDB (Acc)" not in shipped["metric:accuracy"].aliases and "dataset:imdb" in shipped
+    # the correction file adds what no source has and moves what a source misplaces
+    assert shipped["task:semi-supervised-learning"].sources == ["corrections"]
+    assert "task:optical-character-recognition" not in shipped["task:active-learning"].parents
 
 
 def test_shipped_references_resolve_and_hierarchy_is_acyclic(shipped):

@@ -281,8 +281,11 @@ def _break_cycles(store: Store) -> list[tuple[str, str]]:
 
 
 def _apply_corrections(store: Store, corrections: list[Correction]) -> None:
+    for fix in corrections:  # additions first: later rows may place or name the added entries
+        if fix.label == store.label and fix.action == "add" and store.find(fix.name) is None:
+            store.add(fix.name, "corrections")
     for fix in corrections:
-        if fix.label != store.label or fix.action == "rename":
+        if fix.label != store.label or fix.action in ("rename", "add"):
             continue
         key = store.find(fix.name)
         if key is None:

@@ -4,7 +4,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-ACTIONS = ("rename", "merge", "drop", "set_parents", "add_parent", "drop_parent", "add_alias", "drop_alias")
+ACTIONS = ("add", "rename", "merge", "drop", "set_parents", "add_parent", "drop_parent", "add_alias", "drop_alias")
 
 
 @dataclass(frozen=True)

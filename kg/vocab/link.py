@@ -375,20 +375,32 @@ def is_abbreviation(name: str) -> bool:
     return len(words) == 1 and sum(c.isupper() for c in words[0]) >= 2 and len(words[0]) <= 10
 
 
+def _entry_long_keys(entry: VocabEntry) -> list[str]:
+    """The keys of an entry's names that are no short forms."""
+    return [name_key(n) for n in (entry.name, *entry.aliases, entry.full_name or "") if n and not is_abbreviation(n)]
+
+
 def long_forms_agree(entry: VocabEntry, long_keys: list[str]) -> bool:
     """Whether an entity's long forms spell the entry's (a near match will do: "probability" for
     "probabilistic"); an entry with no long form of its own cannot disagree."""
-    entry_keys = [
-        name_key(n) for n in (entry.name, *entry.aliases, entry.full_name or "") if n and not is_abbreviation(n)
-    ]
+    entry_keys = _entry_long_keys(entry)
     if not entry_keys or not long_keys:
         return True
     return any(fuzz.ratio(a, b) >= LONG_FORM_AGREEMENT for a in long_keys for b in entry_keys)
 
 
-def _short_form_disagrees(name: str, entry: VocabEntry, long_keys: list[str]) -> bool:
-    """`name` is a short form and the entity's long forms are not the entry's ("VAR" / vector autoregression)."""
-    return is_abbreviation(name) and not long_forms_agree(entry, long_keys)
+def _short_form_disagrees(name: str, entity: Entity, entry: VocabEntry, long_keys: list[str]) -> bool:
+    """`name` is a short form and the entity's long forms are not the entry's ("VAR" / vector autoregression),
+    or the entry is a dataset with no long form to agree with, the entity is not tagged one, and its long
+    form is not written as a dataset's name: "multi-modality speech recognition (MSR)" is not the MSR
+    dataset; "Lip Reading Sentences 2 (LRS2)", tagged a method, is the dataset LRS2."""
+    if not is_abbreviation(name):
+        return False
+    if long_keys and entry.label == "Dataset" != entity.label.title() and not _entry_long_keys(entry):
+        longs = [n for n in entity_names(entity) if not is_abbreviation(n) and " " in n.strip()]
+        # (capitals or digits suffice: a dataset may be named after its task, "TV show Retrieval (TVR)")
+        return not any(written_as_dataset(n) for n in longs)
+    return not long_forms_agree(entry, long_keys)
 
 
 def link_entity(entity: Entity, index: VocabIndex, refuse: frozenset[str] = frozenset()) -> str | None:
@@ -404,7 +416,7 @@ def link_entity(entity: Entity, index: VocabIndex, refuse: frozenset[str] = froz
         if key in index.caps_keys and not names[rank].isupper():
             continue
         chosen = _best(index, index.ids(key), entity.label, refuse, names[rank]) if key else None
-        if chosen is not None and _short_form_disagrees(names[rank], index.entries[chosen], long_keys):
+        if chosen is not None and _short_form_disagrees(names[rank], entity, index.entries[chosen], long_keys):
             continue
         if chosen is not None:
             if rank == 0:
@@ -415,7 +427,7 @@ def link_entity(entity: Entity, index: VocabIndex, refuse: frozenset[str] = froz
     for name, key in zip(names, keys, strict=True):
         shorter = _without_generic_tail(key) if key else None
         chosen = _best(index, index.ids(shorter), entity.label, refuse) if shorter else None
-        if chosen is not None and not _short_form_disagrees(name, index.entries[chosen], long_keys):
+        if chosen is not None and not _short_form_disagrees(name, entity, index.entries[chosen], long_keys):
             return chosen
     # a near miss of its own key, then of its other names' ("PASCAL-5i" beside "PASCAL- 1-shot"); same label
     # only: never a refused one
