@@ -45,3 +45,20 @@ def test_explain_names_the_knowledge_step_and_its_source() -> None:
 def test_a_sub_phrase_brings_no_family_to_explain() -> None:
     contains = resolve_name("blurry image restoration", _family, ["Task"])
     assert [s.step for s in contains.steps][-1] == "contains" and contains.below == {}
+
+
+def test_a_question_led_by_a_verb_reads_as_the_tasks_noun_phrase() -> None:
+    from kg.query.names import ladder_keys, noun_readings
+
+    assert "image restoration" in noun_readings("restoring images")
+    assert "anomaly detection" in noun_readings("detecting anomalies")
+    assert "image classification" in noun_readings("classifying images")
+    assert "adversarial attack defense" in noun_readings("defending against adversarial attacks")
+    assert "clinical outcome prediction" in noun_readings("predicting clinical outcomes from genetic data")
+    assert noun_readings("image restoration") == [] and noun_readings("restoring") == []
+    # the backend fetches the readings' keys with the others
+    assert "image restoration" in ladder_keys("restoring images")
+    resolved = resolve_name("restoring images", _family, ["Task"])
+    assert [s.step for s in resolved.steps] == ["key", "as noun"]
+    assert resolved.entities["task:image-restoration"] == 0.95 and "task:image-denoising" in resolved.entities
+    assert resolved.explain()[1] == "as noun: 'image restoration' -> image restoration"

@@ -6,7 +6,9 @@ Steps, each tried in order and recorded for `--explain`:
                abbreviations the corpus defines ("PINNs" / "physics-informed neural networks") are
                aliases of one entity, so they match here too
   2. head      the name without a generic head word ("dense retrieval models" -> "dense retrieval")
-  3. contains  the longest sub-phrases naming entities ("regularisation of deep neural networks"
+  3. as noun   a question led by a verb read as the task's noun phrase ("detecting anomalies" ->
+               "anomaly detection", "classifying images" -> "image classification")
+  4. contains  the longest sub-phrases naming entities ("regularisation of deep neural networks"
                -> "regularization"), weighted below a whole-name match, without their IS_A families,
                and counted only in papers that say what they leave out (with several parts: every
                specific word of the name, so no part drops another's modifier)
@@ -22,12 +24,13 @@ from dataclasses import dataclass, field
 from kg.query.access import Family
 from kg.query.text import term, words
 from kg.resolve import name_key
+from kg.resolve.plural import singular_word
 from kg.resolve.specific import GENERIC_NAMES, is_specific  # noqa: F401  (re-exported)
 from kg.resolve.suffixes import GENERIC_WORDS
 from kg.resolve.wordlists import FALLBACK_HEADS, FUNCTION_WORDS, WEAK_WORDS
 
 DEPTH_PENALTY = 0.05  # per IS_A step between the entity matched and the family member
-STEP_WEIGHT = {"key": 1.0, "head": 0.9, "contains": 0.7}
+STEP_WEIGHT = {"key": 1.0, "head": 0.9, "as noun": 0.95, "contains": 0.7}
 # `--explain` names this many family members and counts the rest
 KNOWLEDGE_LINES = 3
 IS_A_WORDS = {
@@ -124,11 +127,48 @@ def _sub_phrases(name: str) -> list[str]:
     return out
 
 
+def _nouns_of(verb: str) -> list[str]:
+    """The nouns an -ing verb may be nominalised to: detecting -> detection, classifying -> classification,
+    segmenting -> segmentation, recognizing -> recognition, defending -> defense, retrieving -> retrieval,
+    analysing -> analysis, inferring -> inference (forms that name nothing are simply not found)."""
+    stem = verb[:-3]
+    stems = [stem, stem[:-1]] if len(stem) > 2 and stem[-1] == stem[-2] else [stem]  # "inferr", "infer"
+    out = [verb]
+    for s in stems:
+        out += [s + "ion", s + "ation", s + "ment", s + "al", s + "ance", s + "ence", s + "is", s + "e"]
+        out += [s[:-1] + "ication", s[:-1] + "tion", s[:-1] + "se", s[:-1] + "s"]
+    return list(dict.fromkeys(out))
+
+
+def noun_readings(name: str) -> list[str]:
+    """A question led by an -ing verb read as a task's name: its object (up to a preposition), then the
+    verb's noun ("detecting anomalies" -> "anomaly detection", "predicting clinical outcomes from genetic
+    data" -> "clinical outcome prediction", "defending against adversarial attacks" -> "adversarial attack
+    defense"). Empty for any other name."""
+    ws = name.split()
+    verb = ws[0].casefold() if ws else ""
+    if len(ws) < 2 or not verb.endswith("ing") or len(verb) < 6 or not verb.isalpha():
+        return []
+    rest = ws[1:]
+    while rest and rest[0].casefold() in FUNCTION_WORDS:
+        rest = rest[1:]
+    objects: list[str] = []
+    for w in rest:
+        if w.casefold() in FUNCTION_WORDS:
+            break
+        objects.append(w)
+    if not objects:
+        return []
+    phrase = " ".join(singular_word(w) for w in objects)
+    return [f"{phrase} {noun}" for noun in _nouns_of(verb)]
+
+
 def ladder_keys(name: str) -> list[str]:
     """Every key the ladder may look up for `name`, so a backend can fetch them in one call."""
     keys = [name_key(name)]
     if (shorter := head_dropped(name)) is not None:
         keys.append(name_key(shorter))
+    keys += [name_key(r) for r in noun_readings(name)]
     keys += [name_key(p) for p in _sub_phrases(name)]
     return [k for k in dict.fromkeys(keys) if k]
 
@@ -168,6 +208,11 @@ def resolve_name(name: str, family: Callable[[str, Sequence[str]], Family], labe
         return resolved
     if shorter and take("head", name_key(shorter), family(name_key(shorter), labels)):
         return resolved
+    for reading in noun_readings(name):
+        noun_key = name_key(reading)
+        fam = family(noun_key, labels)
+        if fam.matched and take("as noun", noun_key, fam):
+            return resolved
     # The longest sub-phrases that name entities, each word covered once.
     covered: set[str] = set()
     found: list[tuple[str, Family]] = []
