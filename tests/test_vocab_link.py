@@ -11,7 +11,15 @@ from kg.graph.schema import OFFER_BAR
 from kg.models import Entity, Mention, Paper, PaperExtraction, Relation, Resolution
 from kg.resolve import name_key
 from kg.vocab import load_vocabulary, vocab_index
-from kg.vocab.link import corpus_confidence, head_label, link, link_entity, plan_links, written_as_dataset
+from kg.vocab.link import (
+    corpus_confidence,
+    head_label,
+    link,
+    link_entity,
+    long_forms_defined,
+    plan_links,
+    written_as_dataset,
+)
 
 VOCAB = Path(__file__).parent / "data" / "vocab_link" / "vocab.jsonl"
 
@@ -181,6 +189,15 @@ def test_a_defined_short_form_is_a_dataset_of_the_vocabulary_only_where_its_long
     lrs2 = _entity("method:lip reading sentences 2", "Lip Reading Sentences 2", "LRS2")
     assert link_entity(lrs2, shipped) == "dataset:lrs2"
     assert link_entity(_entity("dataset:msr", "MSR", "multi-modality speech recognition"), shipped) == "dataset:msr"
+    # an entity that only writes the short form takes the long forms the corpus spells it with elsewhere
+    ner = _entity("method:ner", "NER", "NER models")
+    assert shipped.ids("ner") == ("dataset:ner",) and link_entity(ner, shipped) == "dataset:ner"
+    defined = long_forms_defined([_entity("task:named entity recognition", "named entity recognition", "NER")])
+    assert defined == {"NER": ["named entity recognition"]}
+    assert link_entity(ner, shipped, defined=defined) is None
+    # a metric's generic tail is its head: without it the name is another thing
+    assert link_entity(_entity("metric:discriminator score", "discriminator score"), shipped) is None
+    assert link_entity(_entity("method:discriminator score", "discriminator score"), shipped) is not None
 
 
 @pytest.mark.parametrize(
@@ -191,6 +208,9 @@ def test_a_defined_short_form_is_a_dataset_of_the_vocabulary_only_where_its_long
         ("ImageNet 256times256", "dataset:imagenet"),  # a size written with LaTeX's \times
         ("CelebA-HQ-256 image generation", "dataset:celeba-hq"),
         ("image classification", None),
+        ("panoptic domain adaptation", None),  # a task: the Panoptic dataset would be written as a name
+        ("Electronic Health Record", None),  # in Title Case one capitalised word is no name (ReCoRD)
+        ("unconditional CIFAR10", "dataset:cifar-10"),
     ],
 )
 def test_settings_after_a_shipped_dataset_name_are_the_dataset(name: str, entry: str | None) -> None:

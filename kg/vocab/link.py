@@ -63,6 +63,7 @@ UNNAMED_DATASET_FACTOR = 0.5
 # "ultrasound image"); relation builders skip it. The annotation guidelines count named datasets only.
 NO_ENTITY = ""
 _NAMED = re.compile(r"[A-Z0-9]")
+_INNER_NAMED = re.compile(r"[0-9]|\w[A-Z]")  # a digit, or a capital inside a word ("ImageNet", "COCO")
 # The last words that make a name a method's ("unified sampling framework (USF)", "large language model"):
 # such an entity is a method whatever label the NER gave it, and no dataset or task entry is it.
 METHOD_HEADS: frozenset[str] = GENERIC_SUFFIXES["METHOD"] - GENERIC_SUFFIXES["TASK"]
@@ -354,9 +355,14 @@ def _variant_bases(name: str) -> list[str]:
         tail = [m.group(1)]  # "YOLOv5" -> "YOLO"
     if tail != pieces:
         out.append(" ".join(tail))
+    # in Title Case a capital says nothing of one word ("Electronic Health Record" is no member of ReCoRD,
+    # "Normal Form Game" none of FORM): a digit or a capital inside the word must then mark it
+    title_case = all(p[0].isupper() for p in pieces if p[0].isalpha())
     for i in range(1, len(pieces)):
         rest = " ".join(pieces[i:])
-        if len(rest) >= 3 and _NAMED.search(rest) and any(c.isalpha() for c in rest):
+        one_word = i == len(pieces) - 1
+        named = _INNER_NAMED.search(rest) if title_case and one_word else _NAMED.search(rest)
+        if len(rest) >= 3 and named and any(c.isalpha() for c in rest):
             out.append(rest)
     return out
 
@@ -389,34 +395,72 @@ def long_forms_agree(entry: VocabEntry, long_keys: list[str]) -> bool:
     return any(fuzz.ratio(a, b) >= LONG_FORM_AGREEMENT for a in long_keys for b in entry_keys)
 
 
-def _short_form_disagrees(name: str, entity: Entity, entry: VocabEntry, long_keys: list[str]) -> bool:
+def _spelled_as_dataset(long_form: str) -> bool:
+    """A defined long form that reads as a dataset's name: "... Dataset", or capitals or digits, a dataset
+    may be named after its task ("TV show Retrieval"); in Title Case ("Self-Supervised Learning") only a
+    digit or a capital inside a word counts ("Lip Reading Sentences 2")."""
+    words = long_form.split()
+    if words and words[-1].casefold() in DATA_HEADS:
+        return True
+    if all(w[0].isupper() for w in words if w[0].isalpha() and len(w) > 3):
+        return _INNER_NAMED.search(long_form) is not None
+    return written_as_dataset(long_form)
+
+
+def _short_form_disagrees(name: str, label: str, entry: VocabEntry, longs: list[str]) -> bool:
     """`name` is a short form and the entity's long forms are not the entry's ("VAR" / vector autoregression),
     or the entry is a dataset with no long form to agree with, the entity is not tagged one, and its long
     form is not written as a dataset's name: "multi-modality speech recognition (MSR)" is not the MSR
     dataset; "Lip Reading Sentences 2 (LRS2)", tagged a method, is the dataset LRS2."""
     if not is_abbreviation(name):
         return False
-    if long_keys and entry.label == "Dataset" != entity.label.title() and not _entry_long_keys(entry):
-        longs = [n for n in entity_names(entity) if not is_abbreviation(n) and " " in n.strip()]
-        # (capitals or digits suffice: a dataset may be named after its task, "TV show Retrieval (TVR)")
-        return not any(written_as_dataset(n) for n in longs)
-    return not long_forms_agree(entry, long_keys)
+    if longs and entry.label == "Dataset" != label.title() and not _entry_long_keys(entry):
+        return not any(_spelled_as_dataset(n) for n in longs)
+    return not long_forms_agree(entry, [name_key(n) for n in longs])
 
 
-def link_entity(entity: Entity, index: VocabIndex, refuse: frozenset[str] = frozenset()) -> str | None:
+def long_forms_defined(entities: Iterable[Entity]) -> dict[str, list[str]]:
+    """Short form -> the long forms the corpus's entities spell it with ("NER" -> named entity recognition),
+    for entities that only ever write the short form (kg.resolve keeps abbreviations apart across labels)."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for entity in entities:
+        names = entity_names(entity)
+        longs = _long_names(names)
+        if longs:
+            for short in names:
+                if is_abbreviation(short) and " " not in short:
+                    out[short].extend(n for n in longs if n not in out[short])
+    return dict(out)
+
+
+def _long_names(names: list[str]) -> list[str]:
+    return [n for n in names if not is_abbreviation(n) and " " in name_key(n)]
+
+
+def link_entity(
+    entity: Entity,
+    index: VocabIndex,
+    refuse: frozenset[str] = frozenset(),
+    defined: Mapping[str, list[str]] | None = None,
+) -> str | None:
     """The vocabulary entry an entity stands for, or None: its display name first, then its other names,
     then the names without a generic tail ("CIFAR-10 data"), then a near miss ("Cityscape"). Entries of a
     `refuse`d vocabulary label are never it. A short form links only to an entry whose long form agrees
-    with the one the corpus defines it by: "Visual Autoregressive (VAR)" is not vector autoregression."""
+    with the one the corpus defines it by: "Visual Autoregressive (VAR)" is not vector autoregression; an
+    entity with no long form of its own takes those other entities give its short forms (`defined`,
+    long_forms_defined): "NER models" are no dataset called NER where the corpus spells NER out as
+    named entity recognition."""
     votes: dict[str, int] = defaultdict(int)
     names = entity_names(entity)
     keys = [name_key(name) for name in names]
-    long_keys = [k for n, k in zip(names, keys, strict=True) if k and " " in k and not is_abbreviation(n)]
+    longs = _long_names(names)
+    if not longs and defined:
+        longs = list(dict.fromkeys(n for short in names for n in defined.get(short, ())))
     for rank, key in enumerate(keys):
         if key in index.caps_keys and not names[rank].isupper():
             continue
         chosen = _best(index, index.ids(key), entity.label, refuse, names[rank]) if key else None
-        if chosen is not None and _short_form_disagrees(names[rank], entity, index.entries[chosen], long_keys):
+        if chosen is not None and _short_form_disagrees(names[rank], entity.label, index.entries[chosen], longs):
             continue
         if chosen is not None:
             if rank == 0:
@@ -424,10 +468,12 @@ def link_entity(entity: Entity, index: VocabIndex, refuse: frozenset[str] = froz
             votes[chosen] += 1
     if votes:
         return min(votes, key=lambda e: (-votes[e], e))
+    # a metric's generic tail is its head ("CLIP score", "SOD metrics"): without it the name is something else
+    tail_refuse = refuse | (_ALL_BUT_METRIC if entity.label == "METRIC" else frozenset())
     for name, key in zip(names, keys, strict=True):
         shorter = _without_generic_tail(key) if key else None
-        chosen = _best(index, index.ids(shorter), entity.label, refuse) if shorter else None
-        if chosen is not None and not _short_form_disagrees(name, entity, index.entries[chosen], long_keys):
+        chosen = _best(index, index.ids(shorter), entity.label, tail_refuse) if shorter else None
+        if chosen is not None and not _short_form_disagrees(name, entity.label, index.entries[chosen], longs):
             return chosen
     # a near miss of its own key, then of its other names' ("PASCAL-5i" beside "PASCAL- 1-shot"); same label
     # only: never a refused one
@@ -451,7 +497,9 @@ def variant_of(entity: Entity, index: VocabIndex, refuse: frozenset[str] = froze
         if rest in index.task_heads or any(index.entries[e].label == "Task" for e in index.ids(rest)):
             name = " ".join(words[:i])
             key = name_key(name)
-            if key and (chosen := _best(index, index.ids(key), entity.label, refuse)) is not None:
+            chosen = _best(index, index.ids(key), entity.label, refuse) if key else None
+            # a dataset so used is named as one: "panoptic domain adaptation" is no use of the Panoptic dataset
+            if chosen is not None and (index.entries[chosen].label != "Dataset" or _NAMED.search(words[i - 1])):
                 return chosen
             break
     # a split of a dataset is the dataset ("Cityscapes test set", "Kinetics-400 val"), as leaderboard names
@@ -646,6 +694,7 @@ def head_label(entity: Entity, index: VocabIndex) -> str | None:
     return None
 
 
+_ALL_BUT_METRIC = frozenset({"Dataset", "Task", "Method"})
 _NOT_METHODS = frozenset({"Dataset", "Task"})  # entries a method-headed name never is ("USF", "Large Language Model")
 
 
@@ -653,10 +702,11 @@ def plan_links(entities: Mapping[str, Entity], index: VocabIndex) -> LinkPlan:
     """Which entry (or new id) each resolved entity becomes; needs no paper, only the entity table."""
     relabelled = {eid: _relabelled(e, label) for eid, e in entities.items() if (label := head_label(e, index))}
     refused = {eid: _NOT_METHODS for eid, e in entities.items() if method_headed(e)}
+    defined = long_forms_defined(entities.values())
     links = {
         eid: dataset_root(index, entry)
         for eid, e in entities.items()
-        if (entry := link_entity(relabelled.get(eid, e), index, refused.get(eid, frozenset()))) is not None
+        if (entry := link_entity(relabelled.get(eid, e), index, refused.get(eid, frozenset()), defined)) is not None
     }
     # an unlinked corpus id equal to an entry's id ("method:bert" under an ambiguous label) is that entry
     links.update({eid: eid for eid in entities if eid in index.entries and eid not in links})
