@@ -204,3 +204,34 @@ def test_guide_blocks_clicked_in_order_show_the_table(page, tmp_path):
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+def test_the_judged_query_shows_kg_query_s_answer_in_browser(page, tmp_path):
+    """papers_using_x_for_y_judged asks the guide server's engine (here over the hand-built corpus, as
+    `kg neo4j guide --graph` serves it) and Browser draws the engine's answer: rank, paper, score, sentences."""
+    from kg import KnowledgeGraph
+    from kg.browser import serve
+
+    kg = KnowledgeGraph.from_graph(build_graph(PAPERS, EXTRACTIONS, RESOLUTION))
+    httpd = serve.make_server(0, answer=serve.engine_answers(kg))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        params = (CYPHER_DIR / "papers_using_x_for_y_judged.params").read_text(encoding="utf-8")
+        _paste_and_run(page, params.replace("http://localhost:8001", f"http://localhost:{httpd.server_address[1]}"))
+        _newest_frame(page, ":param engine").get_by_text(":param limit").first.wait_for()
+        for _ in range(30):  # until Browser holds the values
+            _paste_and_run(page, ":params")
+            page.wait_for_timeout(1000)
+            if "object detection" in _newest_frame(page, ":params").inner_text():
+                break
+        _paste_and_run(page, (CYPHER_DIR / "papers_using_x_for_y_judged.cypher").read_text(encoding="utf-8"))
+        table = _table_text(_newest_frame(page, "// Papers that use X for Y as"))
+        shot = _screenshot(page, tmp_path, "browser-judged-papers-using")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    expected = kg.papers_using("transformer", task="object detection")
+    for column in ("rank", "paper", "title", "score", "evidence"):
+        assert column in table
+    assert expected and all(p.paper_id in table for p in expected) and TITLE in table
+    assert shot.stat().st_size > 10_000

@@ -29,6 +29,7 @@ CYPHER = Path(__file__).resolve().parent.parent / "cypher"
 FILES = sorted(CYPHER.glob("*.cypher"))
 EXPECTED_FILES = {
     "papers_using_x_for_y",
+    "papers_using_x_for_y_judged",
     "methods_for_task",
     "datasets_for_task",
     "top_methods_per_task",
@@ -64,6 +65,28 @@ def hand_db(neo4j_server) -> Iterator[tuple[neo4j.Driver, str]]:
         driver.close()
 
 
+@pytest.fixture(scope="module")
+def hand_kg() -> KnowledgeGraph:
+    return KnowledgeGraph.from_graph(build_graph(PAPERS, EXTRACTIONS, RESOLUTION))
+
+
+@pytest.fixture(scope="module")
+def engine_url(hand_kg) -> Iterator[str]:
+    """The guide server answering papers-using over the hand-built corpus, as `kg neo4j guide --graph` does
+    (the saved papers_using_x_for_y_judged query asks it through APOC)."""
+    import threading
+
+    from kg.browser import serve
+
+    httpd = serve.make_server(0, answer=serve.engine_answers(hand_kg))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        yield f"http://localhost:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
 def test_the_promised_files_exist():
     assert {p.stem for p in FILES} == EXPECTED_FILES
 
@@ -78,6 +101,13 @@ def test_header_documents_purpose_and_every_parameter(path):
 
 
 EXPECTATIONS = {
+    # the engine's answer: Rank-DETR's paper first, ranked, with its score and the sentences that say so
+    "papers_using_x_for_y_judged": lambda rows: (
+        [r["paper"] for r in rows][:1] == ["arxiv:1"]
+        and [r["rank"] for r in rows] == list(range(1, len(rows) + 1))
+        and rows[0]["score"] > 0
+        and S_RANK in rows[0]["evidence"]
+    ),
     "papers_using_x_for_y": lambda rows: (
         [r["paper"] for r in rows] == ["arxiv:1"]
         and rows[0]["same_sentence"]
@@ -129,8 +159,9 @@ EXPECTATIONS = {
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
-def test_file_runs_with_its_header_params(path, hand_db):
-    rows = run_file(*hand_db, path)
+def test_file_runs_with_its_header_params(path, hand_db, engine_url):
+    # the one file that asks the guide server: its header names the default port, the test's server another
+    rows = run_file(*hand_db, path, **({"engine": engine_url} if "engine" in load(path).params else {}))
     assert EXPECTATIONS[path.stem](rows), rows
 
 
@@ -174,6 +205,32 @@ def test_files_agree_with_the_python_helpers(hand_db):
     assert [r["paper"] for r in rows] == [r.paper_id for r in kg.papers_proposing("DETR")]
 
 
+def test_the_judged_file_gives_kg_query_s_answer(hand_db, hand_kg, engine_url):
+    """Same papers, order, scores and sentences as `kg query papers-using`, for entity names and free text."""
+    for x, y in [
+        ("transformer", "object detection"),
+        ("ViT", "image classification"),
+        ("detection transformers", "detecting objects"),
+        ("COCO", "object detection"),
+        ("CNN", "machine translation"),
+    ]:
+        rows = run_file(*hand_db, CYPHER / "papers_using_x_for_y_judged.cypher", engine=engine_url, x=x, y=y, limit=20)
+        expected = hand_kg.papers_using(x, task=y, limit=20)
+        assert [(r["paper"], r["score"], r["evidence"]) for r in rows] == [
+            (p.paper_id, p.score, p.evidence) for p in expected
+        ], (x, y)
+
+
+def test_the_judged_file_fails_loudly_without_the_guide_server(hand_db):
+    import socket
+
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("localhost", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(neo4j.exceptions.Neo4jError, match="(?i)connection refused|failed to invoke"):
+        run_file(*hand_db, CYPHER / "papers_using_x_for_y_judged.cypher", engine=f"http://localhost:{port}")
+
+
 def test_field_files_agree_with_the_python_api(hand_db):
     kg = KnowledgeGraph.from_graph(build_graph(PAPERS, EXTRACTIONS, RESOLUTION))
     for name in ("transformer", "ViT", "object detection", "COCO"):
@@ -213,13 +270,15 @@ def test_guide_is_a_browser_guide():
     assert len(guide_blocks()) >= 12
 
 
-def test_guide_queries_run_in_order(hand_db):
+def test_guide_queries_run_in_order(hand_db, engine_url):
     driver, database = hand_db
     params: dict[str, Any] = {}
     results: dict[int, list[dict[str, Any]]] = {}
     for i, block in enumerate(guide_blocks()):
         if block.startswith(":param"):  # a params block (a NAME.params file): sets, shows no rows
             params.update(parse_params(block))
+            if "engine" in params:  # the guide's server answers on the default port, the test's on another
+                params["engine"] = engine_url
         elif block.startswith(":style"):
             assert block.split()[1].endswith("/style.grass")
         else:

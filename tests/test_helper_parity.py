@@ -1,6 +1,7 @@
-"""Browser parity for the helpers: the saved Cypher lists the same entities, in the same order, as
-`kg query methods-for / datasets-for / tasks-for`, on the sample graph, for every dev helper question
-whose argument is an entity of the graph and for the most mentioned tasks and methods."""
+"""Browser parity: the saved Cypher lists the same entities, in the same order, as `kg query methods-for /
+datasets-for / tasks-for`, on the sample graph, for every dev helper question whose argument is an entity
+of the graph and for the most mentioned tasks and methods; and the saved papers_using_x_for_y_judged
+query gives `kg query papers-using`'s papers, in order, for every dev question."""
 
 from __future__ import annotations
 
@@ -86,3 +87,46 @@ def test_saved_papers_using_gives_no_paper_kg_query_does_not(sample) -> None:
         assert cypher <= {r.paper_id for r in kg.papers_using(q.x, q.y, limit=LIMIT)}, (q.qid, q.x, q.y)
         found += len(cypher)
     assert found >= len(asked) // 2  # a subset of empty answers would prove little
+
+
+def test_saved_judged_papers_using_gives_kg_query_s_papers(sample, neo4j_server) -> None:
+    """Every dev question, entity names or free text: the judged file asks the guide server, which answers
+    from the same Neo4j database through the query engine (`kg neo4j guide --uri`), as Browser users run it."""
+    import threading
+
+    from kg.browser import serve
+    from kg.eval.questions import DEFAULT_QUESTIONS, read_questions
+
+    if not DEFAULT_QUESTIONS.exists():
+        pytest.skip(f"no dev questions at {DEFAULT_QUESTIONS}")
+    kg, driver, database = sample
+    settings = neo4j_server.settings
+    password = settings.password.get_secret_value() if settings.password else None
+    served = KnowledgeGraph.neo4j(
+        settings.uri, auth=(settings.username, password) if password else None, database=database
+    )
+    httpd = serve.make_server(0, answer=serve.engine_answers(served))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    questions = read_questions(DEFAULT_QUESTIONS)
+    entities = 0
+    try:
+        engine = f"http://localhost:{httpd.server_address[1]}"
+        for q in questions:
+            rows = run_file(
+                driver,
+                database,
+                CYPHER_DIR / "papers_using_x_for_y_judged.cypher",
+                engine=engine,
+                x=q.x,
+                y=q.y,
+                limit=LIMIT,
+            )
+            expected = kg.papers_using(q.x, q.y, limit=LIMIT)
+            assert [(r["paper"], r["score"]) for r in rows] == [(p.paper_id, p.score) for p in expected], q.qid
+            entities += bool(kg.lookup(q.x) and kg.lookup(q.y, "Task"))
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        served.close()
+    assert len(questions) >= 40 and entities >= 10
+    print(f"{len(questions)} dev questions ({entities} with X and Y entities of the graph): same papers on both")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kg.cli.common import err, friendly_errors, neo4j_app
+from kg.cli.common import GraphSource, err, friendly_errors, graph_source_options, neo4j_app, neo4j_wanted
 
 BoltPortOpt = Annotated[int, typer.Option("--bolt-port", help="Bolt port (drivers, kg load / query --uri)")]
 HttpPortOpt = Annotated[int, typer.Option("--http-port", help="HTTP port (Neo4j Browser)")]
@@ -102,25 +102,38 @@ def neo4j_dry_run(
 
 
 @neo4j_app.command("guide")
+@graph_source_options(uri_help="Neo4j URI (or NEO4J_URI): answer papers-using from this database")
 def neo4j_guide(
-    port: Annotated[int, typer.Option("--port", help="port on localhost (0: any free port)")] = 8001,
+    source: GraphSource,
+    port: Annotated[int, typer.Option("--port", help="port to serve on (0: any free port)")] = 8001,
+    host: Annotated[
+        str, typer.Option("--host", help="interface to serve on (0.0.0.0 lets a Neo4j in Docker reach the answers)")
+    ] = "localhost",
 ) -> None:
-    """Serve the Browser guide, style and saved queries on localhost until Ctrl-C."""
-    from kg.browser.serve import make_server
+    """Serve the Browser guide, style and saved queries on localhost until Ctrl-C; given a graph (--uri or
+    NEO4J_URI, or --graph), also the papers-using answers the saved papers_using_x_for_y_judged query asks."""
+    from contextlib import nullcontext
 
-    with friendly_errors():
+    from kg.browser.serve import ANSWER_PATH, engine_answers, make_server
+
+    answering = source.graph is not None or neo4j_wanted(source.uri)
+    with friendly_errors(), source.open() if answering else nullcontext() as graph:
         try:
-            httpd = make_server(port)
+            httpd = make_server(port, host, answer=engine_answers(graph) if graph is not None else None)
         except OSError as exc:
             raise ValueError(
-                f"cannot serve the guide on localhost:{port} ({exc.strerror}); choose another --port"
+                f"cannot serve the guide on {host}:{port} ({exc.strerror}); choose another --port"
             ) from None
-    with httpd:
-        base = f"http://localhost:{httpd.server_address[1]}"
-        _say(f"serving the Browser guide on {base}/  (Ctrl-C to stop); in Neo4j Browser:")
-        _say(f"  :play {base}/guide.html")
-        _say(f"  :style {base}/style.grass")
-        try:
-            httpd.serve_forever()
-        except KeyboardInterrupt:
-            _say("guide server stopped")
+        with httpd:
+            base = f"http://localhost:{httpd.server_address[1]}"
+            _say(f"serving the Browser guide on {base}/  (Ctrl-C to stop); in Neo4j Browser:")
+            _say(f"  :play {base}/guide.html")
+            _say(f"  :style {base}/style.grass")
+            if graph is not None:
+                _say(f"papers-using answers on {base}{ANSWER_PATH} (saved query papers_using_x_for_y_judged)")
+            else:
+                _say("no graph given (--uri / NEO4J_URI or --graph): the judged papers-using query cannot be answered")
+            try:
+                httpd.serve_forever()
+            except KeyboardInterrupt:
+                _say("guide server stopped")
