@@ -43,6 +43,9 @@ def test_shipped_file_has_the_knowledge_the_issue_asks_for(shipped):
     # the correction file adds what no source has and moves what a source misplaces
     assert shipped["task:semi-supervised-learning"].sources == ["corrections"]
     assert "task:optical-character-recognition" not in shipped["task:active-learning"].parents
+    # a method listed twice (its short name's full name is the other's name) is one entry; a family is not
+    assert "method:ae" not in shipped and "AE" in shipped["method:autoencoder"].aliases
+    assert "method:generative-adversarial-network" in shipped["method:gan"].parents
 
 
 def test_shipped_references_resolve_and_hierarchy_is_acyclic(shipped):

@@ -465,9 +465,26 @@ def build_methods(
             if term.id in aio_key and parent_id in aio_key and aio_key[term.id] != aio_key[parent_id]:
                 store.drafts[aio_key[term.id]].parents.add(aio_key[parent_id])
     del by_id
+    _merge_full_name_twins(store)
     _apply_corrections(store, corrections)
     _break_cycles(store)
     return store
+
+
+def _merge_full_name_twins(store: Store) -> None:
+    """A method whose full name is another plain method's name is that method, listed twice by Papers with
+    Code ("AE" / Autoencoders and "AutoEncoder", "CapsNet" / Capsule Network): the short name becomes an alias
+    of the long one. A family (a collection, or an entry other entries are members of) keeps its members:
+    GAN stays a member of Generative Adversarial Networks, ViT of Vision Transformers."""
+    families = {parent for draft in store.drafts.values() for parent in draft.parents}
+    for key in sorted(store.drafts):
+        draft = store.drafts.get(key)
+        if draft is None or not draft.full_name:
+            continue
+        twin = merge_key(draft.full_name)
+        other = store.drafts.get(twin)
+        if twin != key and other is not None and twin not in families and "pwc_collections" not in other.sources:
+            store.merge(key, twin)
 
 
 # -------------------------------------------------------------------------------------------- metrics
