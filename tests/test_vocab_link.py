@@ -406,6 +406,7 @@ def test_a_dataset_split_is_the_dataset(name: str, entry: str | None) -> None:
 
 
 def test_a_sole_benchmark_brings_its_task_unnamed() -> None:
+    from kg.graph.schema import SOLE_BENCHMARK
     from kg.vocab import load_index
     from kg.vocab.link import sole_benchmark_tasks
 
@@ -413,6 +414,10 @@ def test_a_sole_benchmark_brings_its_task_unnamed() -> None:
     # DTU's leaderboard papers all do 3D reconstruction; CIFAR-10's do many tasks
     assert sole_benchmark_tasks(shipped, ["dataset:dtu"]) == {"task:3d-reconstruction"}
     assert sole_benchmark_tasks(shipped, ["dataset:cifar-10", "method:transformer"]) == set()
+    # a main task (half its papers or more) comes too: MMLU is multi-task language understanding's, so a
+    # paper evaluating on it beside image classification does not make it an image classification dataset
+    assert sole_benchmark_tasks(shipped, ["dataset:mmlu"]) == {"task:multi-task-language-understanding"}
+    assert sole_benchmark_tasks(shipped, ["dataset:mmlu"], bar=SOLE_BENCHMARK) == set()
     resolution = Resolution(
         entities={"dataset:dtu": _entity("dataset:dtu", "DTU")}, mention_entities={"p1": ["dataset:dtu"]}
     )

@@ -48,7 +48,8 @@ MAX_EVIDENCE = 3  # sentences kept per edge
 # them (kg.vocab.link.corpus_confidence says how it is computed; linked entities have 1.0).
 OFFER_BAR = 0.6
 # A BENCHMARK_FOR weight at least this: the dataset's leaderboard papers (nearly) all do that one task, so
-# a paper evaluating on it does too, named or not (kg.vocab.link brings the task; kg.query.engine reads it).
+# a paper evaluating on it does too, named or not (kg.query.engine reads it; kg.vocab.link brings a dataset's
+# main tasks into the graph from a lower bar, MAIN_BENCHMARK).
 SOLE_BENCHMARK = 0.9
 # Paper-entity edge roles that say the paper works with the entity (None: a graph built before roles).
 USE_ROLES: tuple[str | None, ...] = ("proposes", "own use", None)

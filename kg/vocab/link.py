@@ -28,10 +28,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from kg.graph.schema import (
-    OFFER_BAR,  # noqa: F401  (the bar the confidences below are made for)
-    SOLE_BENCHMARK,
-)
+from kg.graph.schema import OFFER_BAR  # noqa: F401  (the bar the confidences below are made for)
 from kg.models import Entity, Resolution
 from kg.resolve import name_key
 from kg.resolve.distance import edit_distance
@@ -53,6 +50,10 @@ CORPUS_BY_PAPERS = (0.5, 0.7, 0.85)
 NAMED_BONUS = 0.15
 GENERIC_FACTOR = 0.3
 SOLE_BENCHMARK_PAPERS = 2  # leaderboard papers behind a sole benchmark's weight, for its task to come unnamed
+# a dataset's task with at least this share of its leaderboard papers comes into the graph with it, named or not,
+# so a helper knows the dataset belongs to that task ("MMLU" is no dataset of image classification); the
+# engine's no-metric reading of a benchmark keeps the stricter SOLE_BENCHMARK
+MAIN_BENCHMARK = 0.5
 # as the vocabulary build keeps a dataset's links (kg.vocab.build MIN_LINK_WEIGHT / MAX_LINKS)
 MIN_BENCHMARK_WEIGHT = 0.02
 MAX_BENCHMARKS = 15
@@ -815,17 +816,17 @@ def finish_links(
     )
 
 
-def sole_benchmark_tasks(index: VocabIndex, entry_ids: Iterable[str]) -> set[str]:
-    """The tasks that datasets among `entry_ids` are a sole benchmark of: BENCHMARK_FOR weight at least
-    SOLE_BENCHMARK from at least SOLE_BENCHMARK_PAPERS leaderboard papers (DTU: 3D reconstruction, GSM8K:
-    arithmetic reasoning; not CIFAR-10, whose papers do many tasks)."""
+def sole_benchmark_tasks(index: VocabIndex, entry_ids: Iterable[str], bar: float = MAIN_BENCHMARK) -> set[str]:
+    """The tasks that datasets among `entry_ids` are mainly a benchmark of: BENCHMARK_FOR weight at least
+    `bar` from at least SOLE_BENCHMARK_PAPERS leaderboard papers (DTU: 3D reconstruction, GSM8K: arithmetic
+    reasoning, MMLU: multi-task language understanding; not CIFAR-10, whose papers do many tasks)."""
     out = set()
     for entry_id in entry_ids:
         if index.entries[entry_id].label != "Dataset":
             continue
         links, papers = benchmarks_of(index, entry_id)
         if papers >= SOLE_BENCHMARK_PAPERS:
-            out |= {t.task for t in links if t.weight >= SOLE_BENCHMARK and t.task in index.entries}
+            out |= {t.task for t in links if t.weight >= bar and t.task in index.entries}
     return out
 
 
