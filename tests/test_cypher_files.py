@@ -74,17 +74,11 @@ def hand_kg() -> KnowledgeGraph:
 def engine_url(hand_kg) -> Iterator[str]:
     """The guide server answering papers-using over the hand-built corpus, as `kg neo4j guide --graph` does
     (the saved papers_using_x_for_y_judged query asks it through APOC)."""
-    import threading
+    from test_guide_server import serving
 
     from kg.browser import serve
 
-    httpd = serve.make_server(0, answer=serve.engine_answers(hand_kg))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    try:
-        yield f"http://localhost:{httpd.server_address[1]}"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
+    yield from serving(serve.engine_answers(hand_kg))
 
 
 def test_the_promised_files_exist():

@@ -23,7 +23,8 @@ def _get(url: str) -> tuple[int, Any]:
         return error.code, json.loads(error.read().decode("utf-8"))
 
 
-def _serving(answer: serve.PapersUsing | None) -> Iterator[str]:
+def serving(answer: serve.PapersUsing | None) -> Iterator[str]:
+    """A guide server on a free port in a thread, answering with `answer`; yields its address."""
     httpd = serve.make_server(0, answer=answer)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     try:
@@ -46,7 +47,7 @@ def base(asked) -> Iterator[str]:
             raise RuntimeError("the graph went away")
         return [{"paper_id": f"p{i}", "score": 1.0 / (i + 1)} for i in range(min(limit, 3))]
 
-    yield from _serving(answer)
+    yield from serving(answer)
 
 
 def test_answers_the_question_as_json(base, asked) -> None:
@@ -76,7 +77,7 @@ def test_a_bad_question_gets_a_reason(base, query, status, says) -> None:
 
 
 def test_without_a_graph_the_endpoint_says_how_to_give_one() -> None:
-    for base in _serving(None):
+    for base in serving(None):
         code, body = _get(f"{base}{serve.ANSWER_PATH}?x=a&y=b")
         assert code == 503 and "--uri" in body["error"]
         with urllib.request.urlopen(f"{base}/guide.html", timeout=10) as response:  # the guide is still served
@@ -96,7 +97,7 @@ def test_one_question_at_a_time() -> None:
             inside[0] -= 1
         return []
 
-    for base in _serving(answer):
+    for base in serving(answer):
         threads = [threading.Thread(target=_get, args=(f"{base}{serve.ANSWER_PATH}?x={i}&y=b",)) for i in range(6)]
         for t in threads:
             t.start()

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kg.resolve.abbreviations import could_abbreviate
 from kg.vocab.corrections import Correction
 from kg.vocab.names import (
     clean_name,
@@ -575,21 +576,6 @@ def is_qualified_metric(name: str, bucket: str) -> bool:
     return bucket_words.issubset(words) and any(w not in _SPLIT_WORDS for w in extra)
 
 
-def _abbreviates(short: str, long: str) -> bool:
-    """True when `short`'s letters run in order through `long` from its first letter ("AP" / average
-    precision, "Acc" / accuracy)."""
-    letters, target = re.sub(r"[^a-z0-9]", "", short.lower()), long.lower()
-    if not letters or not target.startswith(letters[0]):
-        return False
-    at = 0
-    for c in letters:
-        at = target.find(c, at)
-        if at < 0:
-            return False
-        at += 1
-    return True
-
-
 def names_other_thing(name: str, bucket: str, taken: set[str]) -> bool:
     """True for an ITO leaf that is a leaderboard column named after what was scored, not a name of its
     bucket: a dataset with the bucket's abbreviation ("IMDB (Acc)", "Banking77 (Acc)") or a dataset or task
@@ -597,10 +583,10 @@ def names_other_thing(name: str, bucket: str, taken: set[str]) -> bool:
     inner = " ".join(re.findall(r"\(([^()]*)\)", name))
     outer = re.sub(r"\([^()]*\)", " ", name).strip()
     bucket_words = set(re.findall(r"[a-z]+|\d+", bucket.lower()))
-    if bucket_words & set(re.findall(r"[a-z]+|\d+", outer.lower())) or _abbreviates(outer, bucket):
+    if bucket_words & set(re.findall(r"[a-z]+|\d+", outer.lower())) or could_abbreviate(outer, bucket):
         return False
     measure_inside = bool(inner) and (
-        bool(bucket_words & set(re.findall(r"[a-z]+|\d+", inner.lower()))) or _abbreviates(inner, bucket)
+        bool(bucket_words & set(re.findall(r"[a-z]+|\d+", inner.lower()))) or could_abbreviate(inner, bucket)
     )
     return measure_inside or merge_key(outer) in taken
 
