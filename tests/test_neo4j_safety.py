@@ -128,26 +128,52 @@ def test_primitives_with_hostile_ids(hostile, loaded, unchanged):
     assert access.citations(hostile) == ([], [])
 
 
+@pytest.fixture(scope="module")
+def engine(loaded) -> Iterator[str]:
+    """The guide server answering papers-using over the loaded corpus (papers_using_x_for_y_judged asks it)."""
+    from test_guide_server import serving
+
+    from kg.browser import serve
+
+    yield from serving(serve.engine_answers(KnowledgeGraph.from_graph(loaded[2])))
+
+
 @pytest.mark.parametrize("hostile", HOSTILE, ids=IDS)
-def test_cypher_files_with_hostile_params(hostile, loaded, unchanged):
+def test_cypher_files_with_hostile_params(hostile, loaded, engine, unchanged):
     driver, database, _ = loaded
     if hostile == "\ud800":
         pytest.skip("a lone surrogate cannot be encoded as a query parameter at all (client-side error)")
     for path in FILES:
         params = load(path).params
         hostile_params = {k: (hostile if isinstance(v, str) else v) for k, v in params.items()}
+        if "engine" in params:  # the server's address is no question: the question's words are hostile
+            hostile_params["engine"] = engine
         rows = run_file(driver, database, path, **hostile_params)
-        if any(isinstance(v, str) for v in params.values()):
+        if "engine" in params:  # the engine reads any words as `kg query` does ('vit"' is ViT); cut at 500
+            asked = hostile[:500]
+            expected = [p.paper_id for p in KnowledgeGraph.from_graph(loaded[2]).papers_using(asked, asked)]
+            assert [r["paper"] for r in rows] == expected, (path.stem, rows)
+        elif any(isinstance(v, str) for v in params.values()):
             assert rows == [], (path.stem, rows)
 
 
 @pytest.mark.parametrize("number", [-1, 0, 10**12, -(2**63)])
-def test_cypher_files_with_hostile_numbers(number, loaded, unchanged):
+def test_cypher_files_with_hostile_numbers(number, loaded, engine, unchanged):
     driver, database, _ = loaded
     for path in FILES:
         params = load(path).params
         if any(isinstance(v, int) for v in params.values()):
-            run_file(driver, database, path, **{k: number for k, v in params.items() if isinstance(v, int)})
+            numbers = {k: number for k, v in params.items() if isinstance(v, int)}
+            run_file(driver, database, path, **numbers, **({"engine": engine} if "engine" in params else {}))
+
+
+@pytest.mark.parametrize("address", ["x}) DETACH DELETE n //", "file:///etc/passwd", "http://localhost:1/"])
+def test_the_judged_file_with_a_hostile_engine_address_fails_and_changes_nothing(address, loaded, unchanged):
+    from test_cypher_files import CYPHER
+
+    driver, database, _ = loaded
+    with pytest.raises(neo4j.exceptions.Neo4jError):
+        run_file(driver, database, CYPHER / "papers_using_x_for_y_judged.cypher", engine=address)
 
 
 def test_cli_with_hostile_arguments(loaded, neo4j_server, unchanged):
