@@ -135,30 +135,3 @@ def test_kg_neo4j_guide_with_a_graph_answers_as_kg_query(tmp_path) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-
-
-def _post(url: str, body: bytes) -> tuple[int, Any]:
-    request = urllib.request.Request(url, data=body, method="POST", headers={"Content-Type": "application/json"})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read().decode("utf-8"))
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read().decode("utf-8"))
-
-
-def test_a_json_question_is_answered_as_a_query_string_one(base, asked) -> None:
-    """What the saved query sends: a JSON body (no URL length limit, no encoding to get wrong)."""
-    x = "é" * 20_000  # 40 kB of UTF-8: too long for a request line
-    status, body = _post(f"{base}{serve.ANSWER_PATH}", json.dumps({"x": x, "y": "b", "limit": 1}).encode())
-    assert status == 200 and asked == [(x, "b", 1)] and body["results"] == [{"paper_id": "p0", "score": 1.0}]
-    for bad, says in [
-        (b"not json", "not JSON"),
-        (b"[1, 2]", "send {"),
-        (json.dumps({"x": "a", "y": 3}).encode(), "give both x and y"),
-        (json.dumps({"x": "a", "y": "b", "limit": 2.5}).encode(), "limit must be"),
-        (json.dumps({"x": "a", "y": "b", "limit": True}).encode(), "limit must be"),
-    ]:
-        code, answer = _post(f"{base}{serve.ANSWER_PATH}", bad)
-        assert code == 400 and says in answer["error"], bad
-    code, _ = _post(f"{base}/guide.html", b"{}")
-    assert code == 404

@@ -408,16 +408,16 @@ def test_a_dataset_split_is_the_dataset(name: str, entry: str | None) -> None:
 def test_a_sole_benchmark_brings_its_task_unnamed() -> None:
     from kg.graph.schema import SOLE_BENCHMARK
     from kg.vocab import load_index
-    from kg.vocab.link import sole_benchmark_tasks
+    from kg.vocab.link import main_benchmark_tasks
 
     shipped = load_index()
     # DTU's leaderboard papers all do 3D reconstruction; CIFAR-10's do many tasks
-    assert sole_benchmark_tasks(shipped, ["dataset:dtu"]) == {"task:3d-reconstruction"}
-    assert sole_benchmark_tasks(shipped, ["dataset:cifar-10", "method:transformer"]) == set()
+    assert main_benchmark_tasks(shipped, ["dataset:dtu"]) == {"task:3d-reconstruction"}
+    assert main_benchmark_tasks(shipped, ["dataset:cifar-10", "method:transformer"]) == set()
     # a main task (half its papers or more) comes too: MMLU is multi-task language understanding's, so a
     # paper evaluating on it beside image classification does not make it an image classification dataset
-    assert sole_benchmark_tasks(shipped, ["dataset:mmlu"]) == {"task:multi-task-language-understanding"}
-    assert sole_benchmark_tasks(shipped, ["dataset:mmlu"], bar=SOLE_BENCHMARK) == set()
+    assert main_benchmark_tasks(shipped, ["dataset:mmlu"]) == {"task:multi-task-language-understanding"}
+    assert main_benchmark_tasks(shipped, ["dataset:mmlu"], bar=SOLE_BENCHMARK) == set()
     resolution = Resolution(
         entities={"dataset:dtu": _entity("dataset:dtu", "DTU")}, mention_entities={"p1": ["dataset:dtu"]}
     )
@@ -429,7 +429,7 @@ def test_a_sole_benchmark_brings_its_task_unnamed() -> None:
 
 def test_a_dataset_root_knows_what_its_editions_benchmark() -> None:
     from kg.vocab import load_index
-    from kg.vocab.link import benchmarks_of, sole_benchmark_tasks
+    from kg.vocab.link import benchmarks_of, main_benchmark_tasks
 
     shipped = load_index()
     # PASCAL VOC's own 5 leaderboard papers do graph matching; with its 2012 edition's 79 (folded into it
@@ -440,7 +440,7 @@ def test_a_dataset_root_knows_what_its_editions_benchmark() -> None:
     assert "task:semantic-segmentation" in top and "task:graph-matching" not in top
     # HMDB's one own paper (domain adaptation) makes it no sole benchmark once HMDB-51's 45 count
     assert shipped.entries["dataset:hmdb"].benchmarks[0].weight == 1.0
-    assert sole_benchmark_tasks(shipped, ["dataset:hmdb"]) == set()
+    assert main_benchmark_tasks(shipped, ["dataset:hmdb"]) == set()
     # an entry without editions keeps its own links
     assert benchmarks_of(shipped, "dataset:dtu") == (tuple(shipped.entries["dataset:dtu"].benchmarks), 6)
 

@@ -34,7 +34,6 @@ DEFAULT_PORT = 8001
 ANSWER_PATH = "/api/papers-using"
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
-MAX_BODY = 1 << 20  # bytes of a question's JSON body
 
 # (x, y, limit) -> the answers as plain dicts, best first
 PapersUsing = Callable[[str, str, int], list[dict[str, Any]]]
@@ -84,49 +83,29 @@ class GuideHandler(SimpleHTTPRequestHandler):
             super().do_GET()
             return
         params = parse_qs(parts.query)
-        self._answer(_one(params, "x"), _one(params, "y"), _one(params, "limit") or None)
+        self._answer(_one(params, "x"), _one(params, "y"), _one(params, "limit"))
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server naming)
-        """The answers at ANSWER_PATH for a JSON body {"x", "y", "limit"}: what the saved query sends (no
-        length limit or encoding of a URL in the way)."""
-        if urlsplit(self.path).path != ANSWER_PATH:
-            self._json(404, {"error": f"POST only to {ANSWER_PATH}"})
-            return
-        size = int(self.headers.get("Content-Length") or 0)
-        if not 0 < size <= MAX_BODY:
-            self._json(400, {"error": f"send a JSON body of at most {MAX_BODY} bytes"})
-            return
-        try:
-            body = json.loads(self.rfile.read(size).decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            self._json(400, {"error": "the body is not JSON"})
-            return
-        if not isinstance(body, dict):
-            self._json(400, {"error": 'send {"x": ..., "y": ..., "limit": ...}'})
-            return
-        self._answer(body.get("x"), body.get("y"), body.get("limit"))
-
-    def _answer(self, x: Any, y: Any, limit: Any) -> None:
+    def _answer(self, x: str, y: str, limit: str) -> None:
         if self.answer is None:
             self._json(503, {"error": "this guide server has no graph: start it with --uri (or NEO4J_URI) or --graph"})
             return
-        if not isinstance(x, str) or not isinstance(y, str) or not x.strip() or not y.strip():
+        if not x or not y:
             self._json(400, {"error": "give both x and y, e.g. ?x=transformer&y=object+detection"})
             return
         try:
-            count = DEFAULT_LIMIT if limit is None else int(limit)
-        except (TypeError, ValueError):
+            count = int(limit) if limit else DEFAULT_LIMIT
+        except ValueError:
             count = 0
-        if isinstance(limit, float | bool) or not 1 <= count <= MAX_LIMIT:
+        if not 1 <= count <= MAX_LIMIT:
             self._json(400, {"error": f"limit must be a whole number from 1 to {MAX_LIMIT}"})
             return
         try:
             with self.lock:
-                results = self.answer(x.strip(), y.strip(), count)
+                results = self.answer(x, y, count)
         except Exception as exc:  # the caller (Neo4j's APOC) sees the reason, not a dropped connection
             self._json(500, {"error": f"{type(exc).__name__}: {exc}"})
             return
-        self._json(200, {"x": x.strip(), "y": y.strip(), "results": results})
+        self._json(200, {"x": x, "y": y, "results": results})
 
     def _json(self, status: int, payload: dict[str, Any]) -> None:
         body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
@@ -139,7 +118,7 @@ class GuideHandler(SimpleHTTPRequestHandler):
     def do_OPTIONS(self) -> None:  # noqa: N802 (http.server naming)
         """Answer the CORS preflight Browser sends before fetching a guide."""
         self.send_response(204)
-        self.send_header("Access-Control-Allow-Methods", "GET, HEAD, POST, OPTIONS")
+        self.send_header("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
         self.send_header("Access-Control-Allow-Headers", self.headers.get("Access-Control-Request-Headers", "*"))
         self.send_header("Access-Control-Max-Age", "600")
         self.end_headers()

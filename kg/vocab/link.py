@@ -49,7 +49,7 @@ _NUMBERS = re.compile(r"\d+")
 CORPUS_BY_PAPERS = (0.5, 0.7, 0.85)
 NAMED_BONUS = 0.15
 GENERIC_FACTOR = 0.3
-SOLE_BENCHMARK_PAPERS = 2  # leaderboard papers behind a sole benchmark's weight, for its task to come unnamed
+MAIN_BENCHMARK_PAPERS = 2  # leaderboard papers behind a main benchmark's weight, for its task to come unnamed
 # a dataset's task with at least this share of its leaderboard papers comes into the graph with it, named or not,
 # so a helper knows the dataset belongs to that task ("MMLU" is no dataset of image classification); the
 # engine's no-metric reading of a benchmark keeps the stricter SOLE_BENCHMARK
@@ -788,7 +788,7 @@ def finish_links(
         )
     # a benchmark made for one task says what its papers do, named or not ("evaluated on GSM8K"): that task
     # comes along with the dataset, as the ancestors do
-    implied = sole_benchmark_tasks(index, plan.members)
+    implied = main_benchmark_tasks(index, plan.members)
     for entry_id in sorted(implied - out.keys()):
         out[entry_id] = _vocab_entity(index.entries[entry_id], [], 0, agreement, entry_id in index.fields)
     for entry_id in sorted(
@@ -816,16 +816,16 @@ def finish_links(
     )
 
 
-def sole_benchmark_tasks(index: VocabIndex, entry_ids: Iterable[str], bar: float = MAIN_BENCHMARK) -> set[str]:
+def main_benchmark_tasks(index: VocabIndex, entry_ids: Iterable[str], bar: float = MAIN_BENCHMARK) -> set[str]:
     """The tasks that datasets among `entry_ids` are mainly a benchmark of: BENCHMARK_FOR weight at least
-    `bar` from at least SOLE_BENCHMARK_PAPERS leaderboard papers (DTU: 3D reconstruction, GSM8K: arithmetic
+    `bar` from at least MAIN_BENCHMARK_PAPERS leaderboard papers (DTU: 3D reconstruction, GSM8K: arithmetic
     reasoning, MMLU: multi-task language understanding; not CIFAR-10, whose papers do many tasks)."""
     out = set()
     for entry_id in entry_ids:
         if index.entries[entry_id].label != "Dataset":
             continue
         links, papers = benchmarks_of(index, entry_id)
-        if papers >= SOLE_BENCHMARK_PAPERS:
+        if papers >= MAIN_BENCHMARK_PAPERS:
             out |= {t.task for t in links if t.weight >= bar and t.task in index.entries}
     return out
 
