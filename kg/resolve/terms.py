@@ -85,42 +85,16 @@ def index_terms(text: str) -> list[str]:
 
 MAX_VARIANTS = 8
 
-# action noun ending -> agent noun ending, first match wins: the tool named after what it does
-# ("dense retrieval" / "dense retrievers", "object detection" / "object detectors")
-_AGENT_ENDINGS = (
-    ("ication", "ier"),  # classification -> classifier
-    ("ization", "izer"),  # tokenization -> tokenizer
-    ("isation", "iser"),
-    ("ction", "ctor"),  # detection -> detector, prediction -> predictor
-    ("ssion", "ssor"),  # compression -> compressor, regression -> regressor
-    ("ation", "ator"),  # generation -> generator, estimation -> estimator
-    ("eval", "ever"),  # retrieval -> retriever
-    ("ing", "er"),  # ranking -> ranker, sampling -> sampler, denoising -> denoiser
-)
-
-
-def agent_noun(word: str) -> str | None:
-    """The noun for what does the action a word names ("retrieval" -> "retriever"), or None."""
-    lower = word.casefold()
-    for ending, agent in _AGENT_ENDINGS:
-        if lower.endswith(ending) and len(lower) > len(ending) + 2:
-            return lower[: -len(ending)] + agent
-    return None
-
 
 def name_variants(name: str) -> list[tuple[str, ...]]:
     """Term sequences a name may be written as: as given, with hyphenated parts closed ("mini-ImageNet"
-    / "miniImageNet"), with a word's alternatives ("tensor decomposition" / "tensor factorization"), and
-    with its last word's agent noun ("dense retrieval" / "dense retrievers": the tool doing it)."""
+    / "miniImageNet"), and with a word's alternatives ("tensor decomposition" / "tensor factorization")."""
     return list(_name_variants(name))
 
 
 @lru_cache(maxsize=1 << 14)  # a question reads the variants of every name in a family (hundreds for a broad one)
 def _name_variants(name: str) -> tuple[tuple[str, ...], ...]:
     base = [tuple(terms(name))]
-    ws = words(name)
-    if len(ws) > 1 and (agent := agent_noun(ws[-1])) is not None:
-        base.append((*base[0][:-1], term(agent)))
     pieces = re.split(r"\s+", plain(name).strip())
     closed = [term("".join(WORD.findall(p))) for p in pieces if WORD.findall(p)]
     if closed:
