@@ -129,17 +129,22 @@ def test_primitives_with_hostile_ids(hostile, loaded, unchanged):
 
 
 @pytest.fixture(scope="module")
-def engine(loaded) -> Iterator[str]:
+def embedded(loaded) -> KnowledgeGraph:
+    return KnowledgeGraph.from_graph(loaded[2])
+
+
+@pytest.fixture(scope="module")
+def engine(embedded) -> Iterator[str]:
     """The guide server answering papers-using over the loaded corpus (papers_using_x_for_y_judged asks it)."""
     from test_guide_server import serving
 
     from kg.browser import serve
 
-    yield from serving(serve.engine_answers(KnowledgeGraph.from_graph(loaded[2])))
+    yield from serving(serve.engine_answers(embedded))
 
 
 @pytest.mark.parametrize("hostile", HOSTILE, ids=IDS)
-def test_cypher_files_with_hostile_params(hostile, loaded, engine, unchanged):
+def test_cypher_files_with_hostile_params(hostile, loaded, engine, embedded, unchanged):
     driver, database, _ = loaded
     if hostile == "\ud800":
         pytest.skip("a lone surrogate cannot be encoded as a query parameter at all (client-side error)")
@@ -151,7 +156,7 @@ def test_cypher_files_with_hostile_params(hostile, loaded, engine, unchanged):
         rows = run_file(driver, database, path, **hostile_params)
         if "engine" in params:  # the engine reads any words as `kg query` does ('vit"' is ViT); cut at 500
             asked = hostile[:500]
-            expected = [p.paper_id for p in KnowledgeGraph.from_graph(loaded[2]).papers_using(asked, asked)]
+            expected = [p.paper_id for p in embedded.papers_using(asked, asked)]
             assert [r["paper"] for r in rows] == expected, (path.stem, rows)
         elif any(isinstance(v, str) for v in params.values()):
             assert rows == [], (path.stem, rows)
